@@ -1,0 +1,131 @@
+"""The ``spwf-tui`` command line (contract in DESIGN.md).
+
+``spwf-tui [PORT] [options]`` opens the TUI; the first word may instead name a subcommand. Heavy
+imports (Textual, the emulator) happen inside the command that needs them, so ``--help`` and the
+small commands start fast. Every user mistake ends as one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from spwf_tui import __version__
+from spwf_tui.errors import UserError, user_message
+
+EXIT_FAILED = 1
+"""A command ran but a step failed (``run``)."""
+EXIT_USAGE = 2
+"""The user asked for something that cannot be done as asked."""
+
+SUBCOMMANDS = ("ports", "sim", "run", "decode")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UserError(f"{message} (see: {self.prog} --help)")
+
+
+def _add_serial_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-b", "--baud", help="baud rate (default 115200, the module's factory rate)")
+    parser.add_argument("--rtscts", action="store_true", default=None, help="RTS/CTS flow control")
+    parser.add_argument("--xonxoff", action="store_true", default=None, help="XON/XOFF flow control")
+
+
+def build_parsers() -> dict[str, argparse.ArgumentParser]:
+    """One parser for the TUI entry and one per subcommand."""
+    tui = _Parser(
+        prog="spwf-tui",
+        description="Terminal workbench for the SPWF04SA/SC Wi-Fi module. "
+        f"Subcommands: {', '.join(SUBCOMMANDS)} (spwf-tui SUBCOMMAND --help).",
+    )
+    tui.add_argument("port", nargs="?", help="device path, pyserial URL (rfc2217://, socket://, loop://) or sim://")
+    _add_serial_options(tui)
+    tui.add_argument("--version", action="version", version=f"spwf-tui {__version__}")
+
+    ports = _Parser(prog="spwf-tui ports", description="List serial ports (device, description, hwid).")
+
+    sim = _Parser(prog="spwf-tui sim", description="Run the emulated SPWF04SA module standalone.")
+    where = sim.add_mutually_exclusive_group()
+    where.add_argument("--pty", action="store_true", help="serve on a new pseudo-terminal (default)")
+    where.add_argument("--tcp", metavar="HOST:PORT", help="serve on TCP, for socket://HOST:PORT")
+    sim.add_argument("--link", metavar="PATH", help="with --pty: also make PATH a symlink to the pty")
+
+    run = _Parser(prog="spwf-tui run", description="Run commands non-interactively and print the transcript; "
+                  "exit 0 only when every step succeeded.")
+    run.add_argument("port")
+    run.add_argument("script", nargs="?", help="file with one command per line (# starts a comment)")
+    run.add_argument("-c", dest="commands", action="append", default=[], metavar="LINE",
+                     help="a command line to run (repeatable; after the script's lines)")
+    run.add_argument("--timeout", type=float, help="seconds to wait for each final reply")
+    run.add_argument("--keep-going", action="store_true", help="go on after a failed step")
+    run.add_argument("--json", action="store_true", help="one JSON result object per step")
+    _add_serial_options(run)
+
+    decode = _Parser(prog="spwf-tui decode", description="Classify and explain every line of a captured log.")
+    decode.add_argument("file", nargs="?", default="-", help="log file, or - for stdin (default)")
+    decode.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    return {"": tui, "ports": ports, "sim": sim, "run": run, "decode": decode}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(argv)
+    except UserError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (| head): not an error worth a traceback.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # noqa: BLE001 - user-facing errors of the lower layers
+        message = user_message(exc)
+        if message is None:
+            raise
+        return _fail(message)
+
+
+def _dispatch(argv: list[str]) -> int:
+    parsers = build_parsers()
+    name = argv[0] if argv and argv[0] in SUBCOMMANDS else ""
+    if name:
+        argv = argv[1:]
+    elif argv and _looks_like_a_word(argv[0]) and len([a for a in argv if not a.startswith("-")]) > 1:
+        raise UserError(f"unknown command {argv[0]!r} (commands: {', '.join(SUBCOMMANDS)}; see spwf-tui --help)")
+    args = parsers[name].parse_args(argv)
+    if name == "ports":
+        from spwf_tui.commands.ports import run_ports
+
+        return run_ports()
+    if name == "sim":
+        from spwf_tui.commands.sim import run_sim
+
+        return run_sim(args)
+    if name == "run":
+        from spwf_tui.commands.run import run_script
+
+        return run_script(args)
+    if name == "decode":
+        from spwf_tui.commands.decode import run_decode
+
+        return run_decode(args)
+    from spwf_tui.commands.tui import run_tui
+
+    return run_tui(args)
+
+
+def _looks_like_a_word(text: str) -> bool:
+    return text.isalpha() and not text.upper().startswith("COM")
+
+
+def _fail(message: str) -> int:
+    print(f"spwf-tui: {message}", file=sys.stderr)
+    return EXIT_USAGE

@@ -1,0 +1,52 @@
+"""``spwf-tui sim``: the emulated module on a pty or a TCP port, until Ctrl+C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import signal
+import sys
+import threading
+
+from spwf_tui.errors import UserError
+
+
+def run_sim(args: argparse.Namespace) -> int:
+    """Serve the emulated module; prints where it listens as the first line."""
+    from spwf_tui.emulator import serve
+
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+
+    def announce(where: str) -> None:
+        print(f"spwf-tui sim: emulated SPWF04SA listening on {where} (Ctrl+C stops)", flush=True)
+
+    if args.tcp:
+        host, port = _parse_host_port(args.tcp)
+        if not _is_loopback(host):
+            print(f"spwf-tui sim: warning: {host} is not loopback; anyone who can reach it can drive "
+                  "the emulated module", file=sys.stderr, flush=True)
+        try:
+            serve.run_tcp(host, port, on_ready=announce, stop=stop)
+        except OSError as exc:
+            raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        return 0
+    serve.run_pty(link=args.link, on_ready=announce, stop=stop)
+    return 0
+
+
+def _parse_host_port(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise UserError(f"--tcp wants HOST:PORT (e.g. 127.0.0.1:7777), not {text!r}")
+    return (host or "127.0.0.1"), int(port)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,151 @@
+"""The user's TOML config file: defaults for the port, serial settings, keys and recordings.
+
+Resolution: built-in defaults, then the file (``locations.config_file()``; the ``SPWF_TUI_CONFIG``
+environment variable points elsewhere), then command-line flags. Every problem in the file is one
+``ConfigError`` naming the file and the line. Example::
+
+    port = "/dev/ttyACM0"
+    baud = 115200
+    rtscts = false
+    timestamps = "delta"        # "off", "absolute" or "delta"
+
+    [recording]
+    enabled = true
+    directory = "~/spwf-recordings"
+    keep = 200                  # recordings kept; the oldest are removed past this
+    max_megabytes = 50
+
+    [keys]
+    quit = "ctrl+q"
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spwf_tui import locations
+from spwf_tui.transport.settings import SettingsError, parse_baud
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+TIMESTAMP_MODES = ("off", "absolute", "delta")
+
+
+class ConfigError(Exception):
+    """The config file has a problem; the message names the file and the line."""
+
+
+@dataclass(frozen=True)
+class RecordingConfig:
+    """Where and how sessions are recorded."""
+
+    enabled: bool = True
+    directory: Path | None = None
+    """None: the user data directory's ``recordings``."""
+    keep: int = 200
+    max_megabytes: int = 50
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings from the config file, with built-in defaults for what it leaves out."""
+
+    port: str | None = None
+    baud: int = 115200
+    rtscts: bool = False
+    xonxoff: bool = False
+    timestamps: str = "off"
+    recording: RecordingConfig = field(default_factory=RecordingConfig)
+    keys: dict[str, str] = field(default_factory=dict)
+    source: Path | None = None
+    """The file these came from, or None when there was none."""
+
+
+_TOP_KEYS = {"port", "baud", "rtscts", "xonxoff", "timestamps", "recording", "keys"}
+_RECORDING_KEYS = {"enabled", "directory", "keep", "max_megabytes"}
+
+
+def load(path: Path | None = None) -> Config:
+    """Read the config file; a missing file gives the defaults.
+
+    Raises:
+        ConfigError: unreadable file, TOML syntax error, unknown key or wrong value.
+    """
+    path = path or locations.config_file()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    return _validate(data, text, path)
+
+
+def _validate(data: dict, text: str, path: Path) -> Config:
+    def fail(key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{path}, line {_line_of(text, key)}: {key}: {problem}")
+
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise fail(key, f"unknown setting (known: {', '.join(sorted(_TOP_KEYS))})")
+    port = data.get("port")
+    if port is not None and (not isinstance(port, str) or not port):
+        raise fail("port", 'must be a text such as "/dev/ttyUSB0" or "sim://"')
+    try:
+        baud = parse_baud(data["baud"]) if "baud" in data else 115200
+        if "baud" in data and not isinstance(data["baud"], int):
+            raise SettingsError("must be a whole number such as 115200")
+    except SettingsError as exc:
+        raise fail("baud", str(exc)) from None
+    flags = {}
+    for key in ("rtscts", "xonxoff"):
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            raise fail(key, "must be true or false")
+        flags[key] = value
+    timestamps = data.get("timestamps", "off")
+    if timestamps not in TIMESTAMP_MODES:
+        raise fail("timestamps", f"must be one of {', '.join(TIMESTAMP_MODES)}")
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+        raise fail("keys", 'must be a table of action = "key" pairs')
+    return Config(port, baud, flags["rtscts"], flags["xonxoff"], timestamps,
+                  _recording(data.get("recording", {}), fail), dict(keys), path)
+
+
+def _recording(table: object, fail) -> RecordingConfig:
+    if not isinstance(table, dict):
+        raise fail("recording", "must be a table ([recording])")
+    for key in table:
+        if key not in _RECORDING_KEYS:
+            raise fail(key, f"unknown recording setting (known: {', '.join(sorted(_RECORDING_KEYS))})")
+    enabled = table.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise fail("enabled", "must be true or false")
+    directory = table.get("directory")
+    if directory is not None and not isinstance(directory, str):
+        raise fail("directory", "must be a path text")
+    numbers = {}
+    for key, default in (("keep", 200), ("max_megabytes", 50)):
+        value = table.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise fail(key, "must be a whole number of at least 1")
+        numbers[key] = value
+    return RecordingConfig(enabled, Path(directory).expanduser() if directory else None, **numbers)
+
+
+def _line_of(text: str, key: str) -> int:
+    """The line where ``key`` is set (1 when it cannot be found)."""
+    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+

@@ -1,0 +1,199 @@
+"""Payload sources and the encoder that turns a command line into the exact bytes to send.
+
+A data-phase command (``<len><CR><data>`` in the module's syntax) takes, in place of its final
+``<len>``, one of these sources; the length is computed and the line is sent as
+``<command up to len><len>\\r`` followed by exactly the payload:
+
+=================  =====================================================================
+``@PATH``          the file's bytes unchanged (CRLF stays CRLF, nothing added or removed)
+``hex:3E F1 ...``  raw bytes; spaces, colons and ``0x`` prefixes allowed
+``ski:PATH``       the Subject Key Identifier of the certificate at PATH, raw (20 bytes)
+``"text"``         C-style escapes ``\\r \\n \\t \\\\ \\" \\xNN``
+=================  =====================================================================
+
+Files are read through a function the caller passes in, so this module does no I/O. Every
+problem raises ``PayloadError`` with a one-line message before anything could be sent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spwf_tui.core import certs
+from spwf_tui.core.commandline import DELIMITER, has_data_phase, parse
+
+ReadFile = Callable[[str], bytes]
+"""Reads a file's bytes; raises OSError when it cannot."""
+
+SOURCE_PREFIXES = ("@", "hex:", "ski:", '"')
+
+
+class PayloadError(ValueError):
+    """A payload source or data-phase line that cannot be sent; the message says why and how."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """What to send for one command line."""
+
+    line: str
+    """The command line as it goes out, without the CR (the length already filled in)."""
+    payload: bytes | None = None
+    """The data-phase bytes, or None when there is no data phase or they are still to come."""
+    source: str | None = None
+    """The payload source as the user wrote it (``@ca.pem``), for previews."""
+    awaiting_payload: int | None = None
+    """A plain length was typed for a data-phase command: the caller must supply that many bytes."""
+
+    @property
+    def wire(self) -> bytes:
+        """The exact bytes for the transport: line, CR, payload."""
+        return self.line.encode("utf-8") + b"\r" + (self.payload or b"")
+
+
+def encode(line: str, read_file: ReadFile) -> Outgoing:
+    """Turn a typed command line into what to send.
+
+    Raises:
+        PayloadError: a bad source (missing file, odd hex, certificate without SKI...), a source
+            on a command without data phase, or an empty payload.
+    """
+    line = line.rstrip("\r\n")
+    split = _split_source(line)
+    parsed = parse(line)
+    cmd = parsed.command
+    if split is None:
+        if cmd is not None and has_data_phase(cmd, parsed.params):
+            last = parsed.params[-1].strip() if parsed.params else ""
+            if last.isdigit():
+                return Outgoing(line, awaiting_payload=int(last))
+            raise PayloadError(
+                f"{cmd.full_name} ends with a payload length: give a number or a source "
+                f"(@FILE, hex:.., ski:FILE, \"text\") in place of {last or '<len>'!r}"
+            )
+        return Outgoing(line)
+    head, source_text = split
+    if cmd is None or not cmd.data_phase:
+        name = cmd.full_name if cmd else (line.partition("=")[0] or line)
+        raise PayloadError(f"{name} has no data phase: {source_text!r} cannot be sent as payload")
+    payload = resolve_source(source_text, read_file)
+    if not payload:
+        raise PayloadError(f"the payload from {source_text!r} is empty: the module needs at least one byte")
+    return Outgoing(f"{head}{len(payload)}", payload, source_text)
+
+
+def is_source(text: str) -> bool:
+    """True when ``text`` is written as a payload source."""
+    return text.startswith(SOURCE_PREFIXES)
+
+
+def resolve_source(text: str, read_file: ReadFile) -> bytes:
+    """The bytes a payload source stands for.
+
+    Raises:
+        PayloadError: the source cannot give bytes.
+    """
+    if text.startswith("@"):
+        return _read(text[1:], read_file)
+    if text.startswith("hex:"):
+        return parse_hex(text[4:])
+    if text.startswith("ski:"):
+        return _ski(text[4:], read_file)
+    if text.startswith('"'):
+        return parse_quoted(text)
+    raise PayloadError(f"{text!r} is not a payload source (use @FILE, hex:.., ski:FILE or \"text\")")
+
+
+def parse_hex(text: str) -> bytes:
+    """``3E F1:74 0x7F`` → bytes. Spaces, colons and ``0x`` prefixes are allowed."""
+    digits = re.sub(r"0[xX]|[\s:]", "", text)
+    bad = re.search(r"[^0-9a-fA-F]", digits)
+    if bad:
+        raise PayloadError(f"hex: {bad.group()!r} is not a hex digit (allowed: 0-9 a-f, spaces, ':', 0x)")
+    if len(digits) % 2:
+        raise PayloadError(f"hex: odd number of digits ({len(digits)}); every byte needs two")
+    return bytes.fromhex(digits)
+
+
+_ESCAPES = {"r": b"\r", "n": b"\n", "t": b"\t", "\\": b"\\", '"': b'"', "0": b"\0"}
+
+
+def parse_quoted(text: str) -> bytes:
+    """``"GET / HTTP/1.0\\r\\n\\r\\n"`` → bytes, with C-style escapes."""
+    out = bytearray()
+    i = 1
+    while i < len(text):
+        ch = text[i]
+        if ch == '"':
+            if i != len(text) - 1:
+                raise PayloadError('text payload: text after the closing quote; write \\" for a quote inside')
+            return bytes(out)
+        if ch != "\\":
+            out += ch.encode("utf-8")
+            i += 1
+            continue
+        esc = text[i + 1:i + 2]
+        if esc in _ESCAPES:
+            out += _ESCAPES[esc]
+            i += 2
+        elif esc == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", text[i + 2:i + 4]):
+            out.append(int(text[i + 2:i + 4], 16))
+            i += 4
+        else:
+            raise PayloadError(
+                f"text payload: unknown escape {text[i:i + 2]!r} (use \\r \\n \\t \\\\ \\\" \\xNN)"
+            )
+    raise PayloadError('text payload: missing closing quote (write "..." around the text)')
+
+
+def _split_source(line: str) -> tuple[str, str] | None:
+    """Split ``line`` into (everything up to the source, the source), or None.
+
+    The source is the last parameter but may itself contain the delimiter (``"a,b"``,
+    a path with a comma), so it starts at the first parameter that looks like a source.
+    """
+    head, equals, tail = line.partition("=")
+    if not equals:
+        return None
+    offset = len(head) + 1
+    for field in tail.split(DELIMITER):
+        stripped = field.lstrip()
+        if is_source(stripped):
+            start = offset + (len(field) - len(stripped))
+            return line[:start], line[start:].rstrip()
+        offset += len(field) + 1
+    return None
+
+
+def _read(path: str, read_file: ReadFile) -> bytes:
+    if not path:
+        raise PayloadError("@: give a file path after the @ (e.g. @ca_cert.pem)")
+    try:
+        return read_file(path)
+    except FileNotFoundError:
+        raise PayloadError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise PayloadError(f"{path}: is a directory, not a file") from None
+    except PermissionError:
+        raise PayloadError(f"{path}: permission denied (check the file's permissions)") from None
+    except OSError as exc:
+        raise PayloadError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _ski(path: str, read_file: ReadFile) -> bytes:
+    if not path:
+        raise PayloadError("ski: give the CA certificate's path (e.g. ski:ca_cert.pem)")
+    data = _read(path, read_file)
+    try:
+        cert = certs.load_certificate(data)
+    except certs.CertificateError as exc:
+        raise PayloadError(f"{path}: {exc}") from None
+    ski = certs.subject_key_identifier(cert)
+    if ski is None:
+        raise PayloadError(
+            f"{path}: the certificate has no Subject Key Identifier extension; "
+            "re-issue the CA with one (openssl: subjectKeyIdentifier=hash)"
+        )
+    return ski

@@ -1,0 +1,127 @@
+"""Which reply belongs to which command: the pending-command tracker.
+
+The module answers commands in order and ends each with ``AT-S.OK`` or ``AT-S.ERROR``; WINDs
+come in between and belong to no command. The tracker keeps the commands sent and not yet
+answered, gives each the lines that arrive while it is at the head, and completes it on its final
+line, on a timeout, on a module reset or when the port vanishes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+from spwf_tui.core.events import ECHO, WIND, Event
+
+DONE_OK = "ok"
+DONE_ERROR = "error"
+TIMED_OUT = "timeout"
+INTERRUPTED = "interrupted"
+"""The port vanished or the module reset before the final reply."""
+
+_ids = itertools.count(1)
+
+
+@dataclass(eq=False)
+class PendingCommand:
+    """A command sent to the module and, once done, its outcome."""
+
+    line: str
+    sent_at: float
+    id: int = field(default_factory=lambda: next(_ids))
+    replies: list[Event] = field(default_factory=list)
+    """Every non-WIND event that arrived for it, echo included, final line last."""
+    outcome: str | None = None
+    reason: str = ""
+    """For ``timeout`` and ``interrupted``: why, in words."""
+    _done: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    @property
+    def done(self) -> bool:
+        """True once the command has an outcome."""
+        return self._done.is_set()
+
+    @property
+    def succeeded(self) -> bool:
+        """True when the module answered ``AT-S.OK``."""
+        return self.outcome == DONE_OK
+
+    @property
+    def final(self) -> Event | None:
+        """The final ``AT-S.OK`` / ``AT-S.ERROR`` event, if one came."""
+        return self.replies[-1] if self.replies and self.replies[-1].is_final else None
+
+    def wait(self, timeout: float | None) -> bool:
+        """Block until done or ``timeout`` seconds; True when done."""
+        return self._done.wait(timeout)
+
+    def _finish(self, outcome: str, reason: str = "") -> None:
+        self.outcome = outcome
+        self.reason = reason
+        self._done.set()
+
+
+class PendingTracker:
+    """The queue of commands awaiting their final reply; thread-safe."""
+
+    def __init__(self) -> None:
+        self._queue: deque[PendingCommand] = deque()
+        self._lock = threading.Lock()
+
+    def add(self, line: str) -> PendingCommand:
+        """Register ``line`` as sent now."""
+        command = PendingCommand(line, time.monotonic())
+        with self._lock:
+            self._queue.append(command)
+        return command
+
+    @property
+    def head(self) -> PendingCommand | None:
+        """The command the next reply line belongs to."""
+        with self._lock:
+            return self._queue[0] if self._queue else None
+
+    def attribute(self, event: Event) -> PendingCommand | None:
+        """Give ``event`` to the command it answers; returns that command (None: unsolicited)."""
+        if event.kind == WIND:
+            return None
+        with self._lock:
+            if not self._queue:
+                return None
+            if event.kind == ECHO:
+                self._skip_to_echoed(event.text)
+            command = self._queue[0]
+            command.replies.append(event)
+            if event.is_final:
+                self._queue.popleft()
+                command._finish(DONE_OK if event.kind == "ok" else DONE_ERROR)
+        return command
+
+    def expire(self, command: PendingCommand, reason: str) -> None:
+        """Give up on ``command`` (and drop it from the queue)."""
+        with self._lock:
+            if command in self._queue:
+                self._queue.remove(command)
+        if not command.done:
+            command._finish(TIMED_OUT, reason)
+
+    def interrupt_all(self, reason: str) -> list[PendingCommand]:
+        """Fail every pending command with ``reason`` (port gone, module reset)."""
+        with self._lock:
+            dropped = list(self._queue)
+            self._queue.clear()
+        for command in dropped:
+            command._finish(INTERRUPTED, reason)
+        return dropped
+
+    def _skip_to_echoed(self, echo: str) -> None:
+        """An echo for a later command means the earlier ones will get no reply any more."""
+        wanted = echo.strip().upper()
+        for index, command in enumerate(self._queue):
+            if command.line.strip().upper() == wanted:
+                for _ in range(index):
+                    self._queue.popleft()._finish(INTERRUPTED, "no reply before the next command's echo")
+                return

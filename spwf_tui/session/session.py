@@ -1,0 +1,184 @@
+"""One Session per open port: TX with the module's conventions, RX decoded into state and log.
+
+Who calls what:
+
+* the transport's reader thread calls ``data_received`` / ``state_changed``;
+* a front end (TUI, REPL, ``run``) calls ``send`` / ``execute`` and ``entries.drain()``, and
+  registers a wake-up callback with ``add_listener``. The callback carries no data and may be
+  called often; front ends coalesce it (the TUI posts a replaceable message, see STYLE.md §3).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from spwf_tui.core.commandline import parse
+from spwf_tui.core.decoder import RxDecoder
+from spwf_tui.core.events import WIND, Event
+from spwf_tui.core.explain import Explainer
+from spwf_tui.core.payload import Outgoing, PayloadError, encode
+from spwf_tui.session.log import NOTE, RX, TX, EntryBuffer, LogEntry
+from spwf_tui.session.pending import PendingCommand, PendingTracker
+from spwf_tui.session.state import ModuleState
+from spwf_tui.transport.errors import PortWriteError
+from spwf_tui.transport.serial_transport import CONNECTED, RECONNECTING, SerialTransport
+from spwf_tui.transport.settings import PortSettings
+
+DEFAULT_TIMEOUT = 5.0
+"""Seconds to wait for a final reply."""
+SLOW_COMMANDS = {"SOCKON": 30.0, "WSOCKON": 30.0, "HTTPGET": 60.0, "HTTPPOST": 60.0, "PING": 30.0,
+                 "SCAN": 30.0, "MQTTCONN": 30.0, "SMTP": 60.0, "FWUPDATE": 300.0, "FSUPDATE": 300.0,
+                 "TFTPGET": 60.0, "TFTPPUT": 60.0}
+"""Commands that wait on the network or the radio get longer."""
+
+
+def read_user_file(path: str) -> bytes:
+    """Read a payload file named by the user (``~`` expanded)."""
+    return Path(path).expanduser().read_bytes()
+
+
+class Session:
+    """The open port, its decoder, the module state and the pending commands."""
+
+    def __init__(self, settings: PortSettings, *, clock: Callable[[], float] = time.time,
+                 read_file: Callable[[str], bytes] = read_user_file, reconnect: bool = True) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.read_file = read_file
+        self.state = ModuleState(clock=clock)
+        self.entries = EntryBuffer()
+        self.link_state = "closed"
+        self.rx_bytes = 0
+        """Bytes received since the session opened."""
+        self._decoder = RxDecoder()
+        self._explainer = Explainer()
+        self._pending = PendingTracker()
+        self._rx_lock = threading.Lock()
+        self._tx_lock = threading.Lock()
+        self._listeners: list[Callable[[], None]] = []
+        self._transport = SerialTransport(settings, self, reconnect=reconnect)
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    def open(self) -> None:
+        """Open the port (raises ``PortError`` with a message for the user)."""
+        self._transport.open()
+        self.link_state = CONNECTED
+        self._note(f"opened {self.settings.port} at {self.settings.describe()}")
+
+    def close(self) -> None:
+        """Close the port; pending commands end as interrupted."""
+        self._transport.close()
+        self._pending.interrupt_all("the session was closed")
+
+    def add_listener(self, wake: Callable[[], None]) -> None:
+        """Call ``wake()`` (from any thread) whenever new entries are ready."""
+        self._listeners.append(wake)
+
+    # -- TX ---------------------------------------------------------------------------------
+
+    def prepare(self, line: str) -> Outgoing:
+        """Encode a typed line (payload sources resolved); raises ``PayloadError``."""
+        return encode(line, self.read_file)
+
+    def send(self, line: str) -> PendingCommand:
+        """Encode and send one command line; returns its pending entry.
+
+        Raises:
+            PayloadError: bad payload source, or a plain length with no payload given.
+            PortWriteError: the port is gone or failed while writing.
+        """
+        outgoing = self.prepare(line)
+        if outgoing.awaiting_payload is not None:
+            raise PayloadError(
+                f"{outgoing.line} announces {outgoing.awaiting_payload} payload bytes: give them as "
+                "a source in place of the length (@FILE, hex:.., ski:FILE or \"text\")"
+            )
+        return self.send_outgoing(outgoing)
+
+    def send_outgoing(self, outgoing: Outgoing) -> PendingCommand:
+        """Send an encoded command (line, CR and payload in one write: never interleaved)."""
+        with self._tx_lock:
+            command = self._pending.add(outgoing.line)
+            if outgoing.line.strip().upper().startswith("AT+S.FSP"):
+                with self._rx_lock:
+                    self._decoder.expect_body(after_echo=self.state.echo)
+            self._explainer.observe_tx(outgoing.line, outgoing.payload)
+            self.entries.append(LogEntry(self.clock(), TX, outgoing.line, payload=outgoing.payload))
+            try:
+                self._transport.write(outgoing.wire)
+            except PortWriteError as exc:
+                self._pending.expire(command, str(exc))
+                payload_sent = max(0, exc.sent - len(outgoing.line) - 1)
+                if outgoing.payload:
+                    self._note(f"{outgoing.line}: {exc}; {payload_sent} of {len(outgoing.payload)} payload bytes went out")
+                raise
+        self._wake()
+        return command
+
+    def execute(self, line: str, timeout: float | None = None) -> PendingCommand:
+        """Send ``line`` and wait for its final reply (or the timeout); never raises on timeout."""
+        command = self.send(line)
+        return self.wait(command, timeout)
+
+    def wait(self, command: PendingCommand, timeout: float | None = None) -> PendingCommand:
+        """Wait for ``command``'s final reply; on timeout mark it so and free the line."""
+        limit = timeout if timeout is not None else timeout_for(command.line)
+        if not command.wait(limit):
+            with self._rx_lock:
+                leftovers = self._decoder.abandon_payload()
+            self._deliver(leftovers)
+            self._pending.expire(command, f"no final reply within {limit:g} s")
+            self._note(f"{command.line}: no final reply within {limit:g} s")
+        return command
+
+    # -- RX (transport thread) --------------------------------------------------------------
+
+    def data_received(self, data: bytes) -> None:
+        """Bytes from the module: decode, attribute, update state, log."""
+        self.rx_bytes += len(data)
+        with self._rx_lock:
+            events = self._decoder.feed(data)
+        self._deliver(events)
+
+    def state_changed(self, state: str, reason: str) -> None:
+        """The transport's link state changed."""
+        self.link_state = state
+        if state == RECONNECTING:
+            for command in self._pending.interrupt_all(f"port vanished ({reason})"):
+                self._note(f"{command.line}: interrupted, the port vanished; not retried")
+            self._note(f"port {self.settings.port} vanished ({reason}); waiting for it to return")
+        elif state == CONNECTED:
+            self._note(f"port {self.settings.port} is back")
+        else:
+            self._note(f"port {self.settings.port} closed")
+
+    def _deliver(self, events: list[Event]) -> None:
+        if not events:
+            return
+        now = self.clock()
+        for event in events:
+            if event.kind == WIND and event.code == 1 and self._pending.head is not None:
+                for command in self._pending.interrupt_all("the module reset (boot WINDs arrived)"):
+                    self._note(f"{command.line}: interrupted, the module reset")
+            command = self._pending.attribute(event)
+            self.state.apply(event, command.line if command else None)
+            explain = self._explainer.explain(event)
+            self.entries.append(LogEntry(now, RX, event.text, event, explain))
+        self._wake()
+
+    def _note(self, text: str) -> None:
+        self.entries.append(LogEntry(self.clock(), NOTE, text))
+        self._wake()
+
+    def _wake(self) -> None:
+        for wake in self._listeners:
+            wake()
+
+
+def timeout_for(line: str) -> float:
+    """The default reply timeout for a command line."""
+    return SLOW_COMMANDS.get(parse(line).name, DEFAULT_TIMEOUT)

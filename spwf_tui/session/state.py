@@ -1,0 +1,168 @@
+"""The module as the session understands it, rebuilt from what it said.
+
+``ModuleState.apply`` takes each event with the command it answered (if any) and updates the
+firmware facts, the client sockets and their pending bytes, the stored TLS objects, the clock
+and the Wi-Fi link. The TUI's panes, the completer (open socket ids) and the explanations read it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spwf_tui.core.commandline import parse
+from spwf_tui.core.events import ECHO, INFO, OK, WIND, Event
+
+_TLS_LIST_LABELS = {"CA": "ca", "Cert": "cert", "Key": "key", "Id": "auth"}
+
+
+@dataclass
+class SocketInfo:
+    """One client socket of the module."""
+
+    id: int
+    host: str = ""
+    port: str = ""
+    kind: str = ""
+    """``t``, ``u``, ``s`` or the TLS server name."""
+    peer_ip: str = ""
+    pending: int = 0
+    """Bytes the module holds for us (from WIND 55, SOCKQ and SOCKR)."""
+    closed_by_peer: bool = False
+
+
+@dataclass
+class ModuleState:
+    """Facts about the module, as last reported."""
+
+    clock: Callable[[], float] = time.time
+    firmware: str | None = None
+    model: str | None = None
+    ip_address: str | None = None
+    echo: bool = True
+    """``console_echo``: factory on; followed through SCFG/GCFG/FCFG."""
+    sockets: dict[int, SocketInfo] = field(default_factory=dict)
+    tls: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(("ca", "cert", "key", "auth"), False))
+    clock_offset: float | None = None
+    """Module time minus host time, once TIME was set or read; None when unknown."""
+    resets: int = 0
+    _date_readout: str | None = None
+    """The ``AT-S.Date`` field of a TIME readout, until its ``AT-S.Time`` line arrives."""
+
+    def module_time(self) -> float | None:
+        """The module's clock now (seconds since 1970), when known."""
+        return None if self.clock_offset is None else self.clock() + self.clock_offset
+
+    def open_socket_ids(self) -> list[int]:
+        """Ids of the client sockets the module has open, in order."""
+        return sorted(self.sockets)
+
+    def apply(self, event: Event, command_line: str | None) -> None:
+        """Update from one event; ``command_line`` is the command it answers, if any."""
+        if event.kind == WIND:
+            self._apply_wind(event)
+        elif event.kind == INFO:
+            self._apply_info(event, command_line)
+        elif event.kind == OK and command_line:
+            self._apply_ok(command_line)
+        elif event.kind == ECHO:
+            pass  # the command is applied when its OK arrives
+
+    # -- by kind ----------------------------------------------------------------------------
+
+    def _apply_wind(self, event: Event) -> None:
+        fields = event.fields
+        if event.code == 1:
+            self._reset()
+            if len(fields) > 1:
+                self.firmware = fields[1]
+        elif event.code == 13 and len(fields) > 1:
+            self.model = fields[-1]
+        elif event.code == 24 and fields:
+            self.ip_address = fields[-1]
+        elif event.code == 33:
+            self.ip_address = None
+        elif event.code == 55 and len(fields) >= 5:
+            sock = self._socket(fields[2])
+            if sock and fields[4].isdigit():
+                sock.pending = int(fields[4])
+        elif event.code == 58 and len(fields) >= 2:
+            sock = self._socket(fields[1])
+            if sock:
+                sock.closed_by_peer = True
+
+    def _apply_info(self, event: Event, command_line: str | None) -> None:
+        cmd = parse(command_line) if command_line else None
+        label, fields = event.label, event.fields
+        if label == "On" and cmd and cmd.name == "SOCKON" and len(fields) >= 2 and fields[-1].isdigit():
+            params = list(cmd.params) + ["", "", "", ""]
+            sid = int(fields[-1])
+            self.sockets[sid] = SocketInfo(sid, params[0], params[1], params[3], peer_ip=fields[0])
+        elif label == "Query" and cmd and cmd.name == "SOCKQ" and fields and fields[0].isdigit():
+            sock = self._socket(cmd.params[0] if cmd.params else "")
+            if sock:
+                sock.pending = int(fields[0])
+        elif label == "Reading" and cmd and cmd.name == "SOCKR" and fields:
+            sock = self._socket(cmd.params[0] if cmd.params else "")
+            if sock and fields[0].isdigit():
+                sock.pending = max(0, sock.pending - int(fields[0]))
+        elif label in _TLS_LIST_LABELS and fields and fields[0] in ("0", "1"):
+            self.tls[_TLS_LIST_LABELS[label]] = fields[0] == "1"
+        elif label == "Clean":
+            self.tls = dict.fromkeys(self.tls, False)
+        elif label == "Date" and len(fields) >= 1:
+            self._date_readout = fields[0]
+        elif label == "Time" and fields and self._date_readout:
+            self._set_clock_from_readout(self._date_readout, fields[0])
+        elif label == "Var" and fields:
+            self._apply_var(":".join(fields))
+        elif label == "SubjectKeyId" or label == "No SubjectKeyId":
+            self.tls["ca"] = True
+
+    def _apply_ok(self, command_line: str) -> None:
+        cmd = parse(command_line)
+        params = [p.strip() for p in cmd.params]
+        if cmd.name == "SOCKC" and params and params[0].isdigit():
+            self.sockets.pop(int(params[0]), None)
+        elif cmd.name == "TIME" and params and params[0].isdigit():
+            self.clock_offset = int(params[0]) - self.clock()
+        elif cmd.name == "TLSCERT" and len(params) >= 2 and params[0].lower() in self.tls:
+            self.tls[params[0].lower()] = True
+        elif cmd.name == "SCFG" and len(params) >= 2 and params[0].lower() == "console_echo":
+            self.echo = params[1] != "0"
+        elif cmd.name in ("FCFG", "AT&F"):
+            self.echo = True
+        elif cmd.name == "RESET":
+            self._reset()
+
+    def _apply_var(self, assignment: str) -> None:
+        name, _, value = assignment.partition("=")
+        if name == "console_echo":
+            self.echo = value.strip() != "0"
+        elif name == "fw_version" and not self.firmware:
+            self.firmware = value.strip()
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _socket(self, text: str) -> SocketInfo | None:
+        text = text.strip()
+        return self.sockets.get(int(text)) if text.isdigit() else None
+
+    def _reset(self) -> None:
+        """What a reboot leaves: no sockets, clock unknown; TLS objects stay (they are in flash)."""
+        self.sockets.clear()
+        self.clock_offset = None
+        self.ip_address = None
+        self.resets += 1
+
+    def _set_clock_from_readout(self, date: str, clock: str) -> None:
+        try:
+            yy, mm, dd = (int(x) for x in date.split("."))
+            hh, mi, ss = (int(x) for x in clock.split("."))
+        except ValueError:
+            return
+        epoch = calendar.timegm((2000 + yy if yy < 70 else 1900 + yy, mm, dd, hh, mi, ss))
+        self.clock_offset = epoch - self.clock()
+        self._date_readout = None

@@ -1,0 +1,31 @@
+"""Plain-text transcript lines for ``run`` (and later the REPL's dumb-terminal mode)."""
+
+from __future__ import annotations
+
+from spwf_tui.core.display import visible
+from spwf_tui.core.events import DATA
+from spwf_tui.session.log import NOTE, TX, LogEntry
+
+PREVIEW_BYTES = 16
+
+
+def format_entry(entry: LogEntry) -> str:
+    """One entry as text lines: ``> `` sent, ``< `` received, ``# `` note, ``= `` explanation."""
+    if entry.direction == TX:
+        line = f"> {entry.text}"
+        if entry.payload is not None:
+            line += f"  [+{len(entry.payload)} payload bytes: {payload_preview(entry.payload)}]"
+        return line + "\n"
+    if entry.direction == NOTE:
+        return f"# {entry.text}\n"
+    shown = visible(entry.text) if entry.event is not None and entry.event.kind == DATA else entry.text
+    text = f"< {shown}\n"
+    if entry.explain:
+        text += f"  = {entry.explain}\n"
+    return text
+
+
+def payload_preview(payload: bytes) -> str:
+    """The first bytes as hex, e.g. ``3e f1 74 … (20 bytes)``."""
+    head = " ".join(f"{b:02x}" for b in payload[:PREVIEW_BYTES])
+    return head + (" …" if len(payload) > PREVIEW_BYTES else "")
