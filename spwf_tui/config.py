@@ -146,6 +146,6 @@ def _recording(table: object, fail) -> RecordingConfig:
 
 def _line_of(text: str, key: str) -> int:
     """The line where ``key`` is set (1 when it cannot be found)."""
-    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    match = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 

@@ -166,11 +166,11 @@ class RxDecoder:
         events.append(Event(DATA, piece, bytes_to_text(piece)))
 
     def _emit_line(self, raw: bytes, content: bytes, events: list[Event]) -> None:
+        if not content.strip():
+            return  # blank lines carry nothing; the recording keeps their bytes
         text = bytes_to_text(content)
         if self.lenient:
             text = strip_host_prefix(text)
-        if not text.strip():
-            return  # blank lines carry nothing; the recording keeps their bytes
         cls = classify(text)
         if self.lenient:
             cls = self._lenient_payload(cls, text)
