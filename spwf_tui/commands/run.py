@@ -10,6 +10,7 @@ import time
 from spwf_tui.commands.common import port_settings
 from spwf_tui.commands.script import Step, load_steps
 from spwf_tui.session.transcript import format_entry
+from spwf_tui.core.events import WIND
 from spwf_tui.session.pending import PendingCommand
 from spwf_tui.session.session import Session, read_user_file
 
@@ -28,14 +29,22 @@ def run_script(args: argparse.Namespace) -> int:
     try:
         _wait_until_idle(session)
         _print_entries(session, args.json)
+        mark = session.event_seq
         for step in steps:
-            command = session.wait(session.send_outgoing(step.outgoing), args.timeout)
+            if step.outgoing is not None:
+                mark = session.event_seq
+                ok, result = _run_command(session, step, args.timeout)
+            elif step.wind is not None:
+                ok, result = _run_wait(session, step, mark)
+            else:
+                time.sleep(step.seconds)
+                ok, result = True, {"step": step.origin, "sleep": step.seconds, "ok": True}
             _print_entries(session, args.json)
             if args.json:
-                print(json.dumps(_result(step, command)), flush=True)
-            if not command.succeeded:
+                print(json.dumps(result), flush=True)
+            if not ok:
                 failed += 1
-                print(f"spwf-tui run: {step.origin}: {step.text}: {_failure(command)}", file=sys.stderr, flush=True)
+                print(f"spwf-tui run: {step.origin}: {step.text}: {result['reason']}", file=sys.stderr, flush=True)
                 if not args.keep_going:
                     break
     finally:
@@ -60,6 +69,23 @@ def _print_entries(session: Session, as_json: bool) -> None:
     for entry in session.entries.drain():
         stream.write(format_entry(entry))
     stream.flush()
+
+
+def _run_command(session: Session, step: Step, timeout: float | None) -> tuple[bool, dict]:
+    command = session.wait(session.send_outgoing(step.outgoing), timeout)
+    result = _result(step, command)
+    if not command.succeeded:
+        result["reason"] = _failure(command)
+    return command.succeeded, result
+
+
+def _run_wait(session: Session, step: Step, mark: int) -> tuple[bool, dict]:
+    event = session.wait_for_event(lambda e: e.kind == WIND and e.code == step.wind, step.seconds, mark)
+    result = {"step": step.origin, "wait": f"WIND:{step.wind}", "ok": event is not None,
+              "event": event.text if event else None}
+    if event is None:
+        result["reason"] = f"no +WIND:{step.wind} within {step.seconds:g} s"
+    return event is not None, result
 
 
 def _failure(command: PendingCommand) -> str:

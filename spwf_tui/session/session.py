@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +34,8 @@ SLOW_COMMANDS = {"SOCKON": 30.0, "WSOCKON": 30.0, "HTTPGET": 60.0, "HTTPPOST": 6
                  "SCAN": 30.0, "MQTTCONN": 30.0, "SMTP": 60.0, "FWUPDATE": 300.0, "FSUPDATE": 300.0,
                  "TFTPGET": 60.0, "TFTPPUT": 60.0}
 """Commands that wait on the network or the radio get longer."""
+RECENT_EVENTS = 1000
+"""Events kept for ``wait_for_event`` (scripts waiting for a WIND)."""
 
 
 def read_user_file(path: str) -> bytes:
@@ -59,6 +62,10 @@ class Session:
         self._rx_lock = threading.Lock()
         self._tx_lock = threading.Lock()
         self._listeners: list[Callable[[], None]] = []
+        self._recent: deque[tuple[int, Event]] = deque(maxlen=RECENT_EVENTS)
+        self._recent_changed = threading.Condition()
+        self.event_seq = 0
+        """Number of events received so far; a mark for ``wait_for_event``."""
         self._transport = SerialTransport(settings, self, reconnect=reconnect)
 
     # -- life cycle -------------------------------------------------------------------------
@@ -135,6 +142,19 @@ class Session:
             self._note(f"{command.line}: no final reply within {limit:g} s")
         return command
 
+    def wait_for_event(self, matches: Callable[[Event], bool], timeout: float, since: int) -> Event | None:
+        """The first event after mark ``since`` for which ``matches`` holds, waiting up to ``timeout``."""
+        deadline = time.monotonic() + timeout
+        with self._recent_changed:
+            while True:
+                for seq, event in self._recent:
+                    if seq > since and matches(event):
+                        return event
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self._recent_changed.wait(remaining)
+
     # -- RX (transport thread) --------------------------------------------------------------
 
     def data_received(self, data: bytes) -> None:
@@ -168,6 +188,11 @@ class Session:
             self.state.apply(event, command.line if command else None)
             explain = self._explainer.explain(event)
             self.entries.append(LogEntry(now, RX, event.text, event, explain))
+        with self._recent_changed:
+            for event in events:
+                self.event_seq += 1
+                self._recent.append((self.event_seq, event))
+            self._recent_changed.notify_all()
         self._wake()
 
     def _note(self, text: str) -> None:

@@ -1,0 +1,31 @@
+"""Shared test fixtures: isolation from the user's own config and data, and system-tool checks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+REQUIRE_TOOLS_ENV = "SPWF_TUI_REQUIRE_SYSTEM_TOOLS"
+"""Set by .ci/run: a missing system tool fails the test instead of skipping it."""
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """Never read the developer's config or write into their data directory."""
+    home = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("SPWF_TUI_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("SPWF_TUI_DATA_DIR", str(home / "data"))
+    return home
+
+
+def require_tool(name: str) -> str:
+    """The path of system tool ``name``; skips (or fails under CI) when it is missing."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (apt-get install {name})"
+        if os.environ.get(REQUIRE_TOOLS_ENV):
+            pytest.fail(f"{message}; .ci/run requires every system tool")
+        pytest.skip(message)
+    return path

@@ -1,0 +1,73 @@
+"""Running the real programs: the spwf-tui CLI, its emulator on a pty, openssl s_server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CLI = [sys.executable, "-m", "spwf_tui"]
+
+
+def run_cli(*args: str, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess:
+    """Run ``spwf-tui ARGS`` as a subprocess and capture its output."""
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+class SimProcess:
+    """``spwf-tui sim --pty --link PATH --trace FILE`` as a child process."""
+
+    def __init__(self, link: Path, trace: Path) -> None:
+        self.link = link
+        self.trace = trace
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> SimProcess:
+        self.proc = subprocess.Popen([*CLI, "sim", "--pty", "--link", str(self.link), "--trace", str(self.trace)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = self.proc.stdout.readline()
+        assert "listening on" in first, first + self.proc.stderr.read()
+        return self
+
+    def received(self) -> bytes:
+        """Every byte the emulated module got from the host so far."""
+        return self.trace.read_bytes() if self.trace.exists() else b""
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def start_openssl_server(openssl: str, cert: Path, key: Path, port: int, *extra: str) -> subprocess.Popen:
+    """``openssl s_server`` on 127.0.0.1:port; ``-rev`` makes it answer each line reversed."""
+    proc = subprocess.Popen([openssl, "s_server", "-accept", f"127.0.0.1:{port}", "-cert", str(cert),
+                             "-key", str(key), "-quiet", *extra],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**os.environ, "OPENSSL_CONF": "/dev/null"})
+    wait_for_port(port)
+    return proc
