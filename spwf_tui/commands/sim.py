@@ -19,6 +19,8 @@ def run_sim(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
 
+    tap = _trace_writer(args.trace) if args.trace else None
+
     def announce(where: str) -> None:
         print(f"spwf-tui sim: emulated SPWF04SA listening on {where} (Ctrl+C stops)", flush=True)
 
@@ -28,12 +30,21 @@ def run_sim(args: argparse.Namespace) -> int:
             print(f"spwf-tui sim: warning: {host} is not loopback; anyone who can reach it can drive "
                   "the emulated module", file=sys.stderr, flush=True)
         try:
-            serve.run_tcp(host, port, on_ready=announce, stop=stop)
+            serve.run_tcp(host, port, on_ready=announce, stop=stop, tap=tap)
         except OSError as exc:
             raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         return 0
-    serve.run_pty(link=args.link, on_ready=announce, stop=stop)
+    serve.run_pty(link=args.link, on_ready=announce, stop=stop, tap=tap)
     return 0
+
+
+def _trace_writer(path: str):
+    """Append every byte the host sends to ``path`` (for tests and protocol debugging)."""
+    try:
+        trace = open(path, "ab", buffering=0)  # noqa: SIM115 - lives as long as the emulator
+    except OSError as exc:
+        raise UserError(f"--trace {path}: cannot write ({exc.strerror or exc})") from None
+    return trace.write
 
 
 def _parse_host_port(text: str) -> tuple[str, int]:

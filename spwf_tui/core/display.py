@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+_NAMED = {"\r": "\\r", "\n": "\\n", "\t": "\\t"}
 
 
 def visible(text: str) -> str:

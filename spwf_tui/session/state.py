@@ -80,8 +80,8 @@ class ModuleState:
                 self.firmware = fields[1]
         elif event.code == 13 and len(fields) > 1:
             self.model = fields[-1]
-        elif event.code == 24 and fields:
-            self.ip_address = fields[-1]
+        elif event.code == 24 and len(fields) >= 3 and fields[1]:
+            self.ip_address = fields[2]  # the IPv4 form; "WiFi Up::<v6>" is the IPv6 one
         elif event.code == 33:
             self.ip_address = None
         elif event.code == 55 and len(fields) >= 5:

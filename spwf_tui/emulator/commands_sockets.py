@@ -1,0 +1,190 @@
+"""Client socket commands over the host's real network: SOCKON, SOCKQ, SOCKR, SOCKW, SOCKC,
+SOCKL."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import socket
+import ssl
+from typing import TYPE_CHECKING
+
+from spwf_tui.emulator import tlsverify
+from spwf_tui.emulator.commands_wifi import resolve
+from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
+from spwf_tui.emulator.netsock import (
+    CONNECT_TIMEOUT,
+    HostSocket,
+    SocketTable,
+    TlsChannel,
+    client_context,
+)
+from spwf_tui.emulator.replies import CommandError, Reply
+
+if TYPE_CHECKING:
+    from spwf_tui.emulator.module import EmulatedModule
+
+ERR_IP_NOT_READY = 60
+ERR_OPEN_FAILED = 74
+ERR_TOO_MANY_SOCKETS = 75
+ERR_ILLEGAL_ID = 76
+ERR_PENDING = 77
+ERR_NOT_CONNECTED = 78
+ERR_WRITE_FAILED = 79
+
+_PROTOCOL_CODES = {"t": 0, "u": 1, "s": 2}
+"""Second field of an ``AT-S.List`` line."""
+
+
+def _socket(module: EmulatedModule, text: str) -> HostSocket:
+    """The open socket with id ``text``; 76 when there is none."""
+    try:
+        sock_id = parse_uint(text, maximum=SocketTable.MAX_SOCKETS)
+    except CommandError:
+        raise CommandError(ERR_ILLEGAL_ID) from None
+    sock = module.sockets.get(sock_id)
+    if sock is None:
+        raise CommandError(ERR_ILLEGAL_ID)
+    return sock
+
+
+def _kind(text: str) -> tuple[str, str | None]:
+    """``t``/``u``/``s`` (any case), or a TLS server domain name -> (``s``, domain)."""
+    if len(text) == 1:
+        if text.lower() not in _PROTOCOL_CODES:
+            raise CommandError(ERR_INVALID)
+        return text.lower(), None
+    return "s", text
+
+
+def _sni(host: str, domain: str | None) -> str | None:
+    """The name sent as SNI: the domain when given, else the host when it is a name."""
+    if domain is not None:
+        return domain
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return None
+
+
+def _sockon(module: EmulatedModule, call: Call, reply: Reply) -> None:
+    """Open a client socket. TLS: handshake, then the module's own certificate check."""
+    host = call.arg(0)
+    port = parse_uint(call.arg(1), maximum=65535)
+    protocol, domain = _kind(call.arg(3))  # the third field is unused (empty or NULL)
+    if port == 0:
+        raise CommandError(ERR_INVALID)
+    if not module.radio.ip_up:
+        raise CommandError(ERR_IP_NOT_READY)
+    sock_id = module.sockets.free_id()
+    if sock_id is None:
+        raise CommandError(ERR_TOO_MANY_SOCKETS)
+    if protocol == "s" and module.sockets.tls_count() >= SocketTable.MAX_TLS:
+        raise CommandError(ERR_TOO_MANY_SOCKETS)
+    address = resolve(host)
+    raw = _connect(protocol, address, port)
+    channel = None
+    if protocol == "s":
+        channel = _handshake(module, raw, _sni(host, domain))
+        error = tlsverify.check_server(channel.peer_chain_der(), module.tls,
+                                       module.clock.datetime(), domain)
+        if error is not None:
+            reply.line("Certificate Error", error)
+            with contextlib.suppress(OSError, ssl.SSLError):
+                raw.sendall(channel.close_notify())
+            raw.close()
+            raise CommandError(ERR_OPEN_FAILED)
+        reply.line("Loading", 1, 2)
+    sock = HostSocket(sock_id, protocol, raw, (address, port), channel,
+                      on_data=lambda sid, rx, total: module.post_wind(55, "", sid, rx, total),
+                      on_closed=lambda sid, reason: module.post_wind(58, sid, reason))
+    module.sockets.add(sock)
+    sock.start()
+    reply.line("On", address, sock_id)
+
+
+def _connect(protocol: str, address: str, port: int) -> socket.socket:
+    """A connected host socket; 74 when the connection fails (no Loading line)."""
+    try:
+        if protocol == "u":
+            raw = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            raw.connect((address, port))
+            return raw
+        return socket.create_connection((address, port), timeout=CONNECT_TIMEOUT)
+    except OSError:
+        raise CommandError(ERR_OPEN_FAILED) from None
+
+
+def _handshake(module: EmulatedModule, raw: socket.socket, sni: str | None) -> TlsChannel:
+    """TLS handshake; 74 when it fails (no Certificate Error line: nothing was checked)."""
+    context = client_context(module.tls.get("cert"), module.tls.get("key"))
+    try:
+        try:
+            channel = TlsChannel(context, sni)
+        except (ValueError, UnicodeError):
+            channel = TlsChannel(context, None)  # not a valid DNS name: no SNI
+        raw.settimeout(CONNECT_TIMEOUT)
+        channel.handshake(raw)
+    except (OSError, ssl.SSLError):
+        raw.close()
+        raise CommandError(ERR_OPEN_FAILED) from None
+    return channel
+
+
+def _sockq(module: EmulatedModule, call: Call, reply: Reply) -> None:
+    reply.line("Query", _socket(module, call.arg(0)).pending)
+
+
+def _sockr(module: EmulatedModule, call: Call, reply: Reply) -> None:
+    """``Reading:<returned>:<pending before>`` CR LF, the bytes, then the final line directly.
+    An empty or 0 length reads everything pending."""
+    sock = _socket(module, call.arg(0))
+    limit = parse_uint(call.arg(1)) if call.arg(1) else 0
+    data, before = sock.read(limit or None)
+    reply.line("Reading", len(data), before)
+    reply.raw(data)
+
+
+def _sockw_length(module: EmulatedModule, call: Call) -> int:
+    """Header check: the socket exists (76) and is still connected (78)."""
+    sock = _socket(module, call.arg(0))
+    if sock.remote_closed:
+        raise CommandError(ERR_NOT_CONNECTED)
+    return parse_uint(call.arg(1))
+
+
+def _sockw(module: EmulatedModule, call: Call, reply: Reply) -> None:
+    sock = _socket(module, call.arg(0))
+    if not call.payload:
+        return
+    try:
+        sock.write(call.payload)
+    except (OSError, ssl.SSLError):
+        raise CommandError(ERR_WRITE_FAILED) from None
+
+
+def _sockc(module: EmulatedModule, call: Call, reply: Reply) -> None:
+    """Close; refused with 77 while received bytes are unread."""
+    sock = _socket(module, call.arg(0))
+    if sock.pending:
+        raise CommandError(ERR_PENDING)
+    module.sockets.remove(sock.sock_id)
+    sock.close()
+
+
+def _sockl(module: EmulatedModule, call: Call, reply: Reply) -> None:
+    """``List::<id>:<0 TCP|1 UDP|2 TLS>:<1 connected|0 closed by peer>:<pending>:<ip>:<port>``."""
+    for sock in module.sockets.all():
+        reply.line("List", "", sock.sock_id, _PROTOCOL_CODES[sock.protocol],
+                   0 if sock.remote_closed else 1, sock.pending, *sock.peer)
+
+
+HANDLERS: dict[str, Handler] = {
+    "SOCKON": Handler(run=_sockon, deferred=True),
+    "SOCKQ": Handler(run=_sockq),
+    "SOCKR": Handler(run=_sockr),
+    "SOCKW": Handler(run=_sockw, payload_length=_sockw_length),
+    "SOCKC": Handler(run=_sockc),
+    "SOCKL": Handler(run=_sockl),
+}

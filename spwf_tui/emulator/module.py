@@ -1,0 +1,373 @@
+"""The engine of the emulated SPWF04SA: input framing, echo, dispatch, ordered output, power.
+
+Who calls what:
+
+- The host side calls ``receive(bytes)`` from any thread, in any chunking. Commands run in the
+  caller's thread, so the response has been written to ``output`` by the time ``receive``
+  returns; the exceptions are the commands that wait for the host's network (SOCKON, PING):
+  they run on a worker thread and the input that follows is held until they have answered, as
+  the real console is busy meanwhile.
+- Internal threads (boot script, socket readers) only *post* WINDs. One pump thread writes them,
+  and only while no command is in progress (from the CR of its line, through any data phase, to
+  its final line), so a WIND never lands inside a response or a binary payload.
+- Every ``output`` call happens under one lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Callable
+
+from spwf_tui.emulator import status
+from spwf_tui.emulator.boot import (
+    STATE_IDLE,
+    STATE_TERMINATED_BY_USER,
+    Radio,
+    Step,
+    boot_script,
+    join_script,
+)
+from spwf_tui.emulator.clock import ModuleClock
+from spwf_tui.emulator.config import ConfigStore
+from spwf_tui.emulator.dispatch import (
+    GENERIC,
+    Call,
+    Handler,
+    build_registry,
+    check_arg_count,
+    parse_line,
+)
+from spwf_tui.emulator.filesystem import RamDisk
+from spwf_tui.emulator.framing import PAUSE, InputFramer
+from spwf_tui.emulator.netsock import SocketTable
+from spwf_tui.emulator.replies import (
+    CRLF,
+    TEXT_ENCODING,
+    CommandError,
+    Reply,
+    error_line,
+    ok_line,
+    wind_line,
+)
+from spwf_tui.emulator.tlsstore import TlsStore
+
+_log = logging.getLogger(__name__)
+
+ERR_INVALID = 7
+ERR_LINE_TOO_LONG = 32
+_WIND_MASKS = ("console_wind_off_low", "console_wind_off_medium", "console_wind_off_high")
+
+
+@dataclass
+class _QueuedWind:
+    number: int
+    line: bytes
+    epoch: int | None
+    """Radio/power epoch the line belongs to; lines of an older epoch are dropped."""
+    step: Step | None
+    """Boot or join step to apply once the line is out."""
+
+
+class EmulatedModule:
+    """An SPWF04SA (firmware 1.1.0) UART console, byte for byte. See the package docstring."""
+
+    def __init__(self, output: Callable[[bytes], None], *,
+                 clock: Callable[[], float] = time.time,
+                 boot_delay: float = 0.02, model: str = "SPWF04SA") -> None:
+        self.model = model
+        self.boot_delay = boot_delay
+        self.config = ConfigStore()
+        self.clock = ModuleClock(clock)
+        self.disk = RamDisk()
+        self.tls = TlsStore()
+        """TLS objects (flash: they survive RESET and FCFG)."""
+        self.wpae = TlsStore()
+        """WPA-Enterprise objects (``WPAECERT``), same rules."""
+        self.radio = Radio()
+        self.sockets = SocketTable()
+        self.software_resets = 0
+        self._output = output
+        self._handlers = build_registry()
+        self._framer = InputFramer(self._on_line, self._on_payload)
+        # Output side: the condition's lock is the one output lock.
+        self._gate = threading.Condition()
+        self._command_active = False
+        self._winds: deque[_QueuedWind] = deque()
+        self._epoch = 0
+        # Input side.
+        self._input_lock = threading.Lock()
+        self._inbox = bytearray()
+        self._processing = False
+        self._console_up = False
+        self._pending: tuple[Call, Handler] | None = None
+        self._deferred: tuple[Call, Handler] | None = None
+        # Lifecycle.
+        self._stop = threading.Event()
+        self._started = False
+        self._closed = False
+        self._threads: list[threading.Thread] = []
+        self._pump = threading.Thread(target=self._pump_loop, daemon=True,
+                                      name="spwf-emu-winds")
+
+    # ------------------------------------------------------------------ public interface
+
+    def start(self) -> None:
+        """Power on: the boot WINDs (and the emulated Wi-Fi join) follow from a thread."""
+        with self._input_lock:
+            if self._started or self._closed:
+                return
+            self._started = True
+        self._pump.start()
+        self._boot()
+
+    def receive(self, data: bytes) -> None:
+        """Bytes from the host. Held until ``Console active`` when the console is not up."""
+        if not data:
+            return
+        with self._input_lock:
+            if self._closed:
+                return
+            self._inbox += data
+            if self._processing:
+                return
+            self._processing = True
+        self._process_inbox()
+
+    def close(self) -> None:
+        """Stop the threads and close the host sockets; idempotent."""
+        with self._input_lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._stop.set()
+        with self._gate:
+            self._gate.notify_all()
+        self.sockets.close_all()
+        if self._pump.is_alive():
+            self._pump.join(timeout=2.0)
+        for thread in list(self._threads):
+            if thread is not threading.current_thread():
+                thread.join(timeout=2.0)
+
+    # ------------------------------------------------------------------ for the handlers
+
+    def post_wind(self, number: int, *fields: object) -> None:
+        """Queue ``+WIND:<number>:<text>[:fields]``; it goes out between responses."""
+        self._queue_wind(number, fields, epoch=None, step=None)
+
+    def power_cycle(self) -> None:
+        """``AT+S.RESET``: RAM is lost (config back to flash, RAM disk, sockets, clock at 1970);
+        flash (saved config, TLS objects) stays. The boot script follows the current response."""
+        with self._input_lock:
+            self._console_up = False
+        self.sockets.close_all()
+        self.disk.clear()
+        self.config.load_saved()
+        self.clock.power_on()
+        self.radio = Radio()
+        self._pending = None
+        self._framer.reset()
+        self.software_resets += 1
+        with self._gate:
+            self._winds.clear()
+        self._boot()
+
+    def radio_off(self, steps: list[tuple[int, tuple[str, ...]]]) -> None:
+        """``WIFI=0``: the link is down now; the given WINDs follow."""
+        epoch = self._new_epoch()
+        self.radio = Radio(state=STATE_TERMINATED_BY_USER)
+        for number, fields in steps:
+            self._queue_wind(number, fields, epoch=epoch, step=None)
+
+    def radio_on(self) -> None:
+        """``WIFI=1``: hardware start and the join script, paced like the boot."""
+        epoch = self._new_epoch()
+        self.radio = Radio()
+        self._spawn(self._run_radio_on, epoch)
+
+    # ------------------------------------------------------------------ input
+
+    def _process_inbox(self) -> None:
+        """Feed held input to the framer; the calling thread owns processing until it returns."""
+        while True:
+            with self._input_lock:
+                if self._closed or not self._console_up or not self._inbox:
+                    self._processing = False
+                    return
+                chunk = bytes(self._inbox)
+                self._inbox.clear()
+            used = self._framer.feed(chunk)
+            if used < len(chunk):
+                with self._input_lock:
+                    self._inbox[:0] = chunk[used:]
+            if self._deferred is not None:
+                call, handler = self._deferred
+                self._deferred = None
+                self._spawn(self._run_deferred, call, handler)
+                return  # processing now belongs to the worker
+
+    def _resume_input(self) -> None:
+        with self._input_lock:
+            if self._processing or not self._console_up or not self._inbox:
+                return
+            self._processing = True
+        self._process_inbox()
+
+    def _on_line(self, raw: bytes, overflowed: bool) -> int | object | None:
+        if not raw and not overflowed:
+            return None  # a bare CR (or CR LF) is ignored
+        self._begin_command(raw if self.config.get_int("console_echo") else None)
+        try:
+            if overflowed:
+                raise CommandError(ERR_LINE_TOO_LONG)
+            call = parse_line(raw.decode(TEXT_ENCODING), self.config.get("console_delimiter"))
+            handler = self._handlers.get(call.name, GENERIC)
+            if not handler.own_arg_check:
+                check_arg_count(call)
+            length = handler.payload_length(self, call) if handler.payload_length else 0
+        except CommandError as exc:
+            self._finish_command(Reply(), exc)
+            return None
+        if length > 0:
+            self._pending = (call, handler)
+            return length
+        return self._execute(call, handler)
+
+    def _on_payload(self, data: bytes) -> object | None:
+        if self._pending is None:
+            return None
+        call, handler = self._pending
+        self._pending = None
+        call.payload = data
+        return self._execute(call, handler)
+
+    def _execute(self, call: Call, handler: Handler) -> object | None:
+        if handler.deferred:
+            self._deferred = (call, handler)
+            return PAUSE
+        self._run(call, handler)
+        return None if self._console_up else PAUSE
+
+    def _run(self, call: Call, handler: Handler) -> None:
+        reply = Reply()
+        error: CommandError | None = None
+        try:
+            handler.run(self, call, reply)
+        except CommandError as exc:
+            error = exc
+        except Exception:  # an emulator bug must not kill the host's thread
+            _log.exception("emulated command failed: %r", call.typed)
+            error = CommandError(ERR_INVALID)
+        self._finish_command(reply, error)
+
+    def _run_deferred(self, call: Call, handler: Handler) -> None:
+        self._run(call, handler)
+        self._process_inbox()
+
+    # ------------------------------------------------------------------ output
+
+    def _emit(self, data: bytes) -> None:
+        """Write to the host; the caller holds ``_gate``."""
+        if self._closed or not data:
+            return
+        try:
+            self._output(data)
+        except Exception:
+            _log.exception("emulator output callback failed")
+
+    def _begin_command(self, echo: bytes | None) -> None:
+        with self._gate:
+            self._command_active = True
+            if echo is not None:
+                self._emit(echo + CRLF)
+
+    def _finish_command(self, reply: Reply, error: CommandError | None) -> None:
+        with self._gate:
+            if error is not None:
+                tail = error_line(error.code, self.config.get_int("console_errs"))
+            else:
+                tail = ok_line(self.config.get_int("console_verbose"),
+                               status.free_heap(self), self.radio.state)
+            self._emit(reply.to_bytes() + tail)
+            self._command_active = False
+            self._gate.notify_all()
+
+    def _queue_wind(self, number: int, fields: tuple[object, ...], *, epoch: int | None,
+                    step: Step | None) -> None:
+        with self._gate:
+            self._winds.append(_QueuedWind(number, wind_line(number, *fields), epoch, step))
+            self._gate.notify_all()
+
+    def _pump_loop(self) -> None:
+        while True:
+            with self._gate:
+                while not self._stop.is_set() and (self._command_active or not self._winds):
+                    self._gate.wait()
+                if self._stop.is_set():
+                    return
+                item = self._winds.popleft()
+                if item.epoch is not None and item.epoch != self._epoch:
+                    continue
+                if not self._wind_muted(item.number):
+                    self._emit(item.line)
+                if item.step is not None:
+                    self._apply_step(item.step)
+            if item.step is not None and item.step.console_up:
+                self._resume_input()
+
+    def _wind_muted(self, number: int) -> bool:
+        """``console_wind_off_low/medium/high``: bit n mod 32 of bank n // 32 mutes WIND n."""
+        bank = number // 32
+        if bank >= len(_WIND_MASKS):
+            return False
+        return bool((self.config.get_int(_WIND_MASKS[bank]) >> (number % 32)) & 1)
+
+    def _apply_step(self, step: Step) -> None:
+        """The effect of a boot/join WIND, applied as the line goes out (caller holds _gate)."""
+        if step.state is not None:
+            self.radio.state = step.state
+        if step.network is not None:
+            (self.radio.address, self.radio.netmask, self.radio.gateway,
+             self.radio.dns) = step.network
+        if step.console_up:
+            with self._input_lock:
+                self._console_up = True
+
+    # ------------------------------------------------------------------ power and scripts
+
+    def _new_epoch(self) -> int:
+        with self._gate:
+            self._epoch += 1
+            return self._epoch
+
+    def _boot(self) -> None:
+        epoch = self._new_epoch()
+        self._spawn(self._run_boot, epoch)
+
+    def _run_boot(self, epoch: int) -> None:
+        if self._play(boot_script(self.model), epoch, False):
+            self._play(join_script(self.config), epoch, True)
+
+    def _run_radio_on(self, epoch: int) -> None:
+        if self._play([Step(32, state=STATE_IDLE)], epoch, True):
+            self._play(join_script(self.config), epoch, True)
+
+    def _play(self, steps: list[Step], epoch: int, pause_first: bool) -> bool:
+        """Post ``steps`` with ``boot_delay`` between them; False when superseded or closed."""
+        for index, step in enumerate(steps):
+            if (index or pause_first) and self.boot_delay > 0:
+                self._stop.wait(self.boot_delay)
+            if self._stop.is_set() or epoch != self._epoch:
+                return False
+            self._queue_wind(step.wind, step.fields, epoch=epoch, step=step)
+        return True
+
+    def _spawn(self, target: Callable[..., object], *args: object) -> None:
+        self._threads = [t for t in self._threads if t.is_alive()]
+        thread = threading.Thread(target=target, args=args, daemon=True, name="spwf-emu-work")
+        self._threads.append(thread)
+        thread.start()

@@ -1,0 +1,73 @@
+"""What a command sends back: intermediate lines, raw payload, and the final OK / ERROR line.
+
+Handlers append to a ``Reply`` and raise ``CommandError`` to fail; the engine writes the reply
+and the final line in one output call, so nothing (no WIND) can land in between.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from spwf_tui.core import catalog
+
+CRLF: Final = b"\r\n"
+TEXT_ENCODING: Final = "latin-1"
+"""Lines are decoded and encoded as latin-1 so that any byte the host typed round-trips."""
+
+
+class CommandError(Exception):
+    """The command fails with ``AT-S.ERROR:<code>:<text>`` (text from the catalog)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Reply:
+    """The lines and raw bytes a command sends before its final OK or ERROR line."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+
+    def line(self, label: str, *fields: object) -> None:
+        """Add ``AT-S.<label>[:<field>...]`` and CR LF."""
+        text = ":".join([f"AT-S.{label}", *(str(field) for field in fields)])
+        self.text(text)
+
+    def text(self, text: str) -> None:
+        """Add a line exactly as given (scan lists do not start with ``AT-S.``), and CR LF."""
+        self._chunks.append(text.encode(TEXT_ENCODING, "replace") + CRLF)
+
+    def raw(self, data: bytes) -> None:
+        """Add payload bytes with no framing (FSP, SOCKR); the final line follows directly."""
+        self._chunks.append(bytes(data))
+
+    def to_bytes(self) -> bytes:
+        """Everything added so far, in order."""
+        return b"".join(self._chunks)
+
+
+def ok_line(verbose: int, free_heap: int, wifi_state: int) -> bytes:
+    """The final success line for ``console_verbose``: 2 adds heap and Wi-Fi state, else plain."""
+    if verbose == 2:
+        return f"AT-S.OK:{free_heap}:{wifi_state}".encode() + CRLF
+    return b"AT-S.OK" + CRLF
+
+
+def error_line(code: int, errs: int) -> bytes:
+    """The final failure line for ``console_errs``: 2 code and text, 1 code only, 0 bare."""
+    if errs <= 0:
+        return b"AT-S.ERROR" + CRLF
+    if errs == 1:
+        return f"AT-S.ERROR:{code}".encode() + CRLF
+    entry = catalog.error(code)
+    text = entry.text if entry is not None else "Unknown error"
+    return f"AT-S.ERROR:{code}:{text}".encode(TEXT_ENCODING, "replace") + CRLF
+
+
+def wind_line(number: int, *fields: object) -> bytes:
+    """``+WIND:<n>:<catalog text>[:<field>...]`` and CR LF; an empty field gives ``::``."""
+    entry = catalog.wind(number)
+    text = entry.text if entry is not None else ""
+    parts = [f"+WIND:{number}:{text}", *(str(field) for field in fields)]
+    return ":".join(parts).encode(TEXT_ENCODING, "replace") + CRLF
