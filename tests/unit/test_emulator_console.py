@@ -278,3 +278,17 @@ def test_docstring_lists_exactly_the_commands_not_emulated():
     doc = " ".join(package.__doc__.split())
     listed = doc.split("then ``AT-S.OK`` and nothing happens: ")[1].split(".")[0]
     assert [name.strip() for name in listed.split(",")] == expected
+
+
+def test_hidden_ntp_takes_the_host_clock():
+    now = [1_700_000_000.0]
+    wire = Wire()
+    module = EmulatedModule(wire, clock=lambda: now[0], boot_delay=0)
+    module.start()
+    try:
+        wire.wait_for(BOOT_DONE)
+        out = send_and_wait(module, wire, b"AT+S.NTP\r", b"+WIND:84:NTP Server delivery")
+        assert out == b"AT+S.NTP\r\nAT-S.OK\r\n+WIND:84:NTP Server delivery\r\n"
+        assert b"system_time=1700000000" in exchange(module, wire, b"AT+S.STS=system_time\r")
+    finally:
+        module.close()

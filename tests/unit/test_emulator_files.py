@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 
-from spwf_tui.core import catalog
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from .conftest import BOOT_DONE, exchange, feed
+from spwf_tui.core import catalog
+from spwf_tui.emulator import EmulatedModule
+
+from .conftest import BOOT_DONE, Wire, exchange, feed
 
 BINARY = b"\r\n\x00\r\xffA\n"
 
@@ -73,3 +77,29 @@ def test_reset_empties_the_ram_disk(module, wire):
     feed(module, b"AT+S.RESET\r")
     wire.wait_for(BOOT_DONE)
     assert b"ERROR:51:" in exchange(module, wire, b"AT+S.FSP=/f,,\r")
+
+
+SCRIPT = (b"AT+S.FSC=/bin,7\r" + BINARY + b"AT+S.FSC=/bin,3\r\r\n\x00"
+          b"AT+S.SOCKW=3,2\rAT\r\n" b"AT+S.FSP=/bin,,\r\n" b"AT+S.TLSCERT=auth,4\r\r\r\r\r"
+          b"AT+S.TLSCERT=content,1\r\n" b"at+s.hash=2,bin\r")
+
+
+@settings(max_examples=40, deadline=None)
+@given(cuts=st.lists(st.integers(min_value=1, max_value=len(SCRIPT) - 1), max_size=12))
+def test_any_chunking_gives_the_same_bytes(cuts):
+    """Split the host's bytes anywhere: the module answers byte for byte the same."""
+    def run(pieces: list[bytes]) -> bytes:
+        wire = Wire()
+        emulated = EmulatedModule(wire, boot_delay=0)
+        emulated.start()
+        try:
+            wire.wait_for(BOOT_DONE)
+            for piece in pieces:
+                emulated.receive(piece)
+            return wire.take()
+        finally:
+            emulated.close()
+
+    bounds = [0, *sorted(set(cuts)), len(SCRIPT)]
+    pieces = [SCRIPT[a:b] for a, b in zip(bounds, bounds[1:])]
+    assert run(pieces) == run([SCRIPT])
