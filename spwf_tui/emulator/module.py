@@ -147,7 +147,7 @@ class EmulatedModule:
         with self._gate:
             self._gate.notify_all()
         self.sockets.close_all()
-        if self._pump.is_alive():
+        if self._pump.is_alive() and self._pump is not threading.current_thread():
             self._pump.join(timeout=2.0)
         for thread in list(self._threads):
             if thread is not threading.current_thread():

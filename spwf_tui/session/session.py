@@ -74,7 +74,7 @@ class Session:
         """Open the port (raises ``PortError`` with a message for the user)."""
         self._transport.open()
         self.link_state = CONNECTED
-        self._note(f"opened {self.settings.port} at {self.settings.describe()}")
+        self.note(f"opened {self.settings.port} at {self.settings.describe()}")
 
     def close(self) -> None:
         """Close the port; pending commands end as interrupted."""
@@ -121,7 +121,7 @@ class Session:
                 self._pending.expire(command, str(exc))
                 payload_sent = max(0, exc.sent - len(outgoing.line) - 1)
                 if outgoing.payload:
-                    self._note(f"{outgoing.line}: {exc}; {payload_sent} of {len(outgoing.payload)} payload bytes went out")
+                    self.note(f"{outgoing.line}: {exc}; {payload_sent} of {len(outgoing.payload)} payload bytes went out")
                 raise
         self._wake()
         return command
@@ -139,7 +139,7 @@ class Session:
                 leftovers = self._decoder.abandon_payload()
             self._deliver(leftovers)
             self._pending.expire(command, f"no final reply within {limit:g} s")
-            self._note(f"{command.line}: no final reply within {limit:g} s")
+            self.note(f"{command.line}: no final reply within {limit:g} s")
         return command
 
     def wait_for_event(self, matches: Callable[[Event], bool], timeout: float, since: int) -> Event | None:
@@ -169,12 +169,12 @@ class Session:
         self.link_state = state
         if state == RECONNECTING:
             for command in self._pending.interrupt_all(f"port vanished ({reason})"):
-                self._note(f"{command.line}: interrupted, the port vanished; not retried")
-            self._note(f"port {self.settings.port} vanished ({reason}); waiting for it to return")
+                self.note(f"{command.line}: interrupted, the port vanished; not retried")
+            self.note(f"port {self.settings.port} vanished ({reason}); waiting for it to return")
         elif state == CONNECTED:
-            self._note(f"port {self.settings.port} is back")
+            self.note(f"port {self.settings.port} is back")
         else:
-            self._note(f"port {self.settings.port} closed")
+            self.note(f"port {self.settings.port} closed")
 
     def _deliver(self, events: list[Event]) -> None:
         if not events:
@@ -183,7 +183,7 @@ class Session:
         for event in events:
             if event.kind == WIND and event.code == 1 and self._pending.head is not None:
                 for command in self._pending.interrupt_all("the module reset (boot WINDs arrived)"):
-                    self._note(f"{command.line}: interrupted, the module reset")
+                    self.note(f"{command.line}: interrupted, the module reset")
             command = self._pending.attribute(event)
             self.state.apply(event, command.line if command else None)
             explain = self._explainer.explain(event)
@@ -195,7 +195,8 @@ class Session:
             self._recent_changed.notify_all()
         self._wake()
 
-    def _note(self, text: str) -> None:
+    def note(self, text: str) -> None:
+        """Add a note from the tool or the user (a marker) to the log."""
         self.entries.append(LogEntry(self.clock(), NOTE, text))
         self._wake()
 

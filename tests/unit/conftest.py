@@ -69,14 +69,14 @@ def exchange(module: EmulatedModule, wire: Wire, data: bytes, chunk: int | None 
 
 
 def write_and_wait(module: EmulatedModule, wire: Wire, sock_id: int, payload: bytes,
-                   echoed: int | None = None, chunk: int | None = None) -> bytes:
-    """``SOCKW`` ``payload``; wait for the WIND 55 whose total reaches ``echoed`` (default: the
-    payload's length) and return everything received meanwhile. The WIND may arrive right
-    after the OK, so nothing is taken off the wire in between."""
-    total = len(payload) if echoed is None else echoed
+                   chunk: int | None = None) -> bytes:
+    """``SOCKW`` ``payload`` to an echoing peer; wait for the WIND 55 whose total reaches its
+    length and return everything received meanwhile. The WIND may follow the OK at once, so
+    nothing is taken off the wire in between."""
     wire.take()
     feed(module, b"AT+S.SOCKW=%d,%d\r" % (sock_id, len(payload)) + payload, chunk)
-    return wire.wait_for(re.compile(rb"\+WIND:55:Pending Data::%d:\d+:%d\r\n" % (sock_id, total)))
+    return wire.wait_for(
+        re.compile(rb"\+WIND:55:Pending Data::%d:\d+:%d\r\n" % (sock_id, len(payload))))
 
 
 @pytest.fixture
