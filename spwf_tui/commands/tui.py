@@ -1,22 +1,31 @@
-"""The default command: the TUI on a port."""
+"""The default command: the TUI on a port (a port picker first when none is given)."""
 
 from __future__ import annotations
 
 import argparse
 
+from spwf_tui import config as config_file
 from spwf_tui.commands.common import port_settings
 from spwf_tui.session.session import Session
 
 
 def run_tui(args: argparse.Namespace) -> int:
     """Open the port, then run the Textual app until the user quits."""
-    settings = port_settings(args, args.port)
+    cfg = config_file.load()
+    port = args.port or cfg.port
+    if not port:
+        from spwf_tui.ui.port_picker import PortPickerApp  # Textual only when a screen is needed
+
+        port = PortPickerApp().run()
+        if not port:
+            return 0
+    settings = port_settings(args, port)
     session = Session(settings)
     session.open()
-    from spwf_tui.ui.app import SpwfApp  # Textual is costly to import; only the TUI needs it
+    from spwf_tui.ui.app import SpwfApp
 
     try:
-        SpwfApp(session).run()
+        SpwfApp(session, timestamps=cfg.timestamps).run()
     finally:
         session.close()
     return 0

@@ -31,6 +31,13 @@ class SocketInfo:
     pending: int = 0
     """Bytes the module holds for us (from WIND 55, SOCKQ and SOCKR)."""
     closed_by_peer: bool = False
+    bytes_read: int = 0
+    bytes_written: int = 0
+
+    @property
+    def status(self) -> str:
+        """``open``, or ``closed by peer`` once WIND 58 came (the socket stays until SOCKC)."""
+        return "closed by peer" if self.closed_by_peer else "open"
 
 
 @dataclass
@@ -108,6 +115,7 @@ class ModuleState:
             sock = self._socket(cmd.params[0] if cmd.params else "")
             if sock and fields[0].isdigit():
                 sock.pending = max(0, sock.pending - int(fields[0]))
+                sock.bytes_read += int(fields[0])
         elif label in _TLS_LIST_LABELS and fields and fields[0] in ("0", "1"):
             self.tls[_TLS_LIST_LABELS[label]] = fields[0] == "1"
         elif label == "Clean":
@@ -126,6 +134,10 @@ class ModuleState:
         params = [p.strip() for p in cmd.params]
         if cmd.name == "SOCKC" and params and params[0].isdigit():
             self.sockets.pop(int(params[0]), None)
+        elif cmd.name == "SOCKW" and len(params) >= 2 and params[-1].isdigit():
+            sock = self._socket(params[0])
+            if sock:
+                sock.bytes_written += int(params[-1])
         elif cmd.name == "TIME" and params and params[0].isdigit():
             self.clock_offset = int(params[0]) - self.clock()
         elif cmd.name == "TLSCERT" and len(params) >= 2 and params[0].lower() in self.tls:

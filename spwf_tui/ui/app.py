@@ -1,78 +1,201 @@
-"""The Textual application shell: the UART log and a command line on one session.
+"""The Textual application: composition and routing between the panes.
 
-This is the foundation's minimal front end; the four-pane workbench grows from here (issue 3).
-The session's reader thread only posts ``SessionDataReady``; the app drains the session's entry
-buffer on the UI thread and writes each batch with one ``write_lines`` call.
+Panes (one module each under ``widgets/``): the UART log, the socket status, the certificate
+inspector and the command builder. The session's reader thread only posts ``SessionDataReady``;
+``_drain`` takes the session's new entries on the UI thread and hands each pane one batch.
+Narrow terminals (under 100 columns or 30 rows) show one pane at a time, switched with F2-F4.
 """
 
 from __future__ import annotations
 
+import time
+
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input, Log, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Static
 
-from spwf_tui.core.payload import PayloadError
-from spwf_tui.session.log import LogEntry
+from spwf_tui.core.payload import Outgoing, PayloadError
 from spwf_tui.session.session import Session
-from spwf_tui.session.transcript import format_entry
-from spwf_tui.transport.errors import PortError
+from spwf_tui.session.tx_worker import TxWorker
 from spwf_tui.ui.messages import SessionDataReady
+from spwf_tui.ui.screens.file_picker import FilePicker
+from spwf_tui.ui.screens.payload_dialog import PayloadDialog
+from spwf_tui.ui.widgets.cert_inspector import CertInspector
+from spwf_tui.ui.widgets.command_builder import CommandBuilder
+from spwf_tui.ui.widgets.socket_status import SocketStatus
+from spwf_tui.ui.widgets.uart_log import UartLog
 
-LOG_MAX_LINES = 10_000
-"""The widget keeps this many lines; the recording keeps the whole session."""
+NARROW_WIDTH = 100
+NARROW_HEIGHT = 30
+PANES = {"log": "#uart-log", "sockets": "#sockets", "inspector": "#inspector"}
 
 
 class SpwfApp(App):
-    """spwf-tui on one open session."""
+    """spwf-tui on one session (live, or a read-only replay)."""
 
     TITLE = "spwf-tui"
     CSS_PATH = "app.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+right_square_bracket", "quit", "Quit", id="app.quit", priority=True, show=False),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit2", priority=True),
+        Binding("f2", "show_pane('log')", "Log", id="app.pane.log"),
+        Binding("f3", "show_pane('sockets')", "Sockets", id="app.pane.sockets"),
+        Binding("f4", "show_pane('inspector')", "Certs", id="app.pane.inspector"),
+        Binding("escape", "focus_builder", "Command", show=False, id="app.builder"),
+        Binding("ctrl+o", "pick_file", "File", id="app.file"),
+        Binding("ctrl+f", "search_log", "Find", id="app.find"),
+        Binding("f9", "mark", "Mark", id="app.mark"),
+    ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, timestamps: str = "off") -> None:
         super().__init__()
         self.session = session
+        self.read_only = bool(getattr(session, "read_only", False))
+        self._timestamps = timestamps
+        self._tx = None if self.read_only else TxWorker(session)
+        self._pane = "log"
 
     def compose(self) -> ComposeResult:
-        yield Static(self._status_text(), id="status")
-        yield Log(max_lines=LOG_MAX_LINES, id="uart-log")
-        yield Input(placeholder="AT command (payload sources: @FILE, hex:.., ski:FILE, \"text\")", id="command")
+        yield Static(self._status_text(), id="status", markup=False)
+        with Horizontal(id="main"):
+            yield UartLog(id="uart-log", timestamps=self._timestamps)
+            with Vertical(id="side"):
+                yield SocketStatus(id="sockets")
+                yield CertInspector(id="inspector", session=self.session)
+        yield Input(placeholder="find in log (Enter; n/N in the log for next/previous)", id="search")
+        yield CommandBuilder(id="builder", facts=lambda: self.session.state, prepare=self.session.prepare)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#uart-log").border_title = "UART log"
+        self.query_one("#sockets").border_title = "Sockets & module"
+        self.query_one("#inspector").border_title = "Certificate inspector"
+        if self._tx is not None:
+            self._tx.start()
         self.session.add_listener(lambda: self.post_message(SessionDataReady()))
-        self.query_one("#command", Input).focus()
+        self._apply_size()
+        self.action_focus_builder()
+        if self.read_only:
+            self.query_one(CommandBuilder).input.placeholder = "replay: read-only, commands are not sent"
         self._drain()
+        self.set_interval(1.0, self._refresh_status)
+
+    def on_unmount(self) -> None:
+        if self._tx is not None:
+            self._tx.stop()
+
+    # -- session data -----------------------------------------------------------------------
 
     @on(SessionDataReady)
     def _drain(self) -> None:
-        lines = [line for entry in self.session.entries.drain() for line in _render(entry)]
-        if lines:
-            self.query_one("#uart-log", Log).write_lines(lines)
-        self.query_one("#status", Static).update(self._status_text())
+        entries = self.session.entries.drain()
+        if entries:
+            self.query_one(UartLog).add_entries(entries)
+            self.query_one(SocketStatus).update_from(self.session.state)
+            self.query_one(CertInspector).module_state_changed()
+        self._refresh_status()
 
-    @on(Input.Submitted, "#command")
-    def _send(self, event: Input.Submitted) -> None:
-        line = event.value.strip()
-        if not line:
-            return
-        try:
-            self.session.send(line)
-        except (PayloadError, PortError) as exc:
-            self.query_one("#uart-log", Log).write_line(f"!! {exc}")
-            return
-        event.input.value = ""
+    def _refresh_status(self) -> None:
+        self.query_one("#status", Static).update(self._status_text())
 
     def _status_text(self) -> str:
         s = self.session
         facts = [s.settings.port, s.settings.describe(), s.link_state]
+        recording = getattr(s, "recording_path", None)
+        if recording:
+            facts.append(f"● REC {recording}")
         if s.state.firmware:
             facts.append(f"fw {s.state.firmware}")
         if s.state.model:
             facts.append(s.state.model)
+        module_time = s.state.module_time()
+        if module_time is not None:
+            facts.append(time.strftime("module %Y-%m-%d %H:%M:%S UTC", time.gmtime(module_time)))
         return "  ·  ".join(facts)
 
+    # -- sending ----------------------------------------------------------------------------
 
-def _render(entry: LogEntry) -> list[str]:
-    return format_entry(entry).rstrip("\n").split("\n")
+    @on(CommandBuilder.Submitted)
+    def _submitted(self, message: CommandBuilder.Submitted) -> None:
+        self.send_line(message.line)
+
+    @on(SocketStatus.CommandRequested)
+    def _socket_action(self, message: SocketStatus.CommandRequested) -> None:
+        if message.send:
+            self.send_line(message.line)
+        else:
+            self.query_one(CommandBuilder).set_line(message.line)
+
+    def send_line(self, line: str) -> None:
+        """Encode ``line`` and queue it; a plain data-phase length opens the payload dialog."""
+        if self._tx is None:
+            self.notify("replay is read-only: nothing is sent", severity="warning")
+            return
+        try:
+            outgoing = self.session.prepare(line)
+        except PayloadError as exc:
+            self.session.note(f"not sent: {exc}")
+            return
+        if outgoing.awaiting_payload is None:
+            self._tx.submit(outgoing)
+            return
+
+        def with_payload(payload: bytes | None) -> None:
+            if payload is None:
+                self.session.note(f"not sent: {outgoing.line} (payload dialog cancelled)")
+            else:
+                self._tx.submit(Outgoing(outgoing.line, payload, "dialog"))
+
+        self.push_screen(PayloadDialog(outgoing.line, outgoing.awaiting_payload, self.session.read_file), with_payload)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_focus_builder(self) -> None:
+        self.query_one(CommandBuilder).input.focus()
+
+    def action_show_pane(self, pane: str) -> None:
+        self._pane = pane
+        self._apply_size()
+        target = self.query_one(PANES[pane])
+        focusable = target if target.can_focus else next((w for w in target.query("*") if w.can_focus), target)
+        focusable.focus()
+
+    def action_pick_file(self) -> None:
+        def picked(path) -> None:
+            if path is not None:
+                builder = self.query_one(CommandBuilder)
+                field = builder.input
+                field.insert_text_at_cursor(f"@{path}")
+                field.focus()
+
+        self.push_screen(FilePicker(), picked)
+
+    def action_search_log(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("-visible")
+        search.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search(self, event: Input.Submitted) -> None:
+        found = self.query_one(UartLog).search(event.value)
+        event.input.remove_class("-visible")
+        if not found:
+            self.notify(f"not found: {event.value}", severity="warning")
+        self.query_one(UartLog).focus()
+
+    def action_mark(self) -> None:
+        self.session.note(f"marker {time.strftime('%H:%M:%S')}")
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._apply_size()
+
+    def _apply_size(self) -> None:
+        narrow = self.size.width < NARROW_WIDTH or self.size.height < NARROW_HEIGHT
+        self.screen.set_class(narrow, "-narrow")
+        self.query_one(CommandBuilder).input.compact = narrow
+        for pane in PANES:
+            self.screen.set_class(narrow and self._pane == pane, f"-show-{pane}")

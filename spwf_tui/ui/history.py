@@ -1,0 +1,85 @@
+"""The command builder's persistent history: one line per command, newest last."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spwf_tui import locations
+from spwf_tui.core import catalog
+from spwf_tui.core.commandline import parse
+
+MAX_HISTORY = 1000
+
+
+class History:
+    """Commands typed before, kept in the user data directory across sessions."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or locations.data_dir() / "tui_history"
+        self.lines: list[str] = self._load()
+        self._cursor = len(self.lines)
+        self._prefix = ""
+
+    def add(self, line: str) -> None:
+        """Remember ``line`` (not twice in a row) and save, unless it carries a secret."""
+        if line and (not self.lines or self.lines[-1] != line):
+            self.lines.append(line)
+            del self.lines[:-MAX_HISTORY]
+            if not sets_a_secret(line):
+                self._save()
+        self.reset()
+
+    def reset(self) -> None:
+        """Start browsing from the newest entry again."""
+        self._cursor = len(self.lines)
+        self._prefix = ""
+
+    def older(self, typed: str) -> str | None:
+        """The previous line starting with what was typed when browsing began (fish-style)."""
+        if self._cursor == len(self.lines):
+            self._prefix = typed
+        for index in range(self._cursor - 1, -1, -1):
+            if self.lines[index].startswith(self._prefix):
+                self._cursor = index
+                return self.lines[index]
+        return None
+
+    def newer(self) -> str | None:
+        """The next line with the same prefix, or the prefix itself past the newest."""
+        for index in range(self._cursor + 1, len(self.lines)):
+            if self.lines[index].startswith(self._prefix):
+                self._cursor = index
+                return self.lines[index]
+        self._cursor = len(self.lines)
+        return self._prefix
+
+    def search(self, text: str, before: int | None = None) -> tuple[int, str] | None:
+        """The newest line containing ``text`` before index ``before`` (Ctrl+R)."""
+        start = len(self.lines) if before is None else before
+        for index in range(start - 1, -1, -1):
+            if text.lower() in self.lines[index].lower():
+                return index, self.lines[index]
+        return None
+
+    def _load(self) -> list[str]:
+        try:
+            return self.path.read_text(encoding="utf-8").splitlines()[-MAX_HISTORY:]
+        except (OSError, UnicodeDecodeError):
+            return []
+
+    def _save(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            kept = [line for line in self.lines if not sets_a_secret(line)]
+            self.path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+        except OSError:
+            pass  # history is a convenience; a read-only home must not break the session
+
+
+def sets_a_secret(line: str) -> bool:
+    """True for ``AT+S.SCFG=<secret variable>,...`` (passphrases stay out of the history file)."""
+    cmd = parse(line)
+    if cmd.name != "SCFG" or not cmd.params:
+        return False
+    variable = catalog.config_variable(cmd.params[0])
+    return bool(variable and variable.secret)

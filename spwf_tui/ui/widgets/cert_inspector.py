@@ -1,0 +1,109 @@
+"""The certificate inspector pane: what the module will make of a certificate or key file, and a
+one-step upload (CA plus the 20-byte ``auth`` when needed, cert or key) checked with
+``TLSCERT=content,1``.
+
+The facts and warnings come from ``ui/cert_report.py`` (a thin view over the core certificate
+logic); the uploads go through the session like typed commands, so they are logged and recorded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Input, Static
+
+from spwf_tui.core.payload import PayloadError
+from spwf_tui.session.session import Session
+from spwf_tui.transport.errors import PortError
+from spwf_tui.ui.cert_report import describe_file, upload_steps
+from spwf_tui.ui.widgets.path_suggester import PathSuggester
+
+
+class CertInspector(Vertical):
+    """Path input, report, upload buttons and the upload's step results."""
+
+    class StepDone(Message):
+        """One upload step finished (posted from the upload thread)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, *, session: Session, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._session = session
+        self._path: Path | None = None
+        self._step_lines: list[str] = []
+        self._last_replies: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="cert/key file; → completes, Enter inspects", id="cert-path",
+                    suggester=PathSuggester(), compact=True)
+        with VerticalScroll(id="cert-report-scroll"):
+            yield Static("", id="cert-report", markup=False)
+        with Horizontal(id="cert-actions"):
+            yield Button("→CA", id="upload-ca", compact=True, tooltip="upload as CA (+ auth when needed)")
+            yield Button("→Cert", id="upload-cert", compact=True, tooltip="upload as own certificate")
+            yield Button("→Key", id="upload-key", compact=True, tooltip="upload as private key")
+            yield Button("List", id="upload-list", compact=True, tooltip="AT+S.TLSCERT=content,1")
+        yield Static("", id="cert-steps", markup=False)
+
+    def inspect(self, path: Path) -> None:
+        """Show the report for ``path``."""
+        self._path = path
+        self.query_one("#cert-report", Static).update(describe_file(path, self._session.state.module_time()))
+
+    def module_state_changed(self) -> None:
+        """The module clock may have changed: re-judge validity."""
+        if self._path is not None:
+            self.inspect(self._path)
+
+    @on(Input.Submitted, "#cert-path")
+    def _path_entered(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.inspect(Path(event.value.strip()).expanduser())
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        role = (event.button.id or "").removeprefix("upload-")
+        if getattr(self._session, "read_only", False):
+            self.notify("replay is read-only: nothing is sent", severity="warning")
+            return
+        if role != "list" and self._path is None:
+            self.notify("give a file first (type its path, Enter)", severity="warning")
+            return
+        self._step_lines = []
+        self.query_one("#cert-steps", Static).update("")
+        self._upload(role)
+
+    @work(thread=True, exclusive=True, group="cert-upload")
+    def _upload(self, role: str) -> None:
+        try:
+            steps = upload_steps(self._path, role)
+        except ValueError as exc:
+            self.post_message(self.StepDone(f"✗ {exc}"))
+            return
+        for line, needed in steps:
+            if needed is not None and not needed(self._last_replies):
+                continue
+            try:
+                command = self._session.execute(line)
+            except (PayloadError, PortError) as exc:
+                self.post_message(self.StepDone(f"✗ {line}: {exc}"))
+                return
+            self._last_replies = [event.text for event in command.replies]
+            final = command.final.text if command.final else f"{command.outcome}: {command.reason}"
+            detail = [r for r in self._last_replies[1:-1] if r]
+            self.post_message(self.StepDone(f"{'✓' if command.succeeded else '✗'} {command.line}  → "
+                                            + "  ".join([*detail, final])))
+            if not command.succeeded:
+                return
+
+    @on(StepDone)
+    def _step_done(self, message: StepDone) -> None:
+        self._step_lines.append(message.text)
+        self.query_one("#cert-steps", Static).update("\n".join(self._step_lines))

@@ -1,0 +1,221 @@
+"""The command builder: an input with AT completion, live syntax help, history and payload preview.
+
+Completion comes from ``core.completion`` (the REPL wraps the same function). Tab completes (the
+common prefix of several candidates, which are listed in the hint line); the ghost suggestion is
+accepted with →. Up/Down browse the history by prefix, Ctrl+R searches it. When the line carries a
+payload source, the hint line previews the exact line and byte count that will go out.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.suggester import Suggester
+from textual.widgets import Input, Static
+
+from spwf_tui.core.completion import Completion, ModuleFacts, complete
+from spwf_tui.core.payload import Outgoing, PayloadError
+from spwf_tui.session.transcript import payload_preview
+from spwf_tui.ui.history import History
+
+
+class _CompletionSuggester(Suggester):
+    """Ghost text: the line completed with the first candidate."""
+
+    def __init__(self, facts: Callable[[], ModuleFacts | None]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self._facts = facts
+
+    async def get_suggestion(self, value: str) -> str | None:
+        result = complete(value, facts=self._facts())
+        if not result.candidates:
+            return None
+        suggestion = value[:result.start] + result.candidates[0].text
+        return suggestion if suggestion != value and suggestion.lower().startswith(value.lower()) else None
+
+
+class CommandInput(Input):
+    """The input line; keys for completion and history."""
+
+    BINDINGS = [
+        Binding("tab", "complete", "Complete", priority=True, id="builder.complete"),
+        Binding("up", "history_older", "History", show=False, id="builder.older"),
+        Binding("down", "history_newer", "History", show=False, id="builder.newer"),
+        Binding("ctrl+r", "history_search", "Search history", id="builder.search"),
+    ]
+
+    def _builder(self) -> CommandBuilder:
+        assert isinstance(self.parent, CommandBuilder)
+        return self.parent
+
+    def action_complete(self) -> None:
+        self._builder().complete_at_cursor()
+
+    def action_history_older(self) -> None:
+        self._builder().history_older()
+
+    def action_history_newer(self) -> None:
+        self._builder().history_newer()
+
+    def action_history_search(self) -> None:
+        self._builder().history_search()
+
+
+class CommandBuilder(Vertical):
+    """Hint line plus the command input."""
+
+    class Submitted(Message):
+        """The user pressed Enter on a command line."""
+
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
+
+    def __init__(self, *, facts: Callable[[], ModuleFacts | None],
+                 prepare: Callable[[str], Outgoing], history: History | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._facts = facts
+        self._prepare = prepare
+        self.history = history or History()
+        self._search_hit: int | None = None
+        self._search_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="builder-hint", markup=False)
+        yield CommandInput(placeholder='AT command — Tab completes; payloads: @FILE hex:.. ski:FILE "text"',
+                           suggester=_CompletionSuggester(self._facts), id="builder-input")
+
+    @property
+    def input(self) -> CommandInput:
+        return self.query_one(CommandInput)
+
+    def set_line(self, line: str) -> None:
+        """Put ``line`` in the input, cursor at the end."""
+        self.input.value = line
+        self.input.cursor_position = len(line)
+        self.input.focus()
+
+    # -- completion -------------------------------------------------------------------------
+
+    def complete_at_cursor(self) -> None:
+        """Tab: complete the token at the cursor."""
+        field = self.input
+        result = complete(field.value, field.cursor_position, self._facts())
+        if result.wants_path is not None:
+            self._complete_path(result)
+            return
+        texts = [c.text for c in result.candidates]
+        if not texts:
+            self._show_hint(result)
+            return
+        common = os.path.commonprefix(texts) if len(texts) > 1 else texts[0]
+        token = field.value[result.start:field.cursor_position]
+        if len(common) >= len(token):
+            new = field.value[:result.start] + common + field.value[field.cursor_position:]
+            field.value = new
+            field.cursor_position = result.start + len(common)
+        if len(texts) > 1:
+            self._hint(f"{len(texts)} candidates: " + "  ".join(texts[:30]))
+
+    def _complete_path(self, result: Completion) -> None:
+        field = self.input
+        partial = result.wants_path or ""
+        base = Path(partial).expanduser()
+        directory, stem = (base, "") if partial.endswith("/") else (base.parent, base.name)
+        try:
+            names = sorted(p.name + ("/" if p.is_dir() else "") for p in directory.iterdir()
+                           if p.name.startswith(stem) and not p.name.startswith("."))
+        except OSError:
+            names = []
+        if not names:
+            self._hint(f"no file matches {partial or './'}")
+            return
+        prefix_text = partial[: len(partial) - len(stem)]
+        common = os.path.commonprefix(names)
+        value = field.value[:field.cursor_position]
+        value = value[: len(value) - len(stem)] + common
+        field.value = value + field.value[field.cursor_position:]
+        field.cursor_position = len(value)
+        if len(names) > 1:
+            self._hint(f"{prefix_text}: " + "  ".join(names[:30]))
+
+    # -- history ----------------------------------------------------------------------------
+
+    def history_older(self) -> None:
+        """Up: the previous history line with the typed prefix."""
+        line = self.history.older(self.input.value)
+        if line is not None:
+            self.set_line(line)
+
+    def history_newer(self) -> None:
+        """Down: the next history line."""
+        line = self.history.newer()
+        if line is not None:
+            self.set_line(line)
+
+    def history_search(self) -> None:
+        """Ctrl+R: the newest (then older) history line containing what was typed."""
+        typed = self.input.value
+        hit = self.history.search(typed if self._search_hit is None else self._search_text, self._search_hit)
+        if self._search_hit is None:
+            self._search_text = typed
+        if hit is None:
+            self._hint(f"history: nothing more contains {self._search_text!r}")
+            return
+        self._search_hit, line = hit
+        self.set_line(line)
+        self._hint(f"history search {self._search_text!r}: Ctrl+R for older, Enter to send")
+
+    # -- events -----------------------------------------------------------------------------
+
+    @on(Input.Changed, "#builder-input")
+    def _changed(self, event: Input.Changed) -> None:
+        if self.input.has_focus:
+            self._search_hit = None if not event.value else self._search_hit
+        self._show_hint(complete(event.value, self.input.cursor_position, self._facts()))
+
+    @on(Input.Submitted, "#builder-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        line = event.value.strip()
+        if not line:
+            return
+        self.history.add(line)
+        self._search_hit = None
+        self.input.value = ""
+        self.post_message(self.Submitted(line))
+
+    def _show_hint(self, result: Completion) -> None:
+        if result.hint:
+            parts = [result.hint.text]
+        elif result.candidates and self.input.value.strip():
+            first = result.candidates[0]
+            more = f"  (+{len(result.candidates) - 1} more, Tab)" if len(result.candidates) > 1 else ""
+            parts = [f"{first.text} — {first.meta}{more}"]
+        else:
+            parts = []
+        preview = self._preview(self.input.value)
+        if preview:
+            parts.append(preview)
+        self._hint("   ".join(parts))
+
+    def _preview(self, line: str) -> str:
+        if not any(marker in line for marker in ("@", "hex:", "ski:", '"')):
+            return ""
+        try:
+            outgoing = self._prepare(line)
+        except PayloadError as exc:
+            return f"✗ {exc}"
+        if outgoing.payload is None:
+            return ""
+        return f"→ sends {outgoing.line} + {len(outgoing.payload)} bytes: {payload_preview(outgoing.payload)}"
+
+    def _hint(self, text: str) -> None:
+        self.query_one("#builder-hint", Static).update(text)

@@ -1,0 +1,99 @@
+"""The socket status pane: the module's client sockets and its state, live.
+
+Rebuilt from ``ModuleState`` after each batch of entries. Actions on the selected socket (read its
+pending bytes, write to it, close it) become command lines the app sends or puts in the builder.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from spwf_tui.session.state import ModuleState
+
+COLUMNS = ("id", "peer", "kind", "state", "pend", "rd", "wr")
+KINDS = {"t": "TCP", "u": "UDP", "s": "TLS"}
+
+
+class SocketTable(DataTable):
+    """The sockets table with its keys."""
+
+    BINDINGS = [
+        Binding("r", "read", "Read", id="sockets.read"),
+        Binding("w", "write", "Write", id="sockets.write"),
+        Binding("k", "close", "Close", id="sockets.close"),
+    ]
+
+    def selected_id(self) -> int | None:
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    def action_read(self) -> None:
+        self._request("AT+S.SOCKR={id},", send=True)
+
+    def action_write(self) -> None:
+        self._request('AT+S.SOCKW={id},"', send=False)
+
+    def action_close(self) -> None:
+        self._request("AT+S.SOCKC={id}", send=True)
+
+    def _request(self, template: str, *, send: bool) -> None:
+        sid = self.selected_id()
+        if sid is None:
+            self.notify("no socket selected", severity="warning")
+            return
+        self.post_message(SocketStatus.CommandRequested(template.format(id=sid), send=send))
+
+
+class SocketStatus(Vertical):
+    """Sockets table plus a summary of the module's state."""
+
+    class CommandRequested(Message):
+        """A socket action: send ``line`` now, or put it in the builder to finish."""
+
+        def __init__(self, line: str, *, send: bool) -> None:
+            super().__init__()
+            self.line = line
+            self.send = send
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="module-facts", markup=False)
+        table = SocketTable(id="socket-table", cursor_type="row", zebra_stripes=True)
+        table.add_columns(*COLUMNS)
+        yield table
+
+    def update_from(self, state: ModuleState) -> None:
+        """Show ``state``; keeps the selected row when it still exists."""
+        self.query_one("#module-facts", Static).update(module_summary(state))
+        table = self.query_one(SocketTable)
+        selected = table.selected_id()
+        table.clear()
+        for sock in sorted(state.sockets.values(), key=lambda s: s.id):
+            kind = KINDS.get(sock.kind, f"TLS {sock.kind}" if sock.kind else "?")
+            peer = f"{sock.peer_ip or sock.host}:{sock.port}"
+            table.add_row(str(sock.id), peer, kind, sock.status, str(sock.pending), str(sock.bytes_read),
+                          str(sock.bytes_written), key=str(sock.id))
+        if selected is not None and str(selected) in {str(s) for s in state.sockets}:
+            table.move_cursor(row=table.get_row_index(str(selected)))
+
+
+def module_summary(state: ModuleState) -> str:
+    """Wi-Fi, clock and stored TLS objects, in three short lines."""
+    wifi = f"Wi-Fi up, IP {state.ip_address}" if state.ip_address else "Wi-Fi: no IP yet"
+    module_time = state.module_time()
+    if module_time is None:
+        clock = "clock: unknown (AT+S.TIME reads it; set it before TLS)"
+    else:
+        clock = "clock: " + time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(module_time))
+        if module_time < 1_000_000_000:
+            clock += " — not set (1970s): TLS will fail"
+    labels = {"ca": "CA", "cert": "Cert", "key": "Key", "auth": "Id"}  # as TLSCERT=content,1 says
+    tls = "TLS: " + "  ".join(f"{labels[name]}:{int(have)}" for name, have in state.tls.items())
+    return f"{wifi}\n{clock}\n{tls}"
