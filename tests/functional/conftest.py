@@ -1,0 +1,48 @@
+"""Fixtures for Pilot tests: the app on a session with the in-process emulated module."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from spwf_tui.session.session import Session
+from spwf_tui.transport.settings import PortSettings
+from spwf_tui.ui.app import SpwfApp
+
+
+@pytest.fixture
+def booted_session():
+    """A session on sim:// whose boot (and emulated Wi-Fi join) has completed."""
+    session = Session(PortSettings("sim://?boot_delay=0"))
+    session.open()
+    deadline = time.monotonic() + 10
+    while session.state.ip_address is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)  # the IPv6 WIND follows the IPv4 one
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def make_app(booted_session):
+    def factory() -> SpwfApp:
+        return SpwfApp(booted_session)
+    return factory
+
+
+async def wait_until(pilot, predicate, timeout: float = 10.0) -> None:
+    """Let the app run until ``predicate()`` holds (fails the test after ``timeout`` seconds)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.05)
+        await asyncio.sleep(0)
+
+
+def log_text(app: SpwfApp) -> str:
+    from spwf_tui.ui.widgets.uart_log import UartLog
+
+    return "\n".join(row.text for row in app.query_one(UartLog).rows())

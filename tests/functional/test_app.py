@@ -1,0 +1,151 @@
+"""Pilot tests of the TUI against the emulated module (and a real openssl s_server)."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from spwf_tui.ui.widgets.command_builder import CommandBuilder
+from spwf_tui.ui.widgets.socket_status import SocketTable
+from tests.conftest import require_tool
+from tests.functional.conftest import log_text, wait_until
+from tests.support.certfactory import make_ca, make_server
+from tests.system.helpers import free_port, start_openssl_server
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+async def _type_and_send(pilot, app, line: str) -> None:
+    app.query_one(CommandBuilder).set_line(line)
+    await pilot.press("enter")
+
+
+async def test_complete_send_and_see_the_reply(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"AT+S.SOCKO")
+        await pilot.press("tab")
+        assert app.query_one(CommandBuilder).input.value == "AT+S.SOCKON="
+        app.query_one(CommandBuilder).input.value = ""
+        await pilot.press(*"AT+S.TIME=1504170338", "enter")
+        await pilot.press(*"AT+S.TIME", "enter")
+        # The module clock runs on: allow for a slow machine between the two commands.
+        await wait_until(pilot, lambda: re.search(r"< AT-S.Time:09\.05\.(3[89]|4\d)", log_text(app)))
+        assert "> AT+S.TIME=1504170338" in log_text(app)
+        assert "module 2017-08-31" in str(app.query_one("#status").render())
+
+
+async def test_history_up_recalls_the_previous_command(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"AT+S.STS=fw_version", "enter")
+        await wait_until(pilot, lambda: "AT-S.Var:fw_version=1.1.0" in log_text(app))
+        await pilot.press("up")
+        assert app.query_one(CommandBuilder).input.value == "AT+S.STS=fw_version"
+
+
+async def test_bad_payload_source_is_not_sent_and_says_why(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _type_and_send(pilot, app, "AT+S.SOCKW=0,hex:3E F")
+        await wait_until(pilot, lambda: "not sent: hex: odd number of digits" in log_text(app))
+        assert "> AT+S.SOCKW" not in log_text(app)
+
+
+async def test_plain_length_opens_the_payload_dialog(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _type_and_send(pilot, app, "AT+S.FSC=/hello.txt,5")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PayloadDialog")
+        await pilot.press(*"hello", "enter")
+        await wait_until(pilot, lambda: "> AT+S.FSC=/hello.txt,5" in log_text(app))
+        await _type_and_send(pilot, app, "AT+S.FSP=/hello.txt,,")
+        await wait_until(pilot, lambda: "< hello" in log_text(app))
+
+
+async def test_inspector_uploads_a_pem_ca_with_its_auth(make_app, tmp_path, monkeypatch):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        path_input = app.query_one("#cert-path")
+        path_input.value = str(DATA / "seed_ca_cert.pem")
+        path_input.focus()
+        await pilot.press("enter")
+        report = str(app.query_one("#cert-report").render())
+        assert "3E:F1:74:7F" in report and "expired 2026-05-13" in report
+        await pilot.click("#upload-ca")
+        await wait_until(pilot, lambda: "AT-S.Id:1" in log_text(app))
+        text = log_text(app)
+        assert "< AT-S.No SubjectKeyId" in text
+        assert "> AT+S.TLSCERT=auth,20" in text
+        for line in ("AT-S.CA:1", "AT-S.Cert:0", "AT-S.Key:0", "AT-S.Id:1"):
+            assert f"< {line}" in text
+
+
+async def test_tls_socket_shows_in_the_table_and_reads_pending_bytes(make_app, tmp_path):
+    openssl = require_tool("openssl")
+    ca = make_ca()
+    server = make_server(ca)
+    (tmp_path / "ca.pem").write_bytes(ca.pem)
+    (tmp_path / "cert.pem").write_bytes(server.pem)
+    (tmp_path / "key.pem").write_bytes(server.key_pem)
+    port = free_port()
+    proc = start_openssl_server(openssl, tmp_path / "cert.pem", tmp_path / "key.pem", port, "-rev")
+    app = make_app()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            for line in (f"AT+S.TIME={int(time.time())}", f"AT+S.TLSCERT=ca,@{tmp_path / 'ca.pem'}",
+                         f"AT+S.TLSCERT=auth,ski:{tmp_path / 'ca.pem'}", f"AT+S.SOCKON=127.0.0.1,{port},,s"):
+                await _type_and_send(pilot, app, line)
+            table = app.query_one(SocketTable)
+            await wait_until(pilot, lambda: table.row_count == 1)
+            await _type_and_send(pilot, app, 'AT+S.SOCKW=0,"ping\\n"')
+            await wait_until(pilot, lambda: table.get_row_at(0)[4] == "5")
+            table.focus()
+            await pilot.press("r")
+            await wait_until(pilot, lambda: table.get_row_at(0)[5] == "5" and table.get_row_at(0)[4] == "0")
+            assert "< gnip" in log_text(app)
+            assert table.get_row_at(0)[2] == "TLS" and table.get_row_at(0)[6] == "5"
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+async def test_narrow_terminal_switches_panes_with_function_keys(make_app):
+    app = make_app()
+
+    def shown(selector: str) -> bool:
+        return app.query_one(selector).region.area > 0
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("-narrow")
+        assert shown("#uart-log") and not shown("#sockets") and not shown("#inspector")
+        await pilot.press("f3")
+        await pilot.pause()
+        assert shown("#sockets") and not shown("#uart-log") and not shown("#inspector")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert shown("#inspector") and not shown("#sockets")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert shown("#uart-log") and shown("#builder")
+
+
+async def test_follow_pauses_when_scrolled_up_and_says_how_much_waits(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        from spwf_tui.ui.widgets.uart_log import UartLog
+
+        log = app.query_one(UartLog)
+        for _ in range(3):
+            await _type_and_send(pilot, app, "AT+S.GCFG")
+        await wait_until(pilot, lambda: log_text(app).count("console_echo=1") >= 3)
+        log.focus()
+        await pilot.press("home")
+        await wait_until(pilot, lambda: not log.follow)
+        await _type_and_send(pilot, app, "AT+S.STS=fw_version")
+        await wait_until(pilot, lambda: "rows below" in (log.border_subtitle or ""))
+        log.focus()
+        await pilot.press("end")
+        await wait_until(pilot, lambda: log.follow)
