@@ -46,9 +46,9 @@ class CertInspector(Vertical):
         with VerticalScroll(id="cert-report-scroll"):
             yield Static("", id="cert-report", markup=False)
         with Horizontal(id="cert-actions"):
-            yield Button("→CA", id="upload-ca", compact=True, tooltip="upload as CA (+ auth when needed)")
-            yield Button("→Cert", id="upload-cert", compact=True, tooltip="upload as own certificate")
-            yield Button("→Key", id="upload-key", compact=True, tooltip="upload as private key")
+            yield Button("CA", id="upload-ca", compact=True, tooltip="upload as CA (+ auth when needed)")
+            yield Button("Cert", id="upload-cert", compact=True, tooltip="upload as own certificate")
+            yield Button("Key", id="upload-key", compact=True, tooltip="upload as private key")
             yield Button("List", id="upload-list", compact=True, tooltip="AT+S.TLSCERT=content,1")
         yield Static("", id="cert-steps", markup=False)
 
