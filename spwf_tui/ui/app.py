@@ -11,9 +11,12 @@ from __future__ import annotations
 import time
 
 from textual import on
-from textual.app import App, ComposeResult
+from collections.abc import Iterable
+
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from spwf_tui.core.payload import Outgoing, PayloadError
@@ -149,6 +152,26 @@ class SpwfApp(App):
                 self._tx.submit(Outgoing(outgoing.line, payload, "dialog"))
 
         self.push_screen(PayloadDialog(outgoing.line, outgoing.awaiting_payload, self.session.read_file), with_payload)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette (Ctrl+P) lists spwf-tui's actions next to Textual's own."""
+        yield from super().get_system_commands(screen)
+        log = self.query_one(UartLog)
+        yield SystemCommand("Show the UART log", "F2", lambda: self.action_show_pane("log"))
+        yield SystemCommand("Show sockets and module state", "F3", lambda: self.action_show_pane("sockets"))
+        yield SystemCommand("Show the certificate inspector", "F4", lambda: self.action_show_pane("inspector"))
+        yield SystemCommand("Send a file (insert @PATH)", "Ctrl+O", self.action_pick_file)
+        yield SystemCommand("Find in the log", "Ctrl+F", self.action_search_log)
+        yield SystemCommand("Drop a marker into the recording", "F9", self.action_mark)
+        yield SystemCommand("Log: cycle timestamps (off/absolute/delta)", "t in the log", log.action_cycle_timestamps)
+        yield SystemCommand("Log: show control characters", "c in the log", log.action_toggle_controls)
+        yield SystemCommand("Log: hex view of payloads", "x in the log", log.action_toggle_hex)
+        yield SystemCommand("Log: follow the end", "End in the log", log.action_follow)
+        yield SystemCommand("List stored TLS objects", "AT+S.TLSCERT=content,1",
+                            lambda: self.send_line("AT+S.TLSCERT=content,1"))
+        yield SystemCommand("Read the module clock", "AT+S.TIME", lambda: self.send_line("AT+S.TIME"))
+        yield SystemCommand("Set the module clock to now", "AT+S.TIME=<host time>",
+                            lambda: self.send_line(f"AT+S.TIME={int(time.time())}"))
 
     # -- actions ----------------------------------------------------------------------------
 

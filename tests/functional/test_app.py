@@ -149,3 +149,28 @@ async def test_follow_pauses_when_scrolled_up_and_says_how_much_waits(make_app):
         log.focus()
         await pilot.press("end")
         await wait_until(pilot, lambda: log.follow)
+
+
+async def test_port_picker_lists_the_emulated_module():
+    from textual.widgets import OptionList
+
+    from spwf_tui.ui.port_picker import PortPickerApp
+
+    app = PortPickerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        options = app.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert ids[-1] == "sim://"
+        options.highlighted = len(ids) - 1
+        options.focus()
+        await pilot.press("enter")
+    assert app.return_value == "sim://"
+
+
+async def test_command_palette_offers_the_actions(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Show the certificate inspector" in titles and "Drop a marker into the recording" in titles
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: "# marker" in log_text(app))

@@ -1,0 +1,135 @@
+"""Redaction (core.redact): what is secret, byte-exactness elsewhere, any chunking."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spwf_tui.core.redact import MAYBE, SECRET_VARIABLES, StreamRedactor, redact_all, redact_text, secret_value_start
+
+PASS = b"Tr0ub4dor&3 very,secret"
+
+
+def stars(n: int) -> bytes:
+    return b"*" * n
+
+
+def feed_chunks(data: bytes, cuts: list[int], *, tx: bool) -> tuple[bytes, list[tuple[int, int]]]:
+    """Feed ``data`` cut at ``cuts``; the output concatenated, spans made absolute."""
+    redactor = StreamRedactor(tx=tx)
+    out = bytearray()
+    spans = []
+    bounds = [0, *sorted(set(c for c in cuts if 0 < c < len(data))), len(data)]
+    for start, end in zip(bounds, bounds[1:]):
+        piece, piece_spans = redactor.feed(data[start:end])
+        spans += [(len(out) + offset, length) for offset, length in piece_spans]
+        out += piece
+    rest, _ = redactor.flush()
+    return bytes(out + rest), spans
+
+
+def test_catalog_secret_flag_gives_the_variables():
+    assert {"WIFI_WPA_PSK_TEXT", "WIFI_WPA_PSK_RAW", "WIFI_EAP_PASSWD", "AES128_KEY",
+            "WIFI_WEP_KEYS[0]", "WIFI_WEP_KEYS[3]"} <= SECRET_VARIABLES
+    assert "WIFI_SSID" not in SECRET_VARIABLES
+
+
+@pytest.mark.parametrize(("head", "expected"), [
+    (b"", MAYBE), (b"A", MAYBE), (b"AT+S.SC", MAYBE), (b"AT+S.SCFG=wifi_wpa", MAYBE),
+    (b"AT+S.SCFG=wifi_wpa_psk_text,", 28), (b"at+s.scfg=WIFI_WPA_PSK_TEXT,x", 28),
+    (b"AT-S.Var:wifi_eap_passwd=", 25), (b"AT-S.Var:console_echo=1", None),
+    (b"AT+S.SCFG=console_echo,0", None), (b"AT-S.OK", None), (b"+WIND:1", None), (b"AT+S.GCFG=x", None),
+])
+def test_secret_value_start(head, expected):
+    assert secret_value_start(head) == expected
+
+
+def test_rx_echo_and_gcfg_readout_are_redacted_keeping_lengths():
+    data = (b"AT+S.SCFG=wifi_wpa_psk_text," + PASS + b"\r\nAT-S.OK\r\nAT+S.GCFG=wifi_wpa_psk_text\r\n"
+            b"AT-S.Var:wifi_wpa_psk_text=" + PASS + b"\r\nAT-S.Var:console_echo=1\r\nAT-S.OK\r\n")
+    out, spans = redact_all(data, tx=False)
+    assert len(out) == len(data) and PASS not in out
+    assert out == data.replace(PASS, stars(len(PASS)))
+    assert [out[o:o + n] for o, n in spans] == [stars(len(PASS))] * 2
+
+
+def test_every_secret_variable_is_redacted_on_both_sides():
+    for name in sorted(SECRET_VARIABLES):
+        value = b"00:11:22:33"
+        tx_line = b"AT+S.SCFG=" + name.lower().encode() + b"," + value + b"\r"
+        assert value not in redact_all(tx_line, tx=True)[0], name
+        readout = b"AT-S.Var:" + name.lower().encode() + b"=" + value + b"\r\n"
+        assert value not in redact_all(readout, tx=False)[0], name
+
+
+def test_tx_key_payload_is_redacted_and_other_payloads_kept():
+    key = b"-----BEGIN PRIVATE KEY-----\r\nMIGH\rAgEA\n-----END PRIVATE KEY-----\n"
+    ca = b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+    data = (b"AT+S.TLSCERT=key,%d\r" % len(key) + key + b"AT+S.TLSCERT=ca,%d\r" % len(ca) + ca
+            + b"AT+S.TLSCERT=auth,3\r\x00\r\n")
+    out, spans = redact_all(data, tx=True)
+    assert out == data.replace(key, stars(len(key)))
+    assert spans == [(data.index(key), len(key))]
+
+
+def test_tx_lf_outside_data_phase_neither_hides_nor_leaks():
+    data = b"\nAT+S.SC\nFG=wifi_eap_passwd,hun\nter2\r\n"
+    out, _ = redact_all(data, tx=True)
+    assert b"hun" not in out and b"ter2" not in out and out.count(b"\n") == data.count(b"\n") and len(out) == len(data)
+
+
+def test_only_possible_secret_line_starts_are_held_back():
+    redactor = StreamRedactor(tx=False)
+    assert redactor.feed(b"AT-S.OK\r\nAT-S.Va") == (b"AT-S.OK\r\n", [])
+    assert redactor.holding == len(b"AT-S.Va")
+    out, spans = redactor.feed(b"r:aes128_key=00:01\r\n")
+    assert out == b"AT-S.Var:aes128_key=*****\r\n" and spans == [(20, 5)]
+    assert redactor.feed(b"+WIND:55:Pending") == (b"+WIND:55:Pending", [])
+
+
+def test_note_text_is_redacted():
+    text, spans = redact_text("AT+S.SCFG=wifi_wpa_psk_text,secret: no final reply within 5 s")
+    assert "secret" not in text and text.startswith("AT+S.SCFG=wifi_wpa_psk_text,*") and spans == [(28, 33)]
+    assert redact_text("opened sim:// at 115200 8N1") == ("opened sim:// at 115200 8N1", [])
+
+
+# -- properties -----------------------------------------------------------------------------
+
+LINE_PIECES = st.sampled_from([
+    b"AT+S.SCFG=wifi_wpa_psk_text,", b"AT-S.Var:wifi_eap_passwd=", b"AT+S.SCFG=console_echo,", b"AT-S.Var:",
+    b"AT+S.TLSCERT=key,5\r", b"AT+S.TLSCERT=ca,3\r", b"\r", b"\n", b"\r\n", b"AT", b"x", b"\xff\x00", b"*",
+])
+STREAMS = st.lists(st.one_of(LINE_PIECES, st.binary(max_size=12)), max_size=25).map(b"".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=STREAMS, cuts=st.lists(st.integers(0, 400), max_size=12), tx=st.booleans())
+def test_chunking_never_changes_the_output_and_lengths_stay(data, cuts, tx):
+    whole, whole_spans = redact_all(data, tx=tx)
+    chunked, chunked_spans = feed_chunks(data, cuts, tx=tx)
+    assert chunked == whole
+    assert len(whole) == len(data)
+    covered = set()
+    for offset, length in chunked_spans:
+        covered.update(range(offset, offset + length))
+    assert all(whole[i] == data[i] for i in range(len(data)) if i not in covered)
+    assert all(whole[i] == 0x2A for i in covered)
+    assert covered == {i for o, n in whole_spans for i in range(o, o + n)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(before=STREAMS, secret=st.binary(min_size=1, max_size=40).filter(lambda b: b"\r" not in b and b"\n" not in b),
+       after=STREAMS, cuts=st.lists(st.integers(0, 400), max_size=10))
+def test_a_gcfg_secret_never_survives_whatever_surrounds_it(before, secret, after, cuts):
+    data = before + b"\r\nAT-S.Var:wifi_wpa_psk_text=" + secret + b"\r\n" + after
+    out, _ = feed_chunks(data, cuts, tx=False)
+    start = len(before) + len(b"\r\nAT-S.Var:wifi_wpa_psk_text=")
+    assert out[start:start + len(secret)] == stars(len(secret))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=60))
+def test_redact_text_never_raises_and_keeps_byte_length(text):
+    redacted, _ = redact_text(text)
+    assert len(redacted.encode("utf-8")) == len(text.encode("utf-8", "backslashreplace"))
