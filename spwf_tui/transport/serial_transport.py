@@ -16,6 +16,7 @@ import serial
 from spwf_tui.transport import urlhandler
 from spwf_tui.transport.errors import PortError, PortWriteError, describe_open_failure
 from spwf_tui.transport.settings import PortSettings
+from spwf_tui.transport.urls import open_options, pyserial_url
 
 CONNECTED = "connected"
 RECONNECTING = "reconnecting"
@@ -112,11 +113,11 @@ class SerialTransport:
         s = self.settings
         try:
             return serial.serial_for_url(
-                s.port, baudrate=s.baudrate, bytesize=s.bytesize, parity=s.parity,
+                pyserial_url(s.port), baudrate=s.baudrate, bytesize=s.bytesize, parity=s.parity,
                 stopbits=s.stopbits, rtscts=s.rtscts, xonxoff=s.xonxoff,
-                timeout=READ_TIMEOUT, write_timeout=10, exclusive=True,
+                timeout=READ_TIMEOUT, exclusive=True, **open_options(s.port),
             )
-        except (serial.SerialException, OSError, ValueError) as exc:
+        except (serial.SerialException, OSError, ValueError, NotImplementedError) as exc:
             raise describe_open_failure(s.port, exc) from None
 
     def _close_port(self) -> None:

@@ -1,0 +1,107 @@
+"""The port over the network: the real ser2net (RFC 2217) in front of the emulator's pty.
+
+A plain ``rfc2217://host:port`` must work although ser2net in front of a pty never acknowledges
+modem-control changes (pyserial would time out waiting for option 'control').
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import termios
+import time
+from pathlib import Path
+
+import pytest
+import serial
+
+from spwf_tui.transport.urls import pyserial_url
+from tests.conftest import require_tool
+from tests.support.certfactory import make_ca, make_server
+from tests.system.helpers import SimProcess, free_port, run_cli, start_openssl_server, wait_for_port
+
+SER2NET_CONFIG = """\
+connection: &spwf
+  accepter: telnet(rfc2217),tcp,127.0.0.1,{port}
+  connector: serialdev,{device},115200n81,local
+  options:
+    kickolduser: true
+"""
+
+
+@pytest.fixture
+def bench(tmp_path):
+    """The emulator on a pty, served by ser2net as RFC 2217 on a local port."""
+    ser2net = require_tool("ser2net")
+    sim = SimProcess(tmp_path / "ttySIM", tmp_path / "host-to-module.bin").start()
+    port = free_port()
+    config = tmp_path / "ser2net.yaml"
+    config.write_text(SER2NET_CONFIG.format(port=port, device=sim.link))
+    proc = subprocess.Popen([ser2net, "-n", "-c", str(config), "-P", str(tmp_path / "ser2net.pid")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port)
+        yield sim, f"rfc2217://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+        sim.stop()
+
+
+def test_tls_setup_runs_through_ser2net(bench, tmp_path):
+    sim, url = bench
+    openssl = require_tool("openssl")
+    ca = make_ca()
+    server = make_server(ca)
+    for name, data in (("ca.pem", ca.pem), ("cert.pem", server.pem), ("key.pem", server.key_pem)):
+        (tmp_path / name).write_bytes(data)
+    tls_port = free_port()
+    proc = start_openssl_server(openssl, tmp_path / "cert.pem", tmp_path / "key.pem", tls_port, "-rev")
+    try:
+        steps = ["AT+S.TLSCERT=content,2", f"AT+S.TIME={int(time.time())}", f"AT+S.TLSCERT=ca,@{tmp_path / 'ca.pem'}",
+                 f"AT+S.TLSCERT=auth,ski:{tmp_path / 'ca.pem'}", f"AT+S.SOCKON=127.0.0.1,{tls_port},NULL,s",
+                 'AT+S.SOCKW=0,"over the network\\n"', "wait WIND:55", "AT+S.SOCKR=0,", "AT+S.SOCKC=0"]
+        result = run_cli("run", url, "--json", *[a for s in steps for a in ("-c", s)])
+    finally:
+        proc.kill()
+        proc.wait()
+    assert result.returncode == 0, result.stdout + result.stderr
+    results = [json.loads(line) for line in result.stdout.splitlines()]
+    assert "AT-S.On:127.0.0.1:0" in results[4]["replies"]
+    assert "krowten eht revo\n" in results[7]["replies"]
+
+
+def test_binary_payload_and_line_ends_cross_byte_exact(bench, tmp_path):
+    sim, url = bench
+    payload = bytes(range(256)) + b"\r\n\r\r\n\n\xff\xff\x00"
+    (tmp_path / "blob.bin").write_bytes(payload)
+    result = run_cli("run", url, "--json", "-c", f"AT+S.FSC=/blob.bin,@{tmp_path / 'blob.bin'}",
+                     "-c", "AT+S.HASH=2,/blob.bin")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"AT+S.FSC=/blob.bin,{len(payload)}\r".encode() + payload in sim.received()
+    digest = hashlib.sha256(payload).hexdigest()
+    assert any(digest in reply.lower() for reply in json.loads(result.stdout.splitlines()[1])["replies"])
+
+
+def test_baud_change_reaches_the_serial_device(bench):
+    sim, url = bench
+    port = serial.serial_for_url(pyserial_url(url), baudrate=115200, timeout=1)
+    try:
+        port.baudrate = 9600
+        time.sleep(0.5)
+        fd = os.open(Path(sim.link).resolve(), os.O_RDONLY | os.O_NOCTTY)
+        try:
+            attributes = termios.tcgetattr(fd)
+        finally:
+            os.close(fd)
+        assert attributes[5] == termios.B9600  # ospeed of the pty behind ser2net
+    finally:
+        port.close()
+
+
+def test_plain_rfc2217_url_gets_the_control_workaround():
+    assert pyserial_url("rfc2217://pi:2217") == "rfc2217://pi:2217?ign_set_control"
+    assert pyserial_url("rfc2217://pi:2217?logging=debug") == "rfc2217://pi:2217?logging=debug"
+    assert pyserial_url("/dev/ttyACM0") == "/dev/ttyACM0"
