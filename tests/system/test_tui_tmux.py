@@ -46,6 +46,9 @@ class Tmux:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} not on screen:\n{self.screen()}")
 
+    def resize(self, width: int, height: int) -> None:
+        self._run("resize-window", "-t", "0", "-x", str(width), "-y", str(height))
+
     def kill(self) -> None:
         subprocess.run([self.tmux, "-L", self.socket, "kill-server"], capture_output=True)
 
@@ -97,5 +100,21 @@ def test_small_screen_switches_panes_and_completes(tmux_factory):
     term.wait_for("Certificate inspector")
     term.keys("F2")
     term.wait_for("UART log")
+    term.keys("C-q")
+    term.wait_for("EXITED:0")
+
+
+def test_resize_redraws_from_one_pane_to_four(tmux_factory):
+    term = tmux_factory(80, 24)
+    screen = term.wait_for("WiFi Up")
+    assert "Certificate inspector" not in screen
+    term.resize(120, 40)
+    screen = term.wait_for("Certificate inspector")
+    assert "Sockets & module" in screen and "UART log" in screen
+    term.resize(80, 24)
+    deadline = time.monotonic() + 10
+    while "Certificate inspector" in term.screen() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "Certificate inspector" not in term.screen()
     term.keys("C-q")
     term.wait_for("EXITED:0")
