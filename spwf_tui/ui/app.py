@@ -31,7 +31,8 @@ from spwf_tui.ui.widgets.socket_status import SocketStatus
 from spwf_tui.ui.widgets.uart_log import UartLog
 
 NARROW_WIDTH = 100
-NARROW_HEIGHT = 30
+"""Below this many columns (class ``-narrow``) or ``SHORT_HEIGHT`` rows (``-short``): one pane."""
+SHORT_HEIGHT = 30
 PANES = {"log": "#uart-log", "sockets": "#sockets", "inspector": "#inspector"}
 
 
@@ -40,6 +41,8 @@ class SpwfApp(App):
 
     TITLE = "spwf-tui"
     CSS_PATH = "app.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_WIDTH, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_HEIGHT, "-tall")]
     BINDINGS = [
         Binding("ctrl+right_square_bracket", "quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit2", priority=True),
@@ -78,7 +81,7 @@ class SpwfApp(App):
         if self._tx is not None:
             self._tx.start()
         self.session.add_listener(lambda: self.post_message(SessionDataReady()))
-        self._apply_size()
+        self._show_pane_classes()
         self.action_focus_builder()
         if self.read_only:
             self.query_one(CommandBuilder).input.placeholder = "replay: read-only, commands are not sent"
@@ -180,7 +183,7 @@ class SpwfApp(App):
 
     def action_show_pane(self, pane: str) -> None:
         self._pane = pane
-        self._apply_size()
+        self._show_pane_classes()
         target = self.query_one(PANES[pane])
         focusable = target if target.can_focus else next((w for w in target.query("*") if w.can_focus), target)
         focusable.focus()
@@ -213,12 +216,12 @@ class SpwfApp(App):
 
     # -- layout -----------------------------------------------------------------------------
 
-    def on_resize(self) -> None:
-        self._apply_size()
+    @property
+    def one_pane_at_a_time(self) -> bool:
+        """True on small terminals, where F2-F4 switch the single visible pane."""
+        return self.screen.has_class("-narrow") or self.screen.has_class("-short")
 
-    def _apply_size(self) -> None:
-        narrow = self.size.width < NARROW_WIDTH or self.size.height < NARROW_HEIGHT
-        self.screen.set_class(narrow, "-narrow")
-        self.query_one(CommandBuilder).input.compact = narrow
+    def _show_pane_classes(self) -> None:
+        # The breakpoint classes decide whether these matter (see app.tcss).
         for pane in PANES:
-            self.screen.set_class(narrow and self._pane == pane, f"-show-{pane}")
+            self.screen.set_class(self._pane == pane, f"-show-{pane}")

@@ -119,7 +119,7 @@ async def test_narrow_terminal_switches_panes_with_function_keys(make_app):
 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.screen.has_class("-narrow")
+        assert app.one_pane_at_a_time
         assert shown("#uart-log") and not shown("#sockets") and not shown("#inspector")
         await pilot.press("f3")
         await pilot.pause()
@@ -130,6 +130,10 @@ async def test_narrow_terminal_switches_panes_with_function_keys(make_app):
         await pilot.press("f2")
         await pilot.pause()
         assert shown("#uart-log") and shown("#builder")
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause(0.3)
+        assert not app.one_pane_at_a_time
+        assert shown("#uart-log") and shown("#sockets") and shown("#inspector")
 
 
 async def test_follow_pauses_when_scrolled_up_and_says_how_much_waits(make_app):

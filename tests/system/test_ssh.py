@@ -8,6 +8,7 @@ import os
 import shlex
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,7 @@ def test_tui_over_ssh_in_tmux_at_80x24(sshd, isolated_user_dirs, term):
     term_session = Tmux(tmux, 80, 24, command)
     try:
         term_session.wait_for("WiFi Up", timeout=30)
+        time.sleep(0.5)  # see Tmux.settle
         term_session.type("AT+S.STS=fw_version")
         term_session.keys("Enter")
         screen = term_session.wait_for("AT-S.Var:fw_version=1.1.0")

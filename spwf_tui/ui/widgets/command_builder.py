@@ -107,6 +107,10 @@ class CommandBuilder(Vertical):
     def complete_at_cursor(self) -> None:
         """Tab: complete the token at the cursor."""
         field = self.input
+        if field.cursor_position == 0 and field.value:
+            # Seen under load: text arrives before the cursor catches up. Completing at
+            # position 0 would prepend "AT" to the line; complete at its end instead.
+            field.cursor_position = len(field.value)
         result = complete(field.value, field.cursor_position, self._facts())
         if result.wants_path is not None:
             self._complete_path(result)

@@ -1,0 +1,32 @@
+"""The TUI on a replay (issue 5): the example recording's log and sockets, read-only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spwf_tui.session.recording import read_recording
+from spwf_tui.session.replay import ReplaySession
+from spwf_tui.ui.app import SpwfApp
+from spwf_tui.ui.widgets.command_builder import CommandBuilder
+from tests.functional.conftest import log_text, wait_until
+
+EXAMPLE = Path(__file__).parent.parent.parent / "recordings" / "seed-tls-20-byte-auth.jsonl"
+
+
+async def test_replay_shows_the_recorded_session_and_sends_nothing():
+    replay = ReplaySession(read_recording(EXAMPLE), path=EXAMPLE)
+    app = SpwfApp(replay)
+    async with app.run_test(size=(120, 40)) as pilot:
+        replay.play(speed=1000)
+        await wait_until(pilot, lambda: "< AT-S.On:127.0.0.1:0" in log_text(app))
+        await wait_until(pilot, lambda: replay.at_end)
+        await pilot.pause(0.1)
+        assert "> AT+S.TLSCERT=auth,20" in log_text(app)
+        assert "replay" in str(app.query_one("#status").render())
+        app.query_one(CommandBuilder).set_line("AT+S.SOCKC=0")
+        await pilot.press("enter")
+        await pilot.press("f9")  # a marker: shown, not written into the recording
+        await pilot.pause(0.1)
+        assert "> AT+S.SOCKC=0" not in log_text(app)
+    replay.close()
+    assert list(replay.state.sockets) == [0]
