@@ -18,7 +18,7 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 """The user asked for something that cannot be done as asked."""
 
-SUBCOMMANDS = ("ports", "sim", "run", "decode")
+SUBCOMMANDS = ("ports", "sim", "run", "decode", "repl", "cert", "replay", "export", "doctor")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,6 +34,15 @@ def _add_serial_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--xonxoff", action="store_true", default=None, help="XON/XOFF flow control")
 
 
+def _add_record_options(parser: argparse.ArgumentParser) -> None:
+    record = parser.add_mutually_exclusive_group()
+    record.add_argument("--record", metavar="PATH", help="record the session to PATH (a new file; "
+                        "default: a file per session in the data directory)")
+    record.add_argument("--no-record", action="store_true", help="do not record this session")
+    parser.add_argument("--record-secrets", action="store_true",
+                        help="keep keys and passphrases in the recording (redacted by default)")
+
+
 def build_parsers() -> dict[str, argparse.ArgumentParser]:
     """One parser for the TUI entry and one per subcommand."""
     tui = _Parser(
@@ -43,6 +52,7 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     )
     tui.add_argument("port", nargs="?", help="device path, pyserial URL (rfc2217://, socket://, loop://) or sim://")
     _add_serial_options(tui)
+    _add_record_options(tui)
     tui.add_argument("--version", action="version", version=f"spwf-tui {__version__}")
 
     ports = _Parser(prog="spwf-tui ports", description="List serial ports (device, description, hwid).")
@@ -57,19 +67,56 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     run = _Parser(prog="spwf-tui run", description="Run commands non-interactively and print the transcript; "
                   "exit 0 only when every step succeeded.")
     run.add_argument("port")
-    run.add_argument("script", nargs="?", help="file with one command per line (# starts a comment)")
+    run.add_argument("script", nargs="?", help="script file: one step per line (the language is in the README)")
     run.add_argument("-c", dest="commands", action="append", default=[], metavar="LINE",
                      help="a command line to run (repeatable; after the script's lines)")
     run.add_argument("--timeout", type=float, help="seconds to wait for each final reply")
     run.add_argument("--keep-going", action="store_true", help="go on after a failed step")
+    run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                     help="value of ${NAME} in the script (repeatable; wins over the environment)")
     run.add_argument("--json", action="store_true", help="one JSON result object per step")
     _add_serial_options(run)
+    _add_record_options(run)
 
     decode = _Parser(prog="spwf-tui decode", description="Classify and explain every line of a captured log.")
     decode.add_argument("file", nargs="?", default="-", help="log file, or - for stdin (default)")
     decode.add_argument("--json", action="store_true", help="one JSON object per line")
 
-    return {"": tui, "ports": ports, "sim": sim, "run": run, "decode": decode}
+    repl = _Parser(prog="spwf-tui repl", description="Line-mode console (prompt-toolkit): completion, "
+                   "payload sources, history; plain lines when not on a terminal.")
+    repl.add_argument("port", nargs="?", help="device path, pyserial URL or sim://")
+    _add_serial_options(repl)
+    _add_record_options(repl)
+
+    cert = _Parser(prog="spwf-tui cert", description="Certificate doctor: inspect a certificate or key, plan "
+                   "its upload, check a server's chain against a CA before the module does.")
+    from spwf_tui.commands.cert_args import add_cert_arguments  # argparse only: nothing heavy
+
+    add_cert_arguments(cert)
+
+    replay = _Parser(prog="spwf-tui replay", description="Open a recording read-only: the log, sockets and "
+                     "module state rebuilt by the session code.")
+    replay.add_argument("file", help="a recording (.jsonl)")
+    replay.add_argument("--speed", type=float, default=1.0, help="playback speed factor (default 1: real time)")
+    replay.add_argument("--to-end", action="store_true", help="start at the end of the recording")
+    replay.add_argument("--print-state", action="store_true",
+                        help="no TUI: replay to the end and print the rebuilt module state as JSON")
+
+    export = _Parser(prog="spwf-tui export", description="Turn a recording into a transcript, a Markdown bug "
+                     "report or an asciinema cast (secrets stay redacted).")
+    export.add_argument("file", help="a recording (.jsonl)")
+    export.add_argument("--to", required=True, choices=("text", "markdown", "cast"), help="export format")
+    export.add_argument("-o", "--output", metavar="OUT", help="write to OUT (owner-only permissions) "
+                        "instead of standard output")
+    export.add_argument("--include-secrets", action="store_true",
+                        help="keep the secrets of a recording made with --record-secrets")
+
+    doctor = _Parser(prog="spwf-tui doctor", description="Check the local set-up (Python and packages, "
+                     "ports and permissions, groups, terminal, recording directory) and say how to fix it.")
+    doctor.add_argument("--json", action="store_true", help="one JSON object per check")
+
+    return {"doctor": doctor, "": tui, "ports": ports, "sim": sim, "run": run, "decode": decode, "repl": repl, "cert": cert,
+            "replay": replay, "export": export}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,10 +161,30 @@ def _dispatch(argv: list[str]) -> int:
         from spwf_tui.commands.run import run_script
 
         return run_script(args)
+    if name == "repl":
+        from spwf_tui.repl import run_repl  # prompt-toolkit is imported only for the REPL
+
+        return run_repl(args)
+    if name == "doctor":
+        from spwf_tui.commands.doctor import run_doctor
+
+        return run_doctor(args)
     if name == "decode":
         from spwf_tui.commands.decode import run_decode
 
         return run_decode(args)
+    if name == "cert":
+        from spwf_tui.commands.cert import run_cert
+
+        return run_cert(args)
+    if name == "replay":
+        from spwf_tui.commands.replay import run_replay
+
+        return run_replay(args)
+    if name == "export":
+        from spwf_tui.commands.export import run_export
+
+        return run_export(args)
     from spwf_tui.commands.tui import run_tui
 
     return run_tui(args)
