@@ -3,10 +3,42 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spwf_tui import config as config_file
 from spwf_tui.errors import UserError
 from spwf_tui.transport.settings import PortSettings, parse_baud
+
+if TYPE_CHECKING:
+    from spwf_tui.session.recorder import Recorder
+
+
+def make_recorder(args: argparse.Namespace, cfg: config_file.Config | None = None) -> Recorder | None:
+    """The recorder the flags and the config file ask for (``--record``, ``--no-record``,
+    ``--record-secrets``, ``[recording]``); None when recording is off.
+
+    Raises:
+        UserError: ``--record PATH`` names a file that exists or a folder that does not.
+    """
+    from spwf_tui.locations import data_dir
+    from spwf_tui.session.recorder import Recorder
+
+    cfg = cfg or config_file.load()
+    settings = cfg.recording
+    path = getattr(args, "record", None)
+    if getattr(args, "no_record", False) or (path is None and not settings.enabled):
+        return None
+    common = {"max_bytes": settings.max_megabytes * 1024 * 1024,
+              "keep_secrets": bool(getattr(args, "record_secrets", False))}
+    if path is not None:
+        target = Path(path).expanduser()
+        if target.exists():
+            raise UserError(f"--record {path}: the file exists; a recording is one session, give a new name")
+        if not target.parent.is_dir():
+            raise UserError(f"--record {path}: no such folder {target.parent}")
+        return Recorder(path=target, **common)
+    return Recorder(directory=settings.directory or data_dir() / "recordings", keep=settings.keep, **common)
 
 
 def port_settings(args: argparse.Namespace, port: str | None) -> PortSettings:

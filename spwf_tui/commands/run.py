@@ -1,18 +1,25 @@
-"""``spwf-tui run``: send commands in order, wait for each final reply, print the transcript."""
+"""``spwf-tui run``: run a script's steps in order, print the transcript, exit 0 only if all held.
+
+The script language is in ``commands.script``; this module opens the port and executes the
+steps: a command waits for its final reply, ``expect`` and ``wait`` look at what the module said
+since the previous command was sent (``Session.wait_for_event`` with that command's mark).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
-from spwf_tui.commands.common import port_settings
-from spwf_tui.commands.script import Step, load_steps
-from spwf_tui.session.transcript import format_entry
-from spwf_tui.core.events import WIND
+from spwf_tui.commands.common import make_recorder, port_settings
+from spwf_tui.commands.script import COMMAND, EXPECT, NOTE, WAIT, Step, load_steps, parse_assignments, script_variables
+from spwf_tui.core.display import visible
+from spwf_tui.core.events import ECHO, WIND
 from spwf_tui.session.pending import PendingCommand
 from spwf_tui.session.session import Session, read_user_file
+from spwf_tui.session.transcript import format_entry
 
 QUIET_BEFORE_START = 0.2
 """Seconds without module output that mean "booted and idle" before the first command."""
@@ -20,26 +27,24 @@ MAX_BOOT_WAIT = 5.0
 
 
 def run_script(args: argparse.Namespace) -> int:
-    """Run every step; exit status 0 only when each one ended in ``AT-S.OK``."""
+    """Run every step; exit status 0 only when each one held."""
     settings = port_settings(args, args.port)
-    steps = load_steps(args.script, args.commands, read_user_file)  # all checked before opening
-    session = Session(settings, reconnect=False)
+    variables = script_variables(parse_assignments(getattr(args, "set", None) or []), os.environ)
+    steps = load_steps(args.script, args.commands, read_user_file, variables)  # all checked before opening
+    session = Session(settings, reconnect=False, recorder=make_recorder(args))
     session.open()
     failed = 0
     try:
-        _wait_until_idle(session)
+        wait_until_idle(session)
         _print_entries(session, args.json)
         mark = session.event_seq
         for step in steps:
-            if step.outgoing is not None:
+            if step.kind == COMMAND:
                 mark = session.event_seq
-                ok, result = _run_command(session, step, args.timeout)
-            elif step.wind is not None:
-                ok, result = _run_wait(session, step, mark)
-            else:
-                time.sleep(step.seconds)
-                ok, result = True, {"step": step.origin, "sleep": step.seconds, "ok": True}
+            ok, result = _run_step(session, step, mark, args.timeout)
             _print_entries(session, args.json)
+            if step.kind in (EXPECT, WAIT):
+                _print_check(step, ok, result, args.json)
             if args.json:
                 print(json.dumps(result), flush=True)
             if not ok:
@@ -52,7 +57,7 @@ def run_script(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _wait_until_idle(session: Session) -> None:
+def wait_until_idle(session: Session) -> None:
     """Let the boot lines of a freshly powered module (sim://) pass before the first command."""
     deadline = time.monotonic() + MAX_BOOT_WAIT
     seen = -1
@@ -71,6 +76,29 @@ def _print_entries(session: Session, as_json: bool) -> None:
     stream.flush()
 
 
+def _print_check(step: Step, ok: bool, result: dict, as_json: bool) -> None:
+    """``# expect /On:.*/: held by AT-S.On:127.0.0.1:0`` in the transcript, so checks show."""
+    stream = sys.stderr if as_json else sys.stdout
+    seen = result.get("matched") or result.get("event")
+    outcome = f"held by {visible(seen)}" if ok else f"FAILED: {result['reason']}"
+    stream.write(f"# {step.text}: {outcome}\n")
+    stream.flush()
+
+
+def _run_step(session: Session, step: Step, mark: int, timeout: float | None) -> tuple[bool, dict]:
+    if step.kind == COMMAND:
+        return _run_command(session, step, timeout)
+    if step.kind == WAIT:
+        return _run_wait(session, step, mark)
+    if step.kind == EXPECT:
+        return _run_expect(session, step, mark)
+    if step.kind == NOTE:
+        session.note(step.note or "")
+        return True, {"step": step.origin, "note": step.note, "ok": True}
+    time.sleep(step.seconds)
+    return True, {"step": step.origin, "sleep": step.seconds, "ok": True}
+
+
 def _run_command(session: Session, step: Step, timeout: float | None) -> tuple[bool, dict]:
     command = session.wait(session.send_outgoing(step.outgoing), timeout)
     result = _result(step, command)
@@ -85,6 +113,22 @@ def _run_wait(session: Session, step: Step, mark: int) -> tuple[bool, dict]:
               "event": event.text if event else None}
     if event is None:
         result["reason"] = f"no +WIND:{step.wind} within {step.seconds:g} s"
+    return event is not None, result
+
+
+def _run_expect(session: Session, step: Step, mark: int) -> tuple[bool, dict]:
+    """Echo lines are the host's own words coming back, so they never satisfy an expectation."""
+    expectation = step.expect
+    event = session.wait_for_event(lambda e: e.kind != ECHO and expectation.matches(e.text), step.seconds, mark)
+    result = {"step": step.origin, "expect": expectation.shown, "ok": event is not None,
+              "matched": event.text if event else None}
+    if event is None:
+        result["reason"] = (f"not seen within {step.seconds:g} s in what the module answered "
+                            "since the previous command was sent")
+        words = expectation.shown.split()
+        if len(words) > 1 and words[-1].replace(".", "", 1).isdigit() and not expectation.shown.startswith(('"', "/")):
+            result["reason"] += (f" (after plain text, {words[-1]} is part of the text; for a timeout "
+                                 f"write expect \"{' '.join(words[:-1])}\" {words[-1]})")
     return event is not None, result
 
 

@@ -1,29 +1,69 @@
-"""The ``run`` script format.
+"""The ``run`` script language: pure parsing, no I/O beyond the ``read_file`` the caller passes.
 
-One step per line; blank lines and ``# comments`` are skipped:
+One step per line; blank lines and comments are skipped. A ``#`` at the start of a line, or
+after whitespace outside a ``"..."`` payload, starts a comment.
 
 * ``AT...``: a command, with payload sources (``@FILE``, ``hex:``, ``ski:FILE``, ``"text"``);
-* ``wait WIND:<n> [SECONDS]``: wait for that indication (default 10 s), counting those that
-  arrived since the previous command was sent;
-* ``sleep SECONDS``: pause.
+* ``expect TEXT`` / ``expect "TEXT" [SECONDS]`` / ``expect /REGEX/ [SECONDS]``: something the
+  module said since the previous command was sent (its replies and anything later, echo
+  excepted) contains TEXT or matches REGEX, waiting up to SECONDS (default 5);
+* ``wait WIND:<n> [SECONDS]``: that indication arrived since the previous command was sent,
+  waiting up to SECONDS (default 10);
+* ``sleep SECONDS``: pause;
+* ``note TEXT``: a marker in the transcript (and the recording).
 
-Every line is checked (payload sources resolved) before the first byte is sent, so a script
-with a mistake sends nothing.
+``${NAME}`` is replaced by the variable NAME (``--set NAME=VALUE`` first, then the
+environment) after comments are removed. Every line is parsed, its variables substituted and its
+payload sources resolved before the first byte is sent, so a script with a mistake sends nothing.
+Every problem raises ``UserError`` naming the line (``script.at:7``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from spwf_tui.core.payload import Outgoing, PayloadError, encode
+from spwf_tui.core.payload import Outgoing, PayloadError, encode, parse_quoted
 from spwf_tui.errors import UserError
 
 DEFAULT_WAIT = 10.0
+"""Seconds ``wait WIND:<n>`` waits when no timeout is given."""
+DEFAULT_EXPECT = 5.0
+"""Seconds ``expect`` waits when no timeout is given."""
+MAX_SECONDS = 24 * 3600.0
+"""Longest timeout or sleep accepted; more is surely a typo."""
 
-_WAIT = re.compile(r"wait\s+WIND:(\d+)(?:\s+(\d+(?:\.\d+)?))?", re.IGNORECASE)
-_SLEEP = re.compile(r"sleep\s+(\d+(?:\.\d+)?)", re.IGNORECASE)
+COMMAND = "command"
+EXPECT = "expect"
+WAIT = "wait"
+SLEEP = "sleep"
+NOTE = "note"
+
+_SECONDS = r"(\d+(?:\.\d*)?|\.\d+)"
+_WAIT = re.compile(rf"WIND:(\d{{1,3}})(?:\s+{_SECONDS})?", re.IGNORECASE)
+_SLEEP = re.compile(_SECONDS)
+_REGEX = re.compile(rf"/(.*)/(?:\s+{_SECONDS})?", re.DOTALL)
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_KEYWORDS = (EXPECT, WAIT, SLEEP, NOTE)
+_STEP_FORMS = "an AT command, expect, wait WIND:<n>, sleep SECONDS or note TEXT"
+
+ReadFile = Callable[[str], bytes]
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What an ``expect`` step looks for."""
+
+    pattern: re.Pattern[str]
+    shown: str
+    """As written: ``/On:.*:0/`` or the text."""
+
+    def matches(self, text: str) -> bool:
+        """True when ``text`` (one module line or payload piece) satisfies the expectation."""
+        return self.pattern.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -33,50 +73,228 @@ class Step:
     origin: str
     """Where it came from: ``script.at:3`` or ``-c #1``."""
     text: str
-    """The line as written."""
+    """The line as written (comment removed, variables substituted)."""
+    kind: str = COMMAND
+    """``command``, ``expect``, ``wait``, ``sleep`` or ``note``."""
     outgoing: Outgoing | None = None
     """For a command: what to send."""
     wind: int | None = None
     """For ``wait``: the WIND number."""
     seconds: float = 0.0
-    """For ``wait`` (timeout) and ``sleep``."""
+    """For ``wait`` and ``expect`` (timeout) and ``sleep``."""
+    expect: Expectation | None = None
+    note: str | None = None
 
 
-def load_steps(script: str | None, commands: list[str], read_file) -> list[Step]:
+def load_steps(script: str | None, commands: list[str], read_file: ReadFile,
+               variables: Mapping[str, str] | None = None) -> list[Step]:
     """All steps of a run: the script file's lines, then the ``-c`` lines.
 
     Raises:
         UserError: missing or unreadable script, or a line that cannot be run (named by
             file and line number).
     """
-    sources: list[tuple[str, str]] = []
+    variables = variables or {}
+    steps: list[Step] = []
     if script is not None:
-        for number, line in enumerate(_read_script(script).splitlines(), start=1):
-            stripped = line.strip()
-            if stripped and not stripped.startswith("#"):
-                sources.append((f"{script}:{number}", stripped))
-    sources += [(f"-c #{n}", line.strip()) for n, line in enumerate(commands, start=1)]
-    if not sources:
+        steps += parse_script(_read_script(script), script, variables, read_file)
+    for number, line in enumerate(commands, start=1):
+        step = parse_line(line, f"-c #{number}", variables, read_file)
+        if step is not None:
+            steps.append(step)
+    if not steps:
         raise UserError("nothing to run: give a script file or -c LINE")
-    return [_step(origin, line, read_file) for origin, line in sources]
+    return steps
 
+
+def parse_script(text: str, name: str, variables: Mapping[str, str], read_file: ReadFile) -> list[Step]:
+    """The steps of a whole script; ``name`` is used in messages (``name:line``)."""
+    steps = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        step = parse_line(line, f"{name}:{number}", variables, read_file)
+        if step is not None:
+            steps.append(step)
+    return steps
+
+
+def parse_line(line: str, origin: str, variables: Mapping[str, str], read_file: ReadFile) -> Step | None:
+    """One script line as a step, or None for a blank or comment line.
+
+    Raises:
+        UserError: the line cannot be run; the message starts with ``origin``.
+    """
+    text = substitute(strip_comment(line).strip(), variables, origin)
+    if not text:
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UserError(f"{origin}: the line is not valid UTF-8 text") from None
+    word, *more = text.split(None, 1)
+    keyword = word.lower()
+    rest = more[0].strip() if more else ""
+    if keyword == EXPECT:
+        return _expect(origin, text, rest)
+    if keyword == WAIT:
+        return _wait(origin, text, rest)
+    if keyword == SLEEP:
+        return _sleep(origin, text, rest)
+    if keyword == NOTE:
+        if not rest:
+            raise UserError(f"{origin}: note wants a text (note TEXT)")
+        return Step(origin, text, NOTE, note=rest)
+    if not text.upper().startswith("AT"):
+        raise UserError(f"{origin}: {text!r} is not a step ({_STEP_FORMS})")
+    return _command(origin, text, read_file)
+
+
+def strip_comment(line: str) -> str:
+    """``line`` without its comment: ``#`` at the start or after whitespace, outside ``"..."``."""
+    quoted = False
+    escaped = False
+    for index, ch in enumerate(line):
+        if quoted:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted = True
+        elif ch == "#" and (index == 0 or line[index - 1].isspace()):
+            return line[:index]
+    return line
+
+
+def substitute(text: str, variables: Mapping[str, str], origin: str) -> str:
+    """Replace every ``${NAME}`` in ``text``.
+
+    Raises:
+        UserError: an undefined variable, a malformed ``${...}``, or a value with a line break.
+    """
+    if "${" not in text:
+        return text
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if not _NAME.fullmatch(name):
+            raise UserError(f"{origin}: ${{{name}}} is not a variable name (letters, digits and _)")
+        if name not in variables:
+            raise UserError(f"{origin}: undefined variable ${{{name}}} (give --set {name}=VALUE "
+                            "or set it in the environment)")
+        found = variables[name]
+        if "\r" in found or "\n" in found:
+            raise UserError(f"{origin}: the value of ${{{name}}} contains a line break")
+        return found
+
+    result = _VARIABLE.sub(value, text)
+    if "${" in _VARIABLE.sub("", text):
+        raise UserError(f"{origin}: '${{' without its closing '}}' (write ${{NAME}})")
+    return result
+
+
+def parse_assignments(items: list[str]) -> dict[str, str]:
+    """``--set NAME=VALUE`` arguments as a mapping.
+
+    Raises:
+        UserError: an item without ``=`` or with a bad name.
+    """
+    result = {}
+    for item in items:
+        name, equals, value = item.partition("=")
+        if not equals or not _NAME.fullmatch(name):
+            raise UserError(f"--set wants NAME=VALUE (NAME: letters, digits and _), not {item!r}")
+        result[name] = value
+    return result
+
+
+def script_variables(assignments: Mapping[str, str], environ: Mapping[str, str]) -> dict[str, str]:
+    """The variables a script sees: the environment, overridden by ``--set``."""
+    return {**environ, **assignments}
+
+
+# -- the step forms -------------------------------------------------------------------------
 
 def _read_script(script: str) -> str:
     try:
         return Path(script).expanduser().read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError(f"{script}: no such script file") from None
+    except IsADirectoryError:
+        raise UserError(f"{script}: is a directory, not a script file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"{script}: cannot read the script ({getattr(exc, 'strerror', None) or exc})") from None
 
 
-def _step(origin: str, line: str, read_file) -> Step:
-    if match := _WAIT.fullmatch(line):
-        return Step(origin, line, wind=int(match.group(1)), seconds=float(match.group(2) or DEFAULT_WAIT))
-    if match := _SLEEP.fullmatch(line):
-        return Step(origin, line, seconds=float(match.group(1)))
-    if not line.upper().startswith("AT"):
-        raise UserError(f"{origin}: {line!r} is not a step (an AT command, wait WIND:<n> [SECONDS] or sleep SECONDS)")
+def _seconds(origin: str, text: str | None, default: float) -> float:
+    if text is None:
+        return default
+    seconds = float(text)
+    if not 0 < seconds <= MAX_SECONDS:
+        raise UserError(f"{origin}: {text} seconds is out of range (more than 0, at most {MAX_SECONDS:g})")
+    return seconds
+
+
+def _expect(origin: str, text: str, rest: str) -> Step:
+    usage = "expect TEXT, expect \"TEXT\" [SECONDS] or expect /REGEX/ [SECONDS]"
+    if not rest:
+        raise UserError(f"{origin}: expect wants something to look for ({usage})")
+    seconds_text = None
+    if rest.startswith("/"):
+        match = _REGEX.fullmatch(rest)
+        if match is None or not match.group(1):
+            raise UserError(f"{origin}: {rest!r}: a regular expression is written /REGEX/, "
+                            "optionally followed by SECONDS")
+        body, seconds_text = match.group(1), match.group(2)
+        try:
+            pattern = re.compile(body)
+        except (re.error, RecursionError, OverflowError, ValueError) as exc:
+            raise UserError(f"{origin}: /{body}/ is not a valid regular expression ({exc})") from None
+        shown = f"/{body}/"
+    elif rest.startswith('"'):
+        literal, seconds_text = _quoted(origin, rest)
+        pattern, shown = re.compile(re.escape(literal)), f'"{literal}"'
+    else:
+        pattern, shown = re.compile(re.escape(rest)), rest
+    seconds = _seconds(origin, seconds_text, DEFAULT_EXPECT)
+    return Step(origin, text, EXPECT, seconds=seconds, expect=Expectation(pattern, shown))
+
+
+def _quoted(origin: str, rest: str) -> tuple[str, str | None]:
+    """``"text" [SECONDS]`` -> (text, seconds text)."""
+    end = 1
+    while end < len(rest) and rest[end] != '"':
+        end += 2 if rest[end] == "\\" else 1
+    if end >= len(rest):
+        raise UserError(f"{origin}: expect: missing closing quote (write \"...\" around the text)")
+    after = rest[end + 1:].strip()
+    if after and not _SLEEP.fullmatch(after):
+        raise UserError(f"{origin}: expect: after the quoted text only SECONDS may follow, not {after!r}")
+    try:
+        literal = parse_quoted(rest[:end + 1]).decode("utf-8", "replace")
+    except PayloadError as exc:
+        raise UserError(f"{origin}: expect: {str(exc).replace('text payload: ', '')}") from None
+    if not literal:
+        raise UserError(f"{origin}: expect: the quoted text is empty")
+    return literal, after or None
+
+
+def _wait(origin: str, text: str, rest: str) -> Step:
+    match = _WAIT.fullmatch(rest)
+    if match is None:
+        raise UserError(f"{origin}: wait wants WIND:<n> [SECONDS] (e.g. wait WIND:55 10), not {rest!r}")
+    seconds = _seconds(origin, match.group(2), DEFAULT_WAIT)
+    return Step(origin, text, WAIT, wind=int(match.group(1)), seconds=seconds)
+
+
+def _sleep(origin: str, text: str, rest: str) -> Step:
+    if not _SLEEP.fullmatch(rest):
+        raise UserError(f"{origin}: sleep wants SECONDS (e.g. sleep 0.5), not {rest!r}")
+    return Step(origin, text, SLEEP, seconds=_seconds(origin, rest, 0.0))
+
+
+def _command(origin: str, line: str, read_file: ReadFile) -> Step:
     try:
         outgoing = encode(line, read_file)
     except PayloadError as exc:
@@ -86,4 +304,4 @@ def _step(origin: str, line: str, read_file) -> Step:
             f"{origin}: {line} announces {outgoing.awaiting_payload} payload bytes but a script cannot "
             "type them: put a source in place of the length (@FILE, hex:.., ski:FILE or \"text\")"
         )
-    return Step(origin, line, outgoing)
+    return Step(origin, line, COMMAND, outgoing)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from spwf_tui import config as config_file
-from spwf_tui.commands.common import port_settings
+from spwf_tui.commands.common import make_recorder, port_settings
 from spwf_tui.session.session import Session
 
 
@@ -20,7 +20,7 @@ def run_tui(args: argparse.Namespace) -> int:
         if not port:
             return 0
     settings = port_settings(args, port)
-    session = Session(settings)
+    session = Session(settings, recorder=make_recorder(args, cfg))
     session.open()
     from spwf_tui.ui.app import SpwfApp
 

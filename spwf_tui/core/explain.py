@@ -5,36 +5,59 @@ tell: a ``Certificate Error:3`` right after a 40-byte ``auth`` upload is the see
 mistake (hex text instead of the 20 raw SKI bytes); an ``ERROR:74`` with no ``Loading`` line
 before it is a TCP failure, not a TLS one. Feed it every event in order (``observe``) and,
 for live sessions, what was sent (``observe_tx``).
+
+What it remembers of a TLS set-up: whether ``content,2`` erased the store and a CA followed,
+the CA certificate itself when its payload went by (sent with ``observe_tx``, or logged as
+PEM lines in a capture), the ``auth`` bytes, the value given to ``AT+S.TIME``, and the last
+``SOCKON``'s fields. A certificate error is then explained with the facts that apply: no CA
+stored, auth bytes that are not the CA's SKI, a clock outside the CA's validity, a server name.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
-from spwf_tui.core import catalog
+from cryptography import x509
+
+from spwf_tui.core import catalog, certerrors, certs
 from spwf_tui.core.catalog import tls
 from spwf_tui.core.commandline import parse
 from spwf_tui.core.events import DATA, ECHO, ERROR, INFO, WIND, Event
+from spwf_tui.core.moduletime import format_utc
 
 SKI_FIX = "AT+S.TLSCERT=auth,ski:ca_cert.pem"
 """The command that uploads the CA's SKI the right way (ski: computes the 20 raw bytes)."""
 
+MAX_CA_PAYLOAD = 8192
+"""A logged CA payload longer than this is not collected (it is no certificate the module takes)."""
+
 _HEX_TEXT = re.compile(rb"[0-9A-Fa-f:\s]+")
+_PEM_END = b"-----END CERTIFICATE-----"
 
 
 @dataclass
 class _TlsContext:
     auth_length: int | None = None
     auth_is_hex_text: bool | None = None
+    auth_payload: bytes | None = None
     ca_without_ski: bool = False
+    ca_stored: bool | None = None
+    """False after ``content,2`` until a ``ca`` upload; None when unknown."""
+    ca_cert: x509.Certificate | None = None
+    ca_buffer: bytearray = field(default_factory=bytearray)
+    expecting_ca_payload: bool = False
     clock_set: bool = False
+    clock_epoch: int | None = None
     saw_boot: bool = False
     sockon_kind: str | None = None
     sockon_bad_third_field: str | None = None
     saw_loading: bool = False
     saw_certificate_error: bool = False
     expecting_auth_payload: bool = False
+    last_command: str | None = None
+    payload_since_command: bool = False
 
 
 class Explainer:
@@ -46,8 +69,8 @@ class Explainer:
     def observe_tx(self, line: str, payload: bytes | None = None) -> None:
         """Note a command the host sent (with its payload), for sessions without echo."""
         self._note_command(line)
-        if payload is not None and self._ctx.expecting_auth_payload:
-            self._note_auth_payload(payload)
+        if payload is not None:
+            self._note_payload(payload)
 
     def explain(self, event: Event) -> str | None:
         """Observe ``event`` and return its explanation, or None when there is nothing to add."""
@@ -62,7 +85,9 @@ class Explainer:
         if event.kind == ECHO:
             self._note_command(event.text)
         elif event.kind == DATA and ctx.expecting_auth_payload:
-            self._note_auth_payload(event.raw.strip())
+            self._note_payload(event.raw.strip())
+        elif event.kind == DATA and ctx.expecting_ca_payload:
+            self._collect_ca_line(event.raw)
         elif event.kind == INFO and event.label == "No SubjectKeyId":
             ctx.ca_without_ski = True
         elif event.kind == INFO and event.label == "SubjectKeyId":
@@ -76,20 +101,21 @@ class Explainer:
 
     def _note_command(self, line: str) -> None:
         ctx = self._ctx
-        cmd = parse(line.strip())
+        text = line.strip()
+        if ctx.payload_since_command and text.lower() == (ctx.last_command or "").lower():
+            # The module's echo of a data-phase command whose payload was already seen (a host
+            # log prints the line and the payload first; a live session reports them on send).
+            return
+        self._finish_ca_payload()
+        ctx.last_command, ctx.payload_since_command = text, False
+        cmd = parse(text)
         ctx.expecting_auth_payload = False
         params = [p.strip() for p in cmd.params]
         if cmd.name == "TIME" and params and params[0]:
             ctx.clock_set = True
+            ctx.clock_epoch = int(params[0]) if params[0].isdigit() else None
         elif cmd.name == "TLSCERT" and len(params) >= 2:
-            kind = params[0].lower()
-            if kind == "auth" and params[1].isdigit():
-                ctx.auth_length = int(params[1])
-                ctx.auth_is_hex_text = None
-                ctx.expecting_auth_payload = True
-            elif kind == "content" and params[1] == "2":
-                ctx.auth_length = None
-                ctx.ca_without_ski = False
+            self._note_tlscert(params[0].lower(), params[1])
         elif cmd.name == "SOCKON":
             ctx.saw_loading = False
             ctx.saw_certificate_error = False
@@ -97,9 +123,56 @@ class Explainer:
             third = params[2] if len(params) > 2 else ""
             ctx.sockon_bad_third_field = third if third and third.upper() != "NULL" else None
 
-    def _note_auth_payload(self, payload: bytes) -> None:
-        self._ctx.auth_is_hex_text = bool(payload) and _HEX_TEXT.fullmatch(payload) is not None
-        self._ctx.expecting_auth_payload = False
+    def _note_tlscert(self, kind: str, value: str) -> None:
+        ctx = self._ctx
+        if kind == "auth" and value.isdigit():
+            ctx.auth_length = int(value)
+            ctx.auth_is_hex_text = None
+            ctx.auth_payload = None
+            ctx.expecting_auth_payload = True
+        elif kind == "ca" and value.isdigit():
+            ctx.ca_stored = True
+            ctx.ca_cert = None
+            ctx.expecting_ca_payload = True
+        elif kind == "content" and value == "2":
+            ctx.auth_length = None
+            ctx.auth_payload = None
+            ctx.ca_without_ski = False
+            ctx.ca_stored = False
+            ctx.ca_cert = None
+
+    def _note_payload(self, payload: bytes) -> None:
+        ctx = self._ctx
+        ctx.payload_since_command = True
+        if ctx.expecting_auth_payload:
+            ctx.auth_is_hex_text = bool(payload) and _HEX_TEXT.fullmatch(payload) is not None
+            ctx.auth_payload = payload
+            ctx.expecting_auth_payload = False
+        elif ctx.expecting_ca_payload:
+            ctx.ca_buffer[:] = payload
+            self._finish_ca_payload()
+
+    def _collect_ca_line(self, raw: bytes) -> None:
+        """A capture logs a PEM payload as lines: gather them until the END line."""
+        ctx = self._ctx
+        ctx.payload_since_command = True
+        if len(ctx.ca_buffer) + len(raw) > MAX_CA_PAYLOAD:
+            ctx.expecting_ca_payload = False
+            ctx.ca_buffer.clear()
+            return
+        ctx.ca_buffer += raw
+        if _PEM_END in raw:
+            self._finish_ca_payload()
+
+    def _finish_ca_payload(self) -> None:
+        ctx = self._ctx
+        if ctx.expecting_ca_payload and ctx.ca_buffer:
+            try:
+                ctx.ca_cert = certs.load_certificate(bytes(ctx.ca_buffer))
+            except certs.CertificateError:
+                ctx.ca_cert = None
+        ctx.ca_buffer.clear()
+        ctx.expecting_ca_payload = False
 
     # -- explanations -----------------------------------------------------------------------
 
@@ -132,16 +205,53 @@ class Explainer:
                 f"The CA could not be matched: the auth value must be the 20 raw SKI bytes, not {shown}. "
                 f"Fix: {SKI_FIX} (sends AT+S.TLSCERT=auth,20 and the 20 bytes)."
             )
-        known = tls.CERTIFICATE_ERRORS.get(number) if number is not None else None
-        parts = [known or tls.UNKNOWN_CERTIFICATE_ERROR]
-        if ctx.ca_without_ski and ctx.auth_length is None:
+        parts = [_meaning(number)]
+        if ctx.ca_stored is False:
+            parts.append("No CA is stored: content,2 erased the store and no TLSCERT=ca followed. Upload the "
+                         "server's root CA (spwf-tui cert plan CA_FILE shows the steps).")
+        elif ctx.ca_without_ski and ctx.auth_length is None:
             parts.append(f"The CA was stored without its SKI and no auth was uploaded: {SKI_FIX}.")
-        if ctx.saw_boot and not ctx.clock_set:
-            parts.append(
-                "The module clock was never set since boot (it starts in 1970, before every "
-                "certificate's validity): send AT+S.TIME=<seconds since 1970> first."
-            )
+        parts += self._auth_mismatch()
+        parts += self._clock_facts(number)
+        domain = self._domain()
+        if domain and (number == certerrors.DOMAIN_MISMATCH or number not in tls.CERTIFICATE_ERRORS):
+            parts.append(f"SOCKON asked for the server name {domain!r}: it must be one of the server "
+                         "certificate's names (SAN, or CN when it has none).")
         return " ".join(parts)
+
+    def _auth_mismatch(self) -> list[str]:
+        ctx = self._ctx
+        if ctx.ca_cert is None or ctx.auth_payload is None:
+            return []
+        ski = certs.subject_key_identifier(ctx.ca_cert)
+        if ski is None or ctx.auth_payload == ski:
+            return []
+        return [f"The auth bytes ({len(ctx.auth_payload)}) are not the stored CA's SKI ({certs.colon_hex(ski)}): "
+                f"{SKI_FIX} uploads the right ones."]
+
+    def _clock_facts(self, number: int | None) -> list[str]:
+        ctx = self._ctx
+        if ctx.saw_boot and not ctx.clock_set:
+            return ["The module clock was never set since boot (it starts in 1970, before every "
+                    "certificate's validity): send AT+S.TIME=<seconds since 1970> first."]
+        if ctx.clock_epoch is None:
+            return []
+        clock = datetime.fromtimestamp(ctx.clock_epoch, timezone.utc)
+        ca = ctx.ca_cert
+        if ca is not None and clock < ca.not_valid_before_utc:
+            return [f"The module clock was set to {format_utc(clock)}, before the stored CA's validity "
+                    f"(from {format_utc(ca.not_valid_before_utc)}): set AT+S.TIME to the current time."]
+        if ca is not None and clock > ca.not_valid_after_utc:
+            return [f"The module clock was set to {format_utc(clock)}, after the stored CA expired "
+                    f"({format_utc(ca.not_valid_after_utc)}): the CA must be renewed."]
+        if number in (certerrors.NOT_YET_VALID, certerrors.EXPIRED):
+            return [f"The module clock was set to {format_utc(clock)}; compare it with the server "
+                    "certificate's validity (spwf-tui cert check --ca CA --server HOST:PORT --module-time ...)."]
+        return []
+
+    def _domain(self) -> str | None:
+        kind = self._ctx.sockon_kind
+        return kind if kind and kind.lower() not in ("t", "u", "s") else None
 
     def _module_error(self, code: int | None) -> str:
         ctx = self._ctx
@@ -164,6 +274,18 @@ class Explainer:
         if entry is None:
             return f"Error {code} is not in the firmware 1.x error table."
         return entry.explain
+
+
+def _meaning(number: int | None) -> str:
+    """What is known of a certificate-error number, honest about the numbers only the emulator uses."""
+    known = tls.CERTIFICATE_ERRORS.get(number) if number is not None else None
+    if known:
+        return known
+    emulated = certerrors.EMULATOR_MEANINGS.get(number) if number is not None else None
+    if emulated:
+        return (f"The TLS handshake failed. On the emulated module (spwf-tui sim) {number} means {emulated}; "
+                "a real module's number for that is not known.")
+    return tls.UNKNOWN_CERTIFICATE_ERROR
 
 
 def _http_error(event: Event) -> str:

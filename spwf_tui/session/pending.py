@@ -100,6 +100,11 @@ class PendingTracker:
                 command._finish(DONE_OK if event.kind == "ok" else DONE_ERROR)
         return command
 
+    def find(self, line: str) -> PendingCommand | None:
+        """The oldest pending command sent as ``line`` (a replay repeating a recorded timeout)."""
+        with self._lock:
+            return next((command for command in self._queue if command.line == line), None)
+
     def expire(self, command: PendingCommand, reason: str) -> None:
         """Give up on ``command`` (and drop it from the queue)."""
         with self._lock:

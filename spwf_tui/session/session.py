@@ -15,6 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spwf_tui.core.commandline import parse
 from spwf_tui.core.decoder import RxDecoder
@@ -27,6 +28,9 @@ from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.errors import PortWriteError
 from spwf_tui.transport.serial_transport import CONNECTED, RECONNECTING, SerialTransport
 from spwf_tui.transport.settings import PortSettings
+
+if TYPE_CHECKING:
+    from spwf_tui.session.recorder import Recorder
 
 DEFAULT_TIMEOUT = 5.0
 """Seconds to wait for a final reply."""
@@ -47,8 +51,13 @@ class Session:
     """The open port, its decoder, the module state and the pending commands."""
 
     def __init__(self, settings: PortSettings, *, clock: Callable[[], float] = time.time,
-                 read_file: Callable[[str], bytes] = read_user_file, reconnect: bool = True) -> None:
+                 read_file: Callable[[str], bytes] = read_user_file, reconnect: bool = True,
+                 recorder: Recorder | None = None, transport: object | None = None) -> None:
+        """``recorder`` records the session (see ``session.recorder``); ``transport`` replaces the
+        serial port (anything with ``open``, ``write`` and ``close``: replays use one that sends
+        nothing)."""
         self.settings = settings
+        self.recorder = recorder
         self.clock = clock
         self.read_file = read_file
         self.state = ModuleState(clock=clock)
@@ -66,20 +75,40 @@ class Session:
         self._recent_changed = threading.Condition()
         self.event_seq = 0
         """Number of events received so far; a mark for ``wait_for_event``."""
-        self._transport = SerialTransport(settings, self, reconnect=reconnect)
+        self._transport = transport or SerialTransport(settings, self, reconnect=reconnect)
 
     # -- life cycle -------------------------------------------------------------------------
 
     def open(self) -> None:
         """Open the port (raises ``PortError`` with a message for the user)."""
-        self._transport.open()
+        # The recording starts first so that the first bytes the reader gets are in it.
+        recording = self.recorder is not None and self.recorder.start(self.settings, self._recording_problem)
+        try:
+            self._transport.open()
+        except BaseException:
+            if recording:
+                self.recorder.discard()
+            raise
         self.link_state = CONNECTED
         self.note(f"opened {self.settings.port} at {self.settings.describe()}")
+        if recording and self.recorder.active:
+            self.note(f"recording to {self.recorder.path}")
+
+    @property
+    def recording_path(self) -> Path | None:
+        """The file this session is being recorded to; None when it is not (any more)."""
+        recorder = self.recorder
+        return recorder.path if recorder is not None and recorder.active else None
+
+    def _recording_problem(self, text: str) -> None:
+        self.note(f"warning: {text}")
 
     def close(self) -> None:
         """Close the port; pending commands end as interrupted."""
         self._transport.close()
         self._pending.interrupt_all("the session was closed")
+        if self.recorder is not None:
+            self.recorder.close()
 
     def add_listener(self, wake: Callable[[], None]) -> None:
         """Call ``wake()`` (from any thread) whenever new entries are ready."""
@@ -115,6 +144,8 @@ class Session:
                     self._decoder.expect_body(after_echo=self.state.echo)
             self._explainer.observe_tx(outgoing.line, outgoing.payload)
             self.entries.append(LogEntry(self.clock(), TX, outgoing.line, payload=outgoing.payload))
+            if self.recorder is not None:
+                self.recorder.tx(outgoing.wire)  # before the write: the reply cannot come first
             try:
                 self._transport.write(outgoing.wire)
             except PortWriteError as exc:
@@ -125,6 +156,19 @@ class Session:
                 raise
         self._wake()
         return command
+
+    def send_raw(self, data: bytes, label: str) -> None:
+        """Send ``data`` exactly as it is (a file sent raw): no CR added, no reply awaited.
+
+        ``label`` stands in the log where a command line would (``:send-file notes.txt``).
+        Raises ``PortWriteError`` like ``send_outgoing``.
+        """
+        with self._tx_lock:
+            self.entries.append(LogEntry(self.clock(), TX, label, payload=data))
+            if self.recorder is not None:
+                self.recorder.tx(data, raw=label)
+            self._transport.write(data)
+        self._wake()
 
     def execute(self, line: str, timeout: float | None = None) -> PendingCommand:
         """Send ``line`` and wait for its final reply (or the timeout); never raises on timeout."""
@@ -137,6 +181,8 @@ class Session:
         if not command.wait(limit):
             with self._rx_lock:
                 leftovers = self._decoder.abandon_payload()
+            if self.recorder is not None:
+                self.recorder.control("timeout", line=command.line)  # a replay must give up here too
             self._deliver(leftovers)
             self._pending.expire(command, f"no final reply within {limit:g} s")
             self.note(f"{command.line}: no final reply within {limit:g} s")
@@ -159,6 +205,8 @@ class Session:
 
     def data_received(self, data: bytes) -> None:
         """Bytes from the module: decode, attribute, update state, log."""
+        if self.recorder is not None:
+            self.recorder.rx(data)
         self.rx_bytes += len(data)
         with self._rx_lock:
             events = self._decoder.feed(data)
@@ -166,8 +214,14 @@ class Session:
 
     def state_changed(self, state: str, reason: str) -> None:
         """The transport's link state changed."""
+        if self.recorder is not None:
+            self.recorder.control("link", state=state, reason=reason)
         self.link_state = state
         if state == RECONNECTING:
+            # A line cut by the loss must not merge with the first bytes after the return.
+            with self._rx_lock:
+                leftovers = [*self._decoder.abandon_payload(), *self._decoder.flush()]
+            self._deliver(leftovers)
             for command in self._pending.interrupt_all(f"port vanished ({reason})"):
                 self.note(f"{command.line}: interrupted, the port vanished; not retried")
             self.note(f"port {self.settings.port} vanished ({reason}); waiting for it to return")
@@ -188,6 +242,8 @@ class Session:
             self.state.apply(event, command.line if command else None)
             explain = self._explainer.explain(event)
             self.entries.append(LogEntry(now, RX, event.text, event, explain))
+        if self.recorder is not None:
+            self.recorder.facts(firmware=self.state.firmware, model=self.state.model)
         with self._recent_changed:
             for event in events:
                 self.event_seq += 1
@@ -196,7 +252,9 @@ class Session:
         self._wake()
 
     def note(self, text: str) -> None:
-        """Add a note from the tool or the user (a marker) to the log."""
+        """Add a note from the tool or the user (a marker) to the log and the recording."""
+        if self.recorder is not None:
+            self.recorder.note(text)
         self.entries.append(LogEntry(self.clock(), NOTE, text))
         self._wake()
 

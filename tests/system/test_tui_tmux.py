@@ -98,6 +98,7 @@ def test_small_screen_switches_panes_and_completes(tmux_factory):
     term = tmux_factory(80, 24)
     term.settle("WiFi Up")
     term.type("AT+S.SOCKO")
+    term.wait_for("AT+S.SOCKO")
     term.keys("Tab")
     term.wait_for("AT+S.SOCKON=<host>")  # the hint line shows the syntax once completed
     term.keys("F3")

@@ -133,3 +133,19 @@ def test_a_gcfg_secret_never_survives_whatever_surrounds_it(before, secret, afte
 def test_redact_text_never_raises_and_keeps_byte_length(text):
     redacted, _ = redact_text(text)
     assert len(redacted.encode("utf-8")) == len(text.encode("utf-8", "backslashreplace"))
+
+
+class _SlowOnly(StreamRedactor):
+    def _fast(self, data):
+        return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=STREAMS, cuts=st.lists(st.integers(0, 400), max_size=12))
+def test_the_rx_fast_path_gives_what_the_line_by_line_path_gives(data, cuts):
+    bounds = [0, *sorted(set(c for c in cuts if 0 < c < len(data))), len(data)]
+    fast, slow = StreamRedactor(tx=False), _SlowOnly(tx=False)
+    for start, end in zip(bounds, bounds[1:]):
+        assert fast.feed(data[start:end]) == slow.feed(data[start:end])
+        assert fast.holding == slow.holding
+    assert fast.flush() == slow.flush()

@@ -1,0 +1,38 @@
+"""``spwf-tui replay FILE``: a recording, read-only, in the TUI (or its final state as JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from spwf_tui.errors import UserError
+from spwf_tui.session.recording import read_recording
+from spwf_tui.session.replay import ReplaySession, state_snapshot
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    """Replay ``args.file``: headless with ``--print-state``, else in the TUI."""
+    if args.speed <= 0:
+        raise UserError(f"--speed must be above 0 (2 plays twice as fast), not {args.speed:g}")
+    recording = read_recording(args.file)
+    session = ReplaySession(recording, speed=args.speed, path=Path(args.file))
+    if args.print_state:
+        session.to_end()
+        json.dump({"recording": args.file, "events": len(recording.events), "duration": recording.duration,
+                   "truncated": recording.truncated, "secrets": recording.header.get("secrets"),
+                   "state": state_snapshot(session.state)}, sys.stdout, indent=2)
+        print()
+        return 0
+    if args.to_end:
+        session.to_end()
+    else:
+        session.play()
+    from spwf_tui.ui.app import SpwfApp  # Textual is costly to import; only the TUI needs it
+
+    try:
+        SpwfApp(session).run()
+    finally:
+        session.close()
+    return 0

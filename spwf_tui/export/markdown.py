@@ -1,0 +1,143 @@
+"""The ``markdown`` export: a bug report that carries everything a maintainer asks for.
+
+Sections, in the order a reader needs them: environment (tool, OS, Python, port settings), the
+module as the session rebuilt it (firmware, model, clock, stored TLS objects, sockets), the errors
+the module reported with their explanations, then the whole transcript in a fenced block.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from spwf_tui.core.events import ERROR
+from spwf_tui.export import Replayed
+from spwf_tui.export.text import safe, transcript_lines
+from spwf_tui.session.log import RX, TX
+
+_TLS_NAMES = (("ca", "CA certificate"), ("cert", "client certificate"), ("key", "client key"),
+              ("auth", "auth (CA key id)"))
+
+
+def format_markdown(replayed: Replayed) -> str:
+    """The whole report."""
+    recording = replayed.recording
+    parts = [
+        f"# SPWF04 session report: {_inline(recording.settings.port)}\n",
+        f"Exported by spwf-tui from the recording `{_file_name(recording.name)}`"
+        + (" (its last line was cut: the recording process was killed)." if recording.truncated else ".") + "\n",
+        "## Environment\n",
+        _table(_environment(replayed)),
+        "## Module\n",
+        _table(_module(replayed)),
+        *_errors(replayed),
+        "## Transcript\n",
+        "`>` sent, `<` received, `#` note, `=` explanation; times in seconds from the start.\n",
+        _fenced("\n".join(transcript_lines(replayed))),
+    ]
+    return "\n".join(parts)
+
+
+def _environment(replayed: Replayed) -> list[tuple[str, str]]:
+    recording = replayed.recording
+    header = recording.header
+    host = header.get("host") if isinstance(header.get("host"), dict) else {}
+    settings = recording.settings
+    flow = "RTS/CTS" if settings.rtscts else "XON/XOFF" if settings.xonxoff else "none"
+    secrets = ("kept (recorded with --record-secrets)" if recording.secrets_kept
+               else "redacted: each secret byte is shown as `*`")
+    return [
+        ("Tool", f"spwf-tui {header.get('tool_version', '?')}"),
+        ("Host OS", str(host.get("os", "?"))),
+        ("Python", f"{host.get('python', '?')} ({host.get('implementation', '?')})"),
+        ("Port", _inline(settings.port)),
+        ("Serial settings", f"{settings.baudrate} baud, {settings.bytesize} data bits, parity {settings.parity}, "
+                            f"{settings.stopbits:g} stop bit(s), flow control {flow}"),
+        ("Started (UTC)", str(header.get("started", "?"))),
+        ("Duration", f"{recording.duration:.3f} s"),
+        ("Secrets", secrets),
+    ]
+
+
+def _module(replayed: Replayed) -> list[tuple[str, str]]:
+    state = replayed.state
+    facts = replayed.recording.facts()
+    stored = ", ".join(f"{label}: {'stored' if state.tls.get(key) else 'not stored'}" for key, label in _TLS_NAMES)
+    rows = [
+        ("Firmware", state.firmware or facts.get("firmware") or "unknown (no boot or fw_version seen)"),
+        ("Model", state.model or facts.get("model") or "unknown"),
+        ("Clock", _clock(replayed)),
+        ("IP address", state.ip_address or "none"),
+        ("TLS objects", stored),
+        ("Module resets seen", str(state.resets)),
+    ]
+    sockets = [f"{s.id}: {_inline(f'{s.host}:{s.port}')} kind {_inline(s.kind or '?')}, peer {s.peer_ip or '?'}, "
+               f"{s.pending} bytes pending" + (", closed by the peer" if s.closed_by_peer else "")
+               for s in (state.sockets[i] for i in sorted(state.sockets))]
+    rows.append(("Open sockets", "; ".join(sockets) if sockets else "none"))
+    return rows
+
+
+def _clock(replayed: Replayed) -> str:
+    offset = replayed.state.clock_offset
+    if offset is None:
+        return "not set since the last boot (a module starts at 1970: every certificate check fails)"
+    end = replayed.recording.started_epoch + replayed.recording.duration
+    try:
+        shown = dt.datetime.fromtimestamp(end + offset, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except (OverflowError, OSError, ValueError):
+        shown = f"{end + offset:.0f} s since 1970"
+    return f"set; {shown} at the end of the recording ({offset:+.0f} s from the host clock)"
+
+
+def _errors(replayed: Replayed) -> list[str]:
+    found = []
+    last_command = None
+    for entry in replayed.entries:
+        if entry.direction == TX:
+            last_command = entry.text
+        elif entry.direction == RX and entry.event is not None and entry.event.kind == ERROR:
+            found.append((entry, last_command))
+    if not found:
+        return ["## Errors\n", "The module reported no error.\n"]
+    lines = [f"## Errors ({len(found)})\n"]
+    for entry, command in found:
+        after = f", after {_inline(command)}" if command else ""
+        lines.append(f"- {_inline(entry.text)} at {replayed.offset(entry):.3f} s{after}")
+        if entry.explain:
+            lines.append(f"  {_escape(safe(entry.explain))}")
+    lines.append("")
+    return lines
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    body = "\n".join(f"| {name} | {_cell(value)} |" for name, value in rows)
+    return f"| | |\n|---|---|\n{body}\n"
+
+
+def _cell(text: str) -> str:
+    return safe(text).replace("|", "\\|")
+
+
+def _inline(text: str) -> str:
+    """``text`` as inline code, with a fence longer than any backtick run inside it."""
+    text = safe(text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _fenced(body: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`{3,}", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{body}\n{fence}\n"
+
+
+def _escape(text: str) -> str:
+    """Our own sentences: only what would turn into HTML needs escaping."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _file_name(name: str) -> str:
+    return name.replace("\\", "/").rsplit("/", 1)[-1].replace("`", "")

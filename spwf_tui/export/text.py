@@ -1,0 +1,48 @@
+"""The ``text`` export: a timestamped transcript with TX/RX marks and the decoder's explanations.
+
+Each entry is written as ``session.transcript`` writes it for ``run`` (``>`` sent, ``<``
+received, ``#`` note, ``=`` explanation), prefixed with the seconds since the recording started.
+Control characters are shown as escapes, so the file is safe to ``cat`` to a terminal.
+"""
+
+from __future__ import annotations
+
+from spwf_tui.core.display import visible
+from spwf_tui.export import Replayed
+from spwf_tui.session.recording import Recording
+from spwf_tui.session.transcript import format_entry
+
+_STAMP_WIDTH = 12
+
+
+def format_text(replayed: Replayed) -> str:
+    """The whole text export."""
+    return f"# {describe(replayed.recording)}\n" + "".join(line + "\n" for line in transcript_lines(replayed))
+
+
+def describe(recording: Recording) -> str:
+    """One line saying what the recording is."""
+    header = recording.header
+    host = header.get("host") if isinstance(header.get("host"), dict) else {}
+    secrets = "secrets kept" if recording.secrets_kept else "secrets redacted"
+    return (f"spwf-tui {header.get('tool_version', '?')} recording of {recording.settings.port} "
+            f"({recording.settings.describe()}), started {header.get('started', '?')}, "
+            f"on {host.get('os', '?')} / Python {host.get('python', '?')}, {secrets}")
+
+
+def transcript_lines(replayed: Replayed) -> list[str]:
+    """Every entry as ``[  seconds] > line``, continuation lines indented."""
+    lines: list[str] = []
+    for entry in replayed.entries:
+        stamp = f"[{replayed.offset(entry):9.3f}] "
+        for index, line in enumerate(format_entry(entry).rstrip("\n").split("\n")):
+            lines.append((stamp if index == 0 else " " * _STAMP_WIDTH) + safe(line))
+    return lines
+
+
+def safe(text: str) -> str:
+    """``text`` with C0 and C1 control characters escaped (terminal-safe)."""
+    shown = visible(text)
+    if any(0x80 <= ord(ch) <= 0x9F for ch in shown):
+        shown = "".join(f"\\x{ord(ch):02x}" if 0x80 <= ord(ch) <= 0x9F else ch for ch in shown)
+    return shown

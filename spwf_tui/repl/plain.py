@@ -1,0 +1,123 @@
+"""The REPL without a terminal to draw on: stdin piped, stdout redirected, or ``TERM=dumb``.
+
+Reads one line at a time from stdin and answers in plain text lines (the ``run`` transcript's
+``> < # =`` prefixes, no escape sequences). Each command is sent and its final reply (or timeout)
+awaited before the next line is read, so ``printf 'AT\\n' | spwf-tui repl PORT`` prints the reply
+and exits at the end of input. Output that arrives on its own (WINDs) is printed by a small
+thread as it comes.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TextIO
+
+from spwf_tui.commands.run import wait_until_idle
+from spwf_tui.core.payload import PayloadError
+from spwf_tui.repl.commands import ColonCommands
+from spwf_tui.repl.payload import payload_prompt, with_typed_payload
+from spwf_tui.repl.printer import Fragments, View, entry_fragments, problem, to_plain
+from spwf_tui.session.session import Session
+from spwf_tui.transport.errors import PortWriteError
+
+PROMPT = "spwf> "
+CTRL_RIGHT_BRACKET = "\x1d"
+"""What Ctrl+] gives on a cooked terminal: a line holding it ends the session."""
+
+
+class PlainConsole:
+    """Line in, lines out, for one session."""
+
+    def __init__(self, session: Session, stdin: TextIO, stdout: TextIO, *, prompt: bool) -> None:
+        self.session = session
+        self._stdin = stdin
+        self._stdout = stdout
+        self._prompt = prompt
+        self.view = View(show_typed_tx=not prompt)  # a terminal echoes what was typed; a pipe does not
+        self.colon = ColonCommands(session, self.view, self.show, self._send_file)
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._printer = threading.Thread(target=self._print_loop, name="spwf-repl-printer")
+
+    def run(self) -> int:
+        """Until end of input or :quit; returns 0."""
+        self.session.add_listener(self._wake.set)
+        self._printer.start()
+        try:
+            wait_until_idle(self.session)
+            self.flush()
+            while not self.colon.quit:
+                line = self._read_line(PROMPT)
+                if line is None or line.strip() == CTRL_RIGHT_BRACKET:
+                    break
+                self._submit(line)
+        finally:
+            wait_until_idle(self.session)  # what the last command set off (WINDs) is shown too
+            self._stop.set()
+            self._wake.set()
+            self._printer.join()
+            self.flush()
+        return 0
+
+    def show(self, fragments: Fragments) -> None:
+        """Write plain lines (any thread)."""
+        if fragments:
+            with self._lock:
+                self._stdout.write(to_plain(fragments))
+                self._stdout.flush()
+
+    def flush(self) -> None:
+        """Print every entry not printed yet."""
+        with self._lock:
+            entries = self.session.entries.drain()
+            text = to_plain([f for entry in entries for f in entry_fragments(entry, self.view)])
+            if text:
+                self._stdout.write(text)
+                self._stdout.flush()
+
+    def _read_line(self, prompt: str) -> str | None:
+        if self._prompt:
+            self.show([("", prompt)])
+        line = self._stdin.readline()
+        return None if line == "" else line.rstrip("\r\n")
+
+    def _submit(self, line: str) -> None:
+        stripped = line.strip()
+        if not stripped:
+            return
+        if stripped.startswith(":"):
+            self.colon.run(stripped)
+            return
+        try:
+            outgoing = self.session.prepare(line)
+            if outgoing.awaiting_payload is not None:
+                typed = self._read_line(payload_prompt(outgoing))
+                outgoing = with_typed_payload(outgoing, typed or "", self.session.read_file)
+            command = self.session.send_outgoing(outgoing)
+        except PayloadError as exc:
+            self.show(problem(str(exc)))
+            return
+        except PortWriteError as exc:
+            self.show(problem(f"not sent: {exc}"))
+            return
+        self.session.wait(command)
+        self.flush()
+
+    def _send_file(self, data: bytes, label: str) -> None:
+        try:
+            self.session.send_raw(data, label)
+        except PortWriteError as exc:
+            self.show(problem(f"not sent: {exc}"))
+            return
+        # Raw bytes have no final reply to wait for: let the module's answer (if any) pass, so it
+        # is not taken for the answer of the next line.
+        wait_until_idle(self.session)
+        self.flush()
+
+    def _print_loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait()
+            self._wake.clear()
+            if not self._stop.is_set():
+                self.flush()

@@ -1,0 +1,114 @@
+"""What the REPL shows for each log entry, as (style class, text) fragments.
+
+Both front ends of the REPL use these: the prompt-toolkit one prints them in colour above the
+prompt, the plain one joins their text (``to_plain``). Device text is made safe here: control
+characters other than TAB become ``\\xNN`` escapes, so nothing the module sends can move the
+cursor or change the terminal. No prompt-toolkit import: the plain mode does not need it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spwf_tui.core.display import visible
+from spwf_tui.core.events import DATA
+from spwf_tui.session.log import NOTE, TX, LogEntry
+from spwf_tui.session.transcript import payload_preview
+
+Fragments = list[tuple[str, str]]
+"""prompt-toolkit's formatted text: (``class:<name>``, text) pairs."""
+
+STYLE_RULES = {
+    "tx": "ansicyan bold",
+    "echo": "ansibrightblack",
+    "ok": "ansigreen",
+    "error": "ansired bold",
+    "wind": "ansiyellow",
+    "info": "",
+    "data": "ansiblue",
+    "other": "",
+    "note": "ansimagenta",
+    "explain": "ansired italic",
+    "message": "ansibrightblack",
+    "problem": "ansired bold",
+}
+"""Colours by kind; the keys are the style classes used in the fragments."""
+
+HEX_ROW = 16
+
+
+@dataclass
+class View:
+    """Display options the user changes with ``:`` commands."""
+
+    hex: bool = False
+    """Show data payloads (received and sent) as a hex dump."""
+    show_typed_tx: bool = True
+    """Show sent lines without payload; off when the terminal already shows what was typed."""
+
+
+def entry_fragments(entry: LogEntry, view: View) -> Fragments:
+    """The lines for one log entry (possibly none)."""
+    if entry.direction == TX:
+        return _tx(entry, view)
+    if entry.direction == NOTE:
+        return [("class:note", f"# {safe(entry.text)}\n")]
+    kind = entry.event.kind if entry.event is not None else "other"
+    if kind == DATA:
+        out = _data(entry, view)
+    else:
+        out = [(f"class:{kind}", f"< {safe(entry.text)}\n")]
+    if entry.explain:
+        out.append(("class:explain", f"  = {entry.explain}\n"))
+    return out
+
+
+def message(text: str) -> Fragments:
+    """A line from the REPL itself (help, :time)."""
+    return [("class:message", f"{text}\n")]
+
+
+def problem(text: str) -> Fragments:
+    """A mistake or failure on the host side; nothing was sent."""
+    return [("class:problem", f"! {text}\n")]
+
+
+def to_plain(fragments: Fragments) -> str:
+    """The text of ``fragments``, without styles."""
+    return "".join(text for _, text in fragments)
+
+
+def safe(text: str) -> str:
+    """``text`` with control characters (TAB excepted) as escapes."""
+    return "\t".join(visible(part) for part in text.split("\t"))
+
+
+def hexdump(data: bytes, indent: str = "    ") -> list[str]:
+    """``0000  48 54 54 50 ...  HTTP...`` rows of 16 bytes."""
+    rows = []
+    for offset in range(0, len(data), HEX_ROW):
+        chunk = data[offset:offset + HEX_ROW]
+        digits = " ".join(f"{b:02x}" for b in chunk)
+        text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
+        rows.append(f"{indent}{offset:04x}  {digits:<{HEX_ROW * 3 - 1}}  {text}\n")
+    return rows
+
+
+def _tx(entry: LogEntry, view: View) -> Fragments:
+    if entry.payload is None:
+        return [("class:tx", f"> {safe(entry.text)}\n")] if view.show_typed_tx else []
+    size = len(entry.payload)
+    if view.hex:
+        return [("class:tx", f"> {safe(entry.text)}  [+{size} payload bytes]\n"),
+                *[("class:data", row) for row in hexdump(entry.payload)]]
+    return [("class:tx", f"> {safe(entry.text)}  [+{size} payload bytes: {payload_preview(entry.payload)}]\n")]
+
+
+def _data(entry: LogEntry, view: View) -> Fragments:
+    raw = entry.event.raw if entry.event is not None else entry.text.encode()
+    if view.hex:
+        return [("class:data", f"< [{len(raw)} bytes]\n"), *[("class:data", row) for row in hexdump(raw)]]
+    lines = entry.text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return [("class:data", f"< {safe(line.removesuffix(chr(13)))}\n") for line in lines]

@@ -1,0 +1,170 @@
+"""The REPL's pieces without a terminal: formatting, completion, hints, : commands, history, payload."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.completion import CompleteEvent
+from prompt_toolkit.document import Document
+
+from spwf_tui.core.events import DATA, ERROR, Event
+from spwf_tui.core.payload import Outgoing, PayloadError
+from spwf_tui.repl.commands import ColonCommands
+from spwf_tui.repl.completer import DEFAULT_HINT, AtCompleter, hint_text
+from spwf_tui.repl.history import history_path, is_secret_line, open_history
+from spwf_tui.repl.payload import with_typed_payload
+from spwf_tui.repl.printer import View, entry_fragments, hexdump, safe, to_plain
+from spwf_tui.session.log import NOTE, RX, TX, LogEntry
+from spwf_tui.session.state import ModuleState
+
+REPL_MODULES = ["spwf_tui.repl", "spwf_tui.repl.app", "spwf_tui.repl.plain", "spwf_tui.repl.commands",
+                "spwf_tui.repl.completer", "spwf_tui.repl.printer", "spwf_tui.repl.history", "spwf_tui.repl.payload"]
+
+
+@pytest.mark.parametrize("module", REPL_MODULES)
+def test_repl_never_imports_textual(module):
+    code = f"import sys, {module}; print('textual' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_repl_has_no_textual_import_statement():
+    repl = Path(__file__).parent.parent.parent / "spwf_tui" / "repl"
+    assert not [p.name for p in repl.glob("*.py") if "textual" in p.read_text()]
+
+
+def _completions(text: str, facts=None) -> list[str]:
+    completer = AtCompleter(facts)
+    document = Document(text, len(text))
+    return [text[:len(text) + c.start_position] + c.text for c in completer.get_completions(document, CompleteEvent(completion_requested=True))]
+
+
+def test_tab_completion_over_the_core_candidates():
+    assert _completions("AT+S.SOCKO") == ["AT+S.SOCKON="]
+    assert "AT+S.TLSCERT=auth,ski:" in _completions("AT+S.TLSCERT=auth,")
+    assert _completions(":he") == [":help", ":hex"]
+    assert _completions(":hex o") == [":hex on", ":hex off"]
+
+
+def test_open_sockets_complete_from_the_module_state():
+    state = ModuleState()
+    state.sockets = {0: None, 3: None}
+    assert _completions("AT+S.SOCKR=", state) == ["AT+S.SOCKR=0", "AT+S.SOCKR=3"]
+
+
+def test_paths_complete_after_at_ski_and_send_file(tmp_path, monkeypatch):
+    (tmp_path / "ca_cert.pem").write_text("x")
+    monkeypatch.chdir(tmp_path)
+    assert _completions("AT+S.TLSCERT=ca,@ca_") == ["AT+S.TLSCERT=ca,@ca_cert.pem"]
+    assert _completions("AT+S.TLSCERT=auth,ski:ca") == ["AT+S.TLSCERT=auth,ski:ca_cert.pem"]
+    assert _completions(":send-file ca") == [":send-file ca_cert.pem"]
+
+
+def test_hints_follow_the_cursor():
+    assert hint_text("") == DEFAULT_HINT
+    assert hint_text("AT+S.SOCKW=0,").startswith("AT+S.SOCKW=")
+    assert "<len>" in hint_text("AT+S.SOCKW=0,")
+    assert hint_text(":hex").startswith(":hex on|off")
+
+
+def _rx(kind: str, text: str, raw: bytes | None = None, explain: str | None = None) -> LogEntry:
+    return LogEntry(0.0, RX, text, Event(kind, raw or text.encode() + b"\r\n", text), explain)
+
+
+def test_entries_are_coloured_by_kind_with_explanations_under_errors():
+    frags = entry_fragments(_rx(ERROR, "AT-S.ERROR:74:Failed to open socket", explain="TCP failed."), View())
+    assert frags == [("class:error", "< AT-S.ERROR:74:Failed to open socket\n"), ("class:explain", "  = TCP failed.\n")]
+    assert entry_fragments(LogEntry(0.0, NOTE, "marker"), View()) == [("class:note", "# marker\n")]
+
+
+def test_typed_lines_are_not_repeated_but_payloads_are_shown():
+    view = View(show_typed_tx=False)
+    assert entry_fragments(LogEntry(0.0, TX, "AT"), view) == []
+    shown = to_plain(entry_fragments(LogEntry(0.0, TX, "AT+S.SOCKW=0,3", payload=b"abc"), view))
+    assert shown == "> AT+S.SOCKW=0,3  [+3 payload bytes: 61 62 63]\n"
+
+
+def test_data_as_lines_or_hex_and_never_raw_control_characters():
+    entry = _rx(DATA, "HTTP/1.0 200 ok\r\n\x1b[2J\r\n", raw=b"HTTP/1.0 200 ok\r\n\x1b[2J\r\n")
+    assert to_plain(entry_fragments(entry, View())) == "< HTTP/1.0 200 ok\n< \\x1b[2J\n"
+    dump = to_plain(entry_fragments(entry, View(hex=True)))
+    assert dump.startswith("< [23 bytes]\n    0000  48 54 54 50") and "\x1b" not in dump
+    assert safe("a\tb\x07") == "a\tb\\x07"
+    assert hexdump(b"A" * 17)[1].startswith("    0010  41 ")
+
+
+class FakeSession:
+    def __init__(self, module_time=None):
+        self.state = ModuleState(clock=lambda: 1_700_000_000.0)
+        if module_time is not None:
+            self.state.clock_offset = module_time - 1_700_000_000.0
+        self.notes: list[str] = []
+        self.clock = lambda: 1_700_000_000.0
+
+    def note(self, text):
+        self.notes.append(text)
+
+    def read_file(self, path):
+        return Path(path).read_bytes()
+
+
+def _colon(session=None):
+    shown, sent = [], []
+    view = View()
+    commands = ColonCommands(session or FakeSession(), view, lambda f: shown.append(to_plain(f)),
+                             lambda data, label: sent.append((data, label)))
+    return commands, view, shown, sent
+
+
+def test_colon_commands(tmp_path):
+    commands, view, shown, sent = _colon()
+    commands.run(":hex on")
+    assert view.hex and shown[-1] == "hex display of payloads is on\n"
+    commands.run(":time")
+    assert "host   2023-11-14 22:13:20 UTC" in shown[-1] and "module unknown" in shown[-1]
+    commands.run(":note before reset")
+    assert commands.session.notes == ["before reset"]
+    (tmp_path / "raw.txt").write_bytes(b"AT\r\n")
+    commands.run(f":send-file {tmp_path / 'raw.txt'}")
+    assert sent == [(b"AT\r\n", f":send-file {tmp_path / 'raw.txt'}")]
+    commands.run(f":send-file {tmp_path / 'none'}")
+    assert shown[-1].startswith("! ") and "no such file; nothing sent" in shown[-1]
+    commands.run(":frob")
+    assert "unknown command ':frob'" in shown[-1]
+    commands.run(":help")
+    assert ":send-file PATH" in shown[-1]
+    assert not commands.quit
+    commands.run(":quit")
+    assert commands.quit
+
+
+def test_time_shows_the_module_clock_against_the_host():
+    commands, _, shown, _ = _colon(FakeSession(module_time=1_700_000_000.0 - 30))
+    commands.run(":time")
+    assert "module 2023-11-14 22:12:50 UTC (30 s behind the host)" in shown[-1]
+
+
+def test_a_typed_payload_must_have_the_announced_length():
+    waiting = Outgoing("AT+S.SOCKW=0,5", awaiting_payload=5)
+    assert with_typed_payload(waiting, "hello", lambda p: b"").payload == b"hello"
+    assert with_typed_payload(waiting, "hex:68 65 6c 6c 6f", lambda p: b"").payload == b"hello"
+    with pytest.raises(PayloadError, match="announces 5 bytes but 3 were given; nothing sent"):
+        with_typed_payload(waiting, '"abc"', lambda p: b"")
+    with pytest.raises(PayloadError, match="no payload given"):
+        with_typed_payload(waiting, "", lambda p: b"")
+
+
+def test_secret_lines_stay_out_of_the_history_file():
+    assert is_secret_line("AT+S.SCFG=wifi_wpa_psk_text,hunter22")
+    assert is_secret_line('AT+S.TLSCERT=key,"-----BEGIN"')
+    assert not is_secret_line("AT+S.TLSCERT=key,@key.pem")
+    assert not is_secret_line("AT+S.SCFG=wifi_mode,1")
+    history, warning = open_history()
+    assert warning is None
+    history.append_string("AT+S.SCFG=wifi_wpa_psk_text,hunter22")
+    history.append_string("AT+S.STS")
+    text = history_path().read_text()
+    assert "AT+S.STS" in text and "hunter22" not in text
