@@ -19,7 +19,7 @@ from pathlib import Path
 
 from cryptography import x509
 
-from spwf_tui.commands import cert_format
+from spwf_tui.core import certtext as cert_format
 from spwf_tui.commands.cert_fetch import FetchFailed, fetch_chain, parse_server
 from spwf_tui.core import certblob, certs
 from spwf_tui.core.certcheck import AS_PLANNED, CheckResult, check_chain, fails_before_certificates

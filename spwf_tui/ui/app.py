@@ -53,6 +53,14 @@ class SpwfApp(App):
         Binding("ctrl+o", "pick_file", "File", id="app.file"),
         Binding("ctrl+f", "search_log", "Find", id="app.find"),
         Binding("f9", "mark", "Mark", id="app.mark"),
+        # Replay only (see check_action): playback controls.
+        Binding("space", "replay_toggle", "Play/pause", id="replay.toggle"),
+        Binding("period", "replay_step", "Step", id="replay.step"),
+        Binding("right_square_bracket", "replay_marker(1)", "Next mark", id="replay.next"),
+        Binding("left_square_bracket", "replay_marker(-1)", "Prev mark", id="replay.previous"),
+        Binding("plus", "replay_speed(2)", "Faster", id="replay.faster"),
+        Binding("minus", "replay_speed(0.5)", "Slower", id="replay.slower"),
+        Binding("ctrl+end", "replay_end", "To end", id="replay.end"),
     ]
 
     def __init__(self, session: Session, *, timestamps: str = "off") -> None:
@@ -62,6 +70,7 @@ class SpwfApp(App):
         self._timestamps = timestamps
         self._tx = None if self.read_only else TxWorker(session)
         self._pane = "log"
+        self._generation = getattr(session, "generation", 0)
 
     def compose(self) -> ComposeResult:
         yield Static(self._status_text(), id="status", markup=False)
@@ -85,6 +94,7 @@ class SpwfApp(App):
         self.action_focus_builder()
         if self.read_only:
             self.query_one(CommandBuilder).input.placeholder = "replay: read-only, commands are not sent"
+            self.query_one(UartLog).focus()  # the playback keys must not land in the builder
         self._drain()
         self.set_interval(1.0, self._refresh_status)
 
@@ -96,6 +106,10 @@ class SpwfApp(App):
 
     @on(SessionDataReady)
     def _drain(self) -> None:
+        generation = getattr(self.session, "generation", 0)
+        if generation != self._generation:  # a replay went backwards and started over
+            self._generation = generation
+            self.query_one(UartLog).clear()
         entries = self.session.entries.drain()
         if entries:
             self.query_one(UartLog).add_entries(entries)
@@ -119,6 +133,10 @@ class SpwfApp(App):
         module_time = s.state.module_time()
         if module_time is not None:
             facts.append(time.strftime("module %Y-%m-%d %H:%M:%S UTC", time.gmtime(module_time)))
+        if self.read_only and hasattr(s, "playing"):
+            state = "end" if s.at_end else f"playing ×{s.speed:g}" if s.playing else "paused"
+            facts.append(f"{state} at {s.time:.1f}/{s.recording.duration:.1f} s "
+                         "(space ▶/⏸  . step  [ ] marks  +/- speed)")
         return "  ·  ".join(facts)
 
     # -- sending ----------------------------------------------------------------------------
@@ -213,6 +231,43 @@ class SpwfApp(App):
 
     def action_mark(self) -> None:
         self.session.note(f"marker {time.strftime('%H:%M:%S')}")
+
+    # -- replay -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Playback keys exist only when replaying."""
+        if action.startswith("replay_"):
+            return self.read_only and hasattr(self.session, "play")
+        return True
+
+    def action_replay_toggle(self) -> None:
+        if self.session.playing:
+            self.session.pause()
+        else:
+            self.session.play()
+        self._refresh_status()
+
+    def action_replay_step(self) -> None:
+        self.session.pause()
+        self.session.step()
+
+    def action_replay_marker(self, direction: int) -> None:
+        self.session.pause()
+        found = self.session.next_marker() if direction > 0 else self.session.previous_marker()
+        if found is None:
+            self.notify("no more markers that way", severity="information")
+
+    def action_replay_speed(self, factor: float) -> None:
+        speed = min(1000.0, max(0.125, self.session.speed * factor))
+        if self.session.playing:
+            self.session.play(speed)
+        else:
+            self.session.speed = speed
+        self._refresh_status()
+
+    def action_replay_end(self) -> None:
+        self.session.pause()
+        self.session.to_end()
 
     # -- layout -----------------------------------------------------------------------------
 

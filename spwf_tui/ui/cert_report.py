@@ -1,45 +1,41 @@
-"""What the inspector pane shows for a file, and the command lines of its one-step upload."""
+"""What the inspector pane shows for a file, and the command lines of its one-step upload.
+
+The facts and warnings are ``core.certinspect``'s (the same as ``spwf-tui cert inspect``); the
+pane puts the warnings first because it is narrow.
+"""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 
-from spwf_tui.core import certs
+from spwf_tui.core.certinspect import CertReport, inspect
+from spwf_tui.core.certs import CertificateError
+from spwf_tui.core.certtext import inspect_text
+from spwf_tui.core.moduletime import ModuleClock
 
 Step = tuple[str, Callable[[list[str]], bool] | None]
 """A command line and, optionally, a test on the previous step's replies that decides whether it runs."""
 
+_LEVEL_MARK = {"error": "✗", "warning": "⚠", "info": "·"}
 
-def describe_file(path: Path, module_time: float | None) -> str:
-    """The report text for ``path`` (never raises: problems become the text)."""
+
+def describe_file(path: Path, module_time: float | None, host_time: float) -> tuple[str, CertReport | None]:
+    """The report text for ``path`` and the report (None when the file cannot be read)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return f"✗ {path}: {exc.strerror or exc}"
+        return f"✗ {path}: {exc.strerror or exc}", None
+    given = module_time is not None
+    when = datetime.fromtimestamp(module_time if given else host_time, tz=timezone.utc)
     try:
-        cert = certs.load_certificate(data)
-    except certs.CertificateError as exc:
-        return f"✗ {path}: {exc}"
-    ski = certs.subject_key_identifier(cert)
-    pem = certs.is_pem(data)
-    when = module_time if module_time is not None else time.time()
-    clock = "module clock" if module_time is not None else "host clock (module clock unknown)"
-    lines = [
-        f"subject   {cert.subject.rfc4514_string()}",
-        f"issuer    {cert.issuer.rfc4514_string()}",
-        f"valid     {cert.not_valid_before_utc:%Y-%m-%d %H:%M:%S} → {cert.not_valid_after_utc:%Y-%m-%d %H:%M:%S} UTC",
-        f"format    {'PEM' if pem else 'DER'}, {len(data)} bytes to upload",
-        f"SKI       {certs.colon_hex(ski) if ski else 'none'}",
-    ]
-    if cert.not_valid_after_utc.timestamp() < when:
-        lines.append(f"⚠ expired {cert.not_valid_after_utc:%Y-%m-%d %H:%M:%S} UTC at the {clock}")
-    elif cert.not_valid_before_utc.timestamp() > when:
-        lines.append(f"⚠ not yet valid at the {clock}")
-    if pem and ski:
-        lines.append("⚠ PEM: the module answers No SubjectKeyId; the upload adds the 20-byte auth")
-    return "\n".join(lines)
+        report = inspect(data, ModuleClock(when, given), name=str(path))
+    except CertificateError as exc:
+        return f"✗ {path}: {exc}", None
+    warnings = [f"{_LEVEL_MARK.get(w.level, '!')} {w.text}" for w in report.warnings]
+    body = inspect_text(report, role_given=False).split("\nwarnings:")[0].rstrip()
+    return "\n".join([*warnings, *([""] if warnings else []), body]), report
 
 
 def upload_steps(path: Path | None, role: str) -> list[Step]:

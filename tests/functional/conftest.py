@@ -12,10 +12,23 @@ from spwf_tui.transport.settings import PortSettings
 from spwf_tui.ui.app import SpwfApp
 
 
+FIXED_HOST_TIME = 1_795_780_800.0
+"""2026-11-27 12:00:00 UTC: snapshots must not show the real clock."""
+
+
 @pytest.fixture
 def booted_session():
     """A session on sim:// whose boot (and emulated Wi-Fi join) has completed."""
-    session = Session(PortSettings("sim://?boot_delay=0"))
+    yield from _booted(Session(PortSettings("sim://?boot_delay=0")))
+
+
+@pytest.fixture
+def fixed_clock_session():
+    """Like ``booted_session`` with the host clock frozen (for snapshots)."""
+    yield from _booted(Session(PortSettings("sim://?boot_delay=0"), clock=lambda: FIXED_HOST_TIME))
+
+
+def _booted(session: Session):
     session.open()
     deadline = time.monotonic() + 10
     while session.state.ip_address is None and time.monotonic() < deadline:

@@ -30,3 +30,25 @@ async def test_replay_shows_the_recorded_session_and_sends_nothing():
         assert "> AT+S.SOCKC=0" not in log_text(app)
     replay.close()
     assert list(replay.state.sockets) == [0]
+
+
+async def test_replay_keys_pause_step_jump_to_markers_and_end():
+    replay = ReplaySession(read_recording(EXAMPLE), path=EXAMPLE)
+    app = SpwfApp(replay)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert not replay.playing
+        await pilot.press("period")
+        await pilot.press("period")
+        assert replay.position == 2
+        await pilot.press("right_square_bracket")  # to the next marker (a note)
+        marker_position = replay.position
+        assert replay.recording.events[marker_position - 1].dir == "note"
+        await pilot.press("space")
+        assert replay.playing
+        await pilot.press("space")
+        assert not replay.playing
+        await pilot.press("ctrl+end")
+        await wait_until(pilot, lambda: replay.at_end)
+        await wait_until(pilot, lambda: "< AT-S.On:127.0.0.1:0" in log_text(app))
+        assert "at end" in str(app.query_one("#status").render()) or "end at" in str(app.query_one("#status").render())
+    replay.close()

@@ -31,15 +31,15 @@ async def _common(pilot) -> None:
     await pilot.pause(0.2)
 
 
-def test_main_screen_120x40(snap_compare, booted_session):
-    assert snap_compare(_quiet_app(booted_session), terminal_size=(120, 40), run_before=_common)
+def test_main_screen_120x40(snap_compare, fixed_clock_session):
+    assert snap_compare(_quiet_app(fixed_clock_session), terminal_size=(120, 40), run_before=_common)
 
 
-def test_main_screen_80x24(snap_compare, booted_session):
-    assert snap_compare(_quiet_app(booted_session), terminal_size=(80, 24), run_before=_common)
+def test_main_screen_80x24(snap_compare, fixed_clock_session):
+    assert snap_compare(_quiet_app(fixed_clock_session), terminal_size=(80, 24), run_before=_common)
 
 
-def test_inspector_on_the_expired_seed_ca(snap_compare, booted_session, monkeypatch):
+def test_inspector_on_the_expired_seed_ca(snap_compare, fixed_clock_session, monkeypatch):
     monkeypatch.chdir(ROOT)
 
     async def inspect(pilot) -> None:
@@ -52,4 +52,4 @@ def test_inspector_on_the_expired_seed_ca(snap_compare, booted_session, monkeypa
         assert "expired 2026-05-13" in report
         await pilot.pause(0.2)
 
-    assert snap_compare(_quiet_app(booted_session), terminal_size=(120, 40), run_before=inspect)
+    assert snap_compare(_quiet_app(fixed_clock_session), terminal_size=(120, 40), run_before=inspect)

@@ -8,6 +8,7 @@ logic); the uploads go through the session like typed commands, so they are logg
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from textual import on, work
@@ -55,7 +56,9 @@ class CertInspector(Vertical):
     def inspect(self, path: Path) -> None:
         """Show the report for ``path``."""
         self._path = path
-        self.query_one("#cert-report", Static).update(describe_file(path, self._session.state.module_time()))
+        host_clock = getattr(self._session, "clock", time.time)
+        text, _ = describe_file(path, self._session.state.module_time(), host_clock())
+        self.query_one("#cert-report", Static).update(text)
 
     def module_state_changed(self) -> None:
         """The module clock may have changed: re-judge validity."""

@@ -85,6 +85,15 @@ class UartLog(ScrollView, can_focus=True):
             self._update_subtitle()
         self.refresh()
 
+    def clear(self) -> None:
+        """Forget every entry (a replay that starts over)."""
+        self._entries.clear()
+        self._rows.clear()
+        self._last_time = None
+        self._waiting_below = 0
+        self.virtual_size = Size(0, 0)
+        self.refresh()
+
     def rows(self) -> list[Row]:
         """The rows as shown (for tests and search)."""
         return list(self._rows)

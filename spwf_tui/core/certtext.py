@@ -1,4 +1,4 @@
-"""Text rendering of the ``cert`` reports (the JSON forms come from ``core``)."""
+"""Text rendering of the certificate reports (``cert`` subcommands and the TUI inspector)."""
 
 from __future__ import annotations
 
