@@ -73,3 +73,27 @@ def test_tui_over_ssh_in_tmux_at_80x24(sshd, isolated_user_dirs, term):
         term_session.wait_for("EXITED:0")
     finally:
         term_session.kill()
+
+
+def test_tui_over_ssh_inside_gnu_screen(sshd, isolated_user_dirs, tmp_path):
+    """The Pi user's other multiplexer: GNU screen (TERM=screen) around the remote TUI."""
+    tmux = require_tool("tmux")
+    screen = require_tool("screen")
+    remote = (f"env -u COLUMNS -u LINES SPWF_TUI_CONFIG={isolated_user_dirs}/config.toml "
+              f"SPWF_TUI_DATA_DIR={isolated_user_dirs}/data {SPWF_TUI} sim://")
+    ssh = " ".join(shlex.quote(part) for part in [*sshd, remote])
+    (tmp_path / "screenrc").write_text("startup_message off\n")
+    command = (f"env SCREENDIR={tmp_path / 'screens'} {screen} -c {tmp_path / 'screenrc'} -S spwf "
+               f"sh -c {shlex.quote(ssh + '; echo EXITED:$?; sleep 60')}")
+    (tmp_path / "screens").mkdir(mode=0o700)
+    term_session = Tmux(tmux, 80, 24, command)
+    try:
+        term_session.wait_for("WiFi Up", timeout=30)
+        time.sleep(0.5)  # see Tmux.settle
+        term_session.type("AT+S.STS=fw_version")
+        term_session.keys("Enter")
+        term_session.wait_for("AT-S.Var:fw_version=1.1.0")
+        term_session.keys("C-q")
+        term_session.wait_for("EXITED:0")
+    finally:
+        term_session.kill()
