@@ -8,9 +8,9 @@ wants a name, so it would predict failures the module does not have. The verdict
 comes from the module's own checks, in the module's order, done directly: the key id (``auth``)
 must be the CA's, the chain must lead from the leaf through the certificates the server sent to
 the CA by signature (``verify_directly_issued_by``), every certificate of that path must be
-valid at the module's clock, and a given name must match the leaf (SAN, else CN). These are the
-emulated module's checks (``emulator/tlsverify.py``; a unit test compares the two on the same
-chains). The policy verifier still runs, as a second opinion in the notes: it tells what a
+valid at the module's clock, and a given name must match the leaf (SAN, else CN). The emulated module
+calls this same function (``emulator/tlsverify.py``), so prediction and emulation cannot drift;
+a unit test checks both against the documented rules. The policy verifier still runs, as a second opinion in the notes: it tells what a
 strict modern client would say about the same chain.
 """
 

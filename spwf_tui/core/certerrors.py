@@ -4,8 +4,8 @@ Real modules were seen answering 3 (the CA's key id given to ``TLSCERT=auth`` is
 (the server's chain does not lead to the stored CA) — reference §5.3. For an expired or
 not-yet-valid certificate and for a server name that does not match, nobody published the
 number; the emulated module (``emulator/tlsverify.py``) uses OpenSSL's numbers for the same
-conditions (9, 10, 62). ``cert check`` predicts with these numbers and says which are guesses; a
-unit test keeps them equal to the emulator's.
+conditions (9, 10, 62). ``cert check`` predicts with these numbers and says which are guesses; the
+emulator takes them from here.
 """
 
 from __future__ import annotations
