@@ -63,8 +63,10 @@ class SpwfApp(App):
         Binding("ctrl+end", "replay_end", "To end", id="replay.end"),
     ]
 
-    def __init__(self, session: Session, *, timestamps: str = "off") -> None:
+    def __init__(self, session: Session, *, timestamps: str = "off", keymap: dict[str, str] | None = None) -> None:
         super().__init__()
+        if keymap:
+            self.set_keymap(keymap)  # the config file's [keys]: binding id -> key
         self.session = session
         self.read_only = bool(getattr(session, "read_only", False))
         self._timestamps = timestamps

@@ -178,3 +178,12 @@ async def test_command_palette_offers_the_actions(make_app):
         assert "Show the certificate inspector" in titles and "Drop a marker into the recording" in titles
         await pilot.press("f9")
         await wait_until(pilot, lambda: "# marker" in log_text(app))
+
+
+async def test_keys_from_the_config_rebind_actions(booted_session):
+    from spwf_tui.ui.app import SpwfApp
+
+    app = SpwfApp(booted_session, keymap={"app.mark": "f8"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: "# marker" in log_text(app))
