@@ -12,7 +12,9 @@ import pytest
 import spwf_tui.core
 
 HEADLESS = ["spwf_tui.core.decoder", "spwf_tui.core.completion", "spwf_tui.core.explain", "spwf_tui.core.payload",
-            "spwf_tui.session.session", "spwf_tui.cli", "spwf_tui.commands.run", "spwf_tui.commands.decode"]
+            "spwf_tui.session.session", "spwf_tui.session.replay", "spwf_tui.cli", "spwf_tui.commands.run",
+            "spwf_tui.commands.decode", "spwf_tui.commands.cert", "spwf_tui.commands.export",
+            "spwf_tui.commands.doctor", "spwf_tui.emulator", "spwf_tui.transport.serial_transport"]
 
 
 @pytest.mark.parametrize("module", HEADLESS)
@@ -36,4 +38,14 @@ def test_core_imports_no_io_threads_or_ui():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             offenders += [f"{path.name}: {n}" for n in names
                           if any(n == f or n.startswith(f + ".") for f in FORBIDDEN_IN_CORE)]
+    assert offenders == []
+
+
+def test_the_two_front_ends_do_not_import_each_other():
+    code = ("import sys, spwf_tui.repl.app; "
+            "print(','.join(m for m in ('textual', 'spwf_tui.ui') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+    ui = Path(spwf_tui.core.__file__).parent.parent / "ui"
+    offenders = [p.name for p in ui.rglob("*.py") if "prompt_toolkit" in p.read_text() or "spwf_tui.repl" in p.read_text()]
     assert offenders == []
