@@ -8,10 +8,8 @@ from pathlib import Path
 
 from spwf_tui.ui.widgets.command_builder import CommandBuilder
 from spwf_tui.ui.widgets.socket_status import SocketTable
-from tests.conftest import require_tool
 from tests.functional.conftest import log_text, wait_until
-from tests.support.certfactory import make_ca, make_server
-from tests.system.helpers import free_port, start_openssl_server
+from tests.system.helpers import tls_peer
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -83,19 +81,12 @@ async def test_inspector_uploads_a_pem_ca_with_its_auth(make_app, tmp_path, monk
 
 
 async def test_tls_socket_shows_in_the_table_and_reads_pending_bytes(make_app, tmp_path):
-    openssl = require_tool("openssl")
-    ca = make_ca()
-    server = make_server(ca)
-    (tmp_path / "ca.pem").write_bytes(ca.pem)
-    (tmp_path / "cert.pem").write_bytes(server.pem)
-    (tmp_path / "key.pem").write_bytes(server.key_pem)
-    port = free_port()
-    proc = start_openssl_server(openssl, tmp_path / "cert.pem", tmp_path / "key.pem", port, "-rev")
+    ca_file = tmp_path / "ca_cert.pem"
     app = make_app()
-    try:
+    with tls_peer(tmp_path, "-rev") as (_, port):
         async with app.run_test(size=(120, 40)) as pilot:
-            for line in (f"AT+S.TIME={int(time.time())}", f"AT+S.TLSCERT=ca,@{tmp_path / 'ca.pem'}",
-                         f"AT+S.TLSCERT=auth,ski:{tmp_path / 'ca.pem'}", f"AT+S.SOCKON=127.0.0.1,{port},,s"):
+            for line in (f"AT+S.TIME={int(time.time())}", f"AT+S.TLSCERT=ca,@{ca_file}",
+                         f"AT+S.TLSCERT=auth,ski:{ca_file}", f"AT+S.SOCKON=127.0.0.1,{port},,s"):
                 await _type_and_send(pilot, app, line)
             table = app.query_one(SocketTable)
             await wait_until(pilot, lambda: table.row_count == 1)
@@ -106,9 +97,6 @@ async def test_tls_socket_shows_in_the_table_and_reads_pending_bytes(make_app, t
             await wait_until(pilot, lambda: table.get_row_at(0)[5] == "5" and table.get_row_at(0)[4] == "0")
             assert "< gnip" in log_text(app)
             assert table.get_row_at(0)[2] == "TLS" and table.get_row_at(0)[6] == "5"
-    finally:
-        proc.kill()
-        proc.wait()
 
 
 async def test_narrow_terminal_switches_panes_with_function_keys(make_app):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -71,3 +72,30 @@ def start_openssl_server(openssl: str, cert: Path, key: Path, port: int, *extra:
                             env={**os.environ, "OPENSSL_CONF": "/dev/null"})
     wait_for_port(port)
     return proc
+
+
+@contextlib.contextmanager
+def tls_peer(directory: Path, *server_options: str, ca=None):
+    """A test CA and a server certificate for 127.0.0.1 written to ``directory`` (``ca_cert.pem``,
+    ``server_cert.pem``, ``server_key.pem``), served by the real ``openssl s_server``.
+
+    Yields ``(ca, port)``; ``server_options`` go to s_server (``-rev`` echoes lines reversed,
+    ``-www`` answers HTTP GETs).
+    """
+    from tests.conftest import require_tool
+    from tests.support.certfactory import make_ca, make_server
+
+    openssl = require_tool("openssl")
+    ca = ca or make_ca()
+    server = make_server(ca)
+    (directory / "ca_cert.pem").write_bytes(ca.pem)
+    (directory / "server_cert.pem").write_bytes(server.pem)
+    (directory / "server_key.pem").write_bytes(server.key_pem)
+    port = free_port()
+    proc = start_openssl_server(openssl, directory / "server_cert.pem", directory / "server_key.pem", port,
+                                *server_options)
+    try:
+        yield ca, port
+    finally:
+        proc.kill()
+        proc.wait()

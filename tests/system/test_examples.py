@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
-from tests.support.certfactory import make_ca, make_server
-from tests.system.helpers import SimProcess, free_port, run_cli, start_openssl_server
+from tests.system.helpers import SimProcess, run_cli, tls_peer
 
 EXAMPLES = Path(__file__).parent.parent.parent / "examples"
 
@@ -51,17 +49,8 @@ def test_join_ap(sim):
 
 @pytest.fixture
 def https_server(tmp_path):
-    openssl = require_tool("openssl")
-    ca = make_ca()
-    server = make_server(ca)
-    (tmp_path / "ca_cert.pem").write_bytes(ca.pem)
-    (tmp_path / "server_cert.pem").write_bytes(server.pem)
-    (tmp_path / "server_key.pem").write_bytes(server.key_pem)
-    port = free_port()
-    proc = start_openssl_server(openssl, tmp_path / "server_cert.pem", tmp_path / "server_key.pem", port, "-www")
-    yield ca, port
-    proc.kill()
-    proc.wait()
+    with tls_peer(tmp_path, "-www") as peer:
+        yield peer
 
 
 def test_tls_setup_against_openssl_s_server(sim, tmp_path, https_server):

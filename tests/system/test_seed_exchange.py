@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
-from tests.support.certfactory import make_ca, make_server
-from tests.system.helpers import SimProcess, free_port, run_cli, start_openssl_server
+from tests.system.helpers import SimProcess, run_cli, tls_peer
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -41,17 +39,8 @@ def test_seed_exchange_clean_time_and_crlf_ca_upload(sim, tmp_path):
 
 @pytest.fixture
 def tls_server(tmp_path):
-    openssl = require_tool("openssl")
-    ca = make_ca()
-    server = make_server(ca)
-    (tmp_path / "ca_cert.pem").write_bytes(ca.pem)
-    (tmp_path / "server_cert.pem").write_bytes(server.pem)
-    (tmp_path / "server_key.pem").write_bytes(server.key_pem)
-    port = free_port()
-    proc = start_openssl_server(openssl, tmp_path / "server_cert.pem", tmp_path / "server_key.pem", port, "-rev")
-    yield ca, port
-    proc.kill()
-    proc.wait()
+    with tls_peer(tmp_path, "-rev") as peer:
+        yield peer
 
 
 def test_forty_hex_characters_fail_and_twenty_raw_bytes_work(sim, tmp_path, tls_server):

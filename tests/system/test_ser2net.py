@@ -19,8 +19,7 @@ import serial
 
 from spwf_tui.transport.urls import pyserial_url
 from tests.conftest import require_tool
-from tests.support.certfactory import make_ca, make_server
-from tests.system.helpers import SimProcess, free_port, run_cli, start_openssl_server, wait_for_port
+from tests.system.helpers import SimProcess, free_port, run_cli, tls_peer, wait_for_port
 
 SER2NET_CONFIG = """\
 connection: &spwf
@@ -52,23 +51,14 @@ def bench(tmp_path):
 
 def test_tls_setup_runs_through_ser2net(bench, tmp_path):
     sim, url = bench
-    openssl = require_tool("openssl")
-    ca = make_ca()
-    server = make_server(ca)
-    for name, data in (("ca.pem", ca.pem), ("cert.pem", server.pem), ("key.pem", server.key_pem)):
-        (tmp_path / name).write_bytes(data)
-    tls_port = free_port()
-    proc = start_openssl_server(openssl, tmp_path / "cert.pem", tmp_path / "key.pem", tls_port, "-rev")
-    try:
-        steps = ["AT+S.TLSCERT=content,2", f"AT+S.TIME={int(time.time())}", f"AT+S.TLSCERT=ca,@{tmp_path / 'ca.pem'}",
-                 f"AT+S.TLSCERT=auth,ski:{tmp_path / 'ca.pem'}", f"AT+S.SOCKON=127.0.0.1,{tls_port},NULL,s",
+    ca_file = tmp_path / "ca_cert.pem"
+    with tls_peer(tmp_path, "-rev") as (_, tls_port):
+        steps = ["AT+S.TLSCERT=content,2", f"AT+S.TIME={int(time.time())}", f"AT+S.TLSCERT=ca,@{ca_file}",
+                 f"AT+S.TLSCERT=auth,ski:{ca_file}", f"AT+S.SOCKON=127.0.0.1,{tls_port},NULL,s",
                  'AT+S.SOCKW=0,"over the network\\n"', "wait WIND:55", "AT+S.SOCKR=0,", "AT+S.SOCKC=0"]
         result = run_cli("run", url, "--json", *[a for s in steps for a in ("-c", s)])
-    finally:
-        proc.kill()
-        proc.wait()
     assert result.returncode == 0, result.stdout + result.stderr
-    results = [json.loads(line) for line in result.stdout.splitlines()]
+    results = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert "AT-S.On:127.0.0.1:0" in results[4]["replies"]
     assert "krowten eht revo\n" in results[7]["replies"]
 
