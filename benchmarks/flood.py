@@ -27,7 +27,7 @@ LINE_RATE = 921_600 / 10
 """Bytes per second of the module's fastest UART setting (8N1: 10 bits a byte)."""
 
 _WEIGHTS = {
-    "sock_binary": 20, "sock_text": 14, "gcfg": 3, "scan": 6, "query": 16, "tls_fail": 5,
+    "sock_binary": 20, "sock_text": 14, "gcfg": 1, "scan": 6, "query": 16, "tls_fail": 5,
     "winds": 22, "http": 4, "boot": 1, "noise": 5,
 }
 _PAYLOAD_SIZES = (16, 64, 100, 200, 512, 730, 1460, 1460, 2920, 4096)

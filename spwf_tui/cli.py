@@ -41,6 +41,8 @@ def _add_record_options(parser: argparse.ArgumentParser) -> None:
     record.add_argument("--no-record", action="store_true", help="do not record this session")
     parser.add_argument("--record-secrets", action="store_true",
                         help="keep keys and passphrases in the recording (redacted by default)")
+    parser.add_argument("--show-secrets", action="store_true",
+                        help="show keys and passphrases on the screen and in the transcript (redacted by default)")
 
 
 def build_parsers() -> dict[str, argparse.ArgumentParser]:
@@ -101,6 +103,8 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     replay.add_argument("--to-end", action="store_true", help="start at the end of the recording")
     replay.add_argument("--print-state", action="store_true",
                         help="no TUI: replay to the end and print the rebuilt module state as JSON")
+    replay.add_argument("--show-secrets", action="store_true",
+                        help="show the secrets of a recording made with --record-secrets (redacted by default)")
 
     export = _Parser(prog="spwf-tui export", description="Turn a recording into a transcript, a Markdown bug "
                      "report or an asciinema cast (secrets stay redacted).")

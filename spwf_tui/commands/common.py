@@ -33,6 +33,8 @@ def make_recorder(args: argparse.Namespace, cfg: config_file.Config | None = Non
               "keep_secrets": bool(getattr(args, "record_secrets", False))}
     if path is not None:
         target = Path(path).expanduser()
+        if target.is_dir():
+            raise UserError(f"--record {path}: is a folder; give the name of a new file in it")
         if target.exists():
             raise UserError(f"--record {path}: the file exists; a recording is one session, give a new name")
         if not target.parent.is_dir():

@@ -8,15 +8,17 @@ import sys
 from pathlib import Path
 
 from spwf_tui.errors import UserError
-from spwf_tui.session.recording import read_recording
+from spwf_tui.session.recording import read_recording, redacted
 from spwf_tui.session.replay import ReplaySession, state_snapshot
 
 
 def run_replay(args: argparse.Namespace) -> int:
     """Replay ``args.file``: headless with ``--print-state``, else in the TUI."""
-    if args.speed <= 0:
+    if not 0 < args.speed < float("inf"):  # also refuses nan
         raise UserError(f"--speed must be above 0 (2 plays twice as fast), not {args.speed:g}")
     recording = read_recording(args.file)
+    if not args.show_secrets:
+        recording = redacted(recording)  # a --record-secrets recording is shown redacted too
     session = ReplaySession(recording, speed=args.speed, path=Path(args.file))
     if args.print_state:
         session.to_end()

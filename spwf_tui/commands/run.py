@@ -14,8 +14,20 @@ import sys
 import time
 
 from spwf_tui.commands.common import make_recorder, port_settings
-from spwf_tui.commands.script import COMMAND, EXPECT, NOTE, WAIT, Step, load_steps, parse_assignments, script_variables
+from spwf_tui.commands.script import (
+    COMMAND,
+    EXPECT,
+    MAX_SECONDS,
+    NOTE,
+    WAIT,
+    Step,
+    load_steps,
+    parse_assignments,
+    script_variables,
+)
 from spwf_tui.core.display import visible
+from spwf_tui.core.redact import redact_text
+from spwf_tui.errors import UserError
 from spwf_tui.core.events import ECHO, WIND
 from spwf_tui.session.pending import PendingCommand
 from spwf_tui.session.session import Session, read_user_file
@@ -28,10 +40,13 @@ MAX_BOOT_WAIT = 5.0
 
 def run_script(args: argparse.Namespace) -> int:
     """Run every step; exit status 0 only when each one held."""
+    if args.timeout is not None and not 0 < args.timeout <= MAX_SECONDS:
+        raise UserError(f"--timeout wants seconds above 0 and at most {MAX_SECONDS:g} (e.g. --timeout 10), "
+                        f"not {args.timeout:g}")
     settings = port_settings(args, args.port)
     variables = script_variables(parse_assignments(getattr(args, "set", None) or []), os.environ)
     steps = load_steps(args.script, args.commands, read_user_file, variables)  # all checked before opening
-    session = Session(settings, reconnect=False, recorder=make_recorder(args))
+    session = Session(settings, reconnect=False, recorder=make_recorder(args), show_secrets=args.show_secrets)
     session.open()
     failed = 0
     try:
@@ -42,14 +57,17 @@ def run_script(args: argparse.Namespace) -> int:
             if step.kind == COMMAND:
                 mark = session.event_seq
             ok, result = _run_step(session, step, mark, args.timeout)
+            if not session.show_secrets:
+                result = _redacted(result)  # replies hold what the module said: GCFG readouts too
             _print_entries(session, args.json)
             if step.kind in (EXPECT, WAIT):
-                _print_check(step, ok, result, args.json)
+                _print_check(step, ok, result, args.json, session.show_secrets)
             if args.json:
                 print(json.dumps(result), flush=True)
             if not ok:
                 failed += 1
-                print(f"spwf-tui run: {step.origin}: {step.text}: {result['reason']}", file=sys.stderr, flush=True)
+                shown = step.text if session.show_secrets else redact_text(step.text)[0]
+                print(f"spwf-tui run: {step.origin}: {shown}: {result['reason']}", file=sys.stderr, flush=True)
                 if not args.keep_going:
                     break
     finally:
@@ -76,12 +94,13 @@ def _print_entries(session: Session, as_json: bool) -> None:
     stream.flush()
 
 
-def _print_check(step: Step, ok: bool, result: dict, as_json: bool) -> None:
+def _print_check(step: Step, ok: bool, result: dict, as_json: bool, show_secrets: bool) -> None:
     """``# expect /On:.*/: held by AT-S.On:127.0.0.1:0`` in the transcript, so checks show."""
     stream = sys.stderr if as_json else sys.stdout
     seen = result.get("matched") or result.get("event")
     outcome = f"held by {visible(seen)}" if ok else f"FAILED: {result['reason']}"
-    stream.write(f"# {step.text}: {outcome}\n")
+    text = step.text if show_secrets else redact_text(step.text)[0]
+    stream.write(f"# {text}: {outcome}\n")
     stream.flush()
 
 
@@ -130,6 +149,17 @@ def _run_expect(session: Session, step: Step, mark: int) -> tuple[bool, dict]:
             result["reason"] += (f" (after plain text, {words[-1]} is part of the text; for a timeout "
                                  f"write expect \"{' '.join(words[:-1])}\" {words[-1]})")
     return event is not None, result
+
+
+def _redacted(value):
+    """``value`` (a step result) with every secret in its texts replaced by ``*``."""
+    if isinstance(value, str):
+        return redact_text(value)[0]
+    if isinstance(value, list):
+        return [_redacted(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _redacted(item) for key, item in value.items()}
+    return value
 
 
 def _failure(command: PendingCommand) -> str:

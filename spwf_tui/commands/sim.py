@@ -21,7 +21,10 @@ def run_sim(args: argparse.Namespace) -> int:
 
     tap = _trace_writer(args.trace) if args.trace else None
 
+    announced = []
+
     def announce(where: str) -> None:
+        announced.append(where)
         print(f"spwf-tui sim: emulated SPWF04SA listening on {where} (Ctrl+C stops)", flush=True)
 
     if args.tcp:
@@ -34,7 +37,13 @@ def run_sim(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         return 0
-    serve.run_pty(link=args.link, on_ready=announce, stop=stop, tap=tap)
+    try:
+        serve.run_pty(link=args.link, on_ready=announce, stop=stop, tap=tap)
+    except OSError as exc:
+        if announced:
+            raise  # a failure while serving is a bug to see, not a user mistake
+        what = f"--link {args.link}: cannot make the link" if args.link else "cannot open a pseudo-terminal"
+        raise UserError(f"{what} ({exc.strerror or exc})") from None
     return 0
 
 

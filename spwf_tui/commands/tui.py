@@ -20,7 +20,7 @@ def run_tui(args: argparse.Namespace) -> int:
         if not port:
             return 0
     settings = port_settings(args, port)
-    session = Session(settings, recorder=make_recorder(args, cfg))
+    session = Session(settings, recorder=make_recorder(args, cfg), show_secrets=args.show_secrets)
     session.open()
     from spwf_tui.ui.app import SpwfApp
 

@@ -32,9 +32,12 @@ def load_certificates(data: bytes) -> list[x509.Certificate]:
         if is_pem(data):
             return list(x509.load_pem_x509_certificates(data))
         return [x509.load_der_x509_certificate(data)]
-    except ValueError as exc:
-        kind = "PEM" if is_pem(data) else "DER"
-        raise CertificateError(f"not a readable {kind} certificate ({exc})") from None
+    except ValueError:
+        # The parser's own words (ASN.1 offsets, Rust debug output) mean nothing to a user.
+        if is_pem(data):
+            raise CertificateError("not a readable PEM certificate (a block is damaged or cut short)") from None
+        raise CertificateError("not a readable DER certificate, and no '-----BEGIN CERTIFICATE-----' "
+                               "line for PEM") from None
 
 
 def load_certificate(data: bytes) -> x509.Certificate:

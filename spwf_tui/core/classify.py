@@ -16,8 +16,6 @@ from spwf_tui.core.events import ECHO, ERROR, INFO, OK, OTHER, WIND
 # Labels of AT-S. lines that report a failure without ending the command.
 FAILURE_LABELS = ("Certificate Error", "Http Client Error", "Http Server Error")
 
-_INT = re.compile(r"\d+")
-
 # Host-logger decorations seen in the wild, tried repeatedly at the start of a line.
 _HOST_PREFIXES = re.compile(
     r"""^(?:
@@ -43,16 +41,30 @@ class LineClass:
     fields: tuple[str, ...] = ()
 
 
+Parts = tuple[str, "int | None", "str | None", "tuple[str, ...]"]
+"""``(kind, code, label, fields)``: a ``LineClass`` as a plain tuple, for the RX hot path."""
+
+_ECHO_PARTS: Parts = (ECHO, None, None, ())
+_OTHER_PARTS: Parts = (OTHER, None, None, ())
+
+
 def classify(line: str) -> LineClass:
     """Classify one module line (no terminator)."""
-    upper = line[:6].upper()
-    if upper.startswith("AT-S."):
+    return LineClass(*classify_parts(line))
+
+
+def classify_parts(line: str) -> Parts:
+    """``classify`` as a tuple ``(kind, code, label, fields)``: what the decoder calls per line."""
+    if line.startswith("AT-S."):
         return _classify_module_line(line[5:])
     if line.startswith("+WIND:"):
         return _classify_wind(line[6:])
+    upper = line[:6].upper()
+    if upper.startswith("AT-S."):
+        return _classify_module_line(line[5:])
     if upper.startswith("AT"):
-        return LineClass(ECHO)
-    return LineClass(OTHER)
+        return _ECHO_PARTS
+    return _OTHER_PARTS
 
 
 def strip_host_prefix(line: str) -> str:
@@ -70,32 +82,38 @@ def strip_host_prefix(line: str) -> str:
     return line
 
 
-def _classify_module_line(rest: str) -> LineClass:
+def _classify_module_line(rest: str) -> Parts:
     label, _, tail = rest.partition(":")
     fields = tuple(tail.split(":")) if tail else ()
     if label == "OK":
-        return LineClass(OK, label=label, fields=fields)
+        return (OK, None, label, fields)
     if label == "ERROR":
-        code = int(fields[0]) if fields and _INT.fullmatch(fields[0]) else None
+        # ``isdecimal`` is what ``\d+`` and ``int()`` accept (Unicode decimal digits).
+        code = int(fields[0]) if fields and fields[0].isdecimal() else None
         # The text may itself contain ':'; keep it whole as the second field.
         text = tail.partition(":")[2] if code is not None else tail
-        return LineClass(ERROR, code=code, label=label, fields=(fields[0], text) if fields else ())
+        return (ERROR, code, label, (fields[0], text) if fields else ())
     if label in FAILURE_LABELS:
-        code = int(fields[0]) if fields and _INT.fullmatch(fields[0]) else None
-        return LineClass(ERROR, code=code, label=label, fields=fields)
-    return LineClass(INFO, label=label, fields=fields)
+        code = int(fields[0]) if fields and fields[0].isdecimal() else None
+        return (ERROR, code, label, fields)
+    return (INFO, None, label, fields)
 
 
-def _classify_wind(rest: str) -> LineClass:
+def _classify_wind(rest: str) -> Parts:
     number_text, _, tail = rest.partition(":")
-    if not _INT.fullmatch(number_text):
-        return LineClass(OTHER)
+    if not number_text.isdecimal():
+        return _OTHER_PARTS
     number = int(number_text)
-    known = catalog.wind(number)
+    known_text = _wind_text(number)
     # WIND texts may contain ':' in principle; when the firmware text is known, split after it.
-    if known and known.text and tail.startswith(known.text):
-        after = tail[len(known.text):]
-        fields = (known.text, *after[1:].split(":")) if after.startswith(":") else (tail,)
+    if known_text and tail.startswith(known_text):
+        after = tail[len(known_text):]
+        fields = (known_text, *after[1:].split(":")) if after.startswith(":") else (tail,)
     else:
         fields = tuple(tail.split(":")) if tail else ()
-    return LineClass(WIND, code=number, fields=fields)
+    return (WIND, number, None, fields)
+
+
+def _wind_text(number: int) -> str | None:
+    known = catalog.wind(number)
+    return known.text if known else None

@@ -8,17 +8,22 @@ Module output is CR LF terminated lines, except for raw payloads that no line fr
   so the session tells the decoder with ``expect_body()`` when it sends FSP.
 
 Chunking never changes the events: every decision depends on the bytes only (a lone CR at the
-end of the input waits for the next byte; payloads are cut into pieces at fixed offsets). The
+end of the input waits for the next byte; a line with no terminator is cut only once the byte
+after ``MAX_LINE`` is known not to end it; payloads are cut into pieces at fixed offsets). The
 decoder never raises on device input and its buffers are bounded (``MAX_LINE``, ``DATA_PIECE``).
+
+This is the RX hot path (STYLE.md §3): ``feed`` works on the whole chunk with ``bytes.find``
+and slices rather than byte by byte, keeps only the unfinished tail between calls, and leaves
+the text of raw payload pieces to be computed when someone shows them (``Event.text``).
 """
 
 from __future__ import annotations
 
-import re
-
-from spwf_tui.core.classify import LineClass, classify, strip_host_prefix
+from spwf_tui.core.classify import classify_parts, strip_host_prefix
 from spwf_tui.core.commandline import data_phase_length
-from spwf_tui.core.events import DATA, ECHO, OTHER, Event
+from spwf_tui.core.events import DATA, ECHO, OTHER, Event, bytes_to_text
+
+__all__ = ["DATA_PIECE", "MAX_LINE", "RxDecoder", "bytes_to_text"]
 
 MAX_LINE = 64 * 1024
 """A line longer than this is cut and delivered in pieces (noise, a missing LF)."""
@@ -27,15 +32,17 @@ DATA_PIECE = 4096
 
 _BODY_END_MARKERS = (b"AT-S.OK\r\n", b"AT-S.ERROR:")
 _MARKER_SPAN = max(len(m) for m in _BODY_END_MARKERS) - 1
-_READING = re.compile(r"(\d+)")
 _HTTP_STATUS_LABEL = "Http Server Status Code"
+_MODE_LABELS = frozenset({"Reading", _HTTP_STATUS_LABEL})
+"""Labels of the lines after which raw bytes follow."""
+_BLANK = Event(OTHER, b"")
+"""Stands for a line of whitespace only in the known-lines table (no event is made for it)."""
+KNOWN_LINES = 1024
+"""Distinct lines whose event is kept for reuse: module output repeats (``AT-S.OK``, WIND 55
+for the same socket and size, ``Reading`` lines, configuration dumps) and an ``Event`` is an
+immutable value, so the same line gives the same object. The table is emptied when full."""
 
 _LINES, _COUNTED, _BODY, _BODY_AFTER_ECHO = range(4)
-
-
-def bytes_to_text(data: bytes) -> str:
-    """Show bytes as text: UTF-8 where valid, ``\\xNN`` escapes elsewhere; never raises."""
-    return data.decode("utf-8", errors="backslashreplace")
 
 
 class RxDecoder:
@@ -49,13 +56,16 @@ class RxDecoder:
 
     def __init__(self, *, lenient: bool = False) -> None:
         self.lenient = lenient
-        self._buffer = bytearray()
+        self._rest = b""
+        """Input not decoded yet: an unfinished line, or less than a whole payload piece."""
         self._mode = _LINES
         self._remaining = 0
         """Bytes still expected in ``_COUNTED`` mode."""
         self._counted_done = 0
         """Bytes of the current counted payload already delivered (fixes the piece offsets)."""
         self._in_logged_payload = False
+        self._known: dict[bytes, Event] = {}
+        """Line bytes (terminator included) -> their event (``_BLANK`` for a blank line)."""
 
     # -- hints from the TX side -------------------------------------------------------------
 
@@ -73,9 +83,9 @@ class RxDecoder:
         Returns what was buffered as events and goes back to line mode.
         """
         events: list[Event] = []
-        if self._mode in (_COUNTED, _BODY) and self._buffer:
-            self._emit_data(bytes(self._buffer), events)
-            self._buffer.clear()
+        if self._mode in (_COUNTED, _BODY) and self._rest:
+            events.append(Event(DATA, self._rest))
+            self._rest = b""
         self._mode = _LINES
         self._remaining = 0
         return events
@@ -84,140 +94,152 @@ class RxDecoder:
 
     def feed(self, data: bytes) -> list[Event]:
         """Decode ``data`` (any size, any split) and return the events completed by it."""
-        self._buffer += data
+        buf = self._rest + data if self._rest else bytes(data)
         events: list[Event] = []
-        progress = True
-        while progress and self._buffer:
-            if self._mode == _COUNTED:
-                progress = self._take_counted(events)
-            elif self._mode == _BODY:
-                progress = self._take_body(events)
+        pos = 0
+        end = len(buf)
+        while pos < end:
+            mode = self._mode
+            if mode == _COUNTED:
+                taken = self._take_counted(buf, pos, events)
+            elif mode == _BODY:
+                taken = self._take_body(buf, pos, events)
             else:
-                progress = self._take_line(events)
+                taken = self._take_lines(buf, pos, events)
+            if taken == pos and self._mode == mode:
+                break  # the rest needs more input
+            pos = taken
+        self._rest = buf[pos:] if pos < end else b""
         return events
 
     def flush(self) -> list[Event]:
         """End of input: deliver whatever is buffered (a last line without terminator)."""
         events: list[Event] = []
-        if not self._buffer:
+        rest, self._rest = self._rest, b""
+        if not rest:
             return events
         if self._mode in (_COUNTED, _BODY):
-            self._emit_data(bytes(self._buffer), events)
+            events.append(Event(DATA, rest))
         else:
-            self._emit_line(bytes(self._buffer), bytes(self._buffer), events)
-        self._buffer.clear()
+            self._line(rest, rest, events)
         return events
 
     # -- framing ----------------------------------------------------------------------------
 
-    def _take_line(self, events: list[Event]) -> bool:
-        buf = self._buffer
-        end = _line_end(buf)
-        if end is None:
-            if len(buf) < MAX_LINE:
-                return False
-            # No terminator within MAX_LINE: deliver a fixed-size piece so memory stays bounded.
-            end = (MAX_LINE, MAX_LINE)
-        content_end, next_start = end
-        raw = bytes(buf[:next_start])
-        content = raw[:content_end]
-        del buf[:next_start]
-        self._emit_line(raw, content, events)
-        return True
+    def _take_lines(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        """Lines from ``pos`` on, until the input ends or a line switches the mode; returns
+        where decoding stopped."""
+        end = len(buf)
+        find = buf.find
+        append = events.append
+        known = self._known
+        while pos < end:
+            limit = pos + MAX_LINE + 1
+            lf = find(b"\n", pos, limit)
+            cr = find(b"\r", pos, lf if lf >= 0 else limit)
+            if cr >= 0:
+                # The CR ends the line (alone or as CR LF); as the last byte it must wait.
+                stop = cr + 1
+                if stop >= end:
+                    return pos
+                if buf[stop] == 0x0A:
+                    stop += 1
+                content_end = cr
+            elif lf >= 0:
+                content_end = lf
+                stop = lf + 1
+            elif end - pos > MAX_LINE:
+                # No terminator within MAX_LINE: deliver a fixed-size piece so memory stays bounded.
+                content_end = stop = pos + MAX_LINE
+            else:
+                return pos
+            raw = buf[pos:stop]
+            event = known.get(raw)
+            if event is None:
+                event = self._line_event(raw, buf[pos:content_end])
+                if len(known) >= KNOWN_LINES:
+                    known.clear()
+                known[raw] = event
+            pos = stop
+            if event is _BLANK:
+                continue  # blank lines carry nothing; the recording keeps their bytes
+            if self.lenient:
+                event = self._lenient_payload(event)
+            append(event)
+            if event.label in _MODE_LABELS or (event.kind == ECHO and self._mode == _BODY_AFTER_ECHO):
+                self._after_line(event)
+                if self._mode != _LINES and self._mode != _BODY_AFTER_ECHO:
+                    return pos
+        return pos
 
-    def _take_counted(self, events: list[Event]) -> bool:
-        take = min(self._remaining, len(self._buffer), self._piece_room())
-        if take < min(self._remaining, self._piece_room()):
-            return False  # wait for a whole piece (chunking must not change the events)
-        piece = bytes(self._buffer[:take])
-        del self._buffer[:take]
-        self._remaining -= take
-        self._emit_data(piece, events)
+    def _take_counted(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        want = min(self._remaining, DATA_PIECE - (self._counted_done % DATA_PIECE))
+        if len(buf) - pos < want:
+            return pos  # wait for a whole piece (chunking must not change the events)
+        stop = pos + want
+        events.append(Event(DATA, buf[pos:stop]))
+        self._counted_done += want
+        self._remaining -= want
         if self._remaining == 0:
             self._mode = _LINES
-        return True
+        return stop
 
-    def _piece_room(self) -> int:
-        return DATA_PIECE - (self._counted_done % DATA_PIECE)
-
-    def _take_body(self, events: list[Event]) -> bool:
-        buf = self._buffer
-        found = [i for i in (buf.find(m) for m in _BODY_END_MARKERS) if i >= 0]
+    def _take_body(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        found = [i for i in (buf.find(m, pos) for m in _BODY_END_MARKERS) if i >= 0]
         if found:
-            end = min(found)
-            body = bytes(buf[:end])
-            del buf[:end]
-            for start in range(0, len(body), DATA_PIECE):
-                self._emit_data(body[start:start + DATA_PIECE], events)
+            stop = min(found)
             self._mode = _LINES
-            return True
-        if len(buf) >= DATA_PIECE + _MARKER_SPAN:
-            piece = bytes(buf[:DATA_PIECE])
-            del buf[:DATA_PIECE]
-            self._emit_data(piece, events)
-            return True
-        return False
+        else:
+            # No end marker yet: only whole pieces that no marker can still overlap go out.
+            pieces = (len(buf) - pos - _MARKER_SPAN) // DATA_PIECE
+            if pieces <= 0:
+                return pos
+            stop = pos + pieces * DATA_PIECE
+        for start in range(pos, stop, DATA_PIECE):
+            events.append(Event(DATA, buf[start:min(start + DATA_PIECE, stop)]))
+        return stop
 
     # -- events -----------------------------------------------------------------------------
 
-    def _emit_data(self, piece: bytes, events: list[Event]) -> None:
-        if self._mode == _COUNTED:
-            self._counted_done += len(piece)
-        events.append(Event(DATA, piece, bytes_to_text(piece)))
-
-    def _emit_line(self, raw: bytes, content: bytes, events: list[Event]) -> None:
-        if not content.strip():
-            return  # blank lines carry nothing; the recording keeps their bytes
-        text = bytes_to_text(content)
+    def _line(self, raw: bytes, content: bytes, events: list[Event]) -> None:
+        """One line outside ``_take_lines`` (the end of the input)."""
+        event = self._line_event(raw, content)
+        if event is _BLANK:
+            return
         if self.lenient:
-            text = strip_host_prefix(text)
-        cls = classify(text)
-        if self.lenient:
-            cls = self._lenient_payload(cls, text)
-        event = Event(cls.kind, raw, text, cls.code, cls.label, cls.fields)
+            event = self._lenient_payload(event)
         events.append(event)
         self._after_line(event)
 
-    def _lenient_payload(self, cls: LineClass, text: str) -> LineClass:
-        """In a host log, unrecognised lines right after a data-phase command are its payload."""
-        if cls.kind == ECHO:
-            self._in_logged_payload = _announces_payload(text)
-        elif cls.kind == OTHER and self._in_logged_payload:
-            return LineClass(DATA)
-        else:
-            self._in_logged_payload = False
-        return cls
+    def _line_event(self, raw: bytes, content: bytes) -> Event:
+        """The event of one line (before the host-log payload rule), or ``_BLANK``."""
+        if not content.strip():
+            return _BLANK
+        text = content.decode("utf-8", "backslashreplace")
+        if self.lenient:
+            text = strip_host_prefix(text)
+        kind, code, label, fields = classify_parts(text)
+        return Event(kind, raw, text, code, label, fields)
 
     def _after_line(self, event: Event) -> None:
+        """The mode a line leads to: a raw body after FSP's echo, a counted payload, an HTTP body."""
         if self._mode == _BODY_AFTER_ECHO and event.kind == ECHO:
             self._mode = _BODY
         elif event.label == "Reading" and event.fields:
-            match = _READING.fullmatch(event.fields[0].strip())
-            if match and int(match.group(1)) > 0:
+            length = event.fields[0].strip()
+            if length.isdecimal() and int(length) > 0:
                 self._mode = _COUNTED
-                self._remaining = int(match.group(1))
+                self._remaining = int(length)
                 self._counted_done = 0
         elif event.label == _HTTP_STATUS_LABEL:
             self._mode = _BODY
 
-
-def _line_end(buf: bytearray) -> tuple[int, int] | None:
-    """Where the first line in ``buf`` ends: (end of content, start of the next line).
-
-    LF, CR LF and a lone CR all end a line; a CR that is the last byte waits for the next one.
-    """
-    lf = buf.find(b"\n", 0, MAX_LINE + 1)
-    cr = buf.find(b"\r", 0, MAX_LINE + 1)
-    if cr >= 0 and (lf < 0 or cr < lf):
-        if cr + 1 >= len(buf):
-            return None
-        if buf[cr + 1] == 0x0A:
-            return cr, cr + 2
-        return cr, cr + 1
-    if lf >= 0:
-        return lf, lf + 1
-    return None
-
-
-def _announces_payload(echo_text: str) -> bool:
-    return data_phase_length(echo_text) is not None
+    def _lenient_payload(self, event: Event) -> Event:
+        """In a host log, unrecognised lines right after a data-phase command are its payload."""
+        if event.kind == ECHO:
+            self._in_logged_payload = data_phase_length(event.text) is not None
+        elif event.kind == OTHER and self._in_logged_payload:
+            return Event(DATA, event.raw, event.text)
+        else:
+            self._in_logged_payload = False
+        return event

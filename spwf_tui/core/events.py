@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 ECHO = "echo"
 OK = "ok"
 ERROR = "error"
@@ -16,27 +14,70 @@ KINDS = (ECHO, OK, ERROR, WIND, INFO, DATA, OTHER)
 """Every event kind, in the vocabulary of ``decode --json``."""
 
 
-@dataclass(frozen=True, slots=True)
+def bytes_to_text(data: bytes) -> str:
+    """Show bytes as text: UTF-8 where valid, ``\\xNN`` escapes elsewhere; never raises."""
+    return data.decode("utf-8", errors="backslashreplace")
+
+
 class Event:
     """One decoded unit of module output (or of a host log, for ``decode``).
 
     ``raw`` holds the exact bytes the event was made from, terminator included, so that the
     bytes of consecutive events concatenate back to the input (blank lines excepted).
+
+    Events are values: compare equal field by field, and are never changed once made. The class
+    is hand-written rather than a frozen dataclass because the RX path makes one per line (a
+    frozen dataclass's ``__init__`` costs several times more), and because ``text`` of raw
+    payloads is computed on first use: escaping binary bytes is slow, and most payload pieces
+    are recorded and counted but never shown.
     """
 
-    kind: str
-    raw: bytes
-    text: str
-    """The line without its terminator, as text (undecodable bytes as ``\\xNN``); for ``data``
-    the payload shown the same way."""
-    code: int | None = None
-    """The error number (``AT-S.ERROR``, ``Certificate Error``...) or the WIND number."""
-    label: str | None = None
-    """``AT-S.<label>`` lines: the label (``Reading``, ``On``, ``Certificate Error``)."""
-    fields: tuple[str, ...] = field(default=())
-    """The ``:``-separated fields after the label, the ERROR code or the WIND text."""
+    __slots__ = ("kind", "raw", "_text", "_text_is_raw", "code", "label", "fields")
+
+    def __init__(self, kind: str, raw: bytes, text: str | None = None, code: int | None = None,
+                 label: str | None = None, fields: tuple[str, ...] = ()) -> None:
+        self.kind = kind
+        """One of ``KINDS``."""
+        self.raw = raw
+        self._text = text
+        self._text_is_raw = text is None
+        self.code = code
+        """The error number (``AT-S.ERROR``, ``Certificate Error``...) or the WIND number."""
+        self.label = label
+        """``AT-S.<label>`` lines: the label (``Reading``, ``On``, ``Certificate Error``)."""
+        self.fields = fields
+        """The ``:``-separated fields after the label, the ERROR code or the WIND text."""
+
+    @property
+    def text(self) -> str:
+        """The line without its terminator, as text (undecodable bytes as ``\\xNN``); for
+        ``data`` the payload shown the same way."""
+        text = self._text
+        if text is None:
+            text = self._text = bytes_to_text(self.raw)
+        return text
+
+    def raw_text(self) -> str:
+        """``raw`` as text, terminator included (what ``decode`` shows as the original line);
+        for a raw payload piece that is ``text``, computed once."""
+        return self.text if self._text_is_raw else bytes_to_text(self.raw)
 
     @property
     def is_final(self) -> bool:
         """True for the line that ends a command: ``AT-S.OK`` or ``AT-S.ERROR``."""
         return self.kind == OK or (self.kind == ERROR and self.label == "ERROR")
+
+    def _key(self) -> tuple:
+        return (self.kind, self.raw, self.text, self.code, self.label, self.fields)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Event):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Event(kind={self.kind!r}, raw={self.raw!r}, text={self.text!r}, code={self.code!r}, "
+                f"label={self.label!r}, fields={self.fields!r})")

@@ -23,11 +23,15 @@ from dataclasses import dataclass
 
 from spwf_tui.core import certs
 from spwf_tui.core.commandline import DELIMITER, has_data_phase, parse
+from spwf_tui.core.display import visible
 
 ReadFile = Callable[[str], bytes]
 """Reads a file's bytes; raises OSError when it cannot."""
 
 SOURCE_PREFIXES = ("@", "hex:", "ski:", '"')
+FREE_TEXT_COMMANDS = frozenset({"SCFG", "SSIDTXT"})
+"""Commands whose last value is free text: a passphrase or an SSID may well start with ``@`` or
+``"``, so there it is sent as typed, never read as a payload source."""
 
 
 class PayloadError(ValueError):
@@ -75,6 +79,8 @@ def encode(line: str, read_file: ReadFile) -> Outgoing:
             )
         return Outgoing(line)
     head, source_text = split
+    if cmd is not None and cmd.name in FREE_TEXT_COMMANDS:
+        return Outgoing(line)
     if cmd is None or not cmd.data_phase:
         name = cmd.full_name if cmd else (line.partition("=")[0] or line)
         raise PayloadError(f"{name} has no data phase: {source_text!r} cannot be sent as payload")
@@ -143,7 +149,7 @@ def parse_quoted(text: str) -> bytes:
             i += 4
         else:
             raise PayloadError(
-                f"text payload: unknown escape {text[i:i + 2]!r} (use \\r \\n \\t \\\\ \\\" \\xNN)"
+                f"text payload: unknown escape '{text[i:i + 2]}' (use \\r \\n \\t \\\\ \\\" \\xNN)"
             )
     raise PayloadError('text payload: missing closing quote (write "..." around the text)')
 
@@ -172,14 +178,19 @@ def _read(path: str, read_file: ReadFile) -> bytes:
         raise PayloadError("@: give a file path after the @ (e.g. @ca_cert.pem)")
     try:
         return read_file(path)
-    except FileNotFoundError:
-        raise PayloadError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise PayloadError(f"{path}: is a directory, not a file") from None
-    except PermissionError:
-        raise PayloadError(f"{path}: permission denied (check the file's permissions)") from None
     except OSError as exc:
-        raise PayloadError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise PayloadError(f"{visible(path)}: {_read_problem(exc)}") from None
+
+
+def _read_problem(exc: OSError) -> str:
+    # The path is shown with control characters escaped: one line, nothing for the terminal.
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory, not a file"
+    if isinstance(exc, PermissionError):
+        return "permission denied (check the file's permissions)"
+    return f"cannot read ({exc.strerror or exc})"
 
 
 def _ski(path: str, read_file: ReadFile) -> bytes:

@@ -22,7 +22,7 @@ DUMB_TERMINALS = ("dumb", "unknown")
 def run_repl(args: argparse.Namespace) -> int:
     """Open the port and run the console until the user quits or input ends."""
     settings = port_settings(args, args.port)
-    session = Session(settings, recorder=make_recorder(args))
+    session = Session(settings, recorder=make_recorder(args), show_secrets=args.show_secrets)
     session.open()
     try:
         if not wants_full_prompt():

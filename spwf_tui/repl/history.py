@@ -12,11 +12,9 @@ from pathlib import Path
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 
 from spwf_tui import locations
-from spwf_tui.core import catalog
-from spwf_tui.core.commandline import parse
+from spwf_tui.core.redact import typed_line_holds_secret
 
 HISTORY_FILE = "repl_history"
-_KEY_COMMANDS = ("TLSCERT", "WPAECERT")
 
 
 def history_path() -> Path:
@@ -25,15 +23,8 @@ def history_path() -> Path:
 
 
 def is_secret_line(line: str) -> bool:
-    """True when ``line`` carries a secret in its own text."""
-    parsed = parse(line.strip())
-    params = [p.strip() for p in parsed.params]
-    if parsed.name == "SCFG" and params:
-        variable = catalog.config_variable(params[0])
-        return variable is not None and variable.secret
-    if parsed.name in _KEY_COMMANDS and len(params) >= 2 and params[0].lower() == "key":
-        return not params[1].startswith(("@", "ski:")) and not params[1].isdigit()
-    return False
+    """True when ``line`` carries a secret in its own text (``core.redact``)."""
+    return typed_line_holds_secret(line)
 
 
 class RedactingFileHistory(FileHistory):

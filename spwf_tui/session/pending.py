@@ -37,6 +37,8 @@ class PendingCommand:
     outcome: str | None = None
     reason: str = ""
     """For ``timeout`` and ``interrupted``: why, in words."""
+    deadline: float | None = None
+    """``time.monotonic()`` after which the session gives up on it; None: never."""
     _done: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
@@ -71,9 +73,10 @@ class PendingTracker:
         self._queue: deque[PendingCommand] = deque()
         self._lock = threading.Lock()
 
-    def add(self, line: str) -> PendingCommand:
-        """Register ``line`` as sent now."""
-        command = PendingCommand(line, time.monotonic())
+    def add(self, line: str, timeout: float | None = None) -> PendingCommand:
+        """Register ``line`` as sent now; it is overdue ``timeout`` seconds from now."""
+        now = time.monotonic()
+        command = PendingCommand(line, now, deadline=None if timeout is None else now + timeout)
         with self._lock:
             self._queue.append(command)
         return command
@@ -99,6 +102,11 @@ class PendingTracker:
                 self._queue.popleft()
                 command._finish(DONE_OK if event.kind == "ok" else DONE_ERROR)
         return command
+
+    def overdue(self, now: float) -> list[PendingCommand]:
+        """The commands whose deadline has passed at ``now`` (monotonic), oldest first."""
+        with self._lock:
+            return [c for c in self._queue if c.deadline is not None and c.deadline <= now]
 
     def find(self, line: str) -> PendingCommand | None:
         """The oldest pending command sent as ``line`` (a replay repeating a recorded timeout)."""

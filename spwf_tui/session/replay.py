@@ -61,8 +61,10 @@ class _ReplayCore(Session):
     """The live session's code, fed from a recording instead of a port."""
 
     def __init__(self, recording: Recording, clock: Callable[[], float]) -> None:
+        # The recording decides what is shown: callers redact it first (``recording.redacted``)
+        # unless they were asked to keep its secrets (``replay --show-secrets``, exports).
         super().__init__(recording.settings, clock=clock, transport=NullTransport(),
-                         read_file=_no_files, reconnect=False)
+                         read_file=_no_files, reconnect=False, show_secrets=True)
         self.link_state = REPLAY
         self._framer = HostFramer()
 

@@ -10,6 +10,7 @@ Who calls what:
 
 from __future__ import annotations
 
+import errno
 import threading
 import time
 from collections import deque
@@ -19,11 +20,12 @@ from typing import TYPE_CHECKING
 
 from spwf_tui.core.commandline import parse
 from spwf_tui.core.decoder import RxDecoder
-from spwf_tui.core.events import WIND, Event
+from spwf_tui.core.events import DATA, WIND, Event
 from spwf_tui.core.explain import Explainer
 from spwf_tui.core.payload import Outgoing, PayloadError, encode
 from spwf_tui.session.log import NOTE, RX, TX, EntryBuffer, LogEntry
 from spwf_tui.session.pending import PendingCommand, PendingTracker
+from spwf_tui.session.shown import RedactingEntryBuffer
 from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.errors import PortWriteError
 from spwf_tui.transport.serial_transport import CONNECTED, RECONNECTING, SerialTransport
@@ -40,10 +42,22 @@ SLOW_COMMANDS = {"SOCKON": 30.0, "WSOCKON": 30.0, "HTTPGET": 60.0, "HTTPPOST": 6
 """Commands that wait on the network or the radio get longer."""
 RECENT_EVENTS = 1000
 """Events kept for ``wait_for_event`` (scripts waiting for a WIND)."""
+RECENT_BYTES = 4 * 1024 * 1024
+"""...and at most this many of their raw bytes: line noise makes 64 KiB lines (``MAX_LINE``), and
+1000 of those would hold hundreds of MB. 4 MiB keeps what 1000 payload pieces of 4 KiB kept."""
+WATCH_INTERVAL = 0.1
+"""Seconds between two looks for overdue commands (the precision of a timeout)."""
 
 
 def read_user_file(path: str) -> bytes:
-    """Read a payload file named by the user (``~`` expanded)."""
+    """Read a payload file named by the user (``~`` expanded).
+
+    Raises:
+        OSError: the file cannot be read; also for a name with a NUL byte (a script line or a
+            pasted one can hold it), which Python refuses with a ValueError of its own.
+    """
+    if "\0" in path:
+        raise OSError(errno.EINVAL, "a file name cannot contain a NUL byte", path)
     return Path(path).expanduser().read_bytes()
 
 
@@ -52,16 +66,19 @@ class Session:
 
     def __init__(self, settings: PortSettings, *, clock: Callable[[], float] = time.time,
                  read_file: Callable[[str], bytes] = read_user_file, reconnect: bool = True,
-                 recorder: Recorder | None = None, transport: object | None = None) -> None:
+                 recorder: Recorder | None = None, transport: object | None = None,
+                 show_secrets: bool = False) -> None:
         """``recorder`` records the session (see ``session.recorder``); ``transport`` replaces the
         serial port (anything with ``open``, ``write`` and ``close``: replays use one that sends
-        nothing)."""
+        nothing); ``show_secrets`` hands the front ends entries with secrets left in
+        (``session.shown``: redacted by default)."""
         self.settings = settings
         self.recorder = recorder
         self.clock = clock
         self.read_file = read_file
         self.state = ModuleState(clock=clock)
-        self.entries = EntryBuffer()
+        self.show_secrets = show_secrets
+        self.entries = EntryBuffer() if show_secrets else RedactingEntryBuffer()
         self.link_state = "closed"
         self.rx_bytes = 0
         """Bytes received since the session opened."""
@@ -71,11 +88,15 @@ class Session:
         self._rx_lock = threading.Lock()
         self._tx_lock = threading.Lock()
         self._listeners: list[Callable[[], None]] = []
-        self._recent: deque[tuple[int, Event]] = deque(maxlen=RECENT_EVENTS)
+        self._recent: deque[tuple[int, Event]] = deque()
+        self._recent_bytes = 0
         self._recent_changed = threading.Condition()
         self.event_seq = 0
         """Number of events received so far; a mark for ``wait_for_event``."""
         self._transport = transport or SerialTransport(settings, self, reconnect=reconnect)
+        self._give_up_lock = threading.Lock()
+        self._watch_stop = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -90,6 +111,10 @@ class Session:
                 self.recorder.discard()
             raise
         self.link_state = CONNECTED
+        # Front ends that only send (TUI, REPL) never wait on a command: this thread gives up on
+        # the overdue ones, so a silent module cannot leave a command pending for ever.
+        self._watcher = threading.Thread(target=self._watch, name="deadlines", daemon=True)
+        self._watcher.start()
         self.note(f"opened {self.settings.port} at {self.settings.describe()}")
         if recording and self.recorder.active:
             self.note(f"recording to {self.recorder.path}")
@@ -105,6 +130,9 @@ class Session:
 
     def close(self) -> None:
         """Close the port; pending commands end as interrupted."""
+        self._watch_stop.set()
+        if self._watcher is not None and self._watcher is not threading.current_thread():
+            self._watcher.join(timeout=5)
         self._transport.close()
         self._pending.interrupt_all("the session was closed")
         if self.recorder is not None:
@@ -138,7 +166,7 @@ class Session:
     def send_outgoing(self, outgoing: Outgoing) -> PendingCommand:
         """Send an encoded command (line, CR and payload in one write: never interleaved)."""
         with self._tx_lock:
-            command = self._pending.add(outgoing.line)
+            command = self._pending.add(outgoing.line, timeout_for(outgoing.line))
             if outgoing.line.strip().upper().startswith("AT+S.FSP"):
                 with self._rx_lock:
                     self._decoder.expect_body(after_echo=self.state.echo)
@@ -153,6 +181,8 @@ class Session:
                 payload_sent = max(0, exc.sent - len(outgoing.line) - 1)
                 if outgoing.payload:
                     self.note(f"{outgoing.line}: {exc}; {payload_sent} of {len(outgoing.payload)} payload bytes went out")
+                else:
+                    self.note(f"{outgoing.line}: {exc}")
                 raise
         self._wake()
         return command
@@ -178,7 +208,23 @@ class Session:
     def wait(self, command: PendingCommand, timeout: float | None = None) -> PendingCommand:
         """Wait for ``command``'s final reply; on timeout mark it so and free the line."""
         limit = timeout if timeout is not None else timeout_for(command.line)
+        command.deadline = command.sent_at + limit  # the watcher must not give up sooner
         if not command.wait(limit):
+            self._give_up(command, limit)
+        return command
+
+    def expire_overdue(self) -> list[PendingCommand]:
+        """Give up on every command past its deadline (see ``wait``); returns them."""
+        overdue = self._pending.overdue(time.monotonic())
+        for command in overdue:
+            self._give_up(command, command.deadline - command.sent_at)
+        return overdue
+
+    def _give_up(self, command: PendingCommand, limit: float) -> None:
+        """The command timed out: free the decoder and the queue, record and say so (once)."""
+        with self._give_up_lock:  # ``wait`` and the watcher may both get here
+            if command.done:
+                return
             with self._rx_lock:
                 leftovers = self._decoder.abandon_payload()
             if self.recorder is not None:
@@ -186,7 +232,10 @@ class Session:
             self._deliver(leftovers)
             self._pending.expire(command, f"no final reply within {limit:g} s")
             self.note(f"{command.line}: no final reply within {limit:g} s")
-        return command
+
+    def _watch(self) -> None:
+        while not self._watch_stop.wait(WATCH_INTERVAL):
+            self.expire_overdue()
 
     def wait_for_event(self, matches: Callable[[Event], bool], timeout: float, since: int) -> Event | None:
         """The first event after mark ``since`` for which ``matches`` holds, waiting up to ``timeout``."""
@@ -234,20 +283,27 @@ class Session:
         if not events:
             return
         now = self.clock()
+        # The RX hot path (one call per transport read): methods looked up once per batch.
+        pending, attribute, apply = self._pending, self._pending.attribute, self.state.apply
+        explain, append = self._explainer.explain, self.entries.append
         for event in events:
-            if event.kind == WIND and event.code == 1 and self._pending.head is not None:
-                for command in self._pending.interrupt_all("the module reset (boot WINDs arrived)"):
+            if event.kind == WIND and event.code == 1 and pending.head is not None:
+                for command in pending.interrupt_all("the module reset (boot WINDs arrived)"):
                     self.note(f"{command.line}: interrupted, the module reset")
-            command = self._pending.attribute(event)
-            self.state.apply(event, command.line if command else None)
-            explain = self._explainer.explain(event)
-            self.entries.append(LogEntry(now, RX, event.text, event, explain))
+            command = attribute(event)
+            apply(event, command.line if command else None)
+            # A payload piece's text is left to the entry: escaping binary bytes is costly.
+            append(LogEntry(now, RX, None if event.kind == DATA else event.text, event, explain(event)))
         if self.recorder is not None:
             self.recorder.facts(firmware=self.state.firmware, model=self.state.model)
         with self._recent_changed:
-            for event in events:
-                self.event_seq += 1
-                self._recent.append((self.event_seq, event))
+            first = self.event_seq + 1
+            self.event_seq += len(events)
+            self._recent.extend(zip(range(first, first + len(events)), events))
+            self._recent_bytes += sum(len(event.raw) for event in events)
+            recent = self._recent
+            while len(recent) > RECENT_EVENTS or (self._recent_bytes > RECENT_BYTES and len(recent) > 1):
+                self._recent_bytes -= len(recent.popleft()[1].raw)
             self._recent_changed.notify_all()
         self._wake()
 

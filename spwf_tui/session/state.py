@@ -147,7 +147,7 @@ class ModuleState:
         elif cmd.name in ("FCFG", "AT&F"):
             self.echo = True
         elif cmd.name == "RESET":
-            self._reset()
+            self._reset(boot=False)  # the boot WINDs that follow count the reset
 
     def _apply_var(self, assignment: str) -> None:
         name, _, value = assignment.partition("=")
@@ -162,12 +162,18 @@ class ModuleState:
         text = text.strip()
         return self.sockets.get(int(text)) if text.isdigit() else None
 
-    def _reset(self) -> None:
-        """What a reboot leaves: no sockets, clock unknown; TLS objects stay (they are in flash)."""
+    def _reset(self, *, boot: bool = True) -> None:
+        """What a reboot leaves: no sockets, clock unknown; TLS objects stay (they are in flash).
+
+        ``boot``: the module's boot lines came (``+WIND:1``), which count one reset; the OK of
+        ``AT+S.RESET`` only clears, or one reset would count twice.
+        """
         self.sockets.clear()
         self.clock_offset = None
         self.ip_address = None
-        self.resets += 1
+        self._date_readout = None
+        if boot:
+            self.resets += 1
 
     def _set_clock_from_readout(self, date: str, clock: str) -> None:
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import grp
 import os
+import re
 
 
 
@@ -43,7 +44,15 @@ def describe_open_failure(port: str, exc: Exception) -> PortError:
         )
     if isinstance(exc, ValueError):
         return PortError(f"cannot open {port}: {message}")
-    return PortError(f"cannot open {port}: {_strip_errno(message)}")
+    scheme, _, rest = port.partition("://")
+    if scheme in ("socket", "rfc2217") and not re.match(r"[^/?]*:\d+(?:[/?]|$)", rest):
+        return PortError(f"cannot open {port}: the URL needs a host and a port ({scheme}://HOST:PORT)")
+    # pyserial's URL handlers say "Could not open port <url>: <reason>": the user knows the port.
+    reason = _strip_errno(re.sub(r"^could not open port .*?: (?=\[Errno|\w)", "", message, flags=re.IGNORECASE))
+    if code == errno.ECONNREFUSED or "Connection refused" in message:
+        return PortError(f"cannot open {port}: connection refused: nothing listens there "
+                         "(is ser2net, or spwf-tui sim --tcp, running at that address?)")
+    return PortError(f"cannot open {port}: {reason}")
 
 
 def _available_ports_hint() -> str:

@@ -8,6 +8,7 @@ port, and reports ``connected`` again once it is back, like tio does.
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Protocol
 
@@ -25,6 +26,33 @@ CLOSED = "closed"
 READ_TIMEOUT = 0.05
 """Seconds a read waits; bounds how long stopping the reader takes on ports without cancel_read."""
 REOPEN_INTERVAL = 0.2
+READ_BATCH = 64 * 1024
+"""Most bytes handed on at once: what is already waiting joins the read that woke the reader
+(a tty returns at most 4 KiB a read), so a flood costs one decode, record and wake-up per
+batch instead of per read. Nothing waits for more bytes: latency stays that of one read."""
+
+
+def _read_waiting(port: serial.SerialBase, data: bytes) -> bytes:
+    """``data`` plus whatever else is waiting already, up to ``READ_BATCH`` bytes."""
+    pieces = [data]
+    size = len(data)
+    # A native POSIX port's descriptor is non-blocking: a plain os.read takes what is waiting
+    # (one system call, where pyserial's read makes three); other ports ask in_waiting first.
+    fd = port.fd if isinstance(port, serial.Serial) and isinstance(getattr(port, "fd", None), int) else None
+    while size < READ_BATCH:
+        if fd is not None:
+            try:
+                more = os.read(fd, READ_BATCH - size)
+            except BlockingIOError:
+                break
+        else:
+            waiting = port.in_waiting
+            more = port.read(min(waiting, READ_BATCH - size)) if waiting else b""
+        if not more:
+            break  # nothing more now (an empty read of a vanished device: the next read tells)
+        pieces.append(more)
+        size += len(more)
+    return data if len(pieces) == 1 else b"".join(pieces)
 
 
 class TransportListener(Protocol):
@@ -133,6 +161,8 @@ class SerialTransport:
             port = self._serial
             try:
                 data = port.read(max(1, port.in_waiting)) if port else b""
+                if data:
+                    data = _read_waiting(port, data)
             except (serial.SerialException, OSError, TypeError, AttributeError) as exc:
                 # TypeError/AttributeError: pyserial's posix read after a concurrent close.
                 if self._stop.is_set():

@@ -108,6 +108,8 @@ class SpwfApp(App):
 
     @on(SessionDataReady)
     def _drain(self) -> None:
+        if not self.is_running:
+            return  # quitting: the panes are going away, but a streaming module still wakes us up
         generation = getattr(self.session, "generation", 0)
         if generation != self._generation:  # a replay went backwards and started over
             self._generation = generation
@@ -120,7 +122,8 @@ class SpwfApp(App):
         self._refresh_status()
 
     def _refresh_status(self) -> None:
-        self.query_one("#status", Static).update(self._status_text())
+        if self.is_running:  # the timer may still fire while quitting, with the panes gone
+            self.query_one("#status", Static).update(self._status_text())
 
     def _status_text(self) -> str:
         s = self.session

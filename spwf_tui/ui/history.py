@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from spwf_tui import locations
-from spwf_tui.core import catalog
-from spwf_tui.core.commandline import parse
+from spwf_tui.core.redact import typed_line_holds_secret
 
 MAX_HISTORY = 1000
 
@@ -77,9 +76,6 @@ class History:
 
 
 def sets_a_secret(line: str) -> bool:
-    """True for ``AT+S.SCFG=<secret variable>,...`` (passphrases stay out of the history file)."""
-    cmd = parse(line)
-    if cmd.name != "SCFG" or not cmd.params:
-        return False
-    variable = catalog.config_variable(cmd.params[0])
-    return bool(variable and variable.secret)
+    """True for ``AT+S.SCFG=<secret variable>,...`` and a key typed inline (``core.redact``):
+    such lines stay out of the history file."""
+    return typed_line_holds_secret(line)

@@ -2,10 +2,15 @@
 
 One entry gives one row, plus an explanation row for errors and WINDs, plus hex rows for binary
 payloads in hex view. Rows carry a style name; the widget maps names to colours.
+
+The widget makes rows only for what it shows (STYLE.md §4): ``measure`` says how many rows an
+entry gives and how wide they are without making them where that is costly (a raw payload's
+text, binary bytes escaped), so a flood costs a count per entry, not its text.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 
@@ -15,6 +20,9 @@ from spwf_tui.session.log import NOTE, TX, LogEntry
 
 TIMESTAMP_MODES = ("off", "absolute", "delta")
 HEX_WIDTH = 16
+_CONTROL_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
+_ESCAPED_BYTE = 4
+"""Columns one byte takes at most once shown: ``\\xNN``."""
 
 
 @dataclass(frozen=True)
@@ -46,14 +54,14 @@ def rows_for(entry: LogEntry, options: ViewOptions, previous_time: float | None)
             text += "\\r"
         rows = [Row("tx", text)]
         if entry.payload is not None:
-            rows += _payload_rows(entry.payload, options, stamp, "tx", f"{len(entry.payload)} payload bytes")
+            rows += _payload_rows(entry.payload, None, options, stamp, "tx", f"{len(entry.payload)} payload bytes")
         return rows
     if entry.direction == NOTE:
         return [Row("note", f"{stamp}# {entry.text}")]
     event = entry.event
     kind = event.kind if event is not None else "other"
     if kind == DATA and event is not None:
-        return _payload_rows(event.raw, options, stamp, "rx-data", f"{len(event.raw)} bytes")
+        return _payload_rows(event.raw, event.text, options, stamp, "rx-data", f"{len(event.raw)} bytes")
     text = f"{stamp}< {entry.text}"
     if options.show_controls and event is not None:
         text = f"{stamp}< {visible(event.raw.decode('utf-8', 'backslashreplace'))}"
@@ -63,7 +71,54 @@ def rows_for(entry: LogEntry, options: ViewOptions, previous_time: float | None)
     return rows
 
 
-def _payload_rows(payload: bytes, options: ViewOptions, stamp: str, style: str, label: str) -> list[Row]:
+def measure(entry: LogEntry, options: ViewOptions, previous_time: float | None) -> tuple[int, int]:
+    """``(rows, width)``: how many rows ``rows_for`` gives and how wide the widest is.
+
+    A received payload piece is measured from its bytes, without its text: the count is exact
+    (escaping never makes or removes a line end), the width is exact for printable ASCII lines
+    and an upper bound (``\\xNN`` for every byte) for others. Other entries are cheap to make:
+    their rows are made and measured.
+    """
+    event = entry.event
+    lead = len(_stamp(entry.time, previous_time, options.timestamps)) + 2  # the stamp and "< "
+    if event is not None and entry.direction not in (TX, NOTE) and not options.show_controls:
+        if event.kind != DATA:  # a received line: its row (and the explanation's), measured as rows_for makes them
+            if entry.explain:
+                return 2, max(lead + len(entry.text), lead + 2 + len(entry.explain))
+            return 1, lead + len(entry.text)
+    elif entry.direction in (TX, NOTE) or event is None or event.kind != DATA:
+        rows = rows_for(entry, options, previous_time)
+        return len(rows), max(len(row.text) for row in rows)
+    raw = event.raw
+    if options.hex_payloads:
+        size = len(raw)
+        widths = [lead + len(f"[{size} bytes]")]
+        for offset in {0, (max(size, 1) - 1) // HEX_WIDTH * HEX_WIDTH} if size else ():
+            widths.append(lead + len(f"{offset:06x}") + 3 + HEX_WIDTH * 3 + min(HEX_WIDTH, size - offset))
+        return 1 + -(-size // HEX_WIDTH), max(widths)
+    if options.show_controls:
+        return 1, lead + _shown_width(raw)
+    lines = _payload_lines(raw)
+    return max(1, len(lines)), lead + max(map(_shown_width, lines), default=0)
+
+
+def _payload_lines(payload: bytes) -> list[bytes]:
+    """A payload cut at its own line ends (CR LF, CR, LF), as ``_payload_rows`` cuts its text."""
+    lines = payload.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return lines
+
+
+def _shown_width(data: bytes) -> int:
+    """Columns ``visible(bytes_to_text(data))`` takes: exact for printable ASCII, else at most."""
+    if data.isascii() and not _CONTROL_BYTES.search(data):
+        return len(data)
+    return len(data) * _ESCAPED_BYTE
+
+
+def _payload_rows(payload: bytes, text: str | None, options: ViewOptions, stamp: str, style: str,
+                  label: str) -> list[Row]:
     marker = ">" if style == "tx" else "<"
     if options.hex_payloads:
         rows = [Row(style, f"{stamp}{marker} [{label}]")]
@@ -74,7 +129,8 @@ def _payload_rows(payload: bytes, options: ViewOptions, stamp: str, style: str, 
             ascii_ = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
             rows.append(Row(style, f"{pad}  {offset:06x}  {hexes:<{HEX_WIDTH * 3}} {ascii_}"))
         return rows
-    text = payload.decode("utf-8", "backslashreplace")
+    if text is None:
+        text = payload.decode("utf-8", "backslashreplace")
     if style == "tx":
         return [Row(style, f"{stamp}{marker} [{label}] {visible(text)[:200]}")]
     if options.show_controls:

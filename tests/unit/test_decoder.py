@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spwf_tui.core.decoder import DATA_PIECE, MAX_LINE, RxDecoder
+from tests.support.fuzz import budget
 
 
 def decode(data: bytes, chunks: list[int] | None = None) -> list:
@@ -115,7 +116,7 @@ _protocolish = st.lists(
 ).map(b"".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(data=_protocolish, cuts=st.lists(st.integers(min_value=0, max_value=50), max_size=30))
 def test_chunking_never_changes_the_events(data, cuts):
     whole = decode(data)
@@ -123,7 +124,7 @@ def test_chunking_never_changes_the_events(data, cuts):
     assert chunked == whole
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(data=st.binary(max_size=2000), cuts=st.lists(st.integers(min_value=1, max_value=64), max_size=40))
 def test_arbitrary_bytes_never_raise_and_lose_nothing_but_blank_lines(data, cuts):
     events = decode(data, cuts)

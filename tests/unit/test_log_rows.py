@@ -34,3 +34,35 @@ def test_timestamps_absolute_and_delta():
     assert rows_for(entry, ViewOptions(timestamps="delta"), 100.0)[0].text.startswith("+   0.250 # marker")
     absolute = rows_for(entry, ViewOptions(timestamps="absolute"), None)[0].text
     assert absolute[2] == ":" and absolute.endswith(".250 # marker")
+
+
+# -- measure: what the UART pane counts instead of making rows ----------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from spwf_tui.ui.log_rows import measure  # noqa: E402
+
+_OPTIONS = st.builds(ViewOptions, timestamps=st.sampled_from(["off", "absolute", "delta"]),
+                     show_controls=st.booleans(), hex_payloads=st.booleans())
+_MODULE_BYTES = st.lists(st.one_of(
+    st.sampled_from([b"AT-S.Reading:7:7\r\n", b"AT-S.OK\r\n", b"AT-S.ERROR:74:Failed to open socket\r\n",
+                     b"+WIND:55:Pending Data::0:5:5\r\n", b"\r\n", b"\r", b"\n", b"caf\xc3\xa9 ", b"\t", b"\x1b[0m"]),
+    st.binary(max_size=40)), max_size=20).map(b"".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=_MODULE_BYTES, options=_OPTIONS, previous=st.one_of(st.none(), st.floats(90, 110)))
+def test_measure_counts_the_rows_and_bounds_their_width(data, options, previous):
+    entries = _rx(data + b"AT-S.OK\r\n")
+    entries += [LogEntry(100.0, "tx", "AT+S.SOCKW=0,3", payload=data[:3] or None), LogEntry(100.5, "note", "marker")]
+    for entry in entries:
+        rows = rows_for(entry, options, previous)
+        count, width = measure(entry, options, previous)
+        widest = max(len(row.text) for row in rows)
+        assert count == len(rows)
+        assert width >= widest
+        payload = entry.event.raw if entry.event is not None and entry.event.kind == "data" else b""
+        plain = payload.replace(b"\r", b"").replace(b"\n", b"")
+        if plain.isascii() and plain.decode().isprintable() and not (payload and options.show_controls):
+            assert width == widest  # exact, except for bytes that show escaped

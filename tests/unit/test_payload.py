@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spwf_tui.core.payload import PayloadError, encode, parse_hex, parse_quoted
+from tests.support.fuzz import budget
 
 DATA = Path(__file__).parent.parent / "data"
 SEED_SKI = bytes.fromhex("3EF1747FD79122144BCADF4F95DF960A32823B4C")
@@ -89,12 +90,14 @@ def test_ski_of_a_non_certificate_is_refused(tmp_path):
         encode(f"AT+S.TLSCERT=auth,ski:{path}", read)
 
 
+@settings(max_examples=budget(200), deadline=None)
 @given(st.binary(min_size=1, max_size=64), st.sampled_from(["", " ", ":"]), st.booleans())
 def test_hex_round_trip(data, sep, prefix):
     text = sep.join(("0x" if prefix else "") + f"{b:02X}" for b in data)
     assert parse_hex(text) == data
 
 
+@settings(max_examples=budget(200), deadline=None)
 @given(st.binary(min_size=1, max_size=64))
 def test_quoted_round_trip(data):
     text = '"' + "".join(f"\\x{b:02x}" for b in data) + '"'

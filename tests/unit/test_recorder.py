@@ -17,6 +17,7 @@ from spwf_tui.session.recorder import Recorder, file_name, prune, sanitise_port
 from spwf_tui.session.recording import RecordingError, parse_recording, read_recording, redacted
 from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
+from tests.support.fuzz import budget
 
 SETTINGS = PortSettings("/dev/ttyUSB0", 921600, rtscts=True)
 
@@ -224,7 +225,7 @@ EVENT = st.fixed_dictionaries({"t": st.one_of(st.floats(allow_nan=True), st.inte
                                         "raw": st.integers()})
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(lines=st.lists(st.one_of(EVENT.map(json.dumps), st.text(max_size=20)), max_size=6),
        tail=st.binary(max_size=10), header=st.sampled_from([HEADER, "{}", "garbage", HEADER[:-3]]))
 def test_reader_never_raises_anything_but_its_error(lines, tail, header):
@@ -237,7 +238,7 @@ def test_reader_never_raises_anything_but_its_error(lines, tail, header):
     recording.facts()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(200), deadline=None)
 @given(data=st.binary(max_size=200))
 def test_reader_never_raises_on_arbitrary_bytes(data):
     try:

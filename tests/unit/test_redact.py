@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spwf_tui.core.redact import MAYBE, SECRET_VARIABLES, StreamRedactor, redact_all, redact_text, secret_value_start
+from tests.support.fuzz import budget
 
 PASS = b"Tr0ub4dor&3 very,secret"
 
@@ -103,7 +104,7 @@ LINE_PIECES = st.sampled_from([
 STREAMS = st.lists(st.one_of(LINE_PIECES, st.binary(max_size=12)), max_size=25).map(b"".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(data=STREAMS, cuts=st.lists(st.integers(0, 400), max_size=12), tx=st.booleans())
 def test_chunking_never_changes_the_output_and_lengths_stay(data, cuts, tx):
     whole, whole_spans = redact_all(data, tx=tx)
@@ -118,7 +119,7 @@ def test_chunking_never_changes_the_output_and_lengths_stay(data, cuts, tx):
     assert covered == {i for o, n in whole_spans for i in range(o, o + n)}
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(200), deadline=None)
 @given(before=STREAMS, secret=st.binary(min_size=1, max_size=40).filter(lambda b: b"\r" not in b and b"\n" not in b),
        after=STREAMS, cuts=st.lists(st.integers(0, 400), max_size=10))
 def test_a_gcfg_secret_never_survives_whatever_surrounds_it(before, secret, after, cuts):
@@ -128,7 +129,7 @@ def test_a_gcfg_secret_never_survives_whatever_surrounds_it(before, secret, afte
     assert out[start:start + len(secret)] == stars(len(secret))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(200), deadline=None)
 @given(text=st.text(max_size=60))
 def test_redact_text_never_raises_and_keeps_byte_length(text):
     redacted, _ = redact_text(text)
@@ -140,7 +141,7 @@ class _SlowOnly(StreamRedactor):
         return None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(data=STREAMS, cuts=st.lists(st.integers(0, 400), max_size=12))
 def test_the_rx_fast_path_gives_what_the_line_by_line_path_gives(data, cuts):
     bounds = [0, *sorted(set(c for c in cuts if 0 < c < len(data))), len(data)]

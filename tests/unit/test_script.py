@@ -21,6 +21,7 @@ from spwf_tui.commands.script import (
     strip_comment,
 )
 from spwf_tui.errors import UserError
+from tests.support.fuzz import budget
 
 
 def no_files(path: str) -> bytes:
@@ -150,7 +151,7 @@ _script_text = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=budget(400), deadline=None)
 @given(_script_text)
 def test_the_parser_never_raises_anything_but_user_error(text):
     try:

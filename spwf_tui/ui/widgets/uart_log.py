@@ -1,30 +1,46 @@
 """The raw UART pane: every TX, RX and note of the session, coloured by kind.
 
-A ScrollView that renders only the visible rows (STYLE.md §4): entries are kept in a bounded
-deque (the recording keeps the whole history), rows are rebuilt when the view options change,
-and new entries arrive in batches through ``add_entries``. Follow mode keeps the end in view; it
-pauses when the user scrolls up, and the border says how many rows wait below.
+A ScrollView that makes rows only for what it shows (STYLE.md §4). Entries are kept in a
+bounded deque (the recording keeps the whole history), each with the number of rows it gives
+(``log_rows.measure``: counted from the bytes, so a flood of binary payloads costs no text);
+a row's text is made when the row comes into view, and its rendered strip is cached while it
+stays there. New entries arrive in batches through ``add_entries``. Follow mode keeps the end in
+view; it pauses when the user scrolls up, and the border says how many rows wait below.
 """
 
 from __future__ import annotations
 
+import time
+from bisect import bisect_left, bisect_right
 from collections import deque
+from itertools import islice
 from dataclasses import replace
+from operator import itemgetter
+from typing import NamedTuple
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from spwf_tui.session.log import LogEntry
-from spwf_tui.ui.log_rows import TIMESTAMP_MODES, Row, ViewOptions, rows_for
+from spwf_tui.ui.log_rows import TIMESTAMP_MODES, Row, ViewOptions, measure, rows_for
 
 MAX_ENTRIES = 20_000
 MAX_ROWS = 60_000
+"""Oldest entries are forgotten once more rows than this are kept (the last entry stays)."""
 MAX_WIDTH = 1000
+CACHED_ENTRIES = 512
+"""Entries whose rows are kept made (the ones in view, and around)."""
+REPAINT_INTERVAL = 0.05
+"""Seconds between two repaints of a pane that new rows keep arriving in (20 a second)."""
+CACHED_STRIPS = 1024
+"""Rendered rows kept for the next frames (a following log moves its rows up a frame)."""
 
 STYLES = {
     "tx": Style(color="bright_cyan", bold=True),
@@ -39,6 +55,19 @@ STYLES = {
     "explain": Style(color="bright_yellow", italic=True),
 }
 SEARCH_STYLE = Style(reverse=True)
+
+
+class _Shown(NamedTuple):
+    """One entry in the pane: where its rows start (a row number that only grows) and how many."""
+
+    start: int
+    count: int
+    entry: LogEntry
+    previous_time: float | None
+    """The time of the entry before it, for delta timestamps."""
+
+
+_START = itemgetter(0)
 
 
 class UartLog(ScrollView, can_focus=True):
@@ -59,52 +88,164 @@ class UartLog(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, timestamps: str = "off") -> None:
         super().__init__(id=id)
-        self._entries: deque[LogEntry] = deque(maxlen=MAX_ENTRIES)
-        self._rows: deque[Row] = deque(maxlen=MAX_ROWS)
+        self._shown: deque[_Shown] = deque()
+        self._end = 0
+        """Row number after the last row (rows are numbered from the first entry ever shown)."""
         self._width = 0
         self._waiting_below = 0
         self._search = ""
         self._last_time: float | None = None
+        self._rows_cache: dict[int, list[Row]] = {}
+        self._strips: dict[tuple, Strip] = {}
+        self._base_style: Style | None = None
+        self._view_pending = False
+        self._view_shown_at = 0.0
+        self._all_rows: tuple[int, int, list[Row]] | None = None
+        """``rows()`` as last made: (first row, end row, the rows)."""
         self.set_reactive(UartLog.options, ViewOptions(timestamps=timestamps))
 
     # -- feeding ----------------------------------------------------------------------------
 
     def add_entries(self, entries: list[LogEntry]) -> None:
-        """Append a batch of session entries (one refresh per batch)."""
+        """Append a batch of session entries (shown at the next repaint, see ``_schedule_view``)."""
         if not entries:
             return
-        self._entries.extend(entries)
-        new_rows = self._rows_of(entries)
-        self._rows.extend(new_rows)
-        self._width = min(MAX_WIDTH, max([self._width, *(len(r.text) for r in new_rows)]))
-        self.virtual_size = Size(self._width, len(self._rows))
+        if len(entries) > MAX_ENTRIES:
+            # Only the newest can stay: measuring the others would be wasted.
+            self._last_time = entries[-MAX_ENTRIES - 1].time
+            entries = entries[-MAX_ENTRIES:]
+        before = self._end
+        self._append(entries)
+        self._trim()
+        if not self.follow:
+            self._waiting_below += self._end - before
+        self._schedule_view()
+
+    def _schedule_view(self) -> None:
+        """Show the new rows now, or once ``REPAINT_INTERVAL`` has passed since the last time.
+
+        A flood would otherwise repaint the pane every frame, and every frame the keyboard's
+        echo waits for would cost a whole pane of new rows; a reply after a quiet spell still
+        shows at once.
+        """
+        if self._view_pending:
+            return
+        wait = self._view_shown_at + REPAINT_INTERVAL - time.monotonic()
+        if wait <= 0:
+            self._update_view()
+        else:
+            self._view_pending = True
+            self.set_timer(wait, self._update_view)
+
+    def _update_view(self) -> None:
+        self._view_pending = False
+        self._view_shown_at = time.monotonic()
+        self._resize(Size(self._width, self._end - self._first_row))
         if self.follow:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
         else:
-            self._waiting_below += len(new_rows)
             self._update_subtitle()
         self.refresh()
 
     def clear(self) -> None:
         """Forget every entry (a replay that starts over)."""
-        self._entries.clear()
-        self._rows.clear()
+        self._all_rows = None
+        self._shown.clear()
+        self._rows_cache.clear()
+        self._strips.clear()
         self._last_time = None
         self._waiting_below = 0
+        self._width = 0
         self.virtual_size = Size(0, 0)
         self.refresh()
 
+    def last_row(self) -> Row | None:
+        """The newest row (None when the log is empty)."""
+        if not self._shown:
+            return None
+        return self._rows_of(self._shown[-1])[-1]
+
     def rows(self) -> list[Row]:
-        """The rows as shown (for tests and search)."""
-        return list(self._rows)
+        """The rows as shown (for tests and search): made on the first call, then kept and
+        extended by later calls while the log only grows (search moves through them)."""
+        first = self._first_row
+        kept = self._all_rows
+        if kept is None or kept[0] != first:
+            kept = (first, first, [])
+        _, upto, rows = kept
+        if upto < self._end:
+            new = islice(self._shown, bisect_left(self._shown, upto, key=_START), None)
+            rows = rows + [row for shown in new for row in rows_for(shown.entry, self.options, shown.previous_time)]
+        self._all_rows = (first, self._end, rows)
+        return rows
+
+    def _append(self, entries: list[LogEntry]) -> None:
+        options, previous, end, width = self.options, self._last_time, self._end, self._width
+        add = self._shown.append
+        for entry in entries:
+            count, entry_width = measure(entry, options, previous)
+            add(_Shown(end, count, entry, previous))
+            end += count
+            if entry_width > width:
+                width = min(MAX_WIDTH, entry_width)
+            previous = entry.time
+        self._end, self._last_time, self._width = end, previous, width
+
+    def _trim(self) -> None:
+        shown = self._shown
+        while len(shown) > 1 and (len(shown) > MAX_ENTRIES or self._end - shown[0].start > MAX_ROWS):
+            self._rows_cache.pop(shown.popleft().start, None)
+
+    def _resize(self, size: Size) -> None:
+        """Set the virtual size; without a screen layout when no scroll bar appears or goes.
+
+        ``virtual_size`` is a layout reactive: setting it re-arranges the whole screen, which a
+        flood would do every frame. Growth that leaves the scroll bars as they are only needs the
+        bars' extents and a repaint of this pane.
+        """
+        old = self.virtual_size
+        view = self.container_size
+        same_bars = (old.height > view.height) == (size.height > view.height) and (
+            old.width > view.width) == (size.width > view.width)
+        if not same_bars or not view:
+            self.virtual_size = size
+            return
+        self.set_reactive(UartLog.virtual_size, size)
+        # What a layout would tell the bars; only a bar whose extent changed repaints.
+        if size.height != old.height and self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = size.height
+        if size.width != old.width and self.show_horizontal_scrollbar:
+            self.horizontal_scrollbar.window_virtual_size = size.width
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
+
+    @property
+    def _first_row(self) -> int:
+        return self._shown[0].start if self._shown else self._end
+
+    def _rows_of(self, shown: _Shown) -> list[Row]:
+        rows = self._rows_cache.get(shown.start)
+        if rows is None:
+            if len(self._rows_cache) >= CACHED_ENTRIES:
+                self._rows_cache.clear()
+            rows = self._rows_cache[shown.start] = rows_for(shown.entry, self.options, shown.previous_time)
+        return rows
+
+    def _row(self, index: int) -> Row | None:
+        """The row at ``index`` counted from the first row kept; None past the end."""
+        number = self._first_row + index
+        if number >= self._end or index < 0:
+            return None
+        shown = self._shown[bisect_right(self._shown, number, key=_START) - 1]
+        return self._rows_of(shown)[number - shown.start]
 
     # -- search -----------------------------------------------------------------------------
 
     def search(self, text: str) -> bool:
         """Highlight ``text`` and jump to its last occurrence; False when it is not found."""
         self._search = text
+        self._strips.clear()
         self.refresh()
-        return self._jump(backwards=True, start=len(self._rows))
+        return self._jump(backwards=True, start=self._end - self._first_row)
 
     def action_next_match(self) -> None:
         self._jump(backwards=False, start=int(self.scroll_y) + 1)
@@ -116,9 +257,10 @@ class UartLog(ScrollView, can_focus=True):
         if not self._search:
             return False
         needle = self._search.lower()
-        order = range(min(start, len(self._rows)) - 1, -1, -1) if backwards else range(start, len(self._rows))
+        rows = self.rows()
+        order = range(min(start, len(rows)) - 1, -1, -1) if backwards else range(start, len(rows))
         for index in order:
-            if needle in self._rows[index].text.lower():
+            if needle in rows[index].text.lower():
                 self.follow = False
                 self.scroll_to(y=max(0, index - self.size.height // 2), animate=False)
                 return True
@@ -143,11 +285,17 @@ class UartLog(ScrollView, can_focus=True):
         self.options = replace(self.options, **changes)
 
     def watch_options(self) -> None:
-        self._last_time = None
-        self._rows.clear()
-        self._rows.extend(self._rows_of(list(self._entries)))
-        self._width = min(MAX_WIDTH, max((len(r.text) for r in self._rows), default=0))
-        self.virtual_size = Size(self._width, len(self._rows))
+        self._all_rows = None
+        entries = [shown.entry for shown in self._shown]
+        first = self._shown[0] if self._shown else None
+        self._shown.clear()
+        self._rows_cache.clear()
+        self._strips.clear()
+        self._end = self._width = 0
+        self._last_time = first.previous_time if first else None
+        self._append(entries)
+        self._trim()
+        self.virtual_size = Size(self._width, self._end - self._first_row)
         if self.follow:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
         self._update_subtitle()
@@ -175,25 +323,45 @@ class UartLog(ScrollView, can_focus=True):
         waiting = f"paused, +{self._waiting_below} rows below (End follows)" if not self.follow else ""
         self.border_subtitle = "  ".join(part for part in (waiting, " ".join(flags)) if part)
 
-    def _rows_of(self, entries: list[LogEntry]) -> list[Row]:
-        rows: list[Row] = []
-        for entry in entries:
-            rows += rows_for(entry, self.options, self._last_time)
-            self._last_time = entry.time
-        return rows
-
     # -- rendering --------------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # One look-up of the base style per frame, not per row.
+        self._base_style = self.rich_style
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        index = scroll_y + y
         width = self.size.width
-        base = self.rich_style
-        if index >= len(self._rows):
+        base = self._base_style or self.rich_style
+        index = scroll_y + y
+        key = (self._first_row + index, scroll_x, width, base)
+        strip = self._strips.get(key)
+        if strip is not None:
+            return strip
+        row = self._row(index)
+        if row is None:
             return Strip.blank(width, base)
-        row = self._rows[index]
-        text = Text(row.text, style=STYLES.get(row.style, Style()), no_wrap=True, end="")
+        # Only the columns in view are rendered: a payload row can be thousands of columns wide.
+        shown = _covering(row.text, scroll_x + width + len(self._search))
+        text = Text(shown, style=STYLES.get(row.style, Style()), no_wrap=True, end="")
         if self._search:
             text.highlight_words([self._search], SEARCH_STYLE, case_sensitive=False)
-        strip = Strip(text.render(self.app.console), text.cell_len)
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+        segments = list(text.render(self.app.console))
+        if scroll_x:
+            segments = list(Segment.divide(segments, [scroll_x, scroll_x + width]))[1]
+        # One Strip per row (each one costs its caches): cut and pad the segments first.
+        strip = Strip(Segment.adjust_line_length(segments, width, style=base), width)
+        if len(self._strips) >= CACHED_STRIPS:
+            self._strips.clear()
+        self._strips[key] = strip
+        return strip
+
+
+def _covering(text: str, cells: int) -> str:
+    """The shortest prefix of ``text`` worth rendering to fill ``cells`` columns (all of it when
+    it is shorter): zero-width characters may need more characters than columns."""
+    cut = max(cells, 1)
+    while cut < len(text) and cell_len(text[:cut]) < cells:
+        cut *= 2
+    return text[:cut]

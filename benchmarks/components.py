@@ -1,0 +1,123 @@
+"""Where the RX path's time goes: each stage alone on the flood, in this process, in ms per MB.
+
+Not one of the issue's seven benchmarks: it explains their figures. The 1 MiB flood block is fed
+in 64 KiB pieces (the transport's batch) to each stage in turn, the way ``Session.data_received``
+calls them, best of five runs. ``session`` is the whole of ``data_received`` without a recorder,
+``session+recorder`` with one (as the ingest benchmarks run it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import MB, emit
+from benchmarks.flood import build_block
+from spwf_tui.core.decoder import RxDecoder
+from spwf_tui.core.events import DATA
+from spwf_tui.core.explain import Explainer
+from spwf_tui.session.log import RX, LogEntry
+from spwf_tui.session.pending import PendingTracker
+from spwf_tui.session.recorder import Recorder
+from spwf_tui.session.session import Session
+from spwf_tui.session.state import ModuleState
+from spwf_tui.transport.settings import PortSettings
+
+PIECE = 64 * 1024
+
+
+class _NoPort:
+    """A transport that is never read: the stages get their bytes straight from the benchmark."""
+
+    def open(self) -> None:
+        pass
+
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+    def close(self) -> None:
+        pass
+
+
+def _best(run, repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def measure(repeats: int = 5) -> dict:
+    block = build_block()
+    pieces = [block[i:i + PIECE] for i in range(0, len(block), PIECE)]
+    events = RxDecoder().feed(block)
+    tmp = Path(tempfile.mkdtemp(prefix="spwf-bench-components-"))
+    stages = {}
+    try:
+        def decoder():
+            decode = RxDecoder().feed
+            for piece in pieces:
+                decode(piece)
+
+        def pending():
+            attribute = PendingTracker().attribute
+            for event in events:
+                attribute(event)
+
+        def state():
+            apply = ModuleState().apply
+            for event in events:
+                apply(event, None)
+
+        def explainer():
+            explain = Explainer().explain
+            for event in events:
+                explain(event)
+
+        def entries():
+            session = Session(PortSettings("bench"), transport=_NoPort())
+            append = session.entries.append
+            for event in events:
+                append(LogEntry(1.0, RX, None if event.kind == DATA else event.text, event, None))
+            session.entries.drain()
+
+        def recorder():
+            rec = Recorder(directory=tmp, max_bytes=1 << 62)
+            rec.start(PortSettings("bench"))
+            for piece in pieces:
+                rec.rx(piece)
+            rec.close()
+
+        def session(with_recorder: bool):
+            rec = Recorder(directory=tmp, max_bytes=1 << 62) if with_recorder else None
+            s = Session(PortSettings("bench"), transport=_NoPort(), recorder=rec)
+            s.open()
+            for piece in pieces:
+                s.data_received(piece)
+            s.entries.drain()
+            s.close()
+
+        for name, run in (("decoder", decoder), ("pending", pending), ("state", state), ("explainer", explainer),
+                          ("entries", entries), ("recorder", recorder), ("session", lambda: session(False)),
+                          ("session+recorder", lambda: session(True))):
+            stages[name] = _best(run, repeats) * 1000 / (len(block) / MB)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    result = {f"stage_{name}_ms_per_mb": value for name, value in stages.items()}
+    result["stage_lines_per_mb"] = sum(1 for e in events if e.kind != DATA) / (len(block) / MB)
+    result["stage_payload_share"] = sum(len(e.raw) for e in events if e.kind == DATA) / len(block)
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="benchmarks.components")
+    parser.add_argument("--repeats", type=int, default=5)
+    emit(measure(parser.parse_args(argv).repeats))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""Run the benchmark suite and print one table (or, with ``--json``, one JSON object).
+
+Usage (from the repository root): ``python -m benchmarks [--quick] [--json] [--only NAME ...]``.
+Each benchmark runs in a child process of its own; see the module docstrings for what each one
+measures and against which baseline. ``--quick`` shrinks the volumes (finishes in well under a
+minute); the full run does what the performance issue asks (500 MB through the TUI included).
+The exit status is 1 when a benchmark failed or any byte was lost; targets missed are reported,
+never turned into a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from benchmarks.common import RESULT_PREFIX, ROOT, bench_env, isolated_dirs
+
+SUITE = {
+    # name: (module, full arguments, quick arguments)
+    "ingest": ("benchmarks.ingest", ["--megabytes", "100", "--trials", "3"], ["--megabytes", "6", "--trials", "1"]),
+    "tui": ("benchmarks.tui", ["--megabytes", "500", "--early-mb", "10"], ["--megabytes", "12", "--early-mb", "4"]),
+    "keys": ("benchmarks.keys", ["--keys", "200"], ["--keys", "20"]),
+    "startup": ("benchmarks.startup", ["--repeats", "9"], ["--repeats", "3"]),
+    "upload": ("benchmarks.upload", ["--trials", "5"], ["--trials", "2"]),
+    "decode": ("benchmarks.decodebench", ["--megabytes", "100"], ["--megabytes", "5"]),
+    "components": ("benchmarks.components", ["--repeats", "5"], ["--repeats", "2"]),
+}
+
+TARGETS = [
+    # key, comparison, threshold, text
+    ("headless_ingest_ratio", ">=", 0.5, "headless ingest ≥ 0.5× bare pyserial loop"),
+    ("headless_line_rate_ratio", ">=", 200, "headless ingest ≥ 200× 921600-baud line rate"),
+    ("bytes_lost", "==", 0, "0 bytes lost (every run)"),
+    ("tui_line_rate_ratio", ">=", 50, "TUI ingest ≥ 50× line rate, log visible"),
+    ("keystroke_p99_ms", "<=", 50, "keystroke p99 ≤ 50 ms while streaming at line rate"),
+    ("help_ratio", "<=", 1.5, "--help ≤ 1.5× miniterm --help"),
+    ("first_frame_s", "<=", 0.6, "first frame ≤ 0.6 s"),
+    ("upload_ratio", ">=", 0.9, "upload ≥ 0.9× raw write"),
+    ("rss_growth_abs", "<=", 0.10, "RSS flat (±10 %) from 10 MB (quick: 4 MB) to the end of ingest"),
+    ("rss_500mb_mib", "<", 150, "RSS under 150 MiB"),
+]
+
+
+def run_one(name: str, quick: bool, env: dict[str, str]) -> dict:
+    module, full, short = SUITE[name]
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", module, *(short if quick else full)], cwd=ROOT,
+                          capture_output=True, text=True, env=env)
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(RESULT_PREFIX):
+            result = json.loads(line[len(RESULT_PREFIX):])
+            result[f"{name}_wall_s"] = time.perf_counter() - started
+            return result
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+    return {f"{name}_error": " | ".join(tail) or f"exit status {proc.returncode}"}
+
+
+def collect(names: list[str], quick: bool, progress) -> dict:
+    results: dict = {"quick": quick, "load_average_before": os.getloadavg()[0], "cpus": os.cpu_count()}
+    tmp, dirs = isolated_dirs()  # the user's config, history and recordings stay out of it
+    try:
+        for name in names:
+            progress(f"benchmark {name} ...")
+            results.update(run_one(name, quick, bench_env(dirs)))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    results["load_average_after"] = os.getloadavg()[0]
+    lost = [results[k] for k in ("headless_bytes_lost", "tui_bytes_lost", "keystroke_bytes_lost") if k in results]
+    results["bytes_lost"] = sum(lost) if lost else None
+    if results.get("rss_growth") is not None:
+        results["rss_growth_abs"] = abs(results["rss_growth"])
+    results["targets"] = {key: _met(results.get(key), op, limit) for key, op, limit, _ in TARGETS}
+    results["errors"] = {k: v for k, v in results.items() if k.endswith("_error")}
+    return results
+
+
+def _met(value, op: str, limit: float) -> bool | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return {">=": value >= limit, "<=": value <= limit, "<": value < limit, "==": value == limit}[op]
+
+
+def _fmt(value, unit: str = "", digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}{unit}"
+    return f"{value:,}{unit}"
+
+
+def table(r: dict) -> str:
+    """The human-readable report."""
+    g = r.get
+    rows = [
+        ("1 headless ingest", _fmt(g("headless_ingest_mbps"), " MB/s"), _fmt(g("pyserial_read_mbps"), " MB/s"),
+         _fmt(g("headless_ingest_ratio"), "×"), f"{_fmt(g('headless_line_rate_ratio'), '× line rate', 0)}, "
+         f"lost {_fmt(g('headless_bytes_lost'))}, exact {g('headless_exact')}"),
+        ("2 TUI ingest", _fmt(g("tui_ingest_mbps"), " MB/s"), "", "",
+         f"{_fmt(g('tui_line_rate_ratio'), '× line rate', 0)}, lost {_fmt(g('tui_bytes_lost'))}, "
+         f"peak RSS {_fmt(g('tui_peak_rss_mib'), ' MiB', 0)}"),
+        ("3 keystroke p50 / p99", f"{_fmt(g('keystroke_p50_ms'), ' ms', 1)} / {_fmt(g('keystroke_p99_ms'), ' ms', 1)}",
+         f"idle p50 {_fmt(g('keystroke_idle_p50_ms'), ' ms', 1)}", "",
+         f"{g('keystroke_keys')} keys at {_fmt(g('keystroke_stream_kbps'), ' kB/s', 0)}, max "
+         f"{_fmt(g('keystroke_max_ms'), ' ms', 1)}"),
+        ("4 spwf-tui --help", _fmt(g("help_s"), " s", 3), f"miniterm {_fmt(g('miniterm_help_s'), ' s', 3)}",
+         _fmt(g("help_ratio"), "×"), f"python -c pass {_fmt(g('python_pass_s'), ' s', 3)}"),
+        ("4 first frame (sim://)", _fmt(g("first_frame_s"), " s", 3), "", "",
+         f"max {_fmt(g('first_frame_max_s'), ' s', 3)}"),
+        ("5 upload 64 KiB FSC", _fmt(g("upload_s"), " s", 4), f"raw {_fmt(g('raw_write_s'), ' s', 4)}",
+         _fmt(g("upload_ratio"), "×"), f"{_fmt(g('upload_kbps'), ' kB/s', 0)}, overhead "
+         f"{_fmt(g('upload_overhead_ms'), ' ms')}; at 921600 baud that is "
+         f"{_fmt(g('upload_ratio_at_line_rate'), '×', 3)} (projected)"),
+        ("6 decode --json", _fmt(g("decode_mbps"), " MB/s"), f"split {_fmt(g('split_lines_mbps'), ' MB/s', 0)}",
+         _fmt(g("decode_ratio"), "×", 4), f"text mode {_fmt(g('decode_text_mbps'), ' MB/s')}, "
+         f"peak RSS {_fmt(g('decode_peak_rss_mib'), ' MiB', 0)}, {_fmt(g('decode_megabytes'), ' MB', 0)}"),
+        (f"7 RSS at {_fmt(g('rss_early_mb'), ' MB', 0)} / {_fmt(g('rss_late_mb'), ' MB', 0)}",
+         f"{_fmt(g('rss_10mb_mib'), ' MiB', 1)} / {_fmt(g('rss_500mb_mib'), ' MiB', 1)}",
+         f"start {_fmt(g('rss_start_mib'), ' MiB', 1)}", "",
+         f"growth {_fmt((g('rss_growth') or 0) * 100, ' %', 1)}"),
+    ]
+    stages = [(key[len("stage_"):-len("_ms_per_mb")], value) for key, value in r.items()
+              if key.startswith("stage_") and key.endswith("_ms_per_mb")]
+    if stages:
+        rows.append(("RX stages, ms per MB", "  ".join(f"{name} {value:.1f}" for name, value in stages), "", "",
+                     f"{_fmt(r.get('stage_lines_per_mb'), ' lines/MB', 0)}, payload "
+                     f"{_fmt((r.get('stage_payload_share') or 0) * 100, ' %', 0)} of the bytes"))
+    widths = [max(len(row[i]) for row in rows[:8]) for i in range(4)]
+    heads = ("benchmark", "spwf-tui", "baseline", "ratio", "notes")
+    widths = [max(w, len(h)) for w, h in zip(widths, heads)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(heads, widths)) + "  " + heads[4]]
+    lines.append("-" * (sum(widths) + 2 * len(widths) + 30))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row[:4], widths)) + "  " + row[4] for row in rows]
+    lines.append("")
+    lines.append(f"{'quick run' if r.get('quick') else 'full run'} on {r.get('cpus')} CPUs; load average "
+                 f"{_fmt(r.get('load_average_before'))} before, {_fmt(r.get('load_average_after'))} after")
+    lines.append("targets:")
+    for key, _, _, text in TARGETS:
+        met = r["targets"].get(key)
+        lines.append(f"  [{'met' if met else 'n/a' if met is None else 'NOT met'}] {text}")
+    for key, text in r.get("errors", {}).items():
+        lines.append(f"  error in {key[:-6]}: {text}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small volumes: a check that the suite works")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--only", nargs="+", choices=list(SUITE), help="run only these benchmarks")
+    args = parser.parse_args(argv)
+    names = args.only or list(SUITE)
+    results = collect(names, args.quick, lambda text: print(text, file=sys.stderr, flush=True))
+    print(json.dumps(results, indent=1) if args.json else table(results))
+    return 1 if results["errors"] or results["bytes_lost"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
