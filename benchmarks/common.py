@@ -55,17 +55,28 @@ class Writer:
         self.size = int(ready[1])
         """Bytes the writer will write."""
         self.sha256 = ready[2]
+        self.written = 0
+        """Bytes the writer wrote (known once ``wait`` returned)."""
 
     def go(self) -> None:
         """Start writing."""
         self.proc.stdin.write("go\n")
         self.proc.stdin.flush()
 
+    def stop(self) -> None:
+        """End a paced flood now (the writer reports how much it wrote)."""
+        self.proc.stdin.write("stop\n")
+        self.proc.stdin.flush()
+
     def wait(self, timeout: float = 600) -> float:
-        """Wait for the writer to finish; returns its writing time in seconds."""
+        """Wait for the writer to finish; returns its writing time in seconds and sets
+        ``written`` (less than ``size`` after ``stop``)."""
         out, _ = self.proc.communicate(timeout=timeout)
         words = out.split()
-        return float(words[2]) if len(words) >= 3 and words[0] == "done" else float("nan")
+        if len(words) >= 3 and words[0] == "done":
+            self.written = int(words[1])
+            return float(words[2])
+        return float("nan")
 
     def kill(self) -> None:
         if self.proc.poll() is None:

@@ -97,7 +97,7 @@ async def _measure(keys: int, pace: tuple[float, float]) -> dict:
     rng = random.Random(1)
     tmp = Path(tempfile.mkdtemp(prefix="spwf-bench-keys-"))
     pty = Pty()
-    seconds = WARM_UP + keys * (sum(pace) / 2 + 0.01) + 1.0
+    seconds = WARM_UP + keys * (pace[1] + 0.1) + 5.0  # more than typing takes: stopped after it
     writer = Writer(pty, int(LINE_RATE * seconds), rate=LINE_RATE)
     recorder = Recorder(directory=tmp, max_bytes=1 << 62)
     session = Session(PortSettings(pty.path), recorder=recorder)
@@ -110,7 +110,6 @@ async def _measure(keys: int, pace: tuple[float, float]) -> dict:
             idle = await probe.type_line(IDLE_KEYS, rng, pace)
             probe.field.value = ""
             writer.go()
-            start = time.perf_counter()
             await asyncio.sleep(WARM_UP)
             bytes_before = session.rx_bytes
             frames_before, frame_seconds_before = len(probe.frames), probe.frame_seconds
@@ -120,11 +119,15 @@ async def _measure(keys: int, pace: tuple[float, float]) -> dict:
             stream_rate = (session.rx_bytes - bytes_before) / loaded_seconds
             frames = len(probe.frames) - frames_before
             frame_ms = (probe.frame_seconds - frame_seconds_before) / max(1, frames) * 1000
-            while session.rx_bytes < writer.size and time.perf_counter() - start < seconds + 30:
+            writer.stop()
+            await asyncio.to_thread(writer.wait)
+            deadline = time.perf_counter() + 30
+            while session.rx_bytes < writer.written and time.perf_counter() < deadline:
                 await asyncio.sleep(0.05)
     finally:
         session.close()
-        writer.wait()
+        if writer.proc.poll() is None:
+            writer.kill()
         pty.close()
     recorded, _ = recorded_rx(recorder.path)
     shutil.rmtree(tmp, ignore_errors=True)
@@ -142,7 +145,7 @@ async def _measure(keys: int, pace: tuple[float, float]) -> dict:
         "keystroke_stream_kbps": stream_rate / 1000,
         "keystroke_frames_per_s": frames / loaded_seconds,
         "keystroke_ms_per_frame": frame_ms,
-        "keystroke_bytes_lost": writer.size - recorded,
+        "keystroke_bytes_lost": writer.written - recorded,
     }
 
 

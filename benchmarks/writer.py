@@ -5,7 +5,8 @@ the pty master inherited as ``N``. Protocol on stdin/stdout, one line each:
 
 1. the writer builds the flood and prints ``ready <size> <sha256>``;
 2. it waits for ``go`` on stdin, then writes the flood: as fast as the pty takes it (a full
-   pty buffer blocks the write, so the kernel drops nothing), or paced at ``--rate`` bytes/s;
+   pty buffer blocks the write, so the kernel drops nothing), or paced at ``--rate`` bytes/s,
+   when a ``stop`` line on stdin ends it early;
 3. it prints ``done <bytes written> <seconds>`` and exits.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 
 from benchmarks.flood import Flood
@@ -29,13 +31,16 @@ def write_all(fd: int, data: bytes | memoryview) -> None:
         view = view[os.write(fd, view):]
 
 
-def write_paced(fd: int, flood: Flood, rate: float) -> None:
-    """Write at ``rate`` bytes/s on average, in one piece per ``PACE_TICK``."""
+def write_paced(fd: int, flood: Flood, rate: float, stop: threading.Event) -> int:
+    """Write at ``rate`` bytes/s on average, in one piece per ``PACE_TICK``, until the flood
+    ends or ``stop`` is set; returns the bytes written."""
     start = time.monotonic()
     sent = 0
     for chunk in flood.chunks():
         view = memoryview(chunk)
         while view:
+            if stop.is_set():
+                return sent
             due = int((time.monotonic() - start) * rate) - sent
             if due <= 0:
                 time.sleep(PACE_TICK)
@@ -44,6 +49,7 @@ def write_paced(fd: int, flood: Flood, rate: float) -> None:
             write_all(fd, piece)
             sent += len(piece)
             view = view[len(piece):]
+    return sent
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,15 +62,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ready {flood.size} {flood.sha256()}", flush=True)
     if sys.stdin.readline().strip() != "go":
         return 1
+    stop = threading.Event()
+    threading.Thread(target=lambda: sys.stdin.readline() and stop.set(), daemon=True).start()
     start = time.perf_counter()
     if args.rate > 0:
-        write_paced(args.fd, flood, args.rate)
+        written = write_paced(args.fd, flood, args.rate, stop)
     else:
         for chunk in flood.chunks():
             write_all(args.fd, chunk)
+        written = flood.size
     elapsed = time.perf_counter() - start
     os.close(args.fd)
-    print(f"done {flood.size} {elapsed:.6f}", flush=True)
+    print(f"done {written} {elapsed:.6f}", flush=True)
     return 0
 
 

@@ -38,7 +38,9 @@ def _read_waiting(port: serial.SerialBase, data: bytes) -> bytes:
     size = len(data)
     # A native POSIX port's descriptor is non-blocking: a plain os.read takes what is waiting
     # (one system call, where pyserial's read makes three); other ports ask in_waiting first.
-    fd = port.fd if isinstance(port, serial.Serial) and isinstance(getattr(port, "fd", None), int) else None
+    fd = getattr(port, "fd", None) if isinstance(port, serial.Serial) else None
+    if not isinstance(fd, int) or os.get_blocking(fd):
+        fd = None
     while size < READ_BATCH:
         if fd is not None:
             try:

@@ -4,8 +4,9 @@ A ScrollView that makes rows only for what it shows (STYLE.md §4). Entries are 
 bounded deque (the recording keeps the whole history), each with the number of rows it gives
 (``log_rows.measure``: counted from the bytes, so a flood of binary payloads costs no text);
 a row's text is made when the row comes into view, and its rendered strip is cached while it
-stays there. New entries arrive in batches through ``add_entries``. Follow mode keeps the end in
-view; it pauses when the user scrolls up, and the border says how many rows wait below.
+stays there. New entries arrive in batches through ``add_entries`` and are shown at most
+``REPAINT_INTERVAL`` apart while they keep coming. Follow mode keeps the end in view; it pauses
+when the user scrolls up, and the border says how many rows wait below.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from __future__ import annotations
 import time
 from bisect import bisect_left, bisect_right
 from collections import deque
-from itertools import islice
 from dataclasses import replace
+from itertools import islice
 from operator import itemgetter
 from typing import NamedTuple
 
