@@ -27,7 +27,7 @@ from spwf_tui.core.certinspect import inspect, report_as_dict
 from spwf_tui.core.certplan import build_plan, plan_as_dict
 from spwf_tui.core.certs import CertificateError
 from spwf_tui.core.moduletime import ModuleClock, ModuleTimeError, parse_module_time
-from spwf_tui.core.payload import PayloadError, resolve_source
+from spwf_tui.core.payload import PayloadError, read_problem, resolve_source
 from spwf_tui.errors import UserError
 from spwf_tui.session.session import read_user_file
 
@@ -155,14 +155,8 @@ def _named(name: str) -> Iterator[None]:
 def _read(path: str) -> bytes:
     try:
         return Path(path).expanduser().read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a directory, not a file") from None
-    except PermissionError:
-        raise UserError(f"{path}: permission denied (check the file's permissions)") from None
     except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise UserError(f"{path}: {read_problem(exc)}") from None
 
 
 _NEEDS = {

@@ -179,11 +179,12 @@ def _read(path: str, read_file: ReadFile) -> bytes:
     try:
         return read_file(path)
     except OSError as exc:
-        raise PayloadError(f"{visible(path)}: {_read_problem(exc)}") from None
+        # The path is shown with control characters escaped: one line, nothing for the terminal.
+        raise PayloadError(f"{visible(path)}: {read_problem(exc)}") from None
 
 
-def _read_problem(exc: OSError) -> str:
-    # The path is shown with control characters escaped: one line, nothing for the terminal.
+def read_problem(exc: OSError) -> str:
+    """Why a user's file could not be read, in words (shared by every command that reads one)."""
     if isinstance(exc, FileNotFoundError):
         return "no such file"
     if isinstance(exc, IsADirectoryError):
