@@ -73,6 +73,7 @@ class SpwfApp(App):
         self._tx = None if self.read_only else TxWorker(session)
         self._pane = "log"
         self._generation = getattr(session, "generation", 0)
+        self._shown_status = ""
 
     def compose(self) -> ComposeResult:
         yield Static(self._status_text(), id="status", markup=False)
@@ -122,8 +123,13 @@ class SpwfApp(App):
         self._refresh_status()
 
     def _refresh_status(self) -> None:
-        if self.is_running:  # the timer may still fire while quitting, with the panes gone
-            self.query_one("#status", Static).update(self._status_text())
+        if not self.is_running:  # the timer may still fire while quitting, with the panes gone
+            return
+        text = self._status_text()
+        if text != self._shown_status:
+            # A one-row line of fixed height: no screen re-layout needed (it costs a frame per batch).
+            self._shown_status = text
+            self.query_one("#status", Static).update(text, layout=False)
 
     def _status_text(self) -> str:
         s = self.session
