@@ -266,9 +266,31 @@ class _KeywordIndex:
         at = self._at
         for index, word in enumerate(self._WORDS):
             if at[index] != -1 and at[index] < pos:
-                at[index] = self._lowered.find(word, pos)
+                at[index] = self._find(word, pos)
         found = [where for where in at if where >= 0]
         return min(found) if found else -1
+
+    def _find(self, word: bytes, pos: int) -> int:
+        lowered = self._lowered
+        where = lowered.find(word, pos)
+        # A configuration dump is a hundred ``Var:`` lines, nearly all of them plain: only a
+        # ``Var:`` that a secret name may follow counts, or every dump takes the slow path.
+        while word == b"var:" and where >= 0 and not _may_name_secret(lowered, where + len(word)):
+            where = lowered.find(word, where + len(word))
+        return where
+
+
+_LOWER_NAMES = tuple(name.lower().encode() for name in sorted(SECRET_VARIABLES))
+
+
+def _may_name_secret(lowered: bytes, start: int) -> bool:
+    """Whether the bytes at ``start`` (lower-cased) may begin a secret variable's name, blanks
+    before it allowed. Too little to tell (the data ends, or blanks fill the window) counts as
+    may: the line-by-line path then decides."""
+    window = lowered[start:start + _MAX_NAME + _NAME_SLACK + 1].lstrip(b" \t")
+    if window.startswith(_LOWER_NAMES):
+        return True
+    return len(window) < _MAX_NAME and any(name.startswith(window) for name in _LOWER_NAMES)
 
 
 def _plain_lines_end(data: bytes, keywords: _KeywordIndex, pos: int) -> int:
