@@ -7,6 +7,7 @@ command line the same way.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from spwf_tui.core import catalog
@@ -39,8 +40,12 @@ class CommandLine:
         return self.text.partition("=")[2]
 
 
+@functools.lru_cache(maxsize=1024)
 def parse(line: str, delimiter: str = DELIMITER) -> CommandLine:
-    """Parse ``line``; never raises (a non-AT line gets an empty name)."""
+    """Parse ``line``; never raises (a non-AT line gets an empty name).
+
+    Cached: the RX path parses every echo the module sends back (the same few lines again and
+    again), and a ``CommandLine`` is an immutable value."""
     text = line.rstrip("\r\n")
     head, equals, tail = text.partition("=")
     head_upper = head.strip().upper()

@@ -40,7 +40,9 @@ _BLANK = Event(OTHER, b"")
 KNOWN_LINES = 1024
 """Distinct lines whose event is kept for reuse: module output repeats (``AT-S.OK``, WIND 55
 for the same socket and size, ``Reading`` lines, configuration dumps) and an ``Event`` is an
-immutable value, so the same line gives the same object. The table is emptied when full."""
+immutable value, so the same line gives the same object. When the table is full it becomes the
+previous one (looked up second; a line found there comes back), and a new one starts: the lines
+that keep coming back stay, one-off lines (scan results, noise) age out."""
 
 _LINES, _COUNTED, _BODY, _BODY_AFTER_ECHO = range(4)
 
@@ -66,6 +68,8 @@ class RxDecoder:
         self._in_logged_payload = False
         self._known: dict[bytes, Event] = {}
         """Line bytes (terminator included) -> their event (``_BLANK`` for a blank line)."""
+        self._known_before: dict[bytes, Event] = {}
+        """The previous ``_known`` table (see ``KNOWN_LINES``)."""
 
     # -- hints from the TX side -------------------------------------------------------------
 
@@ -156,9 +160,10 @@ class RxDecoder:
             raw = buf[pos:stop]
             event = known.get(raw)
             if event is None:
-                event = self._line_event(raw, buf[pos:content_end])
+                event = self._known_before.get(raw) or self._line_event(raw, buf[pos:content_end])
                 if len(known) >= KNOWN_LINES:
-                    known.clear()
+                    self._known_before, known = known, {}
+                    self._known = known
                 known[raw] = event
             pos = stop
             if event is _BLANK:
@@ -213,7 +218,7 @@ class RxDecoder:
 
     def _line_event(self, raw: bytes, content: bytes) -> Event:
         """The event of one line (before the host-log payload rule), or ``_BLANK``."""
-        if not content.strip():
+        if not content or content.isspace():
             return _BLANK
         text = content.decode("utf-8", "backslashreplace")
         if self.lenient:

@@ -24,7 +24,7 @@ from cryptography import x509
 from spwf_tui.core import catalog, certerrors, certs
 from spwf_tui.core.catalog import tls
 from spwf_tui.core.commandline import parse
-from spwf_tui.core.events import DATA, ECHO, ERROR, INFO, WIND, Event
+from spwf_tui.core.events import DATA, ECHO, ERROR, INFO, OK, OTHER, WIND, Event
 from spwf_tui.core.moduletime import format_utc
 
 SKI_FIX = "AT+S.TLSCERT=auth,ski:ca_cert.pem"
@@ -33,6 +33,10 @@ SKI_FIX = "AT+S.TLSCERT=auth,ski:ca_cert.pem"
 MAX_CA_PAYLOAD = 8192
 """A logged CA payload longer than this is not collected (it is no certificate the module takes)."""
 
+_SILENT_KINDS = frozenset({OK, OTHER})
+"""Kinds that neither get an explanation nor change the context."""
+_TOLD_INFO_LABELS = frozenset({"No SubjectKeyId", "SubjectKeyId", "Loading"})
+"""The ``AT-S.`` info lines the explainer explains or remembers."""
 _HEX_TEXT = re.compile(rb"[0-9A-Fa-f:\s]+")
 _PEM_END = b"-----END CERTIFICATE-----"
 
@@ -74,6 +78,12 @@ class Explainer:
 
     def explain(self, event: Event) -> str | None:
         """Observe ``event`` and return its explanation, or None when there is nothing to add."""
+        kind = event.kind
+        if kind in _SILENT_KINDS or (kind == INFO and event.label not in _TOLD_INFO_LABELS) or (
+                kind == DATA and not (self._ctx.expecting_auth_payload or self._ctx.expecting_ca_payload)):
+            # The bulk of a stream (replies, payload pieces, other output): nothing to explain
+            # or to remember; the RX path calls this for every line, so it answers at once.
+            return None
         text = self._explanation(event)
         self._observe(event)
         return text

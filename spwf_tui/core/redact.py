@@ -54,6 +54,9 @@ _UNDECIDED, _PLAIN, _SECRET, _PAYLOAD = range(4)
 _NAMES = b"|".join(re.escape(name.encode()) for name in sorted(SECRET_VARIABLES))
 _IN_TEXT = re.compile(rb"(?i)(?:S\.SCFG=[ \t]*(?:" + _NAMES + rb")[ \t]*,|S\.Var:(?:" + _NAMES + rb")=)")
 
+_IN_LOWERED_TEXT = re.compile(_IN_TEXT.pattern.decode("ascii").removeprefix("(?i)").lower())
+"""``_IN_TEXT`` for lower-cased text: a case-sensitive search is many times faster."""
+
 _KEYWORDS = re.compile(rb"(?i)SCFG|VAR:")
 """Every secret line holds one of these; output without them needs no line-by-line look."""
 _TEXT_KEYWORDS = re.compile(r"(?i)SCFG|VAR:")
@@ -327,6 +330,12 @@ def may_hold_secret(text: str) -> bool:
         lowered = text.lower()
         return "scfg" in lowered or "var:" in lowered
     return _TEXT_KEYWORDS.search(text) is not None
+
+
+def holds_secret_assignment(text: str) -> bool:
+    """True when ``redact_text`` would change something in ``text`` (or may: lower-casing is
+    Unicode's, a little wider than the byte rule's ASCII)."""
+    return _IN_LOWERED_TEXT.search(text.lower()) is not None
 
 
 def redact_all(data: bytes, *, tx: bool) -> tuple[bytes, list[Span]]:

@@ -13,13 +13,17 @@ TX = "tx"
 NOTE = "note"
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(slots=True, init=False)
 class LogEntry:
     """One thing to show: a decoded RX event, a sent command, or a note from the tool.
 
+    Treated as a value: nothing changes an entry once made (``dataclasses.replace`` makes a
+    changed copy). It is not a frozen dataclass because the RX path makes one per line, and a
+    frozen one's field setting costs twice the rest of the entry.
+
     An entry made with an event and no ``text`` takes the event's text when ``text`` is first
     read: the text of a raw payload piece (binary bytes escaped) is costly, and most pieces
-    are never shown as text (the RX path makes one entry per line or piece).
+    are never shown as text.
     """
 
     time: float
@@ -27,33 +31,27 @@ class LogEntry:
     direction: str
     """``rx``, ``tx`` or ``note``."""
     text: str
-    event: Event | None = None
-    explain: str | None = None
-    payload: bytes | None = None
+    event: Event | None
+    explain: str | None
+    payload: bytes | None
     """For ``tx``: the data-phase bytes sent after the line."""
 
     def __init__(self, time: float, direction: str, text: str | None = None, event: Event | None = None,
                  explain: str | None = None, payload: bytes | None = None) -> None:
-        # Frozen: the fields are set through their slots (the RX path makes one entry a line).
-        _SET_TIME(self, time)
-        _SET_DIRECTION(self, direction)
+        self.time = time
+        self.direction = direction
         if text is not None or event is None:
-            _SET_TEXT(self, text or "")
-        _SET_EVENT(self, event)
-        _SET_EXPLAIN(self, explain)
-        _SET_PAYLOAD(self, payload)
+            self.text = text or ""
+        self.event = event
+        self.explain = explain
+        self.payload = payload
 
     def __getattr__(self, name: str) -> str:
         # Only reached for a slot never set: the deferred ``text`` of an event's entry.
         if name != "text":
             raise AttributeError(name)
-        text = self.event.text
-        _SET_TEXT(self, text)
+        text = self.text = self.event.text
         return text
-
-
-_SET_TIME, _SET_DIRECTION, _SET_TEXT, _SET_EVENT, _SET_EXPLAIN, _SET_PAYLOAD = (
-    LogEntry.__dict__[name].__set__ for name in ("time", "direction", "text", "event", "explain", "payload"))
 
 
 class EntryBuffer:
@@ -74,6 +72,12 @@ class EntryBuffer:
             if len(self._entries) == self._entries.maxlen:
                 self.dropped += 1
             self._entries.append(entry)
+
+    def extend(self, entries: list[LogEntry]) -> None:
+        """Add a batch of entries (any thread): one lock for all of them, the RX path's way."""
+        with self._lock:
+            self.dropped += max(0, len(self._entries) + len(entries) - self._entries.maxlen)
+            self._entries.extend(entries)
 
     def drain(self) -> list[LogEntry]:
         """Take every entry added since the last drain."""

@@ -81,6 +81,10 @@ class PendingTracker:
             self._queue.append(command)
         return command
 
+    def __bool__(self) -> bool:
+        """True while a command awaits its reply (no lock: a deque's length is read atomically)."""
+        return bool(self._queue)
+
     @property
     def head(self) -> PendingCommand | None:
         """The command the next reply line belongs to."""

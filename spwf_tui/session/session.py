@@ -41,10 +41,12 @@ SLOW_COMMANDS = {"SOCKON": 30.0, "WSOCKON": 30.0, "HTTPGET": 60.0, "HTTPPOST": 6
                  "TFTPGET": 60.0, "TFTPPUT": 60.0}
 """Commands that wait on the network or the radio get longer."""
 RECENT_EVENTS = 1000
-"""Events kept for ``wait_for_event`` (scripts waiting for a WIND)."""
+"""Events kept at least for ``wait_for_event`` (scripts waiting for a WIND); they are kept in
+whole batches (one per transport read), so up to one batch more."""
 RECENT_BYTES = 4 * 1024 * 1024
-"""...and at most this many of their raw bytes: line noise makes 64 KiB lines (``MAX_LINE``), and
-1000 of those would hold hundreds of MB. 4 MiB keeps what 1000 payload pieces of 4 KiB kept."""
+"""...and at most this many of their raw bytes, beyond the newest batch: line noise makes 64 KiB
+lines (``MAX_LINE``), and 1000 of those would hold hundreds of MB. 4 MiB keeps what 1000 payload
+pieces of 4 KiB kept."""
 WATCH_INTERVAL = 0.1
 """Seconds between two looks for overdue commands (the precision of a timeout)."""
 
@@ -88,7 +90,9 @@ class Session:
         self._rx_lock = threading.Lock()
         self._tx_lock = threading.Lock()
         self._listeners: list[Callable[[], None]] = []
-        self._recent: deque[tuple[int, Event]] = deque()
+        self._recent: deque[tuple[int, list[Event], int]] = deque()
+        """Batches of recent events: (sequence number of the first, the events, their bytes)."""
+        self._recent_count = 0
         self._recent_bytes = 0
         self._recent_changed = threading.Condition()
         self.event_seq = 0
@@ -242,9 +246,12 @@ class Session:
         deadline = time.monotonic() + timeout
         with self._recent_changed:
             while True:
-                for seq, event in self._recent:
-                    if seq > since and matches(event):
-                        return event
+                for first, batch, _size in self._recent:
+                    if first + len(batch) <= since:
+                        continue
+                    for event in batch[max(0, since + 1 - first):]:
+                        if matches(event):
+                            return event
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return None
@@ -283,29 +290,50 @@ class Session:
         if not events:
             return
         now = self.clock()
-        # The RX hot path (one call per transport read): methods looked up once per batch.
+        # The RX hot path (one call per transport read, ~10,000 lines a MB): methods looked up
+        # once per batch, the entries handed over in one piece, no per-line lock when no
+        # command waits for a reply.
         pending, attribute, apply = self._pending, self._pending.attribute, self.state.apply
-        explain, append = self._explainer.explain, self.entries.append
+        explain = self._explainer.explain
+        applied_kinds = self.state.APPLIED_KINDS
+        rows = []
+        row = rows.append
         for event in events:
-            if event.kind == WIND and event.code == 1 and pending.head is not None:
-                for command in pending.interrupt_all("the module reset (boot WINDs arrived)"):
-                    self.note(f"{command.line}: interrupted, the module reset")
-            command = attribute(event)
-            apply(event, command.line if command else None)
+            kind = event.kind
+            if pending:
+                if kind == WIND and event.code == 1:
+                    self.entries.extend(rows)  # the notes go after the lines before the reset
+                    rows.clear()
+                    for command in pending.interrupt_all("the module reset (boot WINDs arrived)"):
+                        self.note(f"{command.line}: interrupted, the module reset")
+                command = attribute(event)
+                apply(event, command.line if command else None)
+            elif kind in applied_kinds:
+                apply(event, None)
             # A payload piece's text is left to the entry: escaping binary bytes is costly.
-            append(LogEntry(now, RX, None if event.kind == DATA else event.text, event, explain(event)))
+            row(LogEntry(now, RX, None if kind == DATA else event.text, event, explain(event)))
+        self.entries.extend(rows)
         if self.recorder is not None:
             self.recorder.facts(firmware=self.state.firmware, model=self.state.model)
-        with self._recent_changed:
-            first = self.event_seq + 1
-            self.event_seq += len(events)
-            self._recent.extend(zip(range(first, first + len(events)), events))
-            self._recent_bytes += sum(len(event.raw) for event in events)
-            recent = self._recent
-            while len(recent) > RECENT_EVENTS or (self._recent_bytes > RECENT_BYTES and len(recent) > 1):
-                self._recent_bytes -= len(recent.popleft()[1].raw)
-            self._recent_changed.notify_all()
+        self._remember(events)
         self._wake()
+
+    def _remember(self, events: list[Event]) -> None:
+        """Keep the latest events for ``wait_for_event``, bounded in count and bytes. Whole
+        batches come and go: per-event bookkeeping would cost the RX path a loop a line."""
+        size = sum(len(event.raw) for event in events)
+        with self._recent_changed:
+            recent = self._recent
+            recent.append((self.event_seq + 1, events, size))
+            self.event_seq += len(events)
+            self._recent_count += len(events)
+            self._recent_bytes += size
+            while len(recent) > 1 and (self._recent_count - len(recent[0][1]) >= RECENT_EVENTS
+                                       or self._recent_bytes > RECENT_BYTES):
+                _first, dropped, dropped_size = recent.popleft()
+                self._recent_count -= len(dropped)
+                self._recent_bytes -= dropped_size
+            self._recent_changed.notify_all()
 
     def note(self, text: str) -> None:
         """Add a note from the tool or the user (a marker) to the log and the recording."""

@@ -16,8 +16,9 @@ from dataclasses import replace
 
 from spwf_tui.core.classify import classify
 from spwf_tui.core.events import DATA, Event
-from spwf_tui.core.redact import MARK, is_secret_payload, may_hold_secret, redact_all, redact_text
-from spwf_tui.session.log import NOTE, TX, EntryBuffer, LogEntry
+from spwf_tui.core.redact import (MARK, holds_secret_assignment, is_secret_payload, may_hold_secret, redact_all,
+                                  redact_text)
+from spwf_tui.session.log import NOTE, RX, TX, EntryBuffer, LogEntry
 
 
 class RedactingEntryBuffer(EntryBuffer):
@@ -25,6 +26,15 @@ class RedactingEntryBuffer(EntryBuffer):
 
     def append(self, entry: LogEntry) -> None:
         super().append(redact_entry(entry))
+
+    def extend(self, entries: list[LogEntry]) -> None:
+        # A batch of module lines is looked at once: only when a keyword is somewhere in it
+        # does each entry get its own look (nearly every batch holds none).
+        module_only = all(entry.direction == RX for entry in entries)
+        lines = [entry.text for entry in entries if entry.direction == RX and entry.event.kind != DATA]
+        if not module_only or holds_secret_assignment("\n".join(lines)):
+            entries = [redact_entry(entry) for entry in entries]
+        super().extend(entries)
 
 
 def redact_entry(entry: LogEntry) -> LogEntry:

@@ -66,6 +66,9 @@ class ModuleState:
         """Ids of the client sockets the module has open, in order."""
         return sorted(self.sockets)
 
+    APPLIED_KINDS = frozenset({WIND, INFO, OK})
+    """The event kinds ``apply`` reads; the RX path skips the call for the others."""
+
     def apply(self, event: Event, command_line: str | None) -> None:
         """Update from one event; ``command_line`` is the command it answers, if any."""
         if event.kind == WIND:
