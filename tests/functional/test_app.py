@@ -175,3 +175,20 @@ async def test_keys_from_the_config_rebind_actions(booted_session):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f8")
         await wait_until(pilot, lambda: "# marker" in log_text(app))
+
+
+async def test_module_facts_keep_their_height_right_when_the_clock_gets_set(make_app):
+    # The facts are updated without a re-layout unless their wrapped height changes: the long
+    # "clock: unknown ..." line wraps in the side pane, the set clock's line does not.
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        facts = app.query_one("#module-facts")
+        await wait_until(pilot, lambda: "clock: unknown" in str(facts.render()))
+        await pilot.pause(0.3)
+        assert facts.size.height > 3
+        state = app.session.state
+        state.clock_offset = 1504170338 - state.clock()
+        app.query_one("#sockets").update_from(state)  # as the next batch would, with nothing else to lay out
+        await pilot.pause(0.2)
+        assert "clock: 2017-08-31" in str(facts.render())
+        assert facts.size.height == 3

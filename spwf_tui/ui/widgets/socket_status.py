@@ -83,7 +83,14 @@ class SocketStatus(Vertical):
         summary = module_summary(state)
         if summary != self._shown_summary:
             self._shown_summary = summary
-            self.query_one("#module-facts", Static).update(summary)
+            facts = self.query_one("#module-facts", Static)
+            # Only a summary that wraps to another height needs a re-layout: the IP address in
+            # it changes with every WIND 24, and a layout repaints the whole screen.
+            shown_height = facts.content_size.height
+            facts.update(summary, layout=False)
+            width = facts.content_size.width
+            if not width or facts.get_content_height(self.content_size, self.app.size, width) != shown_height:
+                facts.refresh(layout=True)
         rows = [(str(sock.id), f"{sock.peer_ip or sock.host}:{sock.port}",
                  KINDS.get(sock.kind, f"TLS {sock.kind}" if sock.kind else "?"), sock.status, str(sock.pending),
                  str(sock.bytes_read), str(sock.bytes_written))
