@@ -125,7 +125,7 @@ class StreamRedactor:
         out = bytearray()
         spans: list[Span] = []
         pos, size = 0, len(data)
-        keywords = _KeywordIndex(data)
+        keywords = None if self._tx else _KeywordIndex(data)  # lower-cases the data: rx only needs it
         while pos < size:
             if self._mode == _PAYLOAD:
                 pos = self._take_payload(data, pos, out, spans)
