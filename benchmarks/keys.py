@@ -102,7 +102,7 @@ async def _measure(keys: int, pace: tuple[float, float]) -> dict:
     recorder = Recorder(directory=tmp, max_bytes=1 << 62)
     session = Session(PortSettings(pty.path), recorder=recorder)
     session.open()
-    app = SpwfApp(session)
+    app = SpwfApp(session, steady_gc=True)  # as the CLI runs it
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()

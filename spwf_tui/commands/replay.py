@@ -34,7 +34,7 @@ def run_replay(args: argparse.Namespace) -> int:
     from spwf_tui.ui.app import SpwfApp  # Textual is costly to import; only the TUI needs it
 
     try:
-        SpwfApp(session).run()
+        SpwfApp(session, steady_gc=True).run()
     finally:
         session.close()
     return 0

@@ -25,7 +25,7 @@ def run_tui(args: argparse.Namespace) -> int:
     from spwf_tui.ui.app import SpwfApp
 
     try:
-        SpwfApp(session, timestamps=cfg.timestamps, keymap=cfg.keys).run()
+        SpwfApp(session, timestamps=cfg.timestamps, keymap=cfg.keys, steady_gc=True).run()
     finally:
         session.close()
     return 0

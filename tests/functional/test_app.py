@@ -192,3 +192,23 @@ async def test_module_facts_keep_their_height_right_when_the_clock_gets_set(make
         await pilot.pause(0.2)
         assert "clock: 2017-08-31" in str(facts.render())
         assert facts.size.height == 3
+
+
+async def test_the_cli_app_tunes_the_collector_once_mounted(make_app):
+    import gc
+
+    from spwf_tui.ui.app import STEADY_GC_THRESHOLD, SpwfApp
+
+    before = gc.get_threshold()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        assert gc.get_threshold() == before  # tests (many apps in one process) are left alone
+    steady = SpwfApp(app.session, steady_gc=True)
+    try:
+        async with steady.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: gc.get_threshold() == STEADY_GC_THRESHOLD)
+            assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
