@@ -212,3 +212,43 @@ async def test_the_cli_app_tunes_the_collector_once_mounted(make_app):
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+async def test_typing_keeps_the_builder_size_and_a_long_line_still_scrolls(make_app):
+    # A key typed must not change the input's virtual size (that lays out the whole screen).
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        field = app.query_one(CommandBuilder).input
+        await pilot.pause(0.2)
+        await pilot.press("A")
+        before = field.virtual_size
+        await pilot.press(*"T+S.STS")
+        assert field.value == "AT+S.STS" and field.virtual_size == before == (field.content_size.width, 1)
+        long_line = "AT+S.SOCKW=0," + "x" * 300 + "END"
+        field.value = long_line
+        field.cursor_position = len(long_line)
+        await pilot.pause(0.2)
+        assert field.virtual_size.width == len(long_line) + 1
+        assert field.scroll_x > 0 and "xEND" in str(field.render_line(0).text)
+
+
+async def test_inspector_rejudges_only_when_the_module_clock_changes(make_app, monkeypatch):
+    from spwf_tui.ui.widgets import cert_inspector
+
+    reads = []
+    real = cert_inspector.describe_file
+    monkeypatch.setattr(cert_inspector, "describe_file", lambda *a: reads.append(a) or real(*a))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        path_input = app.query_one("#cert-path")
+        path_input.value = str(DATA / "seed_ca_cert.pem")
+        path_input.focus()
+        await pilot.press("enter")
+        assert "expired 2026-05-13" in str(app.query_one("#cert-report").render()) and len(reads) == 1
+        for _ in range(5):  # batches that leave the clock alone: the file is not read again
+            app.session.data_received(b"+WIND:55:Pending Data:0:10:10\r\n")
+            await pilot.pause(0.05)
+        assert len(reads) == 1
+        await _type_and_send(pilot, app, "AT+S.TIME=1600000000")  # 2020: the CA is still valid then
+        await wait_until(pilot, lambda: "expired" not in str(app.query_one("#cert-report").render()))
+        assert len(reads) == 2

@@ -38,6 +38,8 @@ class CertInspector(Vertical):
         super().__init__(id=id)
         self._session = session
         self._path: Path | None = None
+        self._judged_offset: float | None = None
+        """The module clock offset the report was made with."""
         self._step_lines: list[str] = []
         self._last_replies: list[str] = []
 
@@ -56,13 +58,19 @@ class CertInspector(Vertical):
     def inspect(self, path: Path) -> None:
         """Show the report for ``path``."""
         self._path = path
+        self._judged_offset = self._session.state.clock_offset
         host_clock = getattr(self._session, "clock", time.time)
         text, _ = describe_file(path, self._session.state.module_time(), host_clock())
         self.query_one("#cert-report", Static).update(text)
 
     def module_state_changed(self) -> None:
-        """The module clock may have changed: re-judge validity."""
-        if self._path is not None:
+        """The module clock may have changed: re-judge validity.
+
+        Called after every batch the session delivers; the file is read and judged again only
+        when the module's clock was set, read or lost since (a flood would re-read it per batch).
+        """
+        offset = self._session.state.clock_offset
+        if self._path is not None and offset != self._judged_offset:
             self.inspect(self._path)
 
     @on(Input.Submitted, "#cert-path")

@@ -51,6 +51,17 @@ class CommandInput(Input):
         Binding("ctrl+r", "history_search", "Search history", id="builder.search"),
     ]
 
+    @property
+    def content_width(self) -> int:
+        """At least the visible width.
+
+        ``Input`` sets its virtual size to this on every change of the value, and a new virtual
+        size lays out the whole screen: every key typed repainted the log pane too (the
+        keystroke benchmark's p99 under a flood). While the line fits, the size now stays put
+        and a key repaints only this line; a longer line scrolls as before.
+        """
+        return max(super().content_width, self.content_size.width)
+
     def _builder(self) -> CommandBuilder:
         assert isinstance(self.parent, CommandBuilder)
         return self.parent
@@ -86,6 +97,7 @@ class CommandBuilder(Vertical):
         self.history = history or History()
         self._search_hit: int | None = None
         self._search_text = ""
+        self._shown_hint = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="builder-hint", markup=False)
@@ -222,4 +234,9 @@ class CommandBuilder(Vertical):
         return f"→ sends {outgoing.line} + {len(outgoing.payload)} bytes: {payload_preview(outgoing.payload)}"
 
     def _hint(self, text: str) -> None:
-        self.query_one("#builder-hint", Static).update(text)
+        if text == self._shown_hint:
+            return
+        self._shown_hint = text
+        # One row of fixed height: a layout would repaint the whole screen on every key typed,
+        # the log pane included (the keystroke benchmark's p99).
+        self.query_one("#builder-hint", Static).update(text, layout=False)
