@@ -22,24 +22,12 @@ from spwf_tui.core.explain import Explainer
 from spwf_tui.session.log import RX, LogEntry
 from spwf_tui.session.pending import PendingTracker
 from spwf_tui.session.recorder import Recorder
+from spwf_tui.session.replay import NullTransport
 from spwf_tui.session.session import Session
 from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.settings import PortSettings
 
 PIECE = 64 * 1024
-
-
-class _NoPort:
-    """A transport that is never read: the stages get their bytes straight from the benchmark."""
-
-    def open(self) -> None:
-        pass
-
-    def write(self, data: bytes) -> int:
-        return len(data)
-
-    def close(self) -> None:
-        pass
 
 
 def _best(run, repeats: int) -> float:
@@ -82,7 +70,7 @@ def measure(repeats: int = 5) -> dict:
 
         def entries():
             # As ``Session._deliver`` does: one entry an event, handed over a batch at a time.
-            session = Session(PortSettings("bench"), transport=_NoPort())
+            session = Session(PortSettings("bench"), transport=NullTransport())
             extend = session.entries.extend
             for batch in batches:
                 extend([LogEntry(1.0, RX, None if event.kind == DATA else event.text, event, None) for event in batch])
@@ -97,7 +85,7 @@ def measure(repeats: int = 5) -> dict:
 
         def session(with_recorder: bool):
             rec = Recorder(directory=tmp, max_bytes=1 << 62) if with_recorder else None
-            s = Session(PortSettings("bench"), transport=_NoPort(), recorder=rec)
+            s = Session(PortSettings("bench"), transport=NullTransport(), recorder=rec)
             s.open()
             for piece in pieces:
                 s.data_received(piece)

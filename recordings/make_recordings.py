@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from spwf_tui.commands.run import wait_until_idle  # noqa: E402
 from spwf_tui.core.events import WIND  # noqa: E402
 from spwf_tui.export import render, replay_all  # noqa: E402
 from spwf_tui.session.recorder import Recorder  # noqa: E402
@@ -32,6 +31,7 @@ from spwf_tui.session.replay import state_snapshot  # noqa: E402
 from spwf_tui.session.session import Session  # noqa: E402
 from spwf_tui.transport.settings import PortSettings  # noqa: E402
 from tests.support.certfactory import make_ca, make_server  # noqa: E402
+from tests.system.helpers import free_port, start_openssl_server  # noqa: E402
 
 FAILING = "seed-tls-40-char-auth"
 """The forum thread's mistake: the CA's SKI typed as 40 hex characters."""
@@ -56,7 +56,7 @@ def record(path: Path, lines: list[str]) -> Session:
     session = Session(PortSettings("sim://?boot_delay=0.01"), reconnect=False, recorder=Recorder(path=path))
     session.open()
     try:
-        _wait_until_idle(session)
+        wait_until_idle(session)
         session.note("example session: " + path.stem)
         mark = session.event_seq
         for line in lines:
@@ -82,12 +82,9 @@ def make(directory: Path, openssl: str) -> dict[str, Session]:
         (work / "ca_cert.pem").write_bytes(ca.pem)
         (work / "server_cert.pem").write_bytes(server.pem)
         (work / "server_key.pem").write_bytes(server.key_pem)
-        port = _free_port()
-        proc = subprocess.Popen([openssl, "s_server", "-accept", f"127.0.0.1:{port}", "-cert",
-                                 str(work / "server_cert.pem"), "-key", str(work / "server_key.pem"), "-quiet", "-rev"],
-                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port = free_port()
+        proc = start_openssl_server(openssl, work / "server_cert.pem", work / "server_key.pem", port, "-rev")
         try:
-            _wait_for_port(port)
             live = {}
             for name, lines in sessions(work / "ca_cert.pem", ca.ski.hex().upper(), port).items():
                 path = directory / f"{name}.jsonl"
@@ -100,31 +97,6 @@ def make(directory: Path, openssl: str) -> dict[str, Session]:
         finally:
             proc.kill()
             proc.wait()
-
-
-def _wait_until_idle(session: Session, quiet: float = 0.3, limit: float = 5.0) -> None:
-    deadline = time.monotonic() + limit
-    seen = -1
-    while time.monotonic() < deadline and session.rx_bytes != seen:
-        seen = session.rx_bytes
-        time.sleep(quiet)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_port(port: int, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"openssl s_server does not listen on 127.0.0.1:{port}")
 
 
 if __name__ == "__main__":

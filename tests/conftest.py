@@ -1,4 +1,5 @@
-"""Shared test fixtures: isolation from the user's own config and data, and system-tool checks."""
+"""Shared test fixtures: isolation from the user's own config and data, system-tool checks, and
+a fake board on a pty with sessions opened on it (closed and unplugged after the test)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import os
 import shutil
 
 import pytest
+
+from spwf_tui.session.session import Session
+from spwf_tui.transport.settings import PortSettings
+from tests.support.pty_streamer import PtyStreamer
 
 REQUIRE_TOOLS_ENV = "SPWF_TUI_REQUIRE_SYSTEM_TOOLS"
 """Set by .ci/run: a missing system tool fails the test instead of skipping it."""
@@ -29,3 +34,35 @@ def require_tool(name: str) -> str:
             pytest.fail(f"{message}; .ci/run requires every system tool")
         pytest.skip(message)
     return path
+
+
+@pytest.fixture
+def board(tmp_path):
+    """``board(**options)``: a ``PtyStreamer`` plugged in at ``tmp_path/ttyBOARD``."""
+    made: list[PtyStreamer] = []
+
+    def plug(**options) -> PtyStreamer:
+        streamer = PtyStreamer(tmp_path / "ttyBOARD", **options)
+        streamer.plug()
+        made.append(streamer)
+        return streamer
+
+    yield plug
+    for streamer in made:
+        streamer.unplug()
+
+
+@pytest.fixture
+def open_session():
+    """``open_session(port, **session_options)``: an open ``Session`` on ``port``."""
+    sessions: list[Session] = []
+
+    def opener(port, **options) -> Session:
+        session = Session(PortSettings(str(port)), **options)
+        session.open()
+        sessions.append(session)
+        return session
+
+    yield opener
+    for session in sessions:
+        session.close()

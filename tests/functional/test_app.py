@@ -19,6 +19,14 @@ async def _type_and_send(pilot, app, line: str) -> None:
     await pilot.press("enter")
 
 
+async def _inspect(pilot, app, path: Path) -> None:
+    """Type ``path`` into the certificate inspector and press Enter, as a user would."""
+    path_input = app.query_one("#cert-path")
+    path_input.value = str(path)
+    path_input.focus()
+    await pilot.press("enter")
+
+
 async def test_complete_send_and_see_the_reply(make_app):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -65,10 +73,7 @@ async def test_plain_length_opens_the_payload_dialog(make_app):
 async def test_inspector_uploads_a_pem_ca_with_its_auth(make_app, tmp_path, monkeypatch):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        path_input = app.query_one("#cert-path")
-        path_input.value = str(DATA / "seed_ca_cert.pem")
-        path_input.focus()
-        await pilot.press("enter")
+        await _inspect(pilot, app, DATA / "seed_ca_cert.pem")
         report = str(app.query_one("#cert-report").render())
         assert "3E:F1:74:7F" in report and "expired 2026-05-13" in report
         await pilot.click("#upload-ca")
@@ -240,10 +245,7 @@ async def test_inspector_rejudges_only_when_the_module_clock_changes(make_app, m
     monkeypatch.setattr(cert_inspector, "describe_file", lambda *a: reads.append(a) or real(*a))
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        path_input = app.query_one("#cert-path")
-        path_input.value = str(DATA / "seed_ca_cert.pem")
-        path_input.focus()
-        await pilot.press("enter")
+        await _inspect(pilot, app, DATA / "seed_ca_cert.pem")
         assert "expired 2026-05-13" in str(app.query_one("#cert-report").render()) and len(reads) == 1
         for _ in range(5):  # batches that leave the clock alone: the file is not read again
             app.session.data_received(b"+WIND:55:Pending Data:0:10:10\r\n")

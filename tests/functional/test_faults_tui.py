@@ -11,14 +11,11 @@ import pytest
 from spwf_tui.session import recorder as recorder_module
 from spwf_tui.session import session as session_module
 from spwf_tui.session.recorder import Recorder
-from spwf_tui.session.session import Session
-from spwf_tui.transport.settings import PortSettings
 from spwf_tui.ui.app import SpwfApp
 from spwf_tui.ui.widgets.command_builder import CommandBuilder
 from spwf_tui.ui.widgets.uart_log import UartLog
 from tests.functional.conftest import log_text, wait_until
 from tests.support.certfactory import make_ca
-from tests.support.pty_streamer import PtyStreamer
 from tests.system.test_line_noise import noise_blocks
 
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
@@ -39,39 +36,9 @@ async def send(pilot, app: SpwfApp, line: str) -> None:
     await pilot.press("enter")
 
 
-@pytest.fixture
-def board(tmp_path):
-    made: list[PtyStreamer] = []
-
-    def plug(**kwargs) -> PtyStreamer:
-        streamer = PtyStreamer(tmp_path / "ttyBOARD", **kwargs)
-        streamer.plug()
-        made.append(streamer)
-        return streamer
-
-    yield plug
-    for streamer in made:
-        streamer.unplug()
-
-
-@pytest.fixture
-def session_on(tmp_path):
-    sessions: list[Session] = []
-
-    def opener(port: str, **kwargs) -> Session:
-        session = Session(PortSettings(port), **kwargs)
-        session.open()
-        sessions.append(session)
-        return session
-
-    yield opener
-    for session in sessions:
-        session.close()
-
-
-async def test_unplug_and_replug_show_in_the_status_line_and_typing_reaches_the_new_port(board, session_on):
+async def test_unplug_and_replug_show_in_the_status_line_and_typing_reaches_the_new_port(board, open_session):
     pty = board(answer=answers_at)
-    app = SpwfApp(session_on(str(pty.link)))
+    app = SpwfApp(open_session(str(pty.link)))
     async with app.run_test(size=(120, 40)) as pilot:
         for cycle in range(3):
             await wait_until(pilot, lambda: "Pending Data" in log_text(app))
@@ -92,10 +59,10 @@ async def test_unplug_and_replug_show_in_the_status_line_and_typing_reaches_the_
         assert log_text(app).count("is back") == 3
 
 
-async def test_line_noise_leaves_the_app_alive(board, session_on, tmp_path):
+async def test_line_noise_leaves_the_app_alive(board, open_session, tmp_path):
     pty = board(stream=False, answer=answers_at, keep_written=False)
     recording = tmp_path / "noise.jsonl"
-    session = session_on(str(pty.link), recorder=Recorder(path=recording, keep_secrets=True))
+    session = open_session(str(pty.link), recorder=Recorder(path=recording, keep_secrets=True))
     app = SpwfApp(session)
     async with app.run_test(size=(120, 40)) as pilot:
         total = 0
@@ -115,10 +82,10 @@ async def test_line_noise_leaves_the_app_alive(board, session_on, tmp_path):
     assert recorded == pty.written_count == total + len(b"AT\r\nAT-S.OK\r\n")
 
 
-async def test_a_silent_module_times_out_in_the_log_and_the_next_command_works(board, session_on, monkeypatch):
+async def test_a_silent_module_times_out_in_the_log_and_the_next_command_works(board, open_session, monkeypatch):
     monkeypatch.setattr(session_module, "DEFAULT_TIMEOUT", 0.3)
     pty = board(stream=False, answer=answers_at)
-    app = SpwfApp(session_on(str(pty.link)))
+    app = SpwfApp(open_session(str(pty.link)))
     async with app.run_test(size=(120, 40)) as pilot:
         await send(pilot, app, "AT+S.GCFG=wifi_ssid")  # the board never answers this one
         await wait_until(pilot, lambda: "# AT+S.GCFG=wifi_ssid: no final reply within 0.3 s" in log_text(app))
@@ -126,10 +93,10 @@ async def test_a_silent_module_times_out_in_the_log_and_the_next_command_works(b
         await wait_until(pilot, lambda: "< AT-S.OK" in log_text(app))
 
 
-async def test_a_recording_that_stops_is_a_visible_warning_and_the_session_goes_on(board, session_on, tmp_path,
+async def test_a_recording_that_stops_is_a_visible_warning_and_the_session_goes_on(board, open_session, tmp_path,
                                                                                     monkeypatch):
     pty = board(stream=False, answer=answers_at)
-    session = session_on(str(pty.link), recorder=Recorder(path=tmp_path / "full.jsonl"))
+    session = open_session(str(pty.link), recorder=Recorder(path=tmp_path / "full.jsonl"))
     app = SpwfApp(session)
     async with app.run_test(size=(120, 40)) as pilot:
         assert "● REC" in status(app)

@@ -16,8 +16,6 @@ from spwf_tui.session.pending import DONE_OK, INTERRUPTED, TIMED_OUT
 from spwf_tui.session.recorder import Recorder
 from spwf_tui.session.recording import read_recording
 from spwf_tui.session.session import Session
-from spwf_tui.transport.settings import PortSettings
-from tests.support.pty_streamer import PtyStreamer
 from tests.system.helpers import run_cli
 
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
@@ -56,36 +54,6 @@ def wait_until(predicate, timeout: float = 5.0) -> None:
         time.sleep(0.01)
 
 
-@pytest.fixture
-def board(tmp_path):
-    made: list[PtyStreamer] = []
-
-    def plug(module: ScriptedModule) -> PtyStreamer:
-        streamer = PtyStreamer(tmp_path / "ttyBOARD", stream=False, answer=module)
-        streamer.plug()
-        made.append(streamer)
-        return streamer
-
-    yield plug
-    for streamer in made:
-        streamer.unplug()
-
-
-@pytest.fixture
-def open_session(tmp_path):
-    sessions: list[Session] = []
-
-    def opener(link, **kwargs) -> Session:
-        session = Session(PortSettings(str(link)), **kwargs)
-        session.open()
-        sessions.append(session)
-        return session
-
-    yield opener
-    for session in sessions:
-        session.close()
-
-
 def notes(session: Session) -> list[str]:
     return [e.text for e in session.entries.drain() if e.direction == "note"]
 
@@ -102,7 +70,7 @@ def test_boot_winds_mid_command_interrupt_every_pending_command_and_reset_the_st
         SOCKON: b"AT-S.On:192.0.2.7:0\r\n",
         b"AT+S.TLSCERT=content,1": b"AT-S.CA:1\r\nAT-S.Cert:1\r\nAT-S.Key:1\r\nAT-S.Id:0\r\n",
     })
-    pty = board(module)
+    pty = board(stream=False, answer=module)
     recording = tmp_path / "reset.jsonl"
     session = open_session(pty.link, recorder=Recorder(path=recording))
     for line in ("AT+S.TIME=1700000000", SOCKON.decode(), "AT+S.TLSCERT=content,1"):
@@ -161,7 +129,7 @@ def test_reset_command_on_the_emulated_module_leaves_what_a_real_reset_leaves(op
 # -- the module goes silent ---------------------------------------------------------------------
 
 def test_a_swallowed_command_times_out_with_a_clear_message_and_the_next_one_works(board, open_session):
-    pty = board(ScriptedModule(swallow=[b"AT+S.STS=fw_version"]))
+    pty = board(stream=False, answer=ScriptedModule(swallow=[b"AT+S.STS=fw_version"]))
     session = open_session(pty.link)
     started = time.monotonic()
     lost = session.execute("AT+S.STS=fw_version", timeout=0.5)
@@ -176,7 +144,7 @@ def test_a_swallowed_command_times_out_with_a_clear_message_and_the_next_one_wor
 def test_front_ends_that_never_wait_still_see_the_timeout(board, open_session, monkeypatch):
     """The TUI and the REPL only send; the session's watcher gives up on overdue commands."""
     monkeypatch.setattr(session_module, "DEFAULT_TIMEOUT", 0.3)
-    pty = board(ScriptedModule(swallow=[b"AT"]))
+    pty = board(stream=False, answer=ScriptedModule(swallow=[b"AT"]))
     session = open_session(pty.link)
     lost = session.send("AT")
     wait_until(lambda: lost.done, timeout=3)
@@ -187,7 +155,7 @@ def test_front_ends_that_never_wait_still_see_the_timeout(board, open_session, m
 
 
 def test_run_reports_the_silent_step_and_goes_on_with_keep_going(board, tmp_path):
-    pty = board(ScriptedModule(swallow=[b"AT+S.STS=fw_version"]))
+    pty = board(stream=False, answer=ScriptedModule(swallow=[b"AT+S.STS=fw_version"]))
     result = run_cli("run", str(pty.link), "--timeout", "0.5", "--keep-going", "--no-record",
                      "-c", "AT+S.STS=fw_version", "-c", "AT+S.STS=fw_version")
     assert result.returncode == 1
@@ -199,7 +167,8 @@ def test_run_reports_the_silent_step_and_goes_on_with_keep_going(board, tmp_path
 def test_a_reading_header_that_announces_more_than_comes_is_given_up(board, open_session, tmp_path):
     """``AT-S.Reading:100000`` then 5 bytes: the decoder waits for payload that never comes; the
     timeout hands what came over as data and the next command is read as lines again."""
-    pty = board(ScriptedModule(raw={b"AT+S.SOCKR=0,": b"AT+S.SOCKR=0,\r\nAT-S.Reading:100000:100000\r\nshort"}))
+    reading = b"AT+S.SOCKR=0,\r\nAT-S.Reading:100000:100000\r\nshort"
+    pty = board(stream=False, answer=ScriptedModule(raw={b"AT+S.SOCKR=0,": reading}))
     recording = tmp_path / "reading.jsonl"
     session = open_session(pty.link, recorder=Recorder(path=recording))
     read = session.execute("AT+S.SOCKR=0,", timeout=0.5)

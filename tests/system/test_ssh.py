@@ -53,6 +53,15 @@ def sshd(tmp_path_factory):
         proc.wait(timeout=5)
 
 
+def _boot_and_ask_the_firmware(term_session: Tmux) -> str:
+    """Wait for the remote TUI's boot lines, type a command, return the screen with its reply."""
+    term_session.wait_for("WiFi Up", timeout=30)
+    time.sleep(0.5)  # see Tmux.settle
+    term_session.type("AT+S.STS=fw_version")
+    term_session.keys("Enter")
+    return term_session.wait_for("AT-S.Var:fw_version=1.1.0")
+
+
 @pytest.mark.parametrize("term", ["xterm-256color", "screen-256color", "linux"])
 def test_tui_over_ssh_in_tmux_at_80x24(sshd, isolated_user_dirs, term):
     tmux = require_tool("tmux")
@@ -61,11 +70,7 @@ def test_tui_over_ssh_in_tmux_at_80x24(sshd, isolated_user_dirs, term):
     command = " ".join(shlex.quote(part) for part in [*sshd, remote]) + "; echo EXITED:$?; sleep 60"
     term_session = Tmux(tmux, 80, 24, command)
     try:
-        term_session.wait_for("WiFi Up", timeout=30)
-        time.sleep(0.5)  # see Tmux.settle
-        term_session.type("AT+S.STS=fw_version")
-        term_session.keys("Enter")
-        screen = term_session.wait_for("AT-S.Var:fw_version=1.1.0")
+        screen = _boot_and_ask_the_firmware(term_session)
         assert "UART log" in screen and "f3 Sockets" in screen
         term_session.keys("F3")
         term_session.wait_for("Sockets & module")
@@ -88,11 +93,7 @@ def test_tui_over_ssh_inside_gnu_screen(sshd, isolated_user_dirs, tmp_path):
     (tmp_path / "screens").mkdir(mode=0o700)
     term_session = Tmux(tmux, 80, 24, command)
     try:
-        term_session.wait_for("WiFi Up", timeout=30)
-        time.sleep(0.5)  # see Tmux.settle
-        term_session.type("AT+S.STS=fw_version")
-        term_session.keys("Enter")
-        term_session.wait_for("AT-S.Var:fw_version=1.1.0")
+        _boot_and_ask_the_firmware(term_session)
         term_session.keys("C-q")
         term_session.wait_for("EXITED:0")
     finally:

@@ -18,6 +18,7 @@ from spwf_tui.core.events import KINDS
 from spwf_tui.core.explain import Explainer
 from spwf_tui.core.redact import redact_text
 from spwf_tui.session.log import NOTE, RX, TX, LogEntry
+from spwf_tui.session.replay import NullTransport
 from spwf_tui.session.session import Session
 from spwf_tui.session.shown import redact_entry
 from spwf_tui.transport.settings import PortSettings
@@ -131,17 +132,6 @@ def test_shown_entries_keep_their_length_and_lose_their_secrets(head, value, dir
 
 # -- a whole session ----------------------------------------------------------------------------
 
-class _Sink:
-    def open(self) -> None:
-        pass
-
-    def write(self, data: bytes) -> int:
-        return len(data)
-
-    def close(self) -> None:
-        pass
-
-
 _COMMANDS = st.sampled_from(["AT", "AT+S.SOCKON=127.0.0.1,80,NULL,t", "AT+S.SOCKR=0,", "AT+S.SOCKC=0", "AT+S.TIME",
                              "AT+S.TIME=1700000000", "AT+S.FSP=/a,,", "AT+S.RESET", "AT+S.TLSCERT=content,1",
                              "AT+S.SCFG=wifi_wpa_psk_text,secret", "AT+S.SCFG=console_echo,0", "AT+S.GCFG",
@@ -158,7 +148,7 @@ _MODULE = st.one_of(st.binary(max_size=60), st.lists(st.sampled_from([
 @given(script=st.lists(st.one_of(st.tuples(st.just("send"), _COMMANDS), st.tuples(st.just("rx"), _MODULE),
                                  st.tuples(st.just("expire"), st.none())), max_size=20))
 def test_a_session_survives_any_module_output_between_commands(script):
-    session = Session(PortSettings("/dev/ttyFUZZ"), transport=_Sink(), reconnect=False,
+    session = Session(PortSettings("/dev/ttyFUZZ"), transport=NullTransport(), reconnect=False,
                       read_file=lambda path: b"x")
     session.open()
     sent = []

@@ -17,20 +17,15 @@ from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.core.events import WIND
 from spwf_tui.core.redact import holds_secret_assignment, redact_text
 from spwf_tui.session.log import NOTE, RX, EntryBuffer, LogEntry
+from spwf_tui.session.replay import NullTransport
 from spwf_tui.session.session import RECENT_EVENTS, Session
 from spwf_tui.session.shown import RedactingEntryBuffer, redact_entry
 from spwf_tui.transport.settings import PortSettings
 from tests.support.fuzz import budget
 
 
-class _Quiet:
-    def open(self): pass
-    def write(self, data): return len(data)
-    def close(self): pass
-
-
 def _session() -> Session:
-    session = Session(PortSettings("/dev/ttyX"), transport=_Quiet(), reconnect=False)
+    session = Session(PortSettings("/dev/ttyX"), transport=NullTransport(), reconnect=False)
     session.open()
     return session
 

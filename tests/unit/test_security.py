@@ -15,6 +15,7 @@ from spwf_tui.core.events import DATA, Event
 from spwf_tui.core.redact import typed_line_holds_secret
 from spwf_tui.session.log import NOTE, RX, TX, LogEntry
 from spwf_tui.session.recorder import Recorder
+from spwf_tui.session.replay import NullTransport
 from spwf_tui.session.session import Session
 from spwf_tui.session.shown import redact_entry
 from spwf_tui.transport.settings import PortSettings
@@ -107,14 +108,9 @@ def test_entries_without_secrets_pass_unchanged(entry):
 
 
 def test_sessions_redact_by_default_and_show_secrets_keeps_them():
-    class Quiet:
-        def open(self): pass
-        def write(self, data): return len(data)
-        def close(self): pass
-
     texts = {}
     for show in (False, True):
-        session = Session(PortSettings("/dev/ttyX"), transport=Quiet(), reconnect=False, show_secrets=show)
+        session = Session(PortSettings("/dev/ttyX"), transport=NullTransport(), reconnect=False, show_secrets=show)
         session.open()
         session.send("AT+S.SCFG=wifi_wpa_psk_text,hunter22")
         session.data_received(b"AT-S.Var:wifi_wpa_psk_text=hunter22\r\n")
