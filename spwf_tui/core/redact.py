@@ -1,25 +1,32 @@
-"""Secret redaction for recordings and exports: pure, streaming, length-preserving.
+"""Secret redaction for the screen, recordings, history and exports: pure, streaming, length-preserving.
 
-What counts as a secret (``--record-secrets`` keeps them):
+One set of rules, used everywhere a secret could be shown or written (``--record-secrets`` and
+``--show-secrets`` keep them):
 
-* host to module (``tx``): the payload of ``TLSCERT=key,<len>`` and ``WPAECERT=key,<len>``; the
-  value of ``SCFG=<name>,<value>`` for every configuration variable the catalog marks ``secret``
-  (``wifi_wpa_psk_text``, ``wifi_wpa_psk_raw``, ``wifi_eap_passwd``, ``aes128_key``,
-  ``wifi_wep_keys[0..3]``);
-* module to host (``rx``): the echo of such an ``SCFG`` line, and ``AT-S.Var:<name>=<value>``
-  (what ``GCFG`` prints) for the same variables.
+* a configuration assignment ``S.SCFG=<name><d><value>`` for every variable the catalog marks
+  ``secret`` (``wifi_wpa_psk_text``, ``wifi_wpa_psk_raw``, ``wifi_eap_passwd``, ``aes128_key``,
+  ``wifi_wep_keys[0..3]``): the host's command and the module's echo of it;
+* the module's readout ``S.Var:<name>=<value>`` (what ``GCFG`` prints) for the same variables;
+* the payload of ``TLSCERT=key,<len>`` and ``WPAECERT=key,<len>`` (a private key);
+* module output that reproduces a line of such a key just sent (``SecretEcho``): a module that
+  refuses the data phase reads the key's lines as commands and echoes each of them.
+
+The rules follow the module's parser, not the factory syntax: the delimiter after the name is
+whatever byte comes there (``console_delimiter`` may be ``;``), blanks are allowed around ``=``
+and the name, and the assignment is found anywhere in a line (a noise byte before the echo, a
+leading space, an echo that the decoder took for payload after an unsolicited ``Reading``).
+Everything from the value to the end of its line is secret.
 
 Each secret byte becomes ``*`` (``MARK``): lengths and offsets stay, so a redacted recording is
 still byte-aligned with what crossed the port. The redactor says where it replaced, as
 ``(offset, length)`` spans relative to the bytes it returned.
 
-The module's output arrives in arbitrary pieces, so ``StreamRedactor.feed`` works on a stream: a
-line is secret or not by its first bytes, and only while those first bytes could still begin a
-secret line (``AT+S.SC``, ``AT-S.Var:wifi_w``...) are they held back; every other byte comes out
-of the same ``feed`` call that took it in. The output therefore never depends on the chunking.
-Known limit: the rx side does not follow the module's raw payloads (``SOCKR`` data, ``FSP``
-bodies), so a payload that itself contains ``AT-S.Var:wifi_wpa_psk_text=...`` at a line start is
-redacted too (marked, like every redaction).
+``StreamRedactor.feed`` works on a stream cut anywhere: the value of a secret starts only after
+the whole ``...<name><d>`` has been seen, so no byte needs holding back to find it; only the end
+of a line that could still begin an assignment is remembered (``carrying``) to match across the
+cut. The output never depends on the chunking. Known limit: the rx side does not follow the
+module's raw payloads (``SOCKR`` data, ``FSP`` bodies), so a payload that itself contains
+``S.Var:wifi_wpa_psk_text=...`` is redacted too (marked, like every redaction).
 """
 
 from __future__ import annotations
@@ -41,54 +48,128 @@ SECRET_PAYLOAD_COMMANDS = frozenset({"TLSCERT", "WPAECERT"})
 Span = tuple[int, int]
 """(offset, length) of a redacted run of bytes."""
 
-_LINE_FORMS = ((b"AT+S.SCFG=", b","), (b"AT-S.VAR:", b"="))
-"""Secret line starts (compared upper-case) and the byte that ends the variable's name."""
-_NAME_SLACK = 8
-"""Spaces tolerated around a name before a line is declared not secret (bounds the hold-back)."""
-_MAX_NAME = max(len(name) for name in SECRET_VARIABLES)
+MAYBE = -1
+"""``secret_value_start``: the end of the bytes so far could still begin a secret assignment."""
+
+_BLANKS = 64
+"""Blanks tolerated around ``=`` and a name; bounds how much of a line is carried across a cut."""
 _MAX_TX_LINE = 1024
 """Host lines are at most 512 bytes for the module; longer ones only need their start kept."""
 
-_UNDECIDED, _PLAIN, _SECRET, _PAYLOAD = range(4)
+_NAMES = sorted((name.lower().encode() for name in SECRET_VARIABLES), key=len, reverse=True)
+_NAME = b"(?:" + b"|".join(re.escape(name) for name in _NAMES) + b")"
+_B = b"[ \\t]{0,%d}" % _BLANKS
+# Matched on lower-cased bytes (ASCII-only, like the module): a case-sensitive search is many
+# times faster than ``(?i)``. A match ends where the secret value starts.
+_FULL = re.compile(b"s\\.scfg" + _B + b"=" + _B + _NAME + b"[^\\r\\n]"   # the delimiter: any byte
+                   b"|s\\.var:" + _B + _NAME + _B + b"=")
 
-_NAMES = b"|".join(re.escape(name.encode()) for name in sorted(SECRET_VARIABLES))
-_IN_TEXT = re.compile(rb"(?i)(?:S\.SCFG=[ \t]*(?:" + _NAMES + rb")[ \t]*,|S\.Var:(?:" + _NAMES + rb")=)")
 
-_IN_LOWERED_TEXT = re.compile(_IN_TEXT.pattern.decode("ascii").removeprefix("(?i)").lower())
-"""``_IN_TEXT`` for lower-cased text: a case-sensitive search is many times faster."""
+def _literal_prefixes(literal: bytes) -> bytes:
+    return b"(?:" + b"|".join(re.escape(literal[:n]) for n in range(len(literal) + 1)) + b")"
 
-_KEYWORDS = re.compile(rb"(?i)SCFG|VAR:")
-"""Every secret line holds one of these; output without them needs no line-by-line look."""
-_TEXT_KEYWORDS = re.compile(r"(?i)SCFG|VAR:")
 
-MAYBE = -1
-"""``secret_value_start``: the bytes so far could still begin a secret line."""
+def _sequence_prefix(tokens: list[tuple[bytes, bytes]]) -> bytes:
+    """A pattern for every proper beginning of the sequence (each token: (pattern, its prefixes))."""
+    alternatives = [b"".join(full for full, _ in tokens[:i]) + prefix for i, (_, prefix) in enumerate(tokens)]
+    return b"(?:" + b"|".join(alternatives) + b")"
+
+
+_NAME_PREFIXES = b"(?:" + b"|".join(re.escape(p) for p in sorted({n[:i] for n in _NAMES for i in range(len(n))}, key=len, reverse=True)) + b")"
+_PARTIAL = re.compile(
+    b"(?:" + _sequence_prefix([(b"s\\.scfg", _literal_prefixes(b"s.scfg")), (_B, _B), (b"=", b""), (_B, _B),
+                               (_NAME, _NAME_PREFIXES), (b"[^\\r\\n]", b"")])
+    + b"|" + _sequence_prefix([(b"s\\.var:", _literal_prefixes(b"s.var:")), (_B, _B), (_NAME, _NAME_PREFIXES),
+                               (_B, _B), (b"=", b"")])
+    + b")\\Z")
+"""The end of a line that a following byte could turn into a match of ``_FULL``."""
+_CARRY = 6 + _BLANKS + 1 + _BLANKS + max(len(n) for n in _NAMES) + 1
+"""Longest ``_FULL`` match: a carried line end is never longer."""
+
+_KEYWORDS = (b"scfg", b"var:")
+"""Every match holds one of these (lower case)."""
+
+_SECRET_PAYLOAD_LINE = re.compile(
+    r"(?ai)S\.(?:TLSCERT|WPAECERT)[ \t]*=[ \t]*key[ \t]*[^\w\r\n][ \t]*(\d{1,7})[ \t]*\Z")
+"""``...TLSCERT=key<d><len>`` with any delimiter: the announcement of a private key."""
 
 
 def secret_value_start(head: bytes) -> int | None:
-    """Where the secret value starts in a line that begins with ``head`` (no CR/LF in it).
+    """Where the first secret value starts in a line that begins with ``head`` (no CR/LF in it).
 
     Returns:
-        The offset of the value when ``head`` already shows a secret line, ``MAYBE`` when more
-        bytes are needed to decide, None when the line is not secret.
+        The offset of the value when ``head`` holds a secret assignment, ``MAYBE`` when it does not
+        but its end could still begin one, None otherwise.
     """
-    upper = head.upper()
-    for prefix, delimiter in _LINE_FORMS:
-        common = min(len(upper), len(prefix))
-        if upper[:common] != prefix[:common]:
-            continue
-        if len(upper) <= len(prefix):
-            return MAYBE
-        rest = upper[len(prefix):]
-        end = rest.find(delimiter)
-        if end < 0:
-            started = rest.strip(b" \t").decode("latin-1")
-            if len(rest) <= _MAX_NAME + _NAME_SLACK and any(n.startswith(started) for n in SECRET_VARIABLES):
-                return MAYBE
-            return None
-        name = rest[:end].strip(b" \t").decode("latin-1")
-        return len(prefix) + end + 1 if name in SECRET_VARIABLES else None
-    return None
+    lowered = head.lower()
+    match = _FULL.search(lowered)
+    if match:
+        return match.end()
+    return MAYBE if _carry_start(lowered) < len(lowered) else None
+
+
+def _carry_start(lowered: bytes) -> int:
+    """Where the end of ``lowered`` that could still begin a match starts (``len``: none)."""
+    match = _PARTIAL.search(lowered, max(0, len(lowered) - _CARRY))
+    return match.start() if match else len(lowered)
+
+
+class SecretEcho:
+    """The lines of private keys just sent, to hide them when the module sends them back.
+
+    A module that refuses ``TLSCERT=key,<n>`` (too long, busy, another firmware) does not take
+    the key as payload: its console reads the key's lines as commands and echoes each one. Module
+    output that reproduces a line of a key sent shortly before is therefore secret. "Shortly":
+    for the next ``max(64 KiB, 32 x key size)`` bytes of module output after each key, which
+    covers the echo and an error line for every key line; the look costs nothing otherwise.
+    """
+
+    MIN_LINE = 8
+    """Key lines at least this long are hidden wherever they appear in a line; shorter ones
+    (the last base64 line, ``Zg==``) only when they are the whole line."""
+    MAX_KEPT = 64 * 1024
+
+    def __init__(self) -> None:
+        self._long: list[bytes] = []
+        self._short: set[bytes] = set()
+        self._joined = b""
+        self._budget = 0
+
+    @property
+    def active(self) -> bool:
+        """True while module output is being compared with the last key's lines."""
+        return self._budget > 0
+
+    def learn(self, payload: bytes) -> None:
+        """A private key was sent: remember its lines (bounded)."""
+        lines = {line.strip() for line in re.split(rb"[\r\n]+", payload[:self.MAX_KEPT])}
+        lines.discard(b"")
+        long_lines = set(self._long) | {line for line in lines if len(line) >= self.MIN_LINE}
+        self._long = sorted(long_lines, key=len, reverse=True)[:4096]
+        self._short |= {line for line in lines if len(line) < self.MIN_LINE}
+        self._joined = b"\n".join(self._long)[-self.MAX_KEPT:]
+        self._budget = max(64 * 1024, 32 * len(payload))
+
+    def spend(self, count: int) -> None:
+        """``count`` more bytes of module output went by."""
+        if self._budget > 0:
+            self._budget = max(0, self._budget - count)
+
+    def ranges(self, line: bytes) -> list[tuple[int, int]]:
+        """The (start, end) runs of ``line`` (one line, no CR/LF) that reproduce a key line."""
+        stripped = line.strip()
+        if not stripped:
+            return []
+        if stripped in self._short or (len(stripped) >= self.MIN_LINE and stripped in self._joined):
+            start = line.index(stripped)
+            return [(start, start + len(stripped))]  # the whole line is a key line or a piece of one
+        found = []
+        for secret in self._long:
+            at = line.find(secret)
+            while at >= 0:
+                found.append((at, at + len(secret)))
+                at = line.find(secret, at + 1)
+        return found
 
 
 class StreamRedactor:
@@ -99,40 +180,75 @@ class StreamRedactor:
             data phase), and data phases announced by a line (``TLSCERT=key,<len>``...) are
             followed by exactly that many payload bytes. Otherwise the module's output: lines end
             at CR or LF and there are no data phases to follow.
+        echo: shared by the two directions of one session (``pair``): the tx side tells it each
+            private key sent, the rx side hides the module's output that reproduces it.
     """
 
-    def __init__(self, *, tx: bool) -> None:
+    def __init__(self, *, tx: bool, echo: SecretEcho | None = None) -> None:
         self._tx = tx
-        self._mode = _UNDECIDED
-        self._held = bytearray()
-        """The start of the current line while it could still be a secret line."""
+        self._echo = echo
+        self._secret = False
+        """In the value of a secret assignment, up to the end of the line."""
+        self._carry = bytearray()
+        """The end of the current line that could still begin an assignment (already output)."""
         self._line = bytearray()
         """tx only: the current line's content, to find its data phase at the CR."""
         self._payload_left = 0
         self._payload_secret = False
+        self._payload = bytearray()
+        """tx: the private key being sent, for ``echo``."""
+        self._echo_stage = _EchoStage(echo) if echo is not None and not tx else None
+
+    @classmethod
+    def pair(cls) -> tuple[StreamRedactor, StreamRedactor]:
+        """(rx, tx) redactors for one session, sharing what the module may echo back."""
+        echo = SecretEcho()
+        return cls(tx=False, echo=echo), cls(tx=True, echo=echo)
 
     @property
     def holding(self) -> int:
-        """How many bytes are held back, waiting to see whether their line is secret."""
-        return len(self._held)
+        """How many bytes are held back (only while the module may be echoing a key)."""
+        return self._echo_stage.holding if self._echo_stage is not None else 0
+
+    @property
+    def carrying(self) -> int:
+        """How many bytes at the end of the output could still begin a secret assignment."""
+        return len(self._carry)
 
     def feed(self, data: bytes) -> tuple[bytes, list[Span]]:
-        """Redact the next piece; returns the bytes to keep (same count as taken in, less the
-        hold-back change) and the redacted spans within them."""
+        """Redact the next piece; returns the bytes to keep (as many as taken in, unless the module
+        may be echoing a key: then whole lines) and the redacted spans within them."""
+        out, spans = self._feed(data)
+        if self._echo_stage is not None:
+            return self._echo_stage.feed(out, spans)
+        return out, spans
+
+    def flush(self) -> tuple[bytes, list[Span]]:
+        """End of the stream: release what is held."""
+        if self._echo_stage is not None:
+            return self._echo_stage.flush()
+        return b"", []
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _feed(self, data: bytes) -> tuple[bytes, list[Span]]:
         fast = self._fast(data)
         if fast is not None:
             return fast, []
         out = bytearray()
         spans: list[Span] = []
         pos, size = 0, len(data)
-        keywords = None if self._tx else _KeywordIndex(data)  # lower-cases the data: rx only needs it
+        keywords = None if self._tx else _Keywords(data)
         while pos < size:
-            if self._mode == _PAYLOAD:
+            if self._payload_left:
                 pos = self._take_payload(data, pos, out, spans)
                 continue
-            if not self._tx and self._mode == _UNDECIDED and not self._held:
-                # At a line start: the whole lines up to the next keyword cannot be secret.
-                plain_end = _plain_lines_end(data, keywords, pos)
+            if keywords is not None and not self._secret and not self._carry:
+                # At a line start: the whole lines before the next keyword cannot be secret.
+                plain_end = keywords.plain_lines_end(pos)
+                if plain_end < 0:  # no keyword in the rest: the fast path's rule
+                    out += self._plain(data[pos:])
+                    break
                 if plain_end > pos:
                     out += data[pos:plain_end]
                     pos = plain_end
@@ -142,14 +258,10 @@ class StreamRedactor:
             segment = data[pos:stop]
             if self._tx:
                 self._track(segment)
-            if self._mode == _PLAIN:
-                out += segment
-            elif self._mode == _SECRET:
+            if self._secret:
                 self._mark_value(segment, out, spans)
             else:
-                self._held += segment
-                if not self._decide(out, spans, line_ended=end >= 0):
-                    return bytes(out), spans
+                self._scan(segment, out, spans, line_ended=end >= 0)
             if end < 0:
                 break
             out.append(data[end])
@@ -157,32 +269,49 @@ class StreamRedactor:
             self._end_line()
         return bytes(out), spans
 
-    def flush(self) -> tuple[bytes, list[Span]]:
-        """End of the stream: release what is held (a line start that never became secret)."""
-        held = bytes(self._held)
-        self._held.clear()
-        return held, []
-
-    # -- internals --------------------------------------------------------------------------
-
     def _fast(self, data: bytes) -> bytes | None:
-        """The module's usual output in one step (the RX hot path); None: take the slow path.
+        """The module's usual output in one step (the RX hot path); None: take the line path.
 
-        Without ``SCFG`` or ``Var:`` in it, no line of ``data`` can turn secret, so only its
-        unterminated end needs a look: it is held when it could still begin a secret line.
+        Without ``scfg`` or ``var:`` in it (or a carried line end), no assignment can be
+        completed in ``data``, so it comes out as it is; only its last line's end is looked at.
         """
-        if self._tx or self._held or self._mode not in (_UNDECIDED, _PLAIN) or _KeywordIndex(data).next(0) >= 0:
+        if self._tx or self._secret or self._carry:
             return None
+        lowered = data.lower()
+        for keyword in _KEYWORDS:
+            if keyword in lowered:
+                return None
+        return self._plain(data)
+
+    def _plain(self, data: bytes) -> bytes:
+        """``data`` (from a line start, no keyword in it) as it is; its last line's end carried
+        when it could still begin an assignment."""
         last = max(data.rfind(b"\r"), data.rfind(b"\n"))
-        if last < 0:
-            return data if self._mode == _PLAIN else None
-        tail = data[last + 1:]
-        if tail and secret_value_start(tail) == MAYBE:
-            self._held += tail
-            self._mode = _UNDECIDED
-            return data[:last + 1]
-        self._mode = _PLAIN if tail else _UNDECIDED
+        tail = data[last + 1:].lower()
+        start = _carry_start(tail)
+        if start < len(tail):
+            self._carry += data[last + 1 + start:]
         return data
+
+    def _scan(self, segment: bytes, out: bytearray, spans: list[Span], *, line_ended: bool) -> None:
+        """Output ``segment`` (part of a line not known secret), marking a value that starts in it."""
+        carried = len(self._carry)
+        line = bytes(self._carry) + segment
+        self._carry.clear()
+        visible = (line.replace(b"\n", b"") if self._tx else line).lower()
+        match = _FULL.search(visible)
+        if match:
+            start = _raw_offset(line, match.end()) if self._tx else match.end()
+            out += segment[:start - carried]  # a match ends in the segment: the carry held none of it
+            self._secret = True
+            self._mark_value(line[start:], out, spans)
+            return
+        out += segment
+        if not line_ended:
+            start = _carry_start(visible)
+            if start < len(visible):
+                raw_start = _raw_offset(line, start) if self._tx else start
+                self._carry += line[raw_start:]
 
     def _terminator(self, data: bytes, pos: int) -> int:
         cr = data.find(b"\r", pos)
@@ -198,24 +327,6 @@ class StreamRedactor:
         if room > 0:
             self._line += segment.replace(b"\n", b"")[:room]
 
-    def _decide(self, out: bytearray, spans: list[Span], *, line_ended: bool) -> bool:
-        """Classify the held line start; False while it must stay held."""
-        held = bytes(self._held)
-        visible = held.replace(b"\n", b"") if self._tx else held
-        start = secret_value_start(visible)
-        if start == MAYBE and not line_ended:
-            return False
-        self._held.clear()
-        if start is None or start == MAYBE:
-            out += held
-            self._mode = _PLAIN
-            return True
-        raw_start = _raw_offset(held, start) if self._tx else start
-        out += held[:raw_start]
-        self._mode = _SECRET
-        self._mark_value(held[raw_start:], out, spans)
-        return True
-
     def _mark_value(self, value: bytes, out: bytearray, spans: list[Span]) -> None:
         """Mark ``value``; on tx, LF bytes are not part of it (the module drops them)."""
         for piece_index, piece in enumerate(value.split(b"\n") if self._tx else [value]):
@@ -226,99 +337,142 @@ class StreamRedactor:
                 out += bytes([MARK]) * len(piece)
 
     def _end_line(self) -> None:
-        self._mode = _UNDECIDED
+        self._secret = False
+        self._carry.clear()
         if not self._tx:
             return
         line = self._line.decode("utf-8", "replace")
         self._line.clear()
-        length = data_phase_length(line)
+        secret = _SECRET_PAYLOAD_LINE.search(line)
+        length = int(secret.group(1)) if secret else data_phase_length(line)
         if length:
-            self._payload_secret = is_secret_payload(line)
+            self._payload_secret = secret is not None
             self._payload_left = length
-            self._mode = _PAYLOAD
+            self._payload.clear()
 
     def _take_payload(self, data: bytes, pos: int, out: bytearray, spans: list[Span]) -> int:
         take = min(self._payload_left, len(data) - pos)
         if self._payload_secret:
             _add_span(spans, len(out), take)
             out += bytes([MARK]) * take
+            if self._echo is not None and len(self._payload) < SecretEcho.MAX_KEPT:
+                self._payload += data[pos:pos + take]
         else:
             out += data[pos:pos + take]
         self._payload_left -= take
-        if self._payload_left == 0:
-            self._mode = _UNDECIDED
+        if self._payload_left == 0 and self._payload_secret and self._echo is not None:
+            self._echo.learn(bytes(self._payload))
+            self._payload.clear()
         return pos + take
 
 
-class _KeywordIndex:
-    """Where ``_KEYWORDS`` match in one piece of data, each keyword's next match looked up once.
-
-    ``bytes.find`` on the lower-cased data (``(?i)`` in a bytes pattern is ASCII-only, like
-    ``bytes.lower``) is many times faster than the regex on the RX hot path.
-    """
-
-    _WORDS = (b"scfg", b"var:")
+class _Keywords:
+    """Where ``_KEYWORDS`` occur in one piece of module output, each looked up once."""
 
     def __init__(self, data: bytes) -> None:
+        self._data = data
         self._lowered = data.lower()
-        self._at = [-2] * len(self._WORDS)
-        """Each keyword's last match; -1: no more; -2: not looked up yet."""
+        self._next = [-2] * len(_KEYWORDS)
+        """Each keyword's next match; -1: no more; -2: not looked up yet."""
 
-    def next(self, pos: int) -> int:
-        """Where the first keyword at or after ``pos`` starts; -1 when there is none."""
-        at = self._at
-        for index, word in enumerate(self._WORDS):
-            if at[index] != -1 and at[index] < pos:
-                at[index] = self._find(word, pos)
-        found = [where for where in at if where >= 0]
-        return min(found) if found else -1
-
-    def _find(self, word: bytes, pos: int) -> int:
-        lowered = self._lowered
-        where = lowered.find(word, pos)
-        # A configuration dump is a hundred ``Var:`` lines, nearly all of them plain: only a
-        # ``Var:`` that a secret name may follow counts, or every dump takes the slow path.
-        while word == b"var:" and where >= 0 and not _may_name_secret(lowered, where + len(word)):
-            where = lowered.find(word, where + len(word))
-        return where
-
-
-_LOWER_NAMES = tuple(name.lower().encode() for name in sorted(SECRET_VARIABLES))
+    def plain_lines_end(self, pos: int) -> int:
+        """Where the whole lines from ``pos`` without a keyword end (``pos``: none); -1 when no
+        keyword follows ``pos`` at all."""
+        found = []
+        for index, keyword in enumerate(_KEYWORDS):
+            at = self._next[index]
+            if at != -1 and at < pos:
+                at = self._next[index] = self._lowered.find(keyword, pos)
+            if at >= 0:
+                found.append(at)
+        if not found:
+            return -1
+        first = min(found)
+        data = self._data
+        last = max(data.rfind(b"\r", pos, first), data.rfind(b"\n", pos, first))
+        return last + 1 if last >= 0 else pos
 
 
-def _may_name_secret(lowered: bytes, start: int) -> bool:
-    """Whether the bytes at ``start`` (lower-cased) may begin a secret variable's name, blanks
-    before it allowed. Too little to tell (the data ends, or blanks fill the window) counts as
-    may: the line-by-line path then decides."""
-    window = lowered[start:start + _MAX_NAME + _NAME_SLACK + 1].lstrip(b" \t")
-    if window.startswith(_LOWER_NAMES):
-        return True
-    return len(window) < _MAX_NAME and any(name.startswith(window) for name in _LOWER_NAMES)
+class _EchoStage:
+    """The rx redactor's second step while a key may be echoed: whole lines, key lines marked.
+
+    Lines are held until they end (at most ``_HOLD`` bytes: the module's echo of a line is
+    shorter), so a key line cut between two reads is still recognised.
+    """
+
+    _HOLD = 4096
+
+    def __init__(self, echo: SecretEcho) -> None:
+        self._echo = echo
+        self._held = bytearray()
+        self._held_spans: list[Span] = []
+
+    @property
+    def holding(self) -> int:
+        return len(self._held)
+
+    def feed(self, data: bytes, spans: list[Span]) -> tuple[bytes, list[Span]]:
+        if not self._held and not self._echo.active:
+            return data, spans
+        self._echo.spend(len(data))
+        base = len(self._held)
+        buffer = bytes(self._held) + data
+        all_spans = self._held_spans + [(offset + base, length) for offset, length in spans]
+        cut = max(buffer.rfind(b"\r"), buffer.rfind(b"\n")) + 1
+        if not self._echo.active or len(buffer) - cut > self._HOLD:
+            cut = len(buffer)
+        self._held = bytearray(buffer[cut:])
+        self._held_spans = [(max(0, o - cut), n - max(0, cut - o)) for o, n in all_spans if o + n > cut]
+        kept = [(o, min(n, cut - o)) for o, n in all_spans if o < cut]
+        return self._mark(buffer[:cut], kept)
+
+    def flush(self) -> tuple[bytes, list[Span]]:
+        held, spans = bytes(self._held), self._held_spans
+        self._held, self._held_spans = bytearray(), []
+        return self._mark(held, spans)
+
+    def _mark(self, data: bytes, spans: list[Span]) -> tuple[bytes, list[Span]]:
+        out = bytearray(data)
+        marked = list(spans)
+        start = 0
+        for line in re.split(rb"[\r\n]", data):
+            for begin, end in self._echo.ranges(line):
+                out[start + begin:start + end] = bytes([MARK]) * (end - begin)
+                marked.append((start + begin, end - begin))
+            start += len(line) + 1
+        return bytes(out), _merged(marked)
 
 
-def _plain_lines_end(data: bytes, keywords: _KeywordIndex, pos: int) -> int:
-    """Module output: where the whole lines from ``pos`` that hold no keyword end (``pos``: none)."""
-    keyword = keywords.next(pos)
-    limit = keyword if keyword >= 0 else len(data)
-    last = max(data.rfind(b"\r", pos, limit), data.rfind(b"\n", pos, limit))
-    return last + 1 if last >= 0 else pos
+def _merged(spans: list[Span]) -> list[Span]:
+    """Spans sorted, overlapping or touching ones joined."""
+    result: list[Span] = []
+    for offset, length in sorted(s for s in spans if s[1] > 0):
+        if result and result[-1][0] + result[-1][1] >= offset:
+            last_offset, last_length = result[-1]
+            result[-1] = (last_offset, max(last_offset + last_length, offset + length) - last_offset)
+        else:
+            result.append((offset, length))
+    return result
 
 
 def is_secret_payload(line: str) -> bool:
     """True when ``line`` (a command line) announces a private key as its data phase."""
+    if _SECRET_PAYLOAD_LINE.search(line.rstrip("\r\n")):
+        return True
     parsed = parse(line)
     first = parsed.params[0].strip().lower() if parsed.params else ""
     return parsed.name in SECRET_PAYLOAD_COMMANDS and first == "key"
 
 
 def typed_line_holds_secret(line: str) -> bool:
-    """True when a command line as typed carries a secret in its own text: ``SCFG`` of a secret
-    variable, or a private key given inline (``TLSCERT=key,"..."`` or ``hex:``; ``@FILE`` and
-    ``ski:`` only name a file). Such lines stay out of history files."""
+    """True when a command line as typed carries a secret in its own text: an assignment of a
+    secret variable (whatever the delimiter), or a private key given inline
+    (``TLSCERT=key,"..."`` or ``hex:``; ``@FILE`` and ``ski:`` only name a file). Such lines stay
+    out of history files."""
+    if holds_secret_assignment(line):
+        return True
     parsed = parse(line.strip())
     params = [p.strip() for p in parsed.params]
-    if parsed.name == "SCFG" and params:
-        return params[0].upper() in SECRET_VARIABLES
     if parsed.name in SECRET_PAYLOAD_COMMANDS and len(params) >= 2 and params[0].lower() == "key":
         return not params[1].startswith(("@", "ski:")) and not params[1].isdigit()
     return False
@@ -326,16 +480,13 @@ def typed_line_holds_secret(line: str) -> bool:
 
 def may_hold_secret(text: str) -> bool:
     """False when ``text`` cannot hold a secret assignment (the cheap test before ``redact_text``)."""
-    if text.isascii():  # the usual line, on the RX path: a plain search is several times faster
-        lowered = text.lower()
-        return "scfg" in lowered or "var:" in lowered
-    return _TEXT_KEYWORDS.search(text) is not None
+    lowered = text.lower()
+    return "scfg" in lowered or "var:" in lowered
 
 
 def holds_secret_assignment(text: str) -> bool:
-    """True when ``redact_text`` would change something in ``text`` (or may: lower-casing is
-    Unicode's, a little wider than the byte rule's ASCII)."""
-    return _IN_LOWERED_TEXT.search(text.lower()) is not None
+    """True when ``redact_text`` would change something in ``text``."""
+    return may_hold_secret(text) and _FULL.search(text.encode("utf-8", "backslashreplace").lower()) is not None
 
 
 def redact_all(data: bytes, *, tx: bool) -> tuple[bytes, list[Span]]:
@@ -347,25 +498,25 @@ def redact_all(data: bytes, *, tx: bool) -> tuple[bytes, list[Span]]:
 
 
 def redact_text(text: str) -> tuple[str, list[Span]]:
-    """Redact a tool's or user's note: a secret ``SCFG`` or ``Var`` assignment anywhere in it.
+    """Redact a tool's or user's note, or a line: every secret assignment in it.
 
     Everything from the value to the end of its line is replaced (a note may append words after
     a command line, and over-redacting a note costs nothing). Spans are in UTF-8 bytes.
     """
     data = text.encode("utf-8", "backslashreplace")
-    spans: list[Span] = []
-    out = bytearray(data)
-    for match in _IN_TEXT.finditer(data):
-        start = match.end()
-        end = len(data)
-        for terminator in (b"\r", b"\n"):
-            found = data.find(terminator, start)
-            if 0 <= found < end:
-                end = found
-        if end > start:
-            out[start:end] = bytes([MARK]) * (end - start)
-            _add_span(spans, start, end - start)
-    return out.decode("utf-8"), spans
+    if not may_hold_secret(text):
+        return data.decode("utf-8"), []
+    out, spans = redact_all(data, tx=False)
+    if spans:
+        # The delimiter byte may be the first of a multi-byte character: mark from its start.
+        marked = bytearray(out)
+        for index, (offset, length) in enumerate(spans):
+            while offset > 0 and 0x80 <= data[offset] < 0xC0:
+                offset, length = offset - 1, length + 1
+                marked[offset] = MARK
+            spans[index] = (offset, length)
+        out = bytes(marked)
+    return out.decode("utf-8"), _merged(spans)
 
 
 def _add_span(spans: list[Span], offset: int, length: int) -> None:

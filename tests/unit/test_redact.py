@@ -37,7 +37,9 @@ def test_catalog_secret_flag_gives_the_variables():
 
 
 @pytest.mark.parametrize(("head", "expected"), [
-    (b"", MAYBE), (b"A", MAYBE), (b"AT+S.SC", MAYBE), (b"AT+S.SCFG=wifi_wpa", MAYBE),
+    # The assignment may start anywhere in a line (noise before the echo): only the end of the
+    # bytes so far can still begin one.
+    (b"", None), (b"A", None), (b"AT+S.SC", MAYBE), (b"AT+S.SCFG=wifi_wpa", MAYBE), (b"AT-S.OK AT-S", MAYBE),
     (b"AT+S.SCFG=wifi_wpa_psk_text,", 28), (b"at+s.scfg=WIFI_WPA_PSK_TEXT,x", 28),
     (b"AT-S.Var:wifi_eap_passwd=", 25), (b"AT-S.Var:console_echo=1", None),
     (b"AT+S.SCFG=console_echo,0", None), (b"AT-S.OK", None), (b"+WIND:1", None), (b"AT+S.GCFG=x", None),
@@ -80,13 +82,13 @@ def test_tx_lf_outside_data_phase_neither_hides_nor_leaks():
     assert b"hun" not in out and b"ter2" not in out and out.count(b"\n") == data.count(b"\n") and len(out) == len(data)
 
 
-def test_only_possible_secret_line_starts_are_held_back():
+def test_nothing_is_held_back_and_a_cut_assignment_is_still_found():
     redactor = StreamRedactor(tx=False)
-    assert redactor.feed(b"AT-S.OK\r\nAT-S.Va") == (b"AT-S.OK\r\n", [])
-    assert redactor.holding == len(b"AT-S.Va")
+    assert redactor.feed(b"AT-S.OK\r\nAT-S.Va") == (b"AT-S.OK\r\nAT-S.Va", [])
+    assert redactor.holding == 0 and redactor.carrying == len(b"S.Va")
     out, spans = redactor.feed(b"r:aes128_key=00:01\r\n")
-    assert out == b"AT-S.Var:aes128_key=*****\r\n" and spans == [(20, 5)]
-    assert redactor.feed(b"+WIND:55:Pending") == (b"+WIND:55:Pending", [])
+    assert out == b"r:aes128_key=*****\r\n" and spans == [(13, 5)]
+    assert redactor.feed(b"+WIND:55:Pending") == (b"+WIND:55:Pending", []) and redactor.carrying == 0
 
 
 def test_note_text_is_redacted():
@@ -189,3 +191,94 @@ def test_a_secret_name_after_many_blanks_in_a_dump_is_still_found():
     data = dump + b"AT-S.Var:" + b" " * 30 + b"wifi_wpa_psk_text=" + PASS + b"\r\n" + dump
     out, _ = redact_all(data, tx=False)
     assert PASS not in out and out == _redact_line_by_line(data)
+
+
+# -- the module's parser decides what is secret (issue 13 §3) --------------------------------
+
+@pytest.mark.parametrize("line", [
+    b"AT+S.SCFG=wifi_wpa_psk_text;" + PASS,         # after AT+S.SCFG=console_delimiter,;
+    b"AT+S.SCFG=wifi_wpa_psk_text:" + PASS,
+    b"AT+S.SCFG =wifi_wpa_psk_text," + PASS,        # a space before '='
+    b"AT+S.SCFG= wifi_wpa_psk_text ," + PASS,
+    b" AT+S.SCFG=wifi_wpa_psk_text," + PASS,        # a leading space
+    b"\x00AT+S.SCFG=wifi_wpa_psk_text," + PASS,     # a noise byte before the echo
+    b"\xffAT-S.Var:wifi_wpa_psk_text=" + PASS,      # ... or before the readout
+    b"AT-S.Var:   wifi_wpa_psk_text=" + PASS,       # spaces after Var:
+    b"AT-S.Var:wifi_wpa_psk_text =" + PASS,
+    b"xyz at+s.scfg=WIFI_EAP_PASSWD;" + PASS,
+])
+@pytest.mark.parametrize("tx", [False, True])
+def test_an_assignment_the_module_would_read_is_redacted(line, tx):
+    data = line + b"\r\n"
+    out, spans = redact_all(data, tx=tx)
+    assert PASS not in out and b"Tr0ub" not in out and len(out) == len(data)
+    text, _ = redact_text(data.decode("latin-1"))
+    assert "Tr0ub" not in text
+    # Cut anywhere, the same.
+    for cut in range(len(data)):
+        assert feed_chunks(data, [cut], tx=tx)[0] == out
+
+
+def test_a_key_announced_with_another_delimiter_is_still_a_secret_payload():
+    key = b"-----BEGIN PRIVATE KEY-----\r\nMIGHAgEAMBMGByqGSM49\r\n-----END PRIVATE KEY-----\r\n"
+    data = b"AT+S.TLSCERT=key;%d\r" % len(key) + key
+    out, _ = redact_all(data, tx=True)
+    assert out == data.replace(key, stars(len(key)))
+
+
+KEY = (b"-----BEGIN RSA PRIVATE KEY-----\r\n"
+       b"MIIJKQIBAAKCAgEA4LLMAXUV5iPjdSqTSV4NMsjX8r05K8nd5TeGIBAZaqG0fjQR\r\n"
+       b"BKprYRoAFTC0Am+GDSgyCb/3rvoX5SV7SRyjI5fpupWAyTNToK43Ht07Bjl5G3Ee\r\n"
+       b"Zg==\r\n-----END RSA PRIVATE KEY-----\r\n")
+KEY_LINES = [line for line in KEY.split(b"\r\n") if len(line) > 8]
+
+
+def _refused_echo(noise: bytes = b"") -> bytes:
+    """What a module that refuses ``TLSCERT=key`` sends: the key's lines echoed as commands."""
+    out = b"AT+S.TLSCERT=key,%d\r\nAT-S.ERROR:32:Argument exceeds allowed size\r\n" % len(KEY)
+    for line in KEY.split(b"\r\n")[:-1]:
+        out += noise + line + b"\r\nAT-S.ERROR:1:Command not found\r\n"
+    return out
+
+
+@settings(max_examples=budget(200), deadline=None)
+@given(cuts=st.lists(st.integers(0, 800), max_size=12), noise=st.sampled_from([b"", b"\x00", b" "]),
+       before=STREAMS)
+def test_a_refused_key_echoed_back_never_survives_whatever_the_chunking(cuts, noise, before):
+    rx, tx = StreamRedactor.pair()
+    tx.feed(b"AT+S.TLSCERT=key,%d\r" % len(KEY) + KEY)
+    data = before + b"\r\n" + _refused_echo(noise)
+    out = bytearray()
+    bounds = [0, *sorted(set(c for c in cuts if 0 < c < len(data))), len(data)]
+    for start, end in zip(bounds, bounds[1:]):
+        piece, spans = rx.feed(data[start:end])
+        assert all(piece[o:o + n] == stars(n) for o, n in spans)
+        out += piece
+    out += rx.flush()[0]
+    assert len(out) == len(data)
+    assert all(line not in out for line in KEY_LINES) and b"\r\nZg==\r\n" not in out
+    whole_rx, whole_tx = StreamRedactor.pair()
+    whole_tx.feed(b"AT+S.TLSCERT=key,%d\r" % len(KEY) + KEY)
+    assert bytes(out) == whole_rx.feed(data)[0] + whole_rx.flush()[0]
+
+
+def test_a_truncated_echo_of_a_key_line_is_hidden_too():
+    rx, tx = StreamRedactor.pair()
+    tx.feed(b"AT+S.TLSCERT=key,%d\r" % len(KEY) + KEY)
+    out = rx.feed(b"AT-S.ERROR:1\r\n" + KEY_LINES[1][:40] + b"\r\n")[0]
+    assert KEY_LINES[1][:40] not in out and out.startswith(b"AT-S.ERROR:1\r\n")
+
+
+def test_the_echo_look_ends_after_a_while_and_other_output_is_untouched():
+    rx, tx = StreamRedactor.pair()
+    assert rx.feed(KEY_LINES[1] + b"\r\n")[0] == KEY_LINES[1] + b"\r\n"  # no key sent yet
+    tx.feed(b"AT+S.TLSCERT=key,%d\r" % len(KEY) + KEY)
+    assert rx.feed(b"AT-S.OK\r\n") == (b"AT-S.OK\r\n", [])
+    rx.feed(b"x" * (64 * 1024) + b"\r\n")
+    assert rx.feed(b"+WIND:55:Pending") == (b"+WIND:55:Pending", []) and rx.holding == 0
+
+
+def test_a_ca_payload_is_not_taken_for_a_key():
+    rx, tx = StreamRedactor.pair()
+    tx.feed(b"AT+S.TLSCERT=ca,%d\r" % len(KEY) + KEY)
+    assert rx.feed(KEY_LINES[1] + b"\r\n")[0] == KEY_LINES[1] + b"\r\n"
