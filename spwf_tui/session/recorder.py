@@ -89,7 +89,8 @@ class Recorder:
         self._fd: int | None = None
         self._lock = threading.Lock()
         self._on_problem: ProblemCallback = lambda _text: None
-        self._redactors = {"rx": StreamRedactor(tx=False), "tx": StreamRedactor(tx=True)}
+        rx_redactor, tx_redactor = StreamRedactor.pair()  # the rx side hides a refused key echoed back
+        self._redactors = {"rx": rx_redactor, "tx": tx_redactor}
         self._facts: dict[str, str] = {}
 
     # -- life cycle -------------------------------------------------------------------------

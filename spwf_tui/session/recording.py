@@ -156,11 +156,14 @@ def redacted(recording: Recording) -> Recording:
     """``recording`` with its secrets redacted, as if recorded without ``--record-secrets``."""
     if not recording.secrets_kept:
         return recording
-    redactors = {RX: StreamRedactor(tx=False), TX: StreamRedactor(tx=True)}
+    rx_redactor, tx_redactor = StreamRedactor.pair()
+    redactors = {RX: rx_redactor, TX: tx_redactor}
     events: list[RecordedEvent] = []
     for event in recording.events:
         if event.dir in redactors:
             data, spans = redactors[event.dir].feed(event.data)
+            if event.data and not data:
+                continue  # held with its line (a key may be echoed back): it comes with the next event
             fields = dict(event.fields)
             if event.raw_label is not None:
                 fields["raw"] = redact_text(event.raw_label)[0]

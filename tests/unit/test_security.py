@@ -100,7 +100,7 @@ def test_a_key_payload_is_redacted_and_other_payloads_are_not():
     LogEntry(0.0, TX, "AT+S.SCFG=wifi_ssid,lab"),
     _rx(b"AT-S.Var:console_echo=1\r\n"),
     _rx(b"+WIND:55:Pending Data::0:5:5\r\n", "wind"),
-    LogEntry(0.0, RX, None, Event(DATA, b"AT-S.Var:wifi_wpa_psk_text=payload bytes are the user's data")),
+    LogEntry(0.0, RX, None, Event(DATA, b"AT-S.Var:wifi_ssid=payload bytes are the user's data")),
     LogEntry(0.0, NOTE, "opened sim:// at 115200 8N1"),
 ])
 def test_entries_without_secrets_pass_unchanged(entry):
