@@ -1,10 +1,15 @@
-"""The command builder's persistent history: one line per command, newest last."""
+"""The command builder's persistent history: one line per command, newest last.
+
+The file is 0600 in a 0700 directory, replaced whole on each save and never read or written
+through a symbolic link (``safefiles``); lines that carry a secret never reach it.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from spwf_tui import locations
+from spwf_tui import locations, safefiles
 from spwf_tui.core.redact import typed_line_holds_secret
 
 MAX_HISTORY = 1000
@@ -62,17 +67,21 @@ class History:
 
     def _load(self) -> list[str]:
         try:
-            return self.path.read_text(encoding="utf-8").splitlines()[-MAX_HISTORY:]
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+            with os.fdopen(fd, "rb") as file:
+                lines = file.read().decode("utf-8").splitlines()
         except (OSError, UnicodeDecodeError):
             return []
+        # A file written before secrets were kept out of it may hold some: they are not loaded.
+        return [line for line in lines if not sets_a_secret(line)][-MAX_HISTORY:]
 
     def _save(self) -> None:
+        kept = [line for line in self.lines if not sets_a_secret(line)]
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            kept = [line for line in self.lines if not sets_a_secret(line)]
-            self.path.write_text("\n".join(kept) + "\n", encoding="utf-8")
-        except OSError:
-            pass  # history is a convenience; a read-only home must not break the session
+            safefiles.private_dir(self.path.parent, "data folder")
+            safefiles.replace_private(self.path, ("\n".join(kept) + "\n").encode("utf-8"), "history file")
+        except (OSError, safefiles.UnsafeFileError):
+            pass  # history is a convenience; a read-only home or a planted link must not break the session
 
 
 def sets_a_secret(line: str) -> bool:

@@ -128,6 +128,10 @@ def test_sessions_redact_by_default_and_show_secrets_keeps_them():
     ('AT+S.TLSCERT=key,"-----BEGIN EC PRIVATE KEY-----"', True), ("AT+S.WPAECERT=key,hex:30 77", True),
     ("AT+S.TLSCERT=key,@key.pem", False), ("AT+S.TLSCERT=key,241", False), ("AT+S.SCFG=wifi_ssid,x", False),
     ("AT+S.TLSCERT=ca,hex:30", False),
+    # What the module's parser reads as an assignment (issue 13 §3), and a note quoting one.
+    ("AT+S.SCFG=wifi_wpa_psk_text;hunter22", True), ("AT+S.SCFG =wifi_wpa_psk_text,hunter22", True),
+    (" AT+S.SCFG=wifi_eap_passwd,x", True), (":note AT+S.SCFG=wifi_wpa_psk_text,hunter22", True),
+    ('AT+S.TLSCERT=Key,"x"', True),
 ])
 def test_typed_lines_with_secrets_are_recognised(line, secret):
     assert typed_line_holds_secret(line) is secret
@@ -139,3 +143,26 @@ def test_the_tui_history_file_never_holds_a_secret(tmp_path):
         history.add(line)
     assert (tmp_path / "tui_history").read_text() == "AT+S.STS\nAT\n"
     assert history.lines[1] == "AT+S.SCFG=wifi_wpa_psk_text,hunter22"  # still there for Up in this session
+
+
+def test_the_tui_history_file_is_private_and_never_written_through_a_link(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)
+    (data / "tui_history").write_text("AT\nAT+S.SCFG=wifi_wpa_psk_text;old-secret\n")
+    (data / "tui_history").chmod(0o644)
+    history = History(data / "tui_history")
+    assert history.lines == ["AT"]  # a secret saved by an older version is not loaded
+    history.add("AT+S.STS")
+    assert (data / "tui_history").read_text() == "AT\nAT+S.STS\n"
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "tui_history").stat().st_mode) == 0o600
+
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    (data / "tui_history").unlink()
+    (data / "tui_history").symlink_to(victim)
+    linked = History(data / "tui_history")
+    assert linked.lines == []  # not read through the link either
+    linked.add("AT+S.STS")
+    assert victim.read_text() == "precious\n" and (data / "tui_history").is_symlink()

@@ -1,0 +1,79 @@
+"""History files keep no secret, are owner-only and are never written through a link (issue 13
+§3): the REPL driven on a real pty, against the emulated module on another pty."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pexpect
+
+import pytest
+
+from tests.system.helpers import CLI
+from tests.system.test_repl import quit_with, sim, spawn_repl  # noqa: F401 (sim is a fixture)
+
+PASSPHRASE = "Tr0ub4dor-correct-horse"
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(path.lstat().st_mode)
+
+
+def test_history_is_private_and_keeps_no_passphrase(sim, isolated_user_dirs):  # noqa: F811
+    data = isolated_user_dirs / "data"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)
+    (data / "repl_history").write_text("\n# old\n+AT\n")
+    (data / "repl_history").chmod(0o644)
+    child = spawn_repl(sim)
+    for line in (f":note joined with AT+S.SCFG=wifi_wpa_psk_text,{PASSPHRASE}",
+                 "AT+S.SCFG=console_delimiter,;", f"AT+S.SCFG=wifi_wpa_psk_text;{PASSPHRASE}",
+                 "AT+S.SCFG=console_delimiter;,", "AT+S.STS=fw_version"):
+        child.send(line + "\r")
+        child.expect("spwf>")
+    child.expect("fw_version=1.1.0")
+    assert quit_with(child, "\x04") == 0
+    text = (data / "repl_history").read_text()
+    assert "AT+S.STS=fw_version" in text and "console_delimiter" in text
+    assert PASSPHRASE not in text and "Tr0ub" not in text
+    assert _mode(data) == 0o700 and _mode(data / "repl_history") == 0o600
+
+
+def test_a_history_file_planted_as_a_link_is_not_written_through(sim, isolated_user_dirs, tmp_path):  # noqa: F811
+    data = isolated_user_dirs / "data"
+    data.mkdir()
+    target = tmp_path / "victim.txt"
+    target.write_text("precious\n")
+    target.chmod(0o644)
+    (data / "repl_history").symlink_to(target)
+    child = spawn_repl(sim)
+    child.send("AT+S.STS=fw_version\r")
+    child.expect("fw_version=1.1.0")
+    assert quit_with(child, "\x04") == 0
+    assert target.read_text() == "precious\n" and _mode(target) == 0o644
+    assert (data / "repl_history").is_symlink()
+
+
+@pytest.mark.parametrize("planted", ["dir_link", "file_link"])
+def test_the_data_folder_or_history_as_a_link_gives_a_warning_not_a_write(sim, isolated_user_dirs, tmp_path,  # noqa: F811
+                                                                          planted):
+    data = isolated_user_dirs / "data"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if planted == "dir_link":
+        data.symlink_to(elsewhere)
+    else:
+        data.mkdir()
+        (data / "repl_history").symlink_to(elsewhere / "h")
+    env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    child = pexpect.spawn(CLI[0], [*CLI[1:], "repl", str(sim.link)], env=env, encoding="utf-8", timeout=15,
+                          dimensions=(24, 200))
+    child.expect("history is not saved: [^\r\n]*is a symbolic link")
+    child.expect("spwf>")
+    child.send("AT\r")
+    child.expect("AT-S.OK")
+    child.send("AT\r")
+    child.expect("AT-S.OK")
+    assert quit_with(child, "\x04") == 0
+    assert not (elsewhere / "repl_history").exists() and not (elsewhere / "h").exists()
