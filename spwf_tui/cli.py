@@ -64,7 +64,10 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     where.add_argument("--pty", action="store_true", help="serve on a new pseudo-terminal (default)")
     where.add_argument("--tcp", metavar="HOST:PORT", help="serve on TCP, for socket://HOST:PORT")
     sim.add_argument("--link", metavar="PATH", help="with --pty: also make PATH a symlink to the pty")
-    sim.add_argument("--trace", metavar="FILE", help="append every byte the host sends to FILE")
+    sim.add_argument("--trace", metavar="FILE", help="append every byte the host sends to FILE (a new or own "
+                     "file, 0600; keys and passphrases redacted)")
+    sim.add_argument("--record-secrets", action="store_true",
+                     help="keep keys and passphrases in the --trace file (redacted by default)")
 
     run = _Parser(prog="spwf-tui run", description="Run commands non-interactively and print the transcript; "
                   "exit 0 only when every step succeeded.")

@@ -7,7 +7,9 @@ import ipaddress
 import signal
 import sys
 import threading
+from pathlib import Path
 
+from spwf_tui import safefiles
 from spwf_tui.errors import UserError
 
 
@@ -19,7 +21,7 @@ def run_sim(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
 
-    tap = _trace_writer(args.trace) if args.trace else None
+    tap = _trace_writer(args.trace, args.record_secrets) if args.trace else None
 
     announced = []
 
@@ -47,13 +49,24 @@ def run_sim(args: argparse.Namespace) -> int:
     return 0
 
 
-def _trace_writer(path: str):
-    """Append every byte the host sends to ``path`` (for tests and protocol debugging)."""
-    try:
-        trace = open(path, "ab", buffering=0)  # noqa: SIM115 - lives as long as the emulator
-    except OSError as exc:
-        raise UserError(f"--trace {path}: cannot write ({exc.strerror or exc})") from None
-    return trace.write
+def _trace_writer(path: str, keep_secrets: bool):
+    """Append every byte the host sends to ``path`` (for tests and protocol debugging).
+
+    The file is written like every file of the tool (``safefiles``: 0600, never through a link)
+    and, unless ``keep_secrets``, with the recordings' redaction: the value of a secret
+    ``SCFG`` and the payload of ``TLSCERT=key`` become ``*``, lengths kept.
+    """
+    from spwf_tui.core.redact import StreamRedactor
+
+    fd = safefiles.open_append(Path(path), "--trace")
+    redactor = None if keep_secrets else StreamRedactor(tx=True)
+
+    def write(data: bytes) -> None:
+        if redactor is not None:
+            data, _ = redactor.feed(data)
+        safefiles.write_all(fd, data)
+
+    return write
 
 
 def _parse_host_port(text: str) -> tuple[str, int]:

@@ -27,7 +27,9 @@ class SimProcess:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> SimProcess:
-        self.proc = subprocess.Popen([*CLI, "sim", "--pty", "--link", str(self.link), "--trace", str(self.trace)],
+        # The trace keeps the secrets: tests compare it with the exact bytes sent.
+        self.proc = subprocess.Popen([*CLI, "sim", "--pty", "--link", str(self.link), "--trace", str(self.trace),
+                                      "--record-secrets"],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         first = self.proc.stdout.readline()
         assert "listening on" in first, first + self.proc.stderr.read()
