@@ -74,9 +74,9 @@ def _plan(args: argparse.Namespace) -> int:
     if args.write_script:
         _write(args.write_script, plan.script())
     if args.json:
-        print(json.dumps(plan_as_dict(plan), indent=2))
+        print(json.dumps(plan_as_dict(plan, include_secrets=args.include_secrets), indent=2))
     else:
-        sys.stdout.write(cert_format.plan_text(plan))
+        sys.stdout.write(cert_format.plan_text(plan, include_secrets=args.include_secrets))
     if args.write_script:
         # Keep stdout pure JSON under --json.
         stream = sys.stderr if args.json else sys.stdout

@@ -36,6 +36,8 @@ def add_cert_arguments(cert: argparse.ArgumentParser) -> None:
     plan.add_argument("--no-clean", action="store_true", help="leave out AT+S.TLSCERT=content,2 (erase all)")
     plan.add_argument("--write-script", metavar="OUT.at", help="also write the plan as a `spwf-tui run` script")
     plan.add_argument("--json", action="store_true", help="print the plan as JSON (payloads in base64 and hex)")
+    plan.add_argument("--include-secrets", action="store_true",
+                      help="show a private key's bytes in the plan (left out by default)")
 
     check = actions.add_parser("check", prog="spwf-tui cert check",
                                help="will the module accept this server's chain with this CA?",

@@ -19,6 +19,7 @@ from spwf_tui.core.certfacts import public_key_id
 from spwf_tui.core.certinspect import NEEDS_AUTH, WARNING, CertReport, CertWarning, inspect
 from spwf_tui.core.certs import CertificateError
 from spwf_tui.core.moduletime import ModuleClock, format_utc, iso_utc
+from spwf_tui.core.redact import is_secret_payload
 
 PREVIEW_BYTES = 32
 """Payloads up to this size are shown whole; longer ones as head … tail."""
@@ -128,9 +129,15 @@ def build_plan(data: bytes, clock: ModuleClock, *, name: str, script_path: str, 
     return UploadPlan(report, tuple(steps), clock, set_time, clean, tuple(warnings))
 
 
-def plan_as_dict(plan: UploadPlan) -> dict:
-    """The plan as JSON-ready data; payloads both base64 and hex."""
+def plan_as_dict(plan: UploadPlan, *, include_secrets: bool = False) -> dict:
+    """The plan as JSON-ready data; payloads both base64 and hex, except a private key's unless
+    ``include_secrets`` (then ``payload_redacted`` is true and the payload fields are null: a
+    plan is pasted into bug reports)."""
     report = plan.report
+
+    def shown(step: PlanStep) -> bytes | None:
+        return None if step.payload is None or (step_is_secret(step) and not include_secrets) else step.payload
+
     return {
         "file": report.name, "role": report.role, "format": report.blob.format,
         "line_ends": report.blob.line_ends, "length": report.blob.length,
@@ -140,14 +147,20 @@ def plan_as_dict(plan: UploadPlan) -> dict:
         "steps": [
             {"line": s.line, "script_line": s.script_line,
              "payload_length": len(s.payload) if s.payload is not None else None,
-             "payload_base64": base64.b64encode(s.payload).decode("ascii") if s.payload is not None else None,
-             "payload_hex": s.payload.hex() if s.payload is not None else None,
+             "payload_base64": base64.b64encode(shown(s)).decode("ascii") if shown(s) is not None else None,
+             "payload_hex": shown(s).hex() if shown(s) is not None else None,
+             "payload_redacted": s.payload is not None and shown(s) is None,
              "expect": list(s.expect), "why": s.why}
             for s in plan.steps
         ],
         "warnings": [{"level": w.level, "text": w.text} for w in plan.warnings],
         "script": plan.script(),
     }
+
+
+def step_is_secret(step: PlanStep) -> bool:
+    """True when the step uploads a private key (its payload is not shown by default)."""
+    return step.payload is not None and is_secret_payload(step.line)
 
 
 def preview(payload: bytes) -> str:

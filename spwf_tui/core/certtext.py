@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from spwf_tui.core.certcheck import CheckResult
 from spwf_tui.core.certfacts import CertFacts, KeyFacts
 from spwf_tui.core.certinspect import CertReport, CertWarning
-from spwf_tui.core.certplan import UploadPlan, preview
+from spwf_tui.core.certplan import UploadPlan, preview, step_is_secret
 from spwf_tui.core.certs import colon_hex
 from spwf_tui.core.moduletime import format_utc
 
@@ -35,8 +35,9 @@ def inspect_text(report: CertReport, *, role_given: bool, compared_with: str | N
     return "\n".join(lines) + "\n"
 
 
-def plan_text(plan: UploadPlan) -> str:
-    """The ``cert plan`` steps for a terminal: each command, its payload preview, the answer."""
+def plan_text(plan: UploadPlan, *, include_secrets: bool = False) -> str:
+    """The ``cert plan`` steps for a terminal: each command, its payload preview (not for a
+    private key unless ``include_secrets``), the answer."""
     report = plan.report
     lines = [f"Plan: upload {report.name} as {report.role} ({report.blob.format}, "
              f"{report.blob.line_ends} line ends, {report.blob.length} bytes)"]
@@ -46,7 +47,9 @@ def plan_text(plan: UploadPlan) -> str:
         lines.append("")
         lines.append(f"{number:2}. {step.line}")
         if step.payload is not None:
-            lines.append(f"    payload: {preview(step.payload)}")
+            shown = preview(step.payload) if include_secrets or not step_is_secret(step) else (
+                f"{len(step.payload)} bytes (a private key: not shown; --include-secrets shows it)")
+            lines.append(f"    payload: {shown}")
         lines.append(f"    expect:  {' | '.join(step.expect)}")
         lines.append(f"    why:     {step.why}")
     lines += _warning_lines(plan.warnings)

@@ -86,3 +86,34 @@ def test_encrypted_key_opens_with_its_passphrase(files, monkeypatch):
     assert "EC P-256" in result.stdout and "matches:" in result.stdout and "yes" in result.stdout
     assert "encrypted: the module has no way to take a passphrase" in result.stdout
     assert "PRIVATE KEY" not in result.stdout
+
+
+# -- a private key is not printed by default (issue 13 §3) ------------------------------------
+
+def test_cert_plan_of_a_key_leaves_the_key_out_unless_asked(tmp_path):
+    import base64
+    import json
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    (tmp_path / "key.der").write_bytes(der)
+    secret_piece = der[-24:]
+    for form in ("--json", None):
+        args = ["cert", "plan", str(tmp_path / "key.der"), "--as", "key", "--no-time"] + ([form] if form else [])
+        result = run_cli(*args)
+        assert result.returncode == 0, result.stderr
+        out = result.stdout
+        for shown in (secret_piece.hex(), secret_piece.hex(" "), base64.b64encode(der).decode(), der[-8:].hex(" ")):
+            assert shown not in out
+        full = run_cli(*args, "--include-secrets")
+        assert full.returncode == 0 and (der[-8:].hex(" ") if form is None else der[-8:].hex()) in full.stdout
+    plan = json.loads(run_cli("cert", "plan", str(tmp_path / "key.der"), "--as", "key", "--json").stdout)
+    upload = [step for step in plan["steps"] if step["line"].startswith("AT+S.TLSCERT=key,")][0]
+    assert upload["payload_redacted"] is True and upload["payload_hex"] is None and upload["payload_length"] == len(der)
+    full = json.loads(run_cli("cert", "plan", str(tmp_path / "key.der"), "--as", "key", "--json",
+                              "--include-secrets").stdout)
+    assert bytes.fromhex([s for s in full["steps"] if s["payload_hex"]][0]["payload_hex"]) == der
