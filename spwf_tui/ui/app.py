@@ -110,6 +110,22 @@ class SpwfApp(App):
         yield CommandBuilder(id="builder", facts=lambda: self.session.state, prepare=self.session.prepare)
         yield Footer()
 
+    def _fatal_error(self) -> None:
+        """Textual's crash screen prints every frame's local variables (module state, log
+        entries, secrets): show one line and write the traceback, without them, to a private
+        file (``spwf_tui.crash``)."""
+        import sys
+
+        from rich.text import Text
+
+        from spwf_tui.crash import crash_line
+
+        error = sys.exc_info()[1] or self._exception
+        self.bell()
+        line = crash_line(error) if error is not None else "spwf-tui: internal error"
+        self._exit_renderables.append(Text(line))
+        self._close_messages_no_wait()
+
     def on_mount(self) -> None:
         self.query_one("#uart-log").border_title = "UART log"
         self.query_one("#sockets").border_title = "Sockets & module"
