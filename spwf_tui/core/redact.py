@@ -66,7 +66,8 @@ _FULL = re.compile(b"s\\.scfg" + _B + b"=" + _B + _NAME + b"[^\\r\\n]"   # the d
 
 
 def _literal_prefixes(literal: bytes) -> bytes:
-    return b"(?:" + b"|".join(re.escape(literal[:n]) for n in range(len(literal) + 1)) + b")"
+    """Its non-empty beginnings: a carried line end starts with ``s``."""
+    return b"(?:" + b"|".join(re.escape(literal[:n]) for n in range(len(literal), 0, -1)) + b")"
 
 
 def _sequence_prefix(tokens: list[tuple[bytes, bytes]]) -> bytes:
@@ -81,8 +82,10 @@ _PARTIAL = re.compile(
                                (_NAME, _NAME_PREFIXES), (b"[^\\r\\n]", b"")])
     + b"|" + _sequence_prefix([(b"s\\.var:", _literal_prefixes(b"s.var:")), (_B, _B), (_NAME, _NAME_PREFIXES),
                                (_B, _B), (b"=", b"")])
-    + b")\\Z")
-"""The end of a line that a following byte could turn into a match of ``_FULL``."""
+    + b")")
+"""A line end (matched whole, from an ``s``) that following bytes could turn into a match of ``_FULL``."""
+_IN_PARTIAL = frozenset(b"s.cfgvar:= \t" + b"".join(_NAMES))
+"""Every byte a carried line end can end with."""
 _CARRY = 6 + _BLANKS + 1 + _BLANKS + max(len(n) for n in _NAMES) + 1
 """Longest ``_FULL`` match: a carried line end is never longer."""
 
@@ -110,8 +113,15 @@ def secret_value_start(head: bytes) -> int | None:
 
 def _carry_start(lowered: bytes) -> int:
     """Where the end of ``lowered`` that could still begin a match starts (``len``: none)."""
-    match = _PARTIAL.search(lowered, max(0, len(lowered) - _CARRY))
-    return match.start() if match else len(lowered)
+    size = len(lowered)
+    if not size or lowered[-1] not in _IN_PARTIAL:
+        return size
+    start = lowered.find(b"s", max(0, size - _CARRY))
+    while start >= 0:
+        if _PARTIAL.fullmatch(lowered, start):
+            return start
+        start = lowered.find(b"s", start + 1)
+    return size
 
 
 class SecretEcho:
@@ -278,9 +288,8 @@ class StreamRedactor:
         if self._tx or self._secret or self._carry:
             return None
         lowered = data.lower()
-        for keyword in _KEYWORDS:
-            if keyword in lowered:
-                return None
+        if _find_keyword(lowered, b"scfg", 0) >= 0 or _find_keyword(lowered, b"var:", 0) >= 0:
+            return None
         return self._plain(data)
 
     def _plain(self, data: bytes) -> bytes:
@@ -382,7 +391,7 @@ class _Keywords:
         for index, keyword in enumerate(_KEYWORDS):
             at = self._next[index]
             if at != -1 and at < pos:
-                at = self._next[index] = self._lowered.find(keyword, pos)
+                at = self._next[index] = _find_keyword(self._lowered, keyword, pos)
             if at >= 0:
                 found.append(at)
         if not found:
@@ -391,6 +400,28 @@ class _Keywords:
         data = self._data
         last = max(data.rfind(b"\r", pos, first), data.rfind(b"\n", pos, first))
         return last + 1 if last >= 0 else pos
+
+
+_MAX_NAME = max(len(name) for name in _NAMES)
+
+
+def _find_keyword(lowered: bytes, keyword: bytes, pos: int) -> int:
+    """Where ``keyword`` next occurs in ``lowered`` from ``pos``, -1: none. A configuration dump
+    is a hundred ``var:`` lines, nearly all plain: only a ``var:`` a secret name may follow
+    counts, or every dump takes the line-by-line path."""
+    where = lowered.find(keyword, pos)
+    while keyword == b"var:" and where >= 0 and not _may_name_secret(lowered, where + 4):
+        where = lowered.find(keyword, where + 4)
+    return where
+
+
+def _may_name_secret(lowered: bytes, start: int) -> bool:
+    """Whether a secret variable's name may begin at ``start`` (blanks before it allowed). Too
+    little to tell (the data ends, or blanks fill the window) counts as may."""
+    window = lowered[start:start + _BLANKS + _MAX_NAME + 1].lstrip(b" \t")
+    if len(window) < _MAX_NAME:
+        return any(name.startswith(window) or window.startswith(name) for name in _NAMES)
+    return window.startswith(tuple(_NAMES))
 
 
 class _EchoStage:
@@ -486,7 +517,11 @@ def may_hold_secret(text: str) -> bool:
 
 def holds_secret_assignment(text: str) -> bool:
     """True when ``redact_text`` would change something in ``text``."""
-    return may_hold_secret(text) and _FULL.search(text.encode("utf-8", "backslashreplace").lower()) is not None
+    # Unicode's lower-casing is a little wider than the byte rule's ASCII one: never a miss.
+    lowered = text.lower()
+    if "scfg" not in lowered and "var:" not in lowered:
+        return False
+    return _FULL.search(lowered.encode("utf-8", "backslashreplace")) is not None
 
 
 def redact_all(data: bytes, *, tx: bool) -> tuple[bytes, list[Span]]:

@@ -51,8 +51,7 @@ class RedactingEntryBuffer(EntryBuffer):
             lines = [entry.text for entry in entries if entry.event.kind != DATA]
             if not holds_secret_assignment("\n".join(lines)):
                 if len(lines) < len(entries):
-                    with self._follow:
-                        entries = [self._data_piece(e) if e.event.kind == DATA else e for e in entries]
+                    entries = self._data_pieces(entries)
                 super().extend(entries)
                 return
         super().extend([self._shown(entry) for entry in entries])
@@ -74,6 +73,25 @@ class RedactingEntryBuffer(EntryBuffer):
                 self._echo.spend(len(event.raw))
                 entry = _hide_echo(entry, self._echo)
             return entry
+
+    def _data_pieces(self, entries: list[LogEntry]) -> list[LogEntry]:
+        """``entries`` with their payload pieces redacted: the pieces are fed to the stream at
+        once (its output keeps every length, so it is cut back into the pieces)."""
+        pieces = [entry.event.raw for entry in entries if entry.event.kind == DATA]
+        with self._follow:
+            out, spans = self._data.feed(b"".join(pieces))
+        if not spans:
+            return entries
+        shown, offset = [], 0
+        for entry in entries:
+            if entry.event.kind == DATA:
+                raw = entry.event.raw
+                piece = out[offset:offset + len(raw)]
+                offset += len(raw)
+                if piece != raw:
+                    entry = LogEntry(entry.time, RX, None, Event(DATA, piece), entry.explain)
+            shown.append(entry)
+        return shown
 
     def _data_piece(self, entry: LogEntry) -> LogEntry:
         raw, spans = self._data.feed(entry.event.raw)
