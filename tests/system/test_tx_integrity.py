@@ -117,28 +117,28 @@ class FailingAfter:
 
 
 def test_a_port_failing_mid_upload_says_how_many_payload_bytes_went_out():
-    payload = bytes(range(256)) * 12
+    payload = bytes(range(256)) * 10  # 2560: the largest CA the module takes
     transport = FailingAfter(1000)
     session = Session(PortSettings("/dev/ttyFAKE"), transport=transport, read_file=lambda _path: payload,
                       reconnect=False)
     session.open()
     with pytest.raises(PortWriteError) as caught:
         session.send("AT+S.TLSCERT=ca,@ca.der")
-    line = "AT+S.TLSCERT=ca,3072"
+    line = "AT+S.TLSCERT=ca,2560"
     assert caught.value.sent == 1000
     payload_out = 1000 - len(line) - 1
     assert bytes(transport.written) == (line + "\r").encode() + payload[:payload_out]
     notes = [e.text for e in session.entries.drain() if e.direction == "note"]
     assert notes[-1] == (f"{line}: write failed after 1000 of {len(line) + 1 + len(payload)} bytes: device gone; "
-                         f"{payload_out} of 3072 payload bytes went out")
+                         f"{payload_out} of 2560 payload bytes went out")
     # The same through the TUI's sender: the failure is a note, not an exception on its thread.
     worker = TxWorker(session)
     worker.start()
     worker.submit(encode("AT+S.TLSCERT=ca,@ca.der", session.read_file))
     worker.stop()
     shown = [e.text for e in session.entries.drain() if e.direction == "note"]
-    assert shown[-2:] == [f"{line}: write failed after 0 of 3093 bytes: device gone; 0 of 3072 payload bytes went out",
-                          f"not sent: {line}: write failed after 0 of 3093 bytes: device gone"]
+    assert shown[-2:] == [f"{line}: write failed after 0 of 2581 bytes: device gone; 0 of 2560 payload bytes went out",
+                          f"not sent: {line}: write failed after 0 of 2581 bytes: device gone"]
     session.close()
 
 
