@@ -179,6 +179,14 @@ class SecretEcho:
             while at >= 0:
                 found.append((at, at + len(secret)))
                 at = line.find(secret, at + 1)
+        # What is left between them may be a key line cut short (a module echoes at most a
+        # few hundred bytes of a line: an LF-only key arrives as one long line, cut).
+        edges = [0, *(edge for run in sorted(found) for edge in run), len(line)]
+        for start, end in zip(edges[::2], edges[1::2]):
+            piece = line[start:end].strip()
+            if len(piece) >= self.MIN_LINE and piece in self._joined:
+                at = line.index(piece, start)
+                found.append((at, at + len(piece)))
         return found
 
 

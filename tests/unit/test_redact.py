@@ -282,3 +282,15 @@ def test_a_ca_payload_is_not_taken_for_a_key():
     rx, tx = StreamRedactor.pair()
     tx.feed(b"AT+S.TLSCERT=ca,%d\r" % len(KEY) + KEY)
     assert rx.feed(KEY_LINES[1] + b"\r\n")[0] == KEY_LINES[1] + b"\r\n"
+
+
+def test_an_lf_only_key_echoed_as_one_cut_line_is_hidden():
+    """The module ignores LF outside a data phase: an LF-only key is one long command line, and
+    its echo is cut somewhere in a key line."""
+    rx, tx = StreamRedactor.pair()
+    key = KEY.replace(b"\r\n", b"\n")
+    tx.feed(b"AT+S.TLSCERT=key,%d\r" % len(key) + key)
+    echo = b"".join(key.split(b"\n"))[:120] + b"\r\nAT-S.ERROR:32:Argument exceeds allowed size\r\n"
+    out = rx.feed(echo)[0]
+    assert out.endswith(b"\r\nAT-S.ERROR:32:Argument exceeds allowed size\r\n")
+    assert not [piece for line in KEY_LINES for piece in (line[:20], line[-20:]) if piece in out]
