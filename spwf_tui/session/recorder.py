@@ -183,6 +183,12 @@ class Recorder:
                 return
             spans: list = []
             if not self.keep_secrets:
+                if direction == "tx":
+                    # Module output held with its line (a key may be echoed back) came first:
+                    # it is written first, so a command is never recorded before what preceded it.
+                    held, held_spans = self._redactors["rx"].flush()
+                    if held:
+                        self._write_locked(self._data_event("rx", held, held_spans))
                 data, spans = self._redactors[direction].feed(data)
                 if not data:
                     return  # all held back until the line shows whether it is secret

@@ -61,3 +61,19 @@ def test_a_key_in_bytes_sent_raw_is_hidden_and_its_echo_too():
     session.data_received(b"AT-S.ERROR:32:x\r\n" + KEY.split(b"\r\n")[1] + b"\r\n")
     assert b"MIIEvQIBADANBgkq" not in _shown_rx(session)
     session.close()
+
+
+def test_the_recording_keeps_the_order_when_an_echoed_line_is_held(tmp_path):
+    from spwf_tui.session.recorder import Recorder
+    from spwf_tui.session.recording import read_recording
+
+    recorder = Recorder(path=tmp_path / "r.jsonl")
+    session = Session(PortSettings("/dev/ttyX"), transport=NullTransport(), reconnect=False, recorder=recorder)
+    session.open()
+    session.send_raw(b"AT+S.TLSCERT=key,%d\r" % len(KEY) + KEY, ":send-file upload.bin")
+    session.data_received(b"AT-S.ERROR:32:x\r\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC")  # cut mid-line
+    session.send_raw(b"AT\r", ":send-file at.txt")
+    session.close()
+    events = [(e.dir, e.data) for e in read_recording(tmp_path / "r.jsonl").events if e.dir in ("rx", "tx")]
+    assert [direction for direction, _ in events] == ["tx", "rx", "rx", "tx"]
+    assert b"MIIEvQIBADANBgkq" not in b"".join(data for _, data in events)
