@@ -81,14 +81,3 @@ def has_data_phase(cmd: Command, params: tuple[str, ...]) -> bool:
     if cmd.no_data_when_len_zero and params and params[-1].strip() == "0":
         return False
     return True
-
-
-def payload_limit(cmd: Command, params: tuple[str, ...]) -> int | None:
-    """The most bytes ``cmd`` with these parameters takes as its data phase (the catalog's
-    ``payload_limit`` or ``payload_limits``); None when no limit is known."""
-    if cmd.payload_limits and params:
-        by_kind = dict(cmd.payload_limits)
-        kind = params[0].strip().lower()
-        if kind in by_kind:
-            return by_kind[kind]
-    return cmd.payload_limit

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from spwf_tui.core import certs
-from spwf_tui.core.commandline import DELIMITER, has_data_phase, parse, payload_limit
+from spwf_tui.core.commandline import DELIMITER, has_data_phase, parse
 from spwf_tui.core.display import visible
 
 ReadFile = Callable[[str], bytes]
@@ -72,7 +72,6 @@ def encode(line: str, read_file: ReadFile) -> Outgoing:
         if cmd is not None and has_data_phase(cmd, parsed.params):
             last = parsed.params[-1].strip() if parsed.params else ""
             if last.isdigit():
-                check_size(line, int(last))
                 return Outgoing(line, awaiting_payload=int(last))
             raise PayloadError(
                 f"{cmd.full_name} ends with a payload length: give a number or a source "
@@ -88,28 +87,7 @@ def encode(line: str, read_file: ReadFile) -> Outgoing:
     payload = resolve_source(source_text, read_file)
     if not payload:
         raise PayloadError(f"the payload from {source_text!r} is empty: the module needs at least one byte")
-    check_size(line, len(payload), source_text)
     return Outgoing(f"{head}{len(payload)}", payload, source_text)
-
-
-def check_size(line: str, size: int, source: str | None = None) -> None:
-    """Refuse a data phase longer than the module takes (the catalog's limit), before sending:
-    the module would reject the header and then read the payload as commands, echoing a
-    private key line by line.
-
-    Raises:
-        PayloadError: ``size`` is over the limit.
-    """
-    parsed = parse(line)
-    cmd = parsed.command
-    limit = payload_limit(cmd, parsed.params) if cmd is not None else None
-    if limit is None or size <= limit:
-        return
-    kind = parsed.params[0].strip().lower() if cmd.payload_limits and parsed.params else ""
-    what = f"{cmd.full_name} {kind}".rstrip()
-    given = f"the payload from '{visible(source)}' is" if source else "the announced payload is"
-    advice = " (a key that fits: EC P-256, or RSA 2048)" if kind == "key" else ""
-    raise PayloadError(f"{given} {size} bytes; {what} takes at most {limit}{advice}: nothing sent")
 
 
 def is_source(text: str) -> bool:

@@ -13,14 +13,13 @@ from typing import Final
 from cryptography import x509
 
 from spwf_tui.core import certs
-from spwf_tui.core.catalog.commands import TLS_OBJECT_LIMITS
 
 KINDS: Final = ("ca", "cert", "key", "auth")
 """The data-phase forms of ``TLSCERT`` (and of ``WPAECERT``)."""
 
-SIZE_LIMITS: Final = dict(TLS_OBJECT_LIMITS)
-"""Largest accepted upload per object: the catalog's numbers (where they come from is said
-there), so the tool refuses before sending exactly what the module would refuse."""
+SIZE_LIMITS: Final = {"ca": 2560, "cert": 1475, "key": 2560, "auth": 64}
+"""Largest accepted upload per object. 1475 for ``cert`` is ST's stated bundle limit; the others
+are the emulator's choice (2.5 KB is ST's limit for a peer certificate; 64 bytes of key id)."""
 
 
 class TlsStore:

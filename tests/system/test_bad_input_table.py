@@ -46,7 +46,6 @@ def _files(folder: Path) -> None:
     (folder / "notes.txt").write_text("hello\n")
     (folder / "noski.pem").write_bytes(make_ca(with_ski=False).pem)
     (folder / "key.pem").write_bytes(server.key_pem)
-    (folder / "rsa4096.pem").write_bytes(b"-----BEGIN PRIVATE KEY-----\n" + b"A" * 3188 + b"\n-----END PRIVATE KEY-----\n")
     (folder / "bad.at").write_text("AT\nexpect /unclosed\n")
     (folder / "vars.at").write_text("AT+S.SOCKON=${HOST},443,,s\n")
     (folder / "nul.at").write_bytes(b"AT+S.FSC=/x,@a\x00b\n")  # a NUL byte in a file name

@@ -102,29 +102,3 @@ def test_hex_round_trip(data, sep, prefix):
 def test_quoted_round_trip(data):
     text = '"' + "".join(f"\\x{b:02x}" for b in data) + '"'
     assert parse_quoted(text) == data
-
-
-# -- TLS object size limits (issue 13 §3): refused before a byte is sent ---------------------
-
-def _files(files: dict[str, bytes]):
-    def read(path: str) -> bytes:
-        return files[path]
-    return read
-
-
-@pytest.mark.parametrize(("kind", "limit"), [("ca", 2560), ("cert", 1475), ("key", 2560), ("Key", 2560), ("auth", 64)])
-@pytest.mark.parametrize("command", ["TLSCERT", "WPAECERT"])
-def test_a_tls_object_over_the_module_limit_is_refused_before_sending(command, kind, limit):
-    read = _files({"fits": b"k" * limit, "big": b"k" * (limit + 1)})
-    assert encode(f"AT+S.{command}={kind},@fits", read).payload == b"k" * limit
-    with pytest.raises(PayloadError, match=f"is {limit + 1} bytes; AT\\+S.{command} {kind.lower()} takes at most {limit}"):
-        encode(f"AT+S.{command}={kind},@big", read)
-    with pytest.raises(PayloadError, match="announced payload is"):
-        encode(f"AT+S.{command}={kind},{limit + 1}", read)  # a plain length is checked too
-    assert encode(f"AT+S.{command}={kind},{limit}", read).awaiting_payload == limit
-
-
-def test_the_emulator_enforces_the_catalog_limits():
-    from spwf_tui.core import catalog
-    from spwf_tui.emulator.tlsstore import SIZE_LIMITS
-    assert SIZE_LIMITS == dict(catalog.command("TLSCERT").payload_limits)

@@ -29,15 +29,6 @@ def _len(name: str = "len", hint: str = "Number of raw bytes sent after the CR."
     return Parameter(name, hint, kind="len")
 
 
-TLS_OBJECT_LIMITS: tuple[tuple[str, int], ...] = (("ca", 2560), ("cert", 1475), ("key", 2560), ("auth", 64))
-"""Largest object TLSCERT and WPAECERT take, by kind (reference §3.1; the emulator enforces the
-same numbers). ``cert`` 1475: ST's stated limit for the local certificate bundle. ``ca`` and
-``key`` 2560: no limit is published; 2.5 KB is ST's stated limit for a certificate the module
-handles, and ST's own X-CUBE-WIFI1 UART driver sends an object inside a 2048-byte command
-buffer (1024 on small boards), so nothing larger is known to work (an RSA-2048 key is about
-1.7 KB in PEM, an RSA-4096 one 3.2 KB). ``auth`` 64: the key id is 20 bytes (SHA-1)."""
-
-
 COMMANDS: tuple[Command, ...] = (
     # ---------------------------------------------------------------- general / system
     Command(name="AT",
@@ -306,7 +297,6 @@ COMMANDS: tuple[Command, ...] = (
                     _len("length", "Byte count of the object sent after the CR; for content: 1 list, 2 erase.")),
             data_phase=True,
             no_data_when_first=("content",),
-            payload_limits=TLS_OBJECT_LIMITS,
             command_id=0x2A,
             response="AT-S.OK (content: stored-object listing).",
             group="certificates"),
@@ -321,7 +311,6 @@ COMMANDS: tuple[Command, ...] = (
                          "content: 1 list, 2 erase.")),
             data_phase=True,
             no_data_when_first=("content",),
-            payload_limits=TLS_OBJECT_LIMITS,
             command_id=0x2B,
             response="ca: AT-S.SubjectKeyId:<hex> or AT-S.No SubjectKeyId; content,1: CA/Cert/Key/Id "
                      "flags.",

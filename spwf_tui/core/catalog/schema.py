@@ -46,12 +46,6 @@ class Command:
     (TLSCERT ``content``)."""
     no_data_when_len_zero: bool = False
     """True when a length of 0 means "no data phase" (INPUTSSI=0 cleans the buffer)."""
-    payload_limit: int | None = None
-    """Most bytes the data phase takes; None when no limit is known. A longer payload is refused
-    before sending: the module would reject the header and read the payload as commands."""
-    payload_limits: tuple[tuple[str, int], ...] = ()
-    """Limits by the first parameter's value (lower case), for commands that store several kinds
-    of object (TLSCERT ``ca``/``cert``/``key``/``auth``); they override ``payload_limit``."""
     hidden: bool = False
     """True when ``AT+S.HELP`` does not list it."""
     command_id: int | None = None
