@@ -1,4 +1,4 @@
-"""The ``spwf-tui`` command line (contract in DESIGN.md).
+"""The ``spwf-tui`` command line (contract in docs/architecture.md §10).
 
 ``spwf-tui [PORT] [options]`` opens the TUI; the first word may instead name a subcommand. Heavy
 imports (Textual, the emulator) happen inside the command that needs them, so ``--help`` and the

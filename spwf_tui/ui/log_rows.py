@@ -3,7 +3,7 @@
 One entry gives one row, plus an explanation row for errors and WINDs, plus hex rows for binary
 payloads in hex view. Rows carry a style name; the widget maps names to colours.
 
-The widget makes rows only for what it shows (STYLE.md §4): ``measure`` says how many rows an
+The widget makes rows only for what it shows (docs/architecture.md §6.1): ``measure`` says how many rows an
 entry gives and how wide they are without making them where that is costly (a raw payload's
 text, binary bytes escaped), so a flood costs a count per entry, not its text.
 """
