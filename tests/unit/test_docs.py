@@ -124,3 +124,9 @@ def test_every_path_a_doc_names_exists(doc):
         if not any(list(base.glob(token.rstrip("/"))) for base in (ROOT, PACKAGE)):
             missing.append(token)
     assert missing == []
+
+
+def test_the_readme_points_at_the_docs():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert {"docs/architecture.md", "docs/protocol.md"} <= set(DOC_PATH.findall(text))
+    assert _problems(text, "README.md") == []
