@@ -130,3 +130,11 @@ def test_the_readme_points_at_the_docs():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert {"docs/architecture.md", "docs/protocol.md"} <= set(DOC_PATH.findall(text))
     assert _problems(text, "README.md") == []
+
+
+@pytest.mark.parametrize("page", ["README.md", "benchmarks/README.md", "docs/architecture.md", "docs/protocol.md"])
+def test_every_relative_link_leads_to_a_file(page):
+    source = ROOT / page
+    links = re.findall(r"\]\(([^)#\s]+)\)", source.read_text(encoding="utf-8"))
+    missing = [link for link in links if "://" not in link and not (source.parent / link).exists()]
+    assert missing == []
