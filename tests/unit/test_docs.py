@@ -26,6 +26,8 @@ OUTSIDE = re.compile(r"(?<!docs/)\b(?:DESIGN\.md|STYLE\.md|spwf04-at-reference\.
 """Files that were cited but live outside the repository."""
 UNNAMED_SOURCE = re.compile(r"\bthe reference\b(?! counting)|\breference §|\bthe reference's\b")
 """``the reference`` meant a document outside the repository; say which document instead."""
+ISSUE_PART = re.compile(r"issues? \d+[ ,]*(?:§\d+(?:\.\d+)*[ ,/]*)*$")
+"""``issue 13 §2`` (and ``issue 13 §1/§9``) is a part of an issue, not a section of a document."""
 CITE_WINDOW = 1500
 """A ``§`` belongs to the last ``docs/*.md`` named at most this many characters before it (the
 same docstring or comment block)."""
@@ -49,6 +51,8 @@ def _citations(text: str) -> list[tuple[str, str | None]]:
     found: list[tuple[str, str | None]] = [(m.group(), None) for m in DOC_PATH.finditer(text)]
     for match in SECTION.finditer(text):
         window = text[max(0, match.start() - CITE_WINDOW):match.start()]
+        if ISSUE_PART.search(window):
+            continue
         docs = DOC_PATH.findall(window)
         found.append((docs[-1] if docs else "", match.group(1)))
     return found
