@@ -36,9 +36,12 @@ Where the bytes themselves are the subject (payload previews), ``visible_bytes``
 backslash, so there ``\\x1b`` is always the byte and ``\\\\x1b`` the four characters.
 
 Speed: this runs for every line the TUI shows. ASCII text (nearly all module output) costs one
-``isascii`` and one regex search; other text one regex substitution. The tables for non-ASCII
-text are built on first use (about 0.1 s), not at import, so commands that never see non-ASCII
-text do not pay for them.
+``isascii`` and one regex search, printable non-ASCII text one ``isprintable`` and one small
+regex search. Other text: one regex substitution over characters above U+00FF (its classes hold
+only BMP ranges, which ``re`` tests in constant time; a class with astral ranges is tested range
+by range, about 100 times slower) and one ``str.translate`` for the Latin-1 range and the bytes
+``surrogateescape`` stands in for. The tables are built on first use (about 0.05 s), not at
+import.
 """
 
 from __future__ import annotations
@@ -56,10 +59,8 @@ _DEFAULT_IGNORABLE = (
 """Default_Ignorable_Code_Point characters that ``isprintable`` accepts (the others are format
 characters, escaped anyway): drawn as nothing, or they change the cell width of the character
 before them (VS16 makes a symbol an emoji, two cells wide, in some terminals only)."""
-_SCANNED_PLANES = ((0x0000, 0x3FFFF), (0xE0000, 0xEFFFF))
-"""Planes scanned for printable characters and marks; planes 4-13 hold no assigned character
-(so nothing printable) and planes 15-16 are private use: all of them are escaped as a whole."""
-_WHOLE_PLANES_ESCAPED = ((0x40000, 0xDFFFF), (0xF0000, 0x10FFFF))
+_IGNORABLE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _DEFAULT_IGNORABLE) + "]")
+_MARK = frozenset(("Mn", "Mc", "Me"))
 
 
 def _ascii_table(keep: str) -> tuple[re.Pattern[str], dict[int, str]]:
@@ -84,7 +85,10 @@ def visible(text: str, keep: str = "") -> str:
         # this for every payload line it shows).
         control, table = _ASCII[_keep_key(keep)]
         return text.translate(table) if control.search(text) else text
-    return _non_ascii(_keep_key(keep)).sub(_escape, text)
+    if text.isprintable() and not _IGNORABLE.search(text) and not _is_mark(text[0]):
+        return text  # printable text (no mark without a base can follow a printable character)
+    # Above U+00FF first, while the text is still the original: a mark's base is looked up in it.
+    return _above_latin1().sub(_escape_above_latin1, text).translate(_latin1_table(_keep_key(keep)))
 
 
 def visible_lines(text: str) -> str:
@@ -112,8 +116,27 @@ def escape_char(char: str) -> str:
     return f"\\U{code:08x}"
 
 
-def _escape(match: re.Match[str]) -> str:
-    return escape_char(match.group())
+def _shown_as_itself(char: str) -> bool:
+    return char.isprintable() and not _IGNORABLE.match(char)
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char) in _MARK
+
+
+def _has_base(text: str, index: int) -> bool:
+    """The mark at ``index`` sits on a character shown as itself (other marks may come between)."""
+    index -= 1
+    while index >= 0 and _is_mark(text[index]):
+        index -= 1
+    return index >= 0 and _shown_as_itself(text[index])
+
+
+def _escape_above_latin1(match: re.Match[str]) -> str:
+    char = match.group()
+    if _shown_as_itself(char) and (not _is_mark(char) or _has_base(match.string, match.start())):
+        return char
+    return escape_char(char)
 
 
 def _keep_key(keep: str) -> str:
@@ -125,56 +148,45 @@ def _keep_key(keep: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _non_ascii(keep: str) -> re.Pattern[str]:
-    """One regex: a character never shown as itself, or a combining mark without a base."""
-    unsafe = _unsafe_ranges()
-    shown_unsafe = _char_class(unsafe, exclude=keep)
-    # (?<![^X]) is "at the start, or after an X": a mark there has no base of its own.
-    return re.compile(f"{shown_unsafe}|(?<!{_char_class(unsafe, negate=True)}){_char_class(_mark_ranges())}")
+def _latin1_table(keep: str) -> dict[int, str]:
+    """C0, DEL, C1, NBSP, the soft hyphen, and surrogateescape's byte stand-ins (U+DC80-U+DCFF,
+    many in a binary payload): ``str.translate``'s table."""
+    codes = (*range(0x100), *_BYTE_SURROGATES)
+    return {code: escape_char(chr(code)) for code in codes if not _shown_as_itself(chr(code)) and chr(code) not in keep}
 
 
 @functools.lru_cache(maxsize=None)
-def _unsafe_ranges() -> tuple[tuple[int, int], ...]:
-    ranges = list(_DEFAULT_IGNORABLE) + list(_WHOLE_PLANES_ESCAPED)
-    for first, last in _SCANNED_PLANES:
-        # One pass in C (map, bytes, a regex over the flags), about 0.05 s for 327k code points.
-        printable = bytes(map(str.isprintable, map(chr, range(first, last + 1))))
-        ranges += [(first + m.start(), first + m.end() - 1) for m in re.finditer(rb"\x00+", printable)]
-    return tuple(sorted(ranges))
+def _above_latin1() -> re.Pattern[str]:
+    """Candidates above U+00FF: BMP characters never shown as themselves, BMP marks, and every
+    astral character (the callback decides for those: see the module's note on speed)."""
+    bmp = range(0x100, 0x10000)
+    # One pass in C each (map, bytes, a regex over the flags): about 0.03 s for the BMP.
+    never = bytes(map(_shown_as_itself, map(chr, bmp)))
+    marks = bytes(map(_MARK.__contains__, map(unicodedata.category, map(chr, bmp))))
+    ranges = [(0x100 + m.start(), 0x100 + m.end() - 1) for m in re.finditer(rb"\x00+", never)]
+    ranges += [(0x100 + m.start(), 0x100 + m.end() - 1) for m in re.finditer(rb"\x01+", marks)]
+    bmp_class = "".join(_range_text(a, b) for a, b in _without(sorted(ranges), _BYTE_SURROGATES))
+    # Two classes, not one: a class with an astral range loses re's constant-time BMP table.
+    return re.compile(f"[{bmp_class}]|[\\U00010000-\\U0010ffff]")
 
 
-@functools.lru_cache(maxsize=None)
-def _mark_ranges() -> tuple[tuple[int, int], ...]:
-    is_mark = frozenset(("Mn", "Mc", "Me")).__contains__
-    ranges = []
-    for first, last in _SCANNED_PLANES:
-        marks = bytes(map(is_mark, map(unicodedata.category, map(chr, range(first, last + 1)))))
-        ranges += [(first + m.start(), first + m.end() - 1) for m in re.finditer(rb"\x01+", marks)]
-    return tuple(ranges)
+_BYTE_SURROGATES = range(0xDC80, 0xDD00)
 
 
-def _char_class(ranges: tuple[tuple[int, int], ...], *, exclude: str = "", negate: bool = False) -> str:
-    parts = []
+def _without(ranges: list[tuple[int, int]], hole: range) -> list[tuple[int, int]]:
+    """``ranges`` minus the code points of ``hole`` (the translate table handles those)."""
+    out = []
     for first, last in ranges:
-        for start, end in _without(first, last, {ord(c) for c in exclude}):
-            parts.append(_range_text(start, end))
-    return "[" + ("^" if negate else "") + "".join(parts) + "]"
-
-
-def _without(first: int, last: int, holes: set[int]) -> list[tuple[int, int]]:
-    pieces, start = [], first
-    for hole in sorted(h for h in holes if first <= h <= last):
-        if start < hole:
-            pieces.append((start, hole - 1))
-        start = hole + 1
-    if start <= last:
-        pieces.append((start, last))
-    return pieces
+        if last < hole.start or first >= hole.stop:
+            out.append((first, last))
+            continue
+        if first < hole.start:
+            out.append((first, hole.start - 1))
+        if last >= hole.stop:
+            out.append((hole.stop, last))
+    return out
 
 
 def _range_text(first: int, last: int) -> str:
-    # \uXXXX/\UXXXXXXXX escapes in the pattern: a surrogate cannot stand in it as itself.
-    def one(code: int) -> str:
-        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
-
-    return one(first) if first == last else f"{one(first)}-{one(last)}"
+    # \uXXXX escapes in the pattern: a surrogate cannot stand in it as itself.
+    return f"\\u{first:04x}" if first == last else f"\\u{first:04x}-\\u{last:04x}"
