@@ -36,12 +36,12 @@ Where the bytes themselves are the subject (payload previews), ``visible_bytes``
 backslash, so there ``\\x1b`` is always the byte and ``\\\\x1b`` the four characters.
 
 Speed: this runs for every line the TUI shows. ASCII text (nearly all module output) costs one
-``isascii`` and one regex search, printable non-ASCII text one ``isprintable`` and one small
+``isascii`` and one regex split, printable non-ASCII text one ``isprintable`` and one small
 regex search. Other text: one regex substitution over characters above U+00FF (its classes hold
 only BMP ranges, which ``re`` tests in constant time; a class with astral ranges is tested range
-by range, about 100 times slower) and one ``str.translate`` for the Latin-1 range and the bytes
-``surrogateescape`` stands in for. The tables are built on first use (about 0.05 s), not at
-import.
+by range, about 100 times slower) and one regex split for the Latin-1 range and the bytes
+``surrogateescape`` stands in for (``_escaped``). The tables for non-ASCII text are built on
+first use (about 0.05 s), not at import. ``python -m benchmarks.display`` measures it.
 """
 
 from __future__ import annotations
@@ -63,13 +63,35 @@ _IGNORABLE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _DEFAULT_
 _MARK = frozenset(("Mn", "Mc", "Me"))
 
 
-def _ascii_table(keep: str) -> tuple[re.Pattern[str], dict[int, str]]:
-    controls = [c for c in (*range(0x20), 0x7F) if chr(c) not in keep]
-    table = {code: _NAMED.get(chr(code), f"\\x{code:02x}") for code in controls}
-    return re.compile("[" + "".join(re.escape(chr(c)) for c in controls) + "]"), table
+Escaper = tuple[re.Pattern[str], dict[str, str]]
+"""A pattern with one capturing group matching single characters, and each one's escape."""
+_ASCII: dict[str, Escaper] = {}
+"""C0 and DEL escapers by ``keep``, made on first use (a few regex compilations off the import)."""
 
 
-_ASCII = {keep: _ascii_table(keep) for keep in ("", "\t", "\n", "\t\n")}
+def _escaper(codes: list[int]) -> Escaper:
+    pattern = re.compile("([" + "".join(f"\\u{code:04x}" for code in codes) + "])")
+    return pattern, {chr(code): escape_char(chr(code)) for code in codes}
+
+
+def _escaped(escaper: Escaper, text: str) -> str:
+    """``text`` with each character ``escaper`` matches replaced by its escape.
+
+    ``split`` with a group gives [text, char, text, char, ...] and ``map`` looks the characters
+    up, both in C: four times faster than ``str.translate`` on non-ASCII text (whose generic
+    path looks up every character, not only the ones replaced).
+    """
+    pattern, table = escaper
+    parts = pattern.split(text)
+    if len(parts) == 1:
+        return text
+    parts[1::2] = map(table.__getitem__, parts[1::2])
+    return "".join(parts)
+
+
+def _ascii_escaper(keep: str) -> Escaper:
+    escaper = _ASCII[keep] = _escaper([code for code in (*range(0x20), 0x7F) if chr(code) not in keep])
+    return escaper
 
 
 def visible(text: str, keep: str = "") -> str:
@@ -80,15 +102,13 @@ def visible(text: str, keep: str = "") -> str:
         keep: which of TAB and LF to leave as they are (``""``, ``"\\t"``, ``"\\n"``,
             ``"\\t\\n"``); by default the result is one line.
     """
+    keep = _keep_key(keep)
     if text.isascii():
-        # str.translate does per character what a Python loop would, in C (the UART pane calls
-        # this for every payload line it shows).
-        control, table = _ASCII[_keep_key(keep)]
-        return text.translate(table) if control.search(text) else text
+        return _escaped(_ASCII.get(keep) or _ascii_escaper(keep), text)
     if text.isprintable() and not _IGNORABLE.search(text) and not _is_mark(text[0]):
         return text  # printable text (no mark without a base can follow a printable character)
     # Above U+00FF first, while the text is still the original: a mark's base is looked up in it.
-    return _above_latin1().sub(_escape_above_latin1, text).translate(_latin1_table(_keep_key(keep)))
+    return _escaped(_latin1_escaper(keep), _above_latin1().sub(_escape_above_latin1, text))
 
 
 def visible_lines(text: str) -> str:
@@ -139,8 +159,11 @@ def _escape_above_latin1(match: re.Match[str]) -> str:
     return escape_char(char)
 
 
+_KEEP_CHOICES = ("", "\t", "\n", "\t\n")
+
+
 def _keep_key(keep: str) -> str:
-    if keep in _ASCII:
+    if keep in _KEEP_CHOICES:
         return keep
     if keep.strip(_KEEPABLE):
         raise ValueError(f"visible() keeps only TAB and LF, not {keep!r}")
@@ -148,11 +171,11 @@ def _keep_key(keep: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _latin1_table(keep: str) -> dict[int, str]:
+def _latin1_escaper(keep: str) -> Escaper:
     """C0, DEL, C1, NBSP, the soft hyphen, and surrogateescape's byte stand-ins (U+DC80-U+DCFF,
-    many in a binary payload): ``str.translate``'s table."""
+    many in a binary payload)."""
     codes = (*range(0x100), *_BYTE_SURROGATES)
-    return {code: escape_char(chr(code)) for code in codes if not _shown_as_itself(chr(code)) and chr(code) not in keep}
+    return _escaper([code for code in codes if not _shown_as_itself(chr(code)) and chr(code) not in keep])
 
 
 @functools.lru_cache(maxsize=None)
@@ -174,7 +197,7 @@ _BYTE_SURROGATES = range(0xDC80, 0xDD00)
 
 
 def _without(ranges: list[tuple[int, int]], hole: range) -> list[tuple[int, int]]:
-    """``ranges`` minus the code points of ``hole`` (the translate table handles those)."""
+    """``ranges`` minus the code points of ``hole`` (the Latin-1 escaper handles those)."""
     out = []
     for first, last in ranges:
         if last < hole.start or first >= hole.stop:
