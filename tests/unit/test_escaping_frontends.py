@@ -196,3 +196,46 @@ def test_certificate_reports_are_printable(name, dns, uri, server_name):
         shown = certtext.check_text(result)
         assert dangerous(shown, keep="\n") == [], shown
         assert shown.count("\n") == 1 + len(result.reasons) + len(result.notes), shown
+
+
+# -- a USB adapter's own strings ----------------------------------------------------------------
+
+
+def test_ports_and_doctor_show_a_hostile_usb_description_escaped(monkeypatch):
+    from serial.tools import list_ports
+    from serial.tools.list_ports_common import ListPortInfo
+
+    from spwf_tui.commands.doctor import run_doctor
+    from spwf_tui.commands.ports import run_ports
+
+    port = ListPortInfo("/dev/ttyFAKE0", skip_link_detection=True)
+    port.description = "CP2102 \x1b]52;c;UFdORUQ=\x07\x1b]0;PWNED\x07\u202e"  # the product string, from the device
+    port.hwid = "USB VID:PID=10c4:ea60 SER=\x1b[2J"
+    monkeypatch.setattr(list_ports, "comports", lambda *args, **kwargs: [port])
+    for command in (run_ports, lambda: run_doctor(argparse.Namespace(json=False))):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            command()
+        assert "CP2102 \\x1b]52;c;" in out.getvalue()
+        assert dangerous(out.getvalue(), keep="\n") == [], out.getvalue()
+
+
+def _could_be_an_argument(text: str) -> bool:
+    """What argv can hold: no NUL, and bytes (surrogateescape's U+DC80-U+DCFF) but no other surrogate."""
+    try:
+        os.fsencode(text)
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text and bool(text.strip())
+
+
+@_FUZZ
+@given(name=hostile_text.filter(_could_be_an_argument))
+def test_error_lines_quoting_a_file_name_are_one_printable_line(name):
+    from spwf_tui.cli import main
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), tempfile.TemporaryDirectory() as folder:
+        status = main(["decode", os.path.join(folder, name.replace("/", "_"))])
+    assert status == 2
+    assert err.getvalue().count("\n") == 1 and dangerous(err.getvalue(), keep="\n") == [], repr(err.getvalue())
