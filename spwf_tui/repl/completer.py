@@ -13,7 +13,6 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion, Path
 from prompt_toolkit.document import Document
 
 from spwf_tui.core.completion import ModuleFacts, complete
-from spwf_tui.core.display import visible
 from spwf_tui.repl.commands import COMMANDS, NAMES
 
 DEFAULT_HINT = "Tab completes · :help lists the : commands · Ctrl+R searches the history · Ctrl+] quits"
@@ -37,9 +36,7 @@ class AtCompleter(Completer):
             return
         offset = result.start - len(text)
         for candidate in result.candidates:
-            # Candidates can come from the module (its file names): shown escaped, inserted as they are.
-            yield Completion(candidate.text, start_position=offset, display=visible(candidate.text),
-                             display_meta=visible(candidate.meta or ""))
+            yield Completion(candidate.text, start_position=offset, display_meta=candidate.meta)
 
     def _colon(self, text: str, complete_event: CompleteEvent) -> Iterable[Completion]:
         stripped = text.lstrip()
@@ -73,4 +70,4 @@ def hint_text(text: str, facts: ModuleFacts | None = None) -> str:
     if not stripped:
         return DEFAULT_HINT
     hint = complete(text, facts=facts).hint
-    return visible(hint.text) if hint is not None else DEFAULT_HINT
+    return hint.text if hint is not None else DEFAULT_HINT
