@@ -199,5 +199,8 @@ def _looks_like_a_word(text: str) -> bool:
 
 
 def _fail(message: str) -> int:
-    print(f"spwf-tui: {message}", file=sys.stderr)
+    # Messages quote file names, URLs and module text: one printable line whatever they hold.
+    from spwf_tui.core.display import visible
+
+    print(f"spwf-tui: {visible(message)}", file=sys.stderr)
     return EXIT_USAGE
