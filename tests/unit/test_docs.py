@@ -26,7 +26,7 @@ OUTSIDE = re.compile(r"(?<!docs/)\b(?:DESIGN\.md|STYLE\.md|spwf04-at-reference\.
 """Files that were cited but live outside the repository."""
 UNNAMED_SOURCE = re.compile(r"\bthe reference\b(?! counting)|\breference §|\bthe reference's\b")
 """``the reference`` meant a document outside the repository; say which document instead."""
-ISSUE_PART = re.compile(r"issues? \d+[ ,]*(?:§\d+(?:\.\d+)*[ ,/]*)*$")
+ISSUE_PART = re.compile(r"issues? \d+[ ,]*(?:§\d+(?:\.\d+)*(?:[ ,/]|and|or)*)*$", re.IGNORECASE)
 """``issue 13 §2`` (and ``issue 13 §1/§9``) is a part of an issue, not a section of a document."""
 CITE_WINDOW = 1500
 """A ``§`` belongs to the last ``docs/*.md`` named at most this many characters before it (the
