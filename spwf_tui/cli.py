@@ -1,4 +1,4 @@
-"""The ``spwf-tui`` command line (contract in DESIGN.md).
+"""The ``spwf-tui`` command line (contract in docs/architecture.md §10).
 
 ``spwf-tui [PORT] [options]`` opens the TUI; the first word may instead name a subcommand. Heavy
 imports (Textual, the emulator) happen inside the command that needs them, so ``--help`` and the
@@ -202,5 +202,8 @@ def _looks_like_a_word(text: str) -> bool:
 
 
 def _fail(message: str) -> int:
-    print(f"spwf-tui: {message}", file=sys.stderr)
+    # Messages quote file names, URLs and module text: one printable line whatever they hold.
+    from spwf_tui.core.display import visible
+
+    print(f"spwf-tui: {visible(message)}", file=sys.stderr)
     return EXIT_USAGE

@@ -26,6 +26,7 @@ from spwf_tui.core.certcheck import AS_PLANNED, CheckResult, check_chain, fails_
 from spwf_tui.core.certinspect import inspect, report_as_dict
 from spwf_tui.core.certplan import build_plan, plan_as_dict
 from spwf_tui.core.certs import CertificateError
+from spwf_tui.core.display import visible, visible_lines
 from spwf_tui.core.moduletime import ModuleClock, ModuleTimeError, parse_module_time
 from spwf_tui.core.payload import PayloadError, read_problem, resolve_source
 from spwf_tui.errors import UserError
@@ -57,7 +58,7 @@ def _inspect(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report_as_dict(report), indent=2))
     else:
-        sys.stdout.write(cert_format.inspect_text(report, role_given=args.role is not None, compared_with=args.cert))
+        _print_text(cert_format.inspect_text(report, role_given=args.role is not None, compared_with=args.cert))
     return 0
 
 
@@ -76,12 +77,12 @@ def _plan(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(plan_as_dict(plan, include_secrets=args.include_secrets), indent=2))
     else:
-        sys.stdout.write(cert_format.plan_text(plan, include_secrets=args.include_secrets))
+        _print_text(cert_format.plan_text(plan, include_secrets=args.include_secrets))
     if args.write_script:
         # Keep stdout pure JSON under --json.
         stream = sys.stderr if args.json else sys.stdout
-        print(f"\nscript written to {args.write_script}; run it with: spwf-tui run PORT {args.write_script}",
-              file=stream)
+        print("\n" + visible(f"script written to {args.write_script}; run it with: spwf-tui run PORT "
+                             f"{args.write_script}"), file=stream)
     return 0
 
 
@@ -125,8 +126,14 @@ def _print_check(args: argparse.Namespace, result: CheckResult, *, source: str) 
                           "certificate_error": result.certificate_error, "reasons": list(result.reasons),
                           "notes": list(result.notes), "path": list(result.path), "server": source}, indent=2))
     else:
-        sys.stdout.write(cert_format.check_text(result))
+        _print_text(cert_format.check_text(result))
     return 0 if result.connects else EXIT_WILL_FAIL
+
+
+def _print_text(report: str) -> None:
+    """A report on stdout. The certificate facts are escaped where they are read (``certfacts``);
+    this last pass catches what a report quotes besides them (file names, library messages)."""
+    sys.stdout.write(visible_lines(report))
 
 
 def _auth(source: str | None) -> bytes | None | object:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from spwf_tui.core.decoder import RxDecoder
+from spwf_tui.core.display import visible
 from spwf_tui.core.events import Event
 from spwf_tui.core.explain import Explainer
 from spwf_tui.errors import UserError
@@ -40,7 +41,9 @@ def run_decode(args: argparse.Namespace) -> int:
     """Print the decoded capture as text or JSON lines."""
     source = _open_input(args.file)
     out = sys.stdout
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per line
+    # ensure_ascii: the JSON keeps the module's exact text, and no control character (ESC, C1,
+    # bidi) reaches a terminal the JSON is printed on; one encoder, not one per line.
+    encode = json.JSONEncoder(ensure_ascii=True).encode
     pending: list[str] = []
     with source as stream:
         for event, explain in decode_stream(_chunks(stream, out, pending)):
@@ -53,9 +56,9 @@ def run_decode(args: argparse.Namespace) -> int:
                 pending.append(encode(record) + "\n")
             else:
                 code = "" if event.code is None else str(event.code)
-                pending.append(f"{event.kind:<5} {code:>4}  {event.text}\n")
+                pending.append(f"{event.kind:<5} {code:>4}  {visible(event.text)}\n")
                 if explain:
-                    pending.append(f"{'':11}  = {explain}\n")
+                    pending.append(f"{'':11}  = {visible(explain)}\n")
     out.write("".join(pending))
     return 0
 

@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from spwf_tui import __version__, locations
+from spwf_tui.core.display import visible
 
 PACKAGES = ("textual", "pyserial", "cryptography", "prompt-toolkit", "platformdirs")
 SERIAL_GROUPS = ("dialout", "uucp", "tty")
@@ -40,9 +41,10 @@ def run_doctor(args: argparse.Namespace) -> int:
             print(json.dumps(asdict(check)))
     else:
         for check in checks:
-            print(f"{check.status:<4}  {check.topic:<12} {check.found}")
+            # Findings quote port descriptions (from USB devices) and paths: shown escaped.
+            print(visible(f"{check.status:<4}  {check.topic:<12} {check.found}"))
             if check.fix:
-                print(f"{'':18} fix: {check.fix}")
+                print(visible(f"{'':18} fix: {check.fix}"))
     return 1 if any(c.status == "fail" for c in checks) else 0
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from serial.tools import list_ports
 
+from spwf_tui.core.display import visible
+
 
 def run_ports() -> int:
     """Print one port per line: device, description, hardware id."""
@@ -11,5 +13,6 @@ def run_ports() -> int:
     rows.append(("sim://", "emulated SPWF04SA (built in)", ""))
     width = max(len(device) for device, _, _ in rows)
     for device, description, hwid in rows:
-        print(f"{device:<{width}}  {description}  {hwid}".rstrip())
+        # Descriptions come from the USB device itself (its product string): shown escaped.
+        print(visible(f"{device:<{width}}  {description}  {hwid}".rstrip()))
     return 0

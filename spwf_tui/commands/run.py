@@ -67,7 +67,9 @@ def run_script(args: argparse.Namespace) -> int:
             if not ok:
                 failed += 1
                 shown = step.text if session.show_secrets else redact_text(step.text)[0]
-                print(f"spwf-tui run: {step.origin}: {shown}: {result['reason']}", file=sys.stderr, flush=True)
+                # The reason can be the module's own error line: shown through visible like the rest.
+                print(visible(f"spwf-tui run: {step.origin}: {shown}: {result['reason']}"), file=sys.stderr,
+                      flush=True)
                 if not args.keep_going:
                     break
     finally:
@@ -98,9 +100,9 @@ def _print_check(step: Step, ok: bool, result: dict, as_json: bool, show_secrets
     """``# expect /On:.*/: held by AT-S.On:127.0.0.1:0`` in the transcript, so checks show."""
     stream = sys.stderr if as_json else sys.stdout
     seen = result.get("matched") or result.get("event")
-    outcome = f"held by {visible(seen)}" if ok else f"FAILED: {result['reason']}"
+    outcome = f"held by {visible(seen or '')}" if ok else f"FAILED: {result['reason']}"
     text = step.text if show_secrets else redact_text(step.text)[0]
-    stream.write(f"# {text}: {outcome}\n")
+    stream.write(f"# {visible(f'{text}: {outcome}')}\n")
     stream.flush()
 
 

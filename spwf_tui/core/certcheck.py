@@ -28,6 +28,7 @@ from cryptography.x509.oid import NameOID
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from spwf_tui.core import certerrors, certs
+from spwf_tui.core.display import visible
 from spwf_tui.core.certfacts import EXPIRED, NOT_YET_VALID, public_key_id, validity_at
 from spwf_tui.core.moduletime import ModuleClock, format_utc
 
@@ -97,8 +98,8 @@ def check_chain(ca: x509.Certificate, chain: Sequence[x509.Certificate], clock: 
 
     path = path_to_ca(chain, ca)
     if path is None:
-        reasons.append(f"chain: {_describe(leaf)}, issued by {leaf.issuer.rfc4514_string()}, does not lead to "
-                       f"the CA {ca.subject.rfc4514_string()}{_aki_hint(leaf, ca)}")
+        reasons.append(f"chain: {_describe(leaf)}, issued by {visible(leaf.issuer.rfc4514_string())}, does not "
+                       f"lead to the CA {visible(ca.subject.rfc4514_string())}{_aki_hint(leaf, ca)}")
         failures.append((certerrors.CA_NOT_FOUND, "the server's chain is not signed by this CA"))
         if not intermediates_seen and leaf.issuer != ca.subject:
             notes.append("Only the server's leaf certificate could be read (Python before 3.13 shows no "
@@ -205,7 +206,7 @@ def strict_opinion(ca: x509.Certificate, chain: Sequence[x509.Certificate], cloc
         verifier = PolicyBuilder().store(Store([ca])).time(clock.at).build_server_verifier(subject)
         verifier.verify(chain[0], list(chain[1:]))
     except VerificationError as exc:
-        detail = re.sub(r"\s*\(encountered processing .*\)$", "", str(exc))
+        detail = visible(re.sub(r"\s*\(encountered processing .*\)$", "", str(exc)))
         return f"A strict modern TLS client (cryptography's verifier, for {name!r}) would refuse it: {detail}."
     except (ValueError, TypeError) as exc:
         return f"The strict check (cryptography's verifier) could not run: {exc}."
@@ -266,20 +267,21 @@ def _aki_hint(leaf: x509.Certificate, ca: x509.Certificate) -> str:
 
 
 def _describe(cert: x509.Certificate) -> str:
+    """``CN=...`` or the subject, escaped: a server's certificate says what its maker wrote."""
     common = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return f"CN={common[0].value}" if common else cert.subject.rfc4514_string() or "(no subject)"
+    return visible(f"CN={common[0].value}" if common else cert.subject.rfc4514_string() or "(no subject)")
 
 
 def _subjects(path: Sequence[x509.Certificate] | None) -> tuple[str, ...]:
-    return tuple(c.subject.rfc4514_string() for c in path) if path else ()
+    return tuple(visible(c.subject.rfc4514_string()) for c in path) if path else ()
 
 
 def _leaf_names(leaf: x509.Certificate) -> list[str]:
     try:
         san = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
-        return [f"CN={a.value}" for a in leaf.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
-    return [f"DNS:{n}" for n in san.get_values_for_type(x509.DNSName)] + \
+        return [visible(f"CN={a.value}") for a in leaf.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
+    return [visible(f"DNS:{n}") for n in san.get_values_for_type(x509.DNSName)] + \
         [f"IP:{a}" for a in san.get_values_for_type(x509.IPAddress)]
 
 

@@ -1,7 +1,7 @@
 """The ``AT-S.Certificate Error:<n>`` numbers the tool predicts, and which of them are real.
 
 Real modules were seen answering 3 (the CA's key id given to ``TLSCERT=auth`` is wrong) and 23
-(the server's chain does not lead to the stored CA) — reference §5.3. For an expired or
+(the server's chain does not lead to the stored CA) — docs/protocol.md §4.3. For an expired or
 not-yet-valid certificate and for a server name that does not match, nobody published the
 number; the emulated module (``emulator/tlsverify.py``) uses OpenSSL's numbers for the same
 conditions (9, 10, 62). ``cert check`` predicts with these numbers and says which are guesses; the

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, r
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 
 from spwf_tui.core import certs
+from spwf_tui.core.display import visible
 
 VALID = "valid"
 EXPIRED = "expired"
@@ -91,10 +92,15 @@ class KeyFacts:
 
 
 def certificate_facts(cert: x509.Certificate, at: datetime) -> CertFacts:
-    """The facts of ``cert``; validity judged at ``at`` (aware UTC)."""
+    """The facts of ``cert``; validity judged at ``at`` (aware UTC).
+
+    Names, SANs and CRL URIs are whatever the certificate's maker wrote (a server's chain is a
+    stranger's): they are kept as ``visible`` text, so every report built from them (text, JSON,
+    the TUI inspector, warnings) is printable.
+    """
     return CertFacts(
-        subject=cert.subject.rfc4514_string() or "(empty subject)",
-        issuer=cert.issuer.rfc4514_string() or "(empty issuer)",
+        subject=visible(cert.subject.rfc4514_string()) or "(empty subject)",
+        issuer=visible(cert.issuer.rfc4514_string()) or "(empty issuer)",
         serial=certs.colon_hex(_serial_bytes(cert.serial_number)),
         not_before=cert.not_valid_before_utc,
         not_after=cert.not_valid_after_utc,
@@ -195,7 +201,7 @@ def _crl_distribution_points(cert: x509.Certificate) -> tuple[str, ...]:
     for point in points:
         found += [_general_name(name, bare_uri=True) for name in point.full_name or ()]
         if point.relative_name is not None:
-            found.append(point.relative_name.rfc4514_string())
+            found.append(visible(point.relative_name.rfc4514_string()))
     return tuple(found)
 
 
@@ -208,6 +214,10 @@ def _sans(cert: x509.Certificate) -> tuple[str, ...]:
 
 
 def _general_name(name: x509.GeneralName, *, bare_uri: bool = False) -> str:
+    return visible(_general_name_text(name, bare_uri=bare_uri))
+
+
+def _general_name_text(name: x509.GeneralName, *, bare_uri: bool) -> str:
     if isinstance(name, x509.DNSName):
         return f"DNS:{name.value}"
     if isinstance(name, x509.IPAddress):

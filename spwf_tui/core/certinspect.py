@@ -27,7 +27,7 @@ ROLES = ("ca", "cert", "key")
 ERROR, WARNING, INFO = "error", "warning", "info"
 
 BUNDLE_LIMIT = 1475
-"""ST's limit for the local certificate bundle (``cert`` / ``tls.cert``), reference §3.1; the
+"""ST's limit for the local certificate bundle (``cert`` / ``tls.cert``), docs/protocol.md §6.1; the
 brief of this tool applies it to ``key`` too."""
 CA_LIMIT = 2560
 """The emulated module's limit for a ``ca`` upload (2.5 KB, ST's limit for a peer certificate);

@@ -1,6 +1,6 @@
 """``build_plan``: the exact byte sequence that uploads one certificate or key to the module.
 
-The order is ST's own (reference §3.1, X-CUBE-WIFI1's set-up routine): erase (``content,2``),
+The order is ST's own (docs/protocol.md §6.3, X-CUBE-WIFI1's set-up routine): erase (``content,2``),
 set the clock (``TIME``), upload, then for a CA the module cannot take the key id from (PEM, or
 DER without SKI) the ``auth`` upload of the raw key id, and finally ``content,1`` to see what is
 stored. Each step carries the module's expected answer and the reason for the step. The plan is

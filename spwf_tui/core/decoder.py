@@ -12,7 +12,7 @@ end of the input waits for the next byte; a line with no terminator is cut only 
 after ``MAX_LINE`` is known not to end it; payloads are cut into pieces at fixed offsets). The
 decoder never raises on device input and its buffers are bounded (``MAX_LINE``, ``DATA_PIECE``).
 
-This is the RX hot path (STYLE.md §3): ``feed`` works on the whole chunk with ``bytes.find``
+This is the RX hot path (docs/architecture.md §2): ``feed`` works on the whole chunk with ``bytes.find``
 and slices rather than byte by byte, keeps only the unfinished tail between calls, and leaves
 the text of raw payload pieces to be computed when someone shows them (``Event.text``).
 """

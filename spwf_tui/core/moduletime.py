@@ -1,6 +1,6 @@
 """The module's clock as the certificate tools see it: parse what the user types, print it back.
 
-The SPWF04 checks certificate validity against its own clock (reference §6), which starts in 1970
+The SPWF04 checks certificate validity against its own clock (docs/protocol.md §6.5), which starts in 1970
 after power-up until ``AT+S.TIME=<seconds since 1970>``. The ``cert`` commands take that clock as
 ``--module-time``: an ISO 8601 date-time (a missing zone means UTC, as the module has no zones) or
 the plain epoch number that ``AT+S.TIME`` takes.

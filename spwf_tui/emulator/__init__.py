@@ -3,10 +3,10 @@
 ``EmulatedModule(output, clock=..., boot_delay=..., model=...)``: ``start()`` powers it on,
 ``receive(bytes)`` takes host bytes in any chunking, ``output(bytes)`` gets everything it sends,
 ``close()`` stops it. ``serve.run_pty`` / ``serve.run_tcp`` put it on a pty or a TCP port.
-Facts follow ``spwf04-at-reference.md``; tables (commands, variables, error texts, WIND texts)
+Facts follow ``docs/protocol.md``; tables (commands, variables, error texts, WIND texts)
 come from ``spwf_tui.core.catalog``. Every line the module sends ends with CR LF.
 
-Below is every behaviour the reference leaves open, and what this emulator does.
+Below is every behaviour the sources leave open (docs/protocol.md §10), and what this emulator does.
 
 Framing and console
     - A line ends at CR. Outside a data phase an LF is ignored wherever it is (so CR LF works);

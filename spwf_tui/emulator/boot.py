@@ -27,7 +27,7 @@ DHCP_NETMASK: Final = "255.255.255.0"
 DHCP_GATEWAY: Final = "192.168.1.1"
 DHCP_DNS: Final = "192.168.1.1"
 
-# Wi-Fi state codes (reference §2.4, ``wifi_state``).
+# Wi-Fi state codes (docs/protocol.md §3.3, ``wifi_state``).
 STATE_POWER_UP = 0
 STATE_TERMINATED_BY_USER = 2
 STATE_IDLE = 3
@@ -72,7 +72,7 @@ class Radio:
 
 
 def boot_script(model: str) -> list[Step]:
-    """Power-on to ``WiFi Hardware Started`` (order of the UART capture in reference §4.1)."""
+    """Power-on to ``WiFi Hardware Started`` (order of the UART capture in docs/protocol.md §8)."""
     return [
         Step(1, (f"{BUILD}-SPWF04S",)),
         Step(13, (model,)),

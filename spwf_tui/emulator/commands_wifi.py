@@ -42,7 +42,7 @@ PEER_VARIABLES = (
     "tx_consec_fail", "rx_seqnum", "rx_seqnum_mc", "rx_rssi", "rx_rateidx", "setprot",
     "listen_interval", "capinfo",
 )
-"""Per-peer variables of ``AT+S.PEERS`` (reference §2.4; not part of the catalog)."""
+"""Per-peer variables of ``AT+S.PEERS`` (docs/protocol.md §3.3; not part of the catalog)."""
 
 
 def _wifi(module: EmulatedModule, call: Call, reply: Reply) -> None:

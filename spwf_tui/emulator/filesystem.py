@@ -18,7 +18,7 @@ ERR_DELETE = 56
 ERR_LOW_MEMORY = 91
 
 HASH_ALGORITHMS = {0: "sha1", 1: "sha224", 2: "sha256", 3: "md5"}
-"""``AT+S.HASH`` algorithm numbers (reference §2.1: 0 SHA1, 1 SHA224, 2 SHA256, 3 MD5)."""
+"""``AT+S.HASH`` algorithm numbers (docs/protocol.md §3.1: 0 SHA1, 1 SHA224, 2 SHA256, 3 MD5)."""
 
 
 def canonical_name(name: str) -> str:

@@ -1,7 +1,7 @@
 """The TLS objects the module keeps in its flash section: CA, own certificate, key, CA key id.
 
 ``TLSCERT=ca`` reports the CA's Subject Key Identifier only when it can read it itself, which the
-firmware does for DER but not for PEM (reference §3.1: a PEM CA answers ``No SubjectKeyId``, and
+firmware does for DER but not for PEM (docs/protocol.md §6.1: a PEM CA answers ``No SubjectKeyId``, and
 ``TLSCERT=auth`` must then supply the 20 raw SKI bytes). The objects survive ``RESET`` and
 ``FCFG``; ``content,2`` erases them.
 """

@@ -1,4 +1,4 @@
-"""The interactive REPL: ``PromptSession.prompt_async`` inside ``patch_stdout`` (STYLE.md §6).
+"""The interactive REPL: ``PromptSession.prompt_async`` inside ``patch_stdout`` (docs/architecture.md §6.2).
 
 Who calls what: the transport's reader thread calls ``Repl._wake`` (through the session's
 listener); that only schedules ``_drain`` on the event loop, at most once per ``BATCH_SECONDS``.

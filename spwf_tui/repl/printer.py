@@ -1,16 +1,17 @@
 """What the REPL shows for each log entry, as (style class, text) fragments.
 
 Both front ends of the REPL use these: the prompt-toolkit one prints them in colour above the
-prompt, the plain one joins their text (``to_plain``). Device text is made safe here: control
-characters other than TAB become ``\\xNN`` escapes, so nothing the module sends can move the
-cursor or change the terminal. No prompt-toolkit import: the plain mode does not need it.
+prompt, the plain one joins their text (``to_plain``). Every text in a fragment is made safe
+here, through ``core.display.visible`` (TAB kept: the terminal lays it out): what the module,
+a recording or a file name holds cannot move the cursor, change the terminal's title or
+clipboard, or reorder the line. No prompt-toolkit import: the plain mode does not need it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spwf_tui.core.display import visible
+from spwf_tui.core.display import visible, visible_lines
 from spwf_tui.core.events import DATA
 from spwf_tui.session.log import NOTE, TX, LogEntry
 from spwf_tui.session.transcript import payload_preview
@@ -59,18 +60,18 @@ def entry_fragments(entry: LogEntry, view: View) -> Fragments:
     else:
         out = [(f"class:{kind}", f"< {safe(entry.text)}\n")]
     if entry.explain:
-        out.append(("class:explain", f"  = {entry.explain}\n"))
+        out.append(("class:explain", f"  = {safe(entry.explain)}\n"))
     return out
 
 
 def message(text: str) -> Fragments:
-    """A line from the REPL itself (help, :time)."""
-    return [("class:message", f"{text}\n")]
+    """A line from the REPL itself (help, :time); may quote outside text, so it is made safe too."""
+    return [("class:message", f"{visible_lines(text)}\n")]
 
 
 def problem(text: str) -> Fragments:
-    """A mistake or failure on the host side; nothing was sent."""
-    return [("class:problem", f"! {text}\n")]
+    """A mistake or failure on the host side; nothing was sent (quotes file names: made safe)."""
+    return [("class:problem", f"! {safe(text)}\n")]
 
 
 def to_plain(fragments: Fragments) -> str:
@@ -79,8 +80,8 @@ def to_plain(fragments: Fragments) -> str:
 
 
 def safe(text: str) -> str:
-    """``text`` with control characters (TAB excepted) as escapes."""
-    return "\t".join(visible(part) for part in text.split("\t"))
+    """``text`` on one line, made printable (``visible``), TAB kept."""
+    return visible(text, keep="\t")
 
 
 def hexdump(data: bytes, indent: str = "    ") -> list[str]:

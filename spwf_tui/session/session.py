@@ -5,7 +5,7 @@ Who calls what:
 * the transport's reader thread calls ``data_received`` / ``state_changed``;
 * a front end (TUI, REPL, ``run``) calls ``send`` / ``execute`` and ``entries.drain()``, and
   registers a wake-up callback with ``add_listener``. The callback carries no data and may be
-  called often; front ends coalesce it (the TUI posts a replaceable message, see STYLE.md §3).
+  called often; front ends coalesce it (the TUI posts a replaceable message, see docs/architecture.md §2).
 """
 
 from __future__ import annotations

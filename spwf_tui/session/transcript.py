@@ -1,9 +1,12 @@
-"""Plain-text transcript lines for ``run`` (and later the REPL's dumb-terminal mode)."""
+"""Plain-text transcript lines for ``run`` (and later the REPL's dumb-terminal mode).
+
+Every text here (sent lines from a script, notes, the module's lines, explanations) goes through
+``core.display.visible``, one line each: nothing in them reaches the terminal as a control.
+"""
 
 from __future__ import annotations
 
 from spwf_tui.core.display import visible
-from spwf_tui.core.events import DATA
 from spwf_tui.session.log import NOTE, TX, LogEntry
 
 PREVIEW_BYTES = 16
@@ -12,16 +15,15 @@ PREVIEW_BYTES = 16
 def format_entry(entry: LogEntry) -> str:
     """One entry as text lines: ``> `` sent, ``< `` received, ``# `` note, ``= `` explanation."""
     if entry.direction == TX:
-        line = f"> {entry.text}"
+        line = f"> {visible(entry.text)}"
         if entry.payload is not None:
             line += f"  [+{len(entry.payload)} payload bytes: {payload_preview(entry.payload)}]"
         return line + "\n"
     if entry.direction == NOTE:
-        return f"# {entry.text}\n"
-    shown = visible(entry.text) if entry.event is not None and entry.event.kind == DATA else entry.text
-    text = f"< {shown}\n"
+        return f"# {visible(entry.text)}\n"
+    text = f"< {visible(entry.text)}\n"
     if entry.explain:
-        text += f"  = {entry.explain}\n"
+        text += f"  = {visible(entry.explain)}\n"
     return text
 
 

@@ -3,9 +3,12 @@
 One entry gives one row, plus an explanation row for errors and WINDs, plus hex rows for binary
 payloads in hex view. Rows carry a style name; the widget maps names to colours.
 
-The widget makes rows only for what it shows (STYLE.md §4): ``measure`` says how many rows an
+The widget makes rows only for what it shows (docs/architecture.md §6.1): ``measure`` says how many rows an
 entry gives and how wide they are without making them where that is costly (a raw payload's
 text, binary bytes escaped), so a flood costs a count per entry, not its text.
+
+Every text in a row (sent lines, notes, the module's lines, explanations, payloads) goes through
+``core.display.visible``: the log is plain text, one row per line, nothing in it a control.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from spwf_tui.core.display import visible
+from spwf_tui.core.display import visible, visible_bytes
 from spwf_tui.core.events import DATA
 from spwf_tui.session.log import NOTE, TX, LogEntry
 
@@ -49,7 +52,7 @@ def rows_for(entry: LogEntry, options: ViewOptions, previous_time: float | None)
     """The rows for one entry; ``previous_time`` feeds the delta timestamps."""
     stamp = _stamp(entry.time, previous_time, options.timestamps)
     if entry.direction == TX:
-        text = f"{stamp}> {entry.text}"
+        text = f"{stamp}> {visible(entry.text)}"
         if options.show_controls:
             text += "\\r"
         rows = [Row("tx", text)]
@@ -57,17 +60,17 @@ def rows_for(entry: LogEntry, options: ViewOptions, previous_time: float | None)
             rows += _payload_rows(entry.payload, None, options, stamp, "tx", f"{len(entry.payload)} payload bytes")
         return rows
     if entry.direction == NOTE:
-        return [Row("note", f"{stamp}# {entry.text}")]
+        return [Row("note", f"{stamp}# {visible(entry.text)}")]
     event = entry.event
     kind = event.kind if event is not None else "other"
     if kind == DATA and event is not None:
         return _payload_rows(event.raw, event.text, options, stamp, "rx-data", f"{len(event.raw)} bytes")
-    text = f"{stamp}< {entry.text}"
+    text = f"{stamp}< {visible(entry.text)}"
     if options.show_controls and event is not None:
         text = f"{stamp}< {visible(event.raw.decode('utf-8', 'backslashreplace'))}"
     rows = [Row(f"rx-{kind}", text)]
     if entry.explain:
-        rows.append(Row("explain", f"{' ' * len(stamp)}  ↳ {entry.explain}"))
+        rows.append(Row("explain", f"{' ' * len(stamp)}  ↳ {visible(entry.explain)}"))
     return rows
 
 
@@ -83,9 +86,10 @@ def measure(entry: LogEntry, options: ViewOptions, previous_time: float | None) 
     lead = len(_stamp(entry.time, previous_time, options.timestamps)) + 2  # the stamp and "< "
     if event is not None and entry.direction not in (TX, NOTE) and not options.show_controls:
         if event.kind != DATA:  # a received line: its row (and the explanation's), measured as rows_for makes them
+            shown = len(visible(entry.text))
             if entry.explain:
-                return 2, max(lead + len(entry.text), lead + 2 + len(entry.explain))
-            return 1, lead + len(entry.text)
+                return 2, max(lead + shown, lead + 2 + len(visible(entry.explain)))
+            return 1, lead + shown
     elif entry.direction in (TX, NOTE) or event is None or event.kind != DATA:
         rows = rows_for(entry, options, previous_time)
         return len(rows), max(len(row.text) for row in rows)
@@ -132,7 +136,8 @@ def _payload_rows(payload: bytes, text: str | None, options: ViewOptions, stamp:
     if text is None:
         text = payload.decode("utf-8", "backslashreplace")
     if style == "tx":
-        return [Row(style, f"{stamp}{marker} [{label}] {visible(text)[:200]}")]
+        # A preview of bytes: backslashes doubled, so \x1b in it is always the byte ESC.
+        return [Row(style, f"{stamp}{marker} [{label}] {visible_bytes(payload[:200])[:200]}")]
     if options.show_controls:
         return [Row(style, f"{stamp}{marker} {visible(text)}")]
     # Without control characters shown, split the payload at its own line ends.

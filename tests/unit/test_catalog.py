@@ -1,4 +1,4 @@
-"""The catalog tables agree with the protocol reference and with themselves."""
+"""The catalog tables agree with the firmware's tables (docs/protocol.md §3) and with themselves."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from spwf_tui.core.catalog import (
 )
 from spwf_tui.core.catalog.tls import CERTIFICATE_ERRORS, UNKNOWN_CERTIFICATE_ERROR
 
-# Every command of reference §2.1, by section.
+# Every command of docs/protocol.md §3.1, by section.
 REFERENCE_COMMANDS = {
     "system": ["AT", "HELP", "RESET", "PMS", "STS", "PYTHON", "GCFG", "SCFG", "WCFG", "FCFG",
                "NVW", "MFGTEST", "SELFTEST", "AT&V", "AT&W", "AT&F"],

@@ -1,4 +1,4 @@
-"""The layering of DESIGN.md: core is pure, headless layers never import a UI toolkit."""
+"""The layering of docs/architecture.md §1: core is pure, headless layers never import a UI toolkit."""
 
 from __future__ import annotations
 

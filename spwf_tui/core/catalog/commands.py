@@ -1,11 +1,11 @@
 """The SPWF04 FW 1.1.0 command table as data.
 
-Source: ``spwf04-at-reference.md`` §2.1 (names, ids, syntax strings and the "shown in help" flag
-read out of the firmware's own command table: tag [F]), with the forms of §3 (TLSCERT) and §4
-(sockets, sessions) for the responses, and the drivers' usage listed under §2.1 for which fields
+Source: ``docs/protocol.md`` §3.1 (names, ids, syntax strings and the "shown in help" flag
+read out of the firmware's own command table: tag [F]), with the forms of §6 (TLSCERT) and §7
+(sockets, sessions) for the responses, and the public drivers' command lines (§11) for which fields
 may be left empty. Syntax strings are the module's, verbatim. Parameter names follow the syntax
 string; where the syntax only lists literal alternatives (``<0|1>``) the name is a descriptive word.
-Hints marked "not documented" say so because the reference tags the point [?].
+Hints marked "not documented" say so because the sources leave the point open [?].
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """``AT-S.ERROR:<code>:<text>`` codes as data.
 
-Source: ``spwf04-at-reference.md`` §5.1. Numbers come from ST's X-CUBE-WIFI1 host middleware [C],
+Source: ``docs/protocol.md`` §4.1. Numbers come from ST's X-CUBE-WIFI1 host middleware [C],
 texts from the FW 1.1.0 string pool [F]; ``other_texts`` holds the FW 1.0.0 / X-CUBE wording where
 it differs. Only 74, 76, 77, 78 and 111 are confirmed by real traffic. The ``explain`` sentences
-combine the reference's socket, TLS and file-system sections (§3, §4) with plain reading of the
+combine its TLS and socket sections (§6, §7) with plain reading of the
 text; they say what to check, not what the firmware does inside.
 """
 

@@ -29,7 +29,7 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Command:
-    """One command of the module's command table (reference §2.1)."""
+    """One command of the module's command table (docs/protocol.md §3.1)."""
 
     name: str
     """Upper-case name after ``AT+S.`` (``SOCKON``); ``AT`` for the null command and the full
@@ -53,7 +53,7 @@ class Command:
     response: str = ""
     """What comes back before the final ``AT-S.OK``, one line, for help panes."""
     group: str = ""
-    """Section of the reference: ``system``, ``peripherals``, ``filesystem``, ``certificates``,
+    """Section (docs/protocol.md §3.1): ``system``, ``peripherals``, ``filesystem``, ``certificates``,
     ``wifi``, ``socket``, ``server``, ``application``."""
 
     @property
@@ -66,7 +66,7 @@ class Command:
 
 @dataclass(frozen=True)
 class ConfigVariable:
-    """One configuration variable (GCFG/SCFG, reference §2.3)."""
+    """One configuration variable (GCFG/SCFG, docs/protocol.md §3.2)."""
 
     name: str
     type: str
@@ -84,7 +84,7 @@ class ConfigVariable:
 
 @dataclass(frozen=True)
 class StatusVariable:
-    """One status variable (``AT+S.STS``, reference §2.4)."""
+    """One status variable (``AT+S.STS``, docs/protocol.md §3.3)."""
 
     name: str
     meaning: str = ""
@@ -92,7 +92,7 @@ class StatusVariable:
 
 @dataclass(frozen=True)
 class ErrorCode:
-    """One ``AT-S.ERROR:<code>:<text>`` code (reference §5.1)."""
+    """One ``AT-S.ERROR:<code>:<text>`` code (docs/protocol.md §4.1)."""
 
     code: int
     text: str
@@ -105,7 +105,7 @@ class ErrorCode:
 
 @dataclass(frozen=True)
 class Wind:
-    """One asynchronous indication ``+WIND:<n>:<text>[:<fields>]`` (reference §5.2)."""
+    """One asynchronous indication ``+WIND:<n>:<text>[:<fields>]`` (docs/protocol.md §4.2)."""
 
     number: int
     text: str

@@ -1,8 +1,8 @@
 """What is known about ``AT-S.Certificate Error:<n>`` numbers.
 
-Source: ``spwf04-at-reference.md`` §5.3 and §3. The firmware stores no text for these numbers [F];
+Source: ``docs/protocol.md`` §4.3 and §6. The firmware stores no text for these numbers [F];
 the only evidence is a handful of public forum threads [C], and the reading that they are not
-OpenSSL ``X509_V_ERR_*`` codes is the reference's inference [I]. The line is always followed by
+OpenSSL ``X509_V_ERR_*`` codes is an inference [I]. The line is always followed by
 the command's own final error (74 for SOCKON, 111 for HTTP requests).
 """
 

@@ -1,16 +1,16 @@
 """Configuration and status variables of FW 1.1.0 as data.
 
-Source: ``spwf04-at-reference.md`` §2.3 (configuration variables: names, types, sizes, factory
+Source: ``docs/protocol.md`` §3.2 (configuration variables: names, types, sizes, factory
 values and the read-only flag read out of the firmware's variable table and factory block, tag [F];
-meanings only where a source states them, [C]/[I] as noted there) and §2.4 (status variables in
+meanings only where a source states them, [C]/[I] as noted there) and §3.3 (status variables in
 firmware order, [F]; meanings [C]/[I] as noted).
 
 ``factory`` is written as ``AT-S.Var:<name>=<value>`` would print it: decimal for u/s, ``0x`` plus
 lower-case hex of width 2*size for hex, colon-separated lower-case hex bytes, dotted quads for ip,
-the character itself for ch, text as is. Two choices are mine, not the reference's: the size of
+the character itself for ch, text as is. Two choices are mine, not the sources': the size of
 ``ip`` (4, 16 for the ``v6`` names) and ``port`` (4: two 16-bit ports) variables, which the table
 does not give; and an unset address printed as ``0.0.0.0`` (also for the IPv6 variables, whose
-printed form is not documented). Status-variable meanings other than those §2.4 states
+printed form is not documented). Status-variable meanings other than those §3.3 states
 (fw_version, wifi_state, ip_cert_len_*, system_time) are read from the names and may be wrong in
 detail; unclear names are left empty.
 """

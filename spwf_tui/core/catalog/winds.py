@@ -1,9 +1,9 @@
 """``+WIND:<n>:<text>[:<fields>]`` indications as data.
 
-Source: ``spwf04-at-reference.md`` §5.2 (numbers from ST's and GHI's host enums, texts from the
+Source: ``docs/protocol.md`` §4.2 (numbers from ST's and GHI's host enums, texts from the
 FW 1.1.0 string pool [F], payloads only where a log or driver shows them [C]; field names marked
-[I] there are kept but the ``explain`` says "probably"), with §4 for the socket and boot context.
-Numbers the reference marks reserved (37, 47, 48, 59, 60, 71, 79) are left out. For 6, 10 and 22
+[I] there are kept but the ``explain`` says "probably"), with §7 and §8 for the socket and boot context.
+Numbers the sources mark reserved (37, 47, 48, 59, 60, 71, 79) are left out. For 6, 10 and 22
 the firmware text is unknown and ``text`` holds the host enums' name; 17 has no known name at all.
 """
 

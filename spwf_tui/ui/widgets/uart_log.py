@@ -1,6 +1,6 @@
 """The raw UART pane: every TX, RX and note of the session, coloured by kind.
 
-A ScrollView that makes rows only for what it shows (STYLE.md §4). Entries are kept in a
+A ScrollView that makes rows only for what it shows (docs/architecture.md §6.1). Entries are kept in a
 bounded deque (the recording keeps the whole history), each with the number of rows it gives
 (``log_rows.measure``: counted from the bytes, so a flood of binary payloads costs no text);
 a row's text is made when the row comes into view, and its rendered strip is cached while it
