@@ -139,3 +139,19 @@ async def test_secrets_typed_in_the_tui_never_show_in_its_log(booted_session, tm
     assert f"> AT+S.SCFG=wifi_wpa_psk_text,{stars}" in views[0]
     assert f"AT-S.Var:wifi_wpa_psk_text={stars}" in views[0]
     assert f"[{len(key)} payload bytes] {'*' * 40}" in views[0]
+
+
+async def test_a_passphrase_with_another_delimiter_never_shows_in_the_log(booted_session):
+    """After ``console_delimiter`` is changed the module stores ``SCFG=wifi_wpa_psk_text;PSK``:
+    the TUI's log hides it like the factory form (issue 13 §3)."""
+    app = SpwfApp(booted_session)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await send(pilot, app, "AT+S.SCFG=console_delimiter,;")
+        await send(pilot, app, f"AT+S.SCFG=wifi_wpa_psk_text;{PASSPHRASE}")
+        await send(pilot, app, f"AT+S.SCFG =wifi_wpa_psk_text;{PASSPHRASE}")
+        await send(pilot, app, "AT+S.GCFG=wifi_wpa_psk_text")
+        await send(pilot, app, "AT+S.SCFG=console_delimiter;,")
+        await wait_until(pilot, lambda: log_text(app).count("< AT-S.OK") >= 5)
+        view = log_text(app)
+    assert PASSPHRASE not in view and "Tr0ub4dor" not in view
+    assert f"AT-S.Var:wifi_wpa_psk_text={'*' * len(PASSPHRASE)}" in view
