@@ -24,8 +24,11 @@ def run_tui(args: argparse.Namespace) -> int:
     session.open()
     from spwf_tui.ui.app import SpwfApp
 
+    app = SpwfApp(session, timestamps=cfg.timestamps, keymap=cfg.keys, steady_gc=True)
     try:
-        SpwfApp(session, timestamps=cfg.timestamps, keymap=cfg.keys, steady_gc=True).run()
+        app.run()
     finally:
         session.close()
-    return 0
+    # Textual reports an exception in the app (after printing it) as return code 1: a crash
+    # must not look like a clean quit to the shell or a script.
+    return app.return_code or 0

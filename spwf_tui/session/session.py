@@ -47,6 +47,8 @@ RECENT_BYTES = 4 * 1024 * 1024
 """...and at most this many of their raw bytes, beyond the newest batch: line noise makes 64 KiB
 lines (``MAX_LINE``), and 1000 of those would hold hundreds of MB. 4 MiB keeps what 1000 payload
 pieces of 4 KiB kept."""
+MAX_INTERNAL_ERROR_NOTES = 10
+"""Internal errors on received bytes that get a note each; later ones are only counted."""
 WATCH_INTERVAL = 0.1
 """Seconds between two looks for overdue commands (the precision of a timeout)."""
 
@@ -84,6 +86,8 @@ class Session:
         self.link_state = "closed"
         self.rx_bytes = 0
         """Bytes received since the session opened."""
+        self.internal_errors = 0
+        """Bugs met while handling received bytes (each survived: see ``_contain``)."""
         self._decoder = RxDecoder()
         self._explainer = Explainer()
         self._pending = PendingTracker()
@@ -239,7 +243,10 @@ class Session:
 
     def _watch(self) -> None:
         while not self._watch_stop.wait(WATCH_INTERVAL):
-            self.expire_overdue()
+            try:
+                self.expire_overdue()  # decodes what an abandoned payload left: module bytes
+            except Exception as exc:  # noqa: BLE001 - timeouts must keep working (_contain)
+                self._contain(exc, 0, self.recording_path is not None)
 
     def wait_for_event(self, matches: Callable[[Event], bool], timeout: float, since: int) -> Event | None:
         """The first event after mark ``since`` for which ``matches`` holds, waiting up to ``timeout``."""
@@ -260,13 +267,19 @@ class Session:
     # -- RX (transport thread) --------------------------------------------------------------
 
     def data_received(self, data: bytes) -> None:
-        """Bytes from the module: decode, attribute, update state, log."""
-        if self.recorder is not None:
-            self.recorder.rx(data)
-        self.rx_bytes += len(data)
-        with self._rx_lock:
-            events = self._decoder.feed(data)
-        self._deliver(events)
+        """Bytes from the module: decode, attribute, update state, log. Never raises: the
+        reader thread that calls it must live on whatever the module sends (``_contain``)."""
+        recorded = False
+        try:
+            if self.recorder is not None:
+                self.recorder.rx(data)
+                recorded = self.recorder.active
+            self.rx_bytes += len(data)
+            with self._rx_lock:
+                events = self._decoder.feed(data)
+            self._deliver(events)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence, see _contain
+            self._contain(exc, len(data), recorded)
 
     def state_changed(self, state: str, reason: str) -> None:
         """The transport's link state changed."""
@@ -275,9 +288,12 @@ class Session:
         self.link_state = state
         if state == RECONNECTING:
             # A line cut by the loss must not merge with the first bytes after the return.
-            with self._rx_lock:
-                leftovers = [*self._decoder.abandon_payload(), *self._decoder.flush()]
-            self._deliver(leftovers)
+            try:
+                with self._rx_lock:
+                    leftovers = [*self._decoder.abandon_payload(), *self._decoder.flush()]
+                self._deliver(leftovers)
+            except Exception as exc:  # noqa: BLE001 - the reader thread must live on (_contain)
+                self._contain(exc, 0, self.recording_path is not None)
             for command in self._pending.interrupt_all(f"port vanished ({reason})"):
                 self.note(f"{command.line}: interrupted, the port vanished; not retried")
             self.note(f"port {self.settings.port} vanished ({reason}); waiting for it to return")
@@ -335,6 +351,34 @@ class Session:
                 self._recent_bytes -= dropped_size
             self._recent_changed.notify_all()
 
+    def _contain(self, exc: Exception, size: int, recorded: bool) -> None:
+        """A bug met module bytes: say so once, start decoding afresh, keep reading.
+
+        The decoder and the explainer may be half-way through the failed input, so both start
+        over (a line cut here shows as two); the module state and pending commands stay, and
+        a command the lost bytes answered times out as usual. The bytes themselves are in the
+        recording when there is one. After ``MAX_INTERNAL_ERROR_NOTES`` such notes, the rest
+        are counted in ``internal_errors`` only: a bug hit by every read must not flood the log.
+        """
+        with self._rx_lock:
+            self._decoder = RxDecoder()
+            self._explainer = Explainer()
+        self.internal_errors += 1
+        if self.internal_errors > MAX_INTERNAL_ERROR_NOTES:
+            return
+        said = str(exc)
+        said = said if len(said) <= 200 else said[:200] + "..."  # it may quote a 5000-digit field
+        kept = ("bytes kept in the recording" if recorded
+                else f"{size} bytes not shown (the session is not recorded)")
+        text = (f"internal error decoding the module's output: {type(exc).__name__}: {said}"
+                f"{_innermost_frame(exc)}; {kept}; reading goes on")
+        if self.internal_errors == MAX_INTERNAL_ERROR_NOTES:
+            text += " (further internal errors are counted, not shown)"
+        try:
+            self.note(text)
+        except Exception:  # noqa: BLE001 - nothing more can be said; the count stays
+            pass
+
     def note(self, text: str) -> None:
         """Add a note from the tool or the user (a marker) to the log and the recording."""
         if self.recorder is not None:
@@ -345,6 +389,17 @@ class Session:
     def _wake(self) -> None:
         for wake in self._listeners:
             wake()
+
+
+def _innermost_frame(exc: BaseException) -> str:
+    """``" at decoder.py:237"``: where the error was raised, for a bug report. File and line
+    only: a traceback with local variables would print module state and secrets."""
+    tb = exc.__traceback__
+    if tb is None:
+        return ""
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
 
 
 def timeout_for(line: str) -> float:
