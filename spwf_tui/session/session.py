@@ -28,7 +28,7 @@ from spwf_tui.session.pending import PendingCommand, PendingTracker
 from spwf_tui.session.shown import RedactingEntryBuffer
 from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.errors import PortWriteError
-from spwf_tui.transport.serial_transport import CONNECTED, RECONNECTING, SerialTransport
+from spwf_tui.transport.serial_transport import CLOSED, CONNECTED, RECONNECTING, SerialTransport
 from spwf_tui.transport.settings import PortSettings
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ RECENT_BYTES = 4 * 1024 * 1024
 """...and at most this many of their raw bytes, beyond the newest batch: line noise makes 64 KiB
 lines (``MAX_LINE``), and 1000 of those would hold hundreds of MB. 4 MiB keeps what 1000 payload
 pieces of 4 KiB kept."""
+USER_CLOSED = "closed by the user"
+"""The reason ``SerialTransport.close`` reports: the one ``closed`` that is no lost port."""
 MAX_INTERNAL_ERROR_NOTES = 10
 """Internal errors on received bytes that get a note each; later ones are only counted."""
 WATCH_INTERVAL = 0.1
@@ -103,6 +105,9 @@ class Session:
         """Number of events received so far; a mark for ``wait_for_event``."""
         self._transport = transport or SerialTransport(settings, self, reconnect=reconnect)
         self._give_up_lock = threading.Lock()
+        self._link_up = threading.Event()
+        """Set while the port is connected (``wait_connected``)."""
+        self._closing = False
         self._watch_stop = threading.Event()
         self._watcher: threading.Thread | None = None
 
@@ -119,6 +124,7 @@ class Session:
                 self.recorder.discard()
             raise
         self.link_state = CONNECTED
+        self._link_up.set()
         # Front ends that only send (TUI, REPL) never wait on a command: this thread gives up on
         # the overdue ones, so a silent module cannot leave a command pending for ever.
         self._watcher = threading.Thread(target=self._watch, name="deadlines", daemon=True)
@@ -138,6 +144,7 @@ class Session:
 
     def close(self) -> None:
         """Close the port; pending commands end as interrupted."""
+        self._closing = True  # the transport's "closed" that follows is not a lost port
         self._watch_stop.set()
         if self._watcher is not None and self._watcher is not threading.current_thread():
             self._watcher.join(timeout=5)
@@ -248,6 +255,10 @@ class Session:
             except Exception as exc:  # noqa: BLE001 - timeouts must keep working (_contain)
                 self._contain(exc, 0, self.recording_path is not None)
 
+    def wait_connected(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the port to be connected (back after a loss)."""
+        return self._link_up.wait(timeout)
+
     def wait_for_event(self, matches: Callable[[Event], bool], timeout: float, since: int) -> Event | None:
         """The first event after mark ``since`` for which ``matches`` holds, waiting up to ``timeout``."""
         deadline = time.monotonic() + timeout
@@ -286,7 +297,14 @@ class Session:
         if self.recorder is not None:
             self.recorder.control("link", state=state, reason=reason)
         self.link_state = state
-        if state == RECONNECTING:
+        if state == CONNECTED:
+            self._link_up.set()
+        else:
+            self._link_up.clear()
+        lost = state == CLOSED and not self._closing and reason != USER_CLOSED  # (a replay has no _closing)
+        if state == RECONNECTING or lost:
+            # The port is gone (to come back, or for good when the session does not reconnect):
+            # a command waiting for its reply ends now, not when its timeout runs out.
             # A line cut by the loss must not merge with the first bytes after the return.
             try:
                 with self._rx_lock:
@@ -296,7 +314,10 @@ class Session:
                 self._contain(exc, 0, self.recording_path is not None)
             for command in self._pending.interrupt_all(f"port vanished ({reason})"):
                 self.note(f"{command.line}: interrupted, the port vanished; not retried")
-            self.note(f"port {self.settings.port} vanished ({reason}); waiting for it to return")
+            if state == RECONNECTING:
+                self.note(f"port {self.settings.port} vanished ({reason}); waiting for it to return")
+            else:
+                self.note(f"port {self.settings.port} vanished ({reason}); not reopened")
         elif state == CONNECTED:
             self.note(f"port {self.settings.port} is back")
         else:
