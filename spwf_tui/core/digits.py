@@ -12,6 +12,10 @@ U32_MAX = 2**32 - 1
 """The largest number the module prints (its counters and lengths are unsigned 32-bit)."""
 
 
+_MAX_DIGITS = 20
+"""Digits read at most (after leading zeros): every ``maximum`` in use is far below 10**20."""
+
+
 def ascii_int(text: str, maximum: int = U32_MAX) -> int | None:
     """The number ``text`` spells in ASCII digits when it is at most ``maximum``; else None.
 
@@ -20,10 +24,13 @@ def ascii_int(text: str, maximum: int = U32_MAX) -> int | None:
     """
     if not (text.isascii() and text.isdigit()):
         return None  # isdigit on ASCII text is exactly 0-9
-    significant = text.lstrip("0")
-    if len(significant) > len(str(maximum)):
-        return None  # refused before int() sees it: no 4300-digit ValueError, no big-int work
-    value = int(significant) if significant else 0
+    if len(text) > _MAX_DIGITS:
+        # Refused before int() sees it: no 4300-digit ValueError, no big-int work. Leading
+        # zeros are no reason to refuse a small number.
+        text = text.lstrip("0") or "0"
+        if len(text) > _MAX_DIGITS:
+            return None
+    value = int(text)
     return value if value <= maximum else None
 
 

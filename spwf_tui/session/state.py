@@ -101,8 +101,8 @@ class ModuleState:
             self.ip_address = None
         elif event.code == 55 and len(fields) >= 5:
             sock = self._socket(fields[2])
-            pending = ascii_int(fields[4])
-            if sock and pending is not None:
+            pending = ascii_int(fields[4]) if sock else None
+            if pending is not None:
                 sock.pending = pending
         elif event.code == 58 and len(fields) >= 2:
             sock = self._socket(fields[1])
@@ -112,21 +112,22 @@ class ModuleState:
     def _apply_info(self, event: Event, command_line: str | None) -> None:
         cmd = parse(command_line) if command_line else None
         label, fields = event.label, event.fields
-        number = ascii_int(fields[0]) if fields else None
         if label == "On" and cmd and cmd.name == "SOCKON" and len(fields) >= 2:
             sid = ascii_int(fields[-1], MAX_SOCKET_ID)
             if sid is not None:
                 params = list(cmd.params) + ["", "", "", ""]
                 self.sockets[sid] = SocketInfo(sid, params[0], params[1], params[3], peer_ip=fields[0])
-        elif label == "Query" and cmd and cmd.name == "SOCKQ" and number is not None:
+        elif label == "Query" and cmd and cmd.name == "SOCKQ" and fields:
             sock = self._socket(cmd.params[0] if cmd.params else "")
-            if sock:
-                sock.pending = number
-        elif label == "Reading" and cmd and cmd.name == "SOCKR" and number is not None:
+            pending = ascii_int(fields[0])
+            if sock and pending is not None:
+                sock.pending = pending
+        elif label == "Reading" and cmd and cmd.name == "SOCKR" and fields:
             sock = self._socket(cmd.params[0] if cmd.params else "")
-            if sock:
-                sock.pending = max(0, sock.pending - number)
-                sock.bytes_read += number
+            count = ascii_int(fields[0])
+            if sock and count is not None:
+                sock.pending = max(0, sock.pending - count)
+                sock.bytes_read += count
         elif label in _TLS_LIST_LABELS and fields and fields[0] in ("0", "1"):
             self.tls[_TLS_LIST_LABELS[label]] = fields[0] == "1"
         elif label == "Clean":
