@@ -143,3 +143,35 @@ def test_a_crash_of_the_tui_exits_non_zero(tui):
     screen = term.wait_for("EXITED:")
     assert "ZeroDivisionError" in screen
     assert "EXITED:1" in screen
+
+
+# -- the last line of defence, on the real reader thread -------------------------------------------
+
+BUGGY_RUN = (
+    "import sys; from spwf_tui.session import state; "
+    "apply = state.ModuleState.apply; "
+    "state.ModuleState.apply = lambda self, event, line: "
+    "apply(self, event, line) if event.text != 'AT-S.Var:bug=1' else 1 / 0; "  # a bug some line hits
+    "from spwf_tui.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def test_a_bug_on_received_bytes_is_one_note_and_run_goes_on(board, tmp_path):
+    import subprocess
+
+    from spwf_tui.session.recording import read_recording
+
+    pty = board(stream=False, answer=Board({b"AT+S.GCFG=bug": b"AT-S.Var:bug=1\r\nAT-S.OK\r\n"}))
+    recording = tmp_path / "bug.jsonl"
+    result = subprocess.run([sys.executable, "-c", BUGGY_RUN, "run", str(pty.link), "--record", str(recording),
+                             "--keep-going", "--timeout", "3", "-c", "AT+S.GCFG=bug", "-c", "AT+S.STS=fw_version"],
+                            capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    notes = [line for line in result.stdout.splitlines() if line.startswith("# internal error")]
+    assert len(notes) == 1, result.stdout
+    assert notes[0].startswith("# internal error decoding the module's output: ZeroDivisionError: division by zero at ")
+    assert notes[0].endswith("; bytes kept in the recording; reading goes on")
+    assert result.stdout.splitlines()[-1] == "< AT-S.OK"  # the second command's reply was heard
+    assert pty.lines[-1] == b"AT+S.STS=fw_version"
+    received = b"".join(event.data for event in read_recording(recording).events if event.dir == "rx")
+    assert b"AT-S.Var:bug=1\r\n" in received
