@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from spwf_tui.core.commandline import parse
 from spwf_tui.core.decoder import RxDecoder
+from spwf_tui.core.display import visible
 from spwf_tui.core.events import DATA, WIND, Event
 from spwf_tui.core.explain import Explainer
 from spwf_tui.core.payload import Outgoing, PayloadError, encode
@@ -387,8 +388,8 @@ class Session:
         self.internal_errors += 1
         if self.internal_errors > MAX_INTERNAL_ERROR_NOTES:
             return
-        said = str(exc)
-        said = said if len(said) <= 200 else said[:200] + "..."  # it may quote a 5000-digit field
+        # The message may quote the module's bytes (a 5000-digit field, escape sequences).
+        said = visible(str(exc)[:200]) + ("..." if len(str(exc)) > 200 else "")
         kept = ("bytes kept in the recording" if recorded
                 else f"{size} bytes not shown (the session is not recorded)")
         text = (f"internal error decoding the module's output: {type(exc).__name__}: {said}"

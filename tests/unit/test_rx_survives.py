@@ -232,3 +232,18 @@ def test_a_bug_in_the_decoder_restarts_it():
         _still_hears(session)
     finally:
         session.close()
+
+
+def test_the_note_shows_the_error_text_escaped_and_cut():
+    session = _session()
+    try:
+        def broken(data):
+            raise ValueError(f"bad {data!r} \x1b]52;c;aGk=\x07" + "9" * 5000)
+
+        session._decoder.feed = broken
+        session.data_received(b"x\r\n")
+        note = [e.text for e in session.entries.drain() if "internal error" in e.text][0]
+        assert "\x1b" not in note and "\x07" not in note and "\\x1b]52" in note
+        assert len(note) < 400
+    finally:
+        session.close()
