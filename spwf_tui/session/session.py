@@ -390,8 +390,10 @@ class Session:
             return
         # The message may quote the module's bytes (a 5000-digit field, escape sequences).
         said = visible(str(exc)[:200]) + ("..." if len(str(exc)) > 200 else "")
-        kept = ("bytes kept in the recording" if recorded
-                else f"{size} bytes not shown (the session is not recorded)")
+        if recorded:
+            kept = "bytes kept in the recording"
+        else:
+            kept = f"{f'{size:,} ' if size else ''}bytes not shown (the session is not recorded)"
         text = (f"internal error decoding the module's output: {type(exc).__name__}: {said}"
                 f"{_innermost_frame(exc)}; {kept}; reading goes on")
         if self.internal_errors == MAX_INTERNAL_ERROR_NOTES:
