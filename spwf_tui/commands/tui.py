@@ -16,9 +16,10 @@ def run_tui(args: argparse.Namespace) -> int:
     if not port:
         from spwf_tui.ui.port_picker import PortPickerApp  # Textual only when a screen is needed
 
-        port = PortPickerApp().run()
+        picker = PortPickerApp()
+        port = picker.run()
         if not port:
-            return 0
+            return picker.return_code or 0  # 1 after a crash of the picker (see below)
     settings = port_settings(args, port)
     session = Session(settings, recorder=make_recorder(args, cfg), show_secrets=args.show_secrets)
     session.open()

@@ -175,3 +175,16 @@ def test_a_bug_on_received_bytes_is_one_note_and_run_goes_on(board, tmp_path):
     assert pty.lines[-1] == b"AT+S.STS=fw_version"
     received = b"".join(event.data for event in read_recording(recording).events if event.dir == "rx")
     assert b"AT-S.Var:bug=1\r\n" in received
+
+
+CRASHING_PICKER = (
+    "import sys; from spwf_tui.ui import port_picker; "
+    "port_picker.PortPickerApp.compose = lambda self: iter([1 / 0]); "
+    "from spwf_tui.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def test_a_crash_of_the_port_picker_exits_non_zero(tui):
+    term = tui(f"{sys.executable} -c '{CRASHING_PICKER}'")  # no port given: the picker comes first
+    screen = term.wait_for("EXITED:")
+    assert "ZeroDivisionError" in screen and "EXITED:1" in screen
