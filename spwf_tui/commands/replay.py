@@ -33,8 +33,9 @@ def run_replay(args: argparse.Namespace) -> int:
         session.play()
     from spwf_tui.ui.app import SpwfApp  # Textual is costly to import; only the TUI needs it
 
+    app = SpwfApp(session, steady_gc=True)
     try:
-        SpwfApp(session, steady_gc=True).run()
+        app.run()
     finally:
         session.close()
-    return 0
+    return app.return_code or 0  # 1 after a crash (see commands.tui)

@@ -29,8 +29,9 @@ from spwf_tui.core.display import visible
 from spwf_tui.core.redact import redact_text
 from spwf_tui.errors import UserError
 from spwf_tui.core.events import ECHO, WIND
-from spwf_tui.session.pending import PendingCommand
-from spwf_tui.session.session import Session, read_user_file
+from spwf_tui.session.pending import INTERRUPTED, PendingCommand
+from spwf_tui.session.session import Session, read_user_file, timeout_for
+from spwf_tui.transport.errors import PortWriteError
 from spwf_tui.session.transcript import format_entry
 
 QUIET_BEFORE_START = 0.2
@@ -46,7 +47,10 @@ def run_script(args: argparse.Namespace) -> int:
     settings = port_settings(args, args.port)
     variables = script_variables(parse_assignments(getattr(args, "set", None) or []), os.environ)
     steps = load_steps(args.script, args.commands, read_user_file, variables)  # all checked before opening
-    session = Session(settings, reconnect=False, recorder=make_recorder(args), show_secrets=args.show_secrets)
+    # With --keep-going a lost port may come back (the transport's reconnect rules decide) and
+    # the steps after the loss run on it; without, the first failure ends the run anyway.
+    session = Session(settings, reconnect=args.keep_going, recorder=make_recorder(args),
+                      show_secrets=args.show_secrets)
     session.open()
     failed = 0
     try:
@@ -107,6 +111,9 @@ def _print_check(step: Step, ok: bool, result: dict, as_json: bool, show_secrets
 
 
 def _run_step(session: Session, step: Step, mark: int, timeout: float | None) -> tuple[bool, dict]:
+    if step.kind in (COMMAND, EXPECT, WAIT) and not _port_ready(session, step, timeout):
+        return False, {"step": step.origin, "ok": False,
+                       "reason": f"not run: port {session.settings.port} is lost ({session.link_state})"}
     if step.kind == COMMAND:
         return _run_command(session, step, timeout)
     if step.kind == WAIT:
@@ -120,12 +127,41 @@ def _run_step(session: Session, step: Step, mark: int, timeout: float | None) ->
     return True, {"step": step.origin, "sleep": step.seconds, "ok": True}
 
 
+def _port_ready(session: Session, step: Step, timeout: float | None) -> bool:
+    """The port is connected, or came back within the step's own time (after a loss)."""
+    if step.kind == COMMAND:
+        limit = timeout if timeout is not None else timeout_for(step.outgoing.line)
+    else:
+        limit = step.seconds
+    return session.wait_connected(limit)
+
+
 def _run_command(session: Session, step: Step, timeout: float | None) -> tuple[bool, dict]:
-    command = session.wait(session.send_outgoing(step.outgoing), timeout)
+    try:
+        command = session.send_outgoing(step.outgoing)
+    except PortWriteError as exc:
+        return False, _lost_in_write(step, exc)
+    command = session.wait(command, timeout)
     result = _result(step, command)
     if not command.succeeded:
         result["reason"] = _failure(command)
     return command.succeeded, result
+
+
+def _lost_in_write(step: Step, exc: PortWriteError) -> dict:
+    """The port failed while the step's bytes went out: how far they got, in the user's terms."""
+    outgoing = step.outgoing
+    payload = outgoing.payload or b""
+    line_bytes = len(outgoing.wire) - len(payload)
+    if payload and exc.sent >= line_bytes:
+        where = f"after {exc.sent - line_bytes:,} of {len(payload):,} payload bytes"
+    elif exc.sent:
+        where = f"after {exc.sent:,} of the command line's {line_bytes:,} bytes"
+    else:
+        where = "before the command went out"
+    return {"step": step.origin, "command": outgoing.line, "ok": False, "outcome": INTERRUPTED,
+            "reason": f"interrupted: port lost {where} ({exc})", "replies": [],
+            "payload_bytes": len(payload), "sent_bytes": exc.sent}
 
 
 def _run_wait(session: Session, step: Step, mark: int) -> tuple[bool, dict]:
@@ -168,6 +204,8 @@ def _failure(command: PendingCommand) -> str:
     final = command.final
     if final is not None:
         return final.text
+    if command.outcome == INTERRUPTED:
+        return f"interrupted: {command.reason}"
     return command.reason or command.outcome or "no reply"
 
 

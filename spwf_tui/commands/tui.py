@@ -16,16 +16,20 @@ def run_tui(args: argparse.Namespace) -> int:
     if not port:
         from spwf_tui.ui.port_picker import PortPickerApp  # Textual only when a screen is needed
 
-        port = PortPickerApp().run()
+        picker = PortPickerApp()
+        port = picker.run()
         if not port:
-            return 0
+            return picker.return_code or 0  # 1 after a crash of the picker (see below)
     settings = port_settings(args, port)
     session = Session(settings, recorder=make_recorder(args, cfg), show_secrets=args.show_secrets)
     session.open()
     from spwf_tui.ui.app import SpwfApp
 
+    app = SpwfApp(session, timestamps=cfg.timestamps, keymap=cfg.keys, steady_gc=True)
     try:
-        SpwfApp(session, timestamps=cfg.timestamps, keymap=cfg.keys, steady_gc=True).run()
+        app.run()
     finally:
         session.close()
-    return 0
+    # Textual reports an exception in the app (after printing it) as return code 1: a crash
+    # must not look like a clean quit to the shell or a script.
+    return app.return_code or 0

@@ -11,10 +11,14 @@ import re
 from dataclasses import dataclass
 
 from spwf_tui.core import catalog
+from spwf_tui.core.digits import ascii_int
 from spwf_tui.core.events import ECHO, ERROR, INFO, OK, OTHER, WIND
 
 # Labels of AT-S. lines that report a failure without ending the command.
 FAILURE_LABELS = ("Certificate Error", "Http Client Error", "Http Server Error")
+
+MAX_WIND = 999
+"""The largest WIND number taken as one (firmware 1.x numbers them below 100)."""
 
 # Host-logger decorations seen in the wild, tried repeatedly at the start of a line.
 _HOST_PREFIXES = re.compile(
@@ -88,22 +92,22 @@ def _classify_module_line(rest: str) -> Parts:
     if label == "OK":
         return (OK, None, label, fields)
     if label == "ERROR":
-        # ``isdecimal`` is what ``\d+`` and ``int()`` accept (Unicode decimal digits).
-        code = int(fields[0]) if fields and fields[0].isdecimal() else None
+        # ASCII digits only, bounded (``core.digits``): a code the module cannot print stays text.
+        code = ascii_int(fields[0]) if fields else None
         # The text may itself contain ':'; keep it whole as the second field.
         text = tail.partition(":")[2] if code is not None else tail
         return (ERROR, code, label, (fields[0], text) if fields else ())
     if label in FAILURE_LABELS:
-        code = int(fields[0]) if fields and fields[0].isdecimal() else None
+        code = ascii_int(fields[0]) if fields else None
         return (ERROR, code, label, fields)
     return (INFO, None, label, fields)
 
 
 def _classify_wind(rest: str) -> Parts:
     number_text, _, tail = rest.partition(":")
-    if not number_text.isdecimal():
-        return _OTHER_PARTS
-    number = int(number_text)
+    number = ascii_int(number_text, MAX_WIND)
+    if number is None:
+        return _OTHER_PARTS  # not a WIND the module could send: shown as a plain line
     known_text = _wind_text(number)
     # WIND texts may contain ':' in principle; when the firmware text is known, split after it.
     if known_text and tail.startswith(known_text):

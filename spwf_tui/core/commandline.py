@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from spwf_tui.core import catalog
 from spwf_tui.core.catalog import Command
+from spwf_tui.core.digits import ascii_int
 
 DELIMITER = ","
 """The module's factory ``console_delimiter``."""
@@ -68,8 +69,7 @@ def data_phase_length(line: str) -> int | None:
     cmd = parsed.command
     if cmd is None or not has_data_phase(cmd, parsed.params) or not parsed.params:
         return None
-    last = parsed.params[-1].strip()
-    return int(last) if last.isdigit() else None
+    return ascii_int(parsed.params[-1].strip())  # echoes come from the module: ASCII, bounded
 
 
 def has_data_phase(cmd: Command, params: tuple[str, ...]) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from spwf_tui.core.classify import classify_parts, strip_host_prefix
 from spwf_tui.core.commandline import data_phase_length
+from spwf_tui.core.digits import ascii_int
 from spwf_tui.core.events import DATA, ECHO, OTHER, Event, bytes_to_text
 
 __all__ = ["DATA_PIECE", "MAX_LINE", "RxDecoder", "bytes_to_text"]
@@ -231,10 +232,11 @@ class RxDecoder:
         if self._mode == _BODY_AFTER_ECHO and event.kind == ECHO:
             self._mode = _BODY
         elif event.label == "Reading" and event.fields:
-            length = event.fields[0].strip()
-            if length.isdecimal() and int(length) > 0:
+            # ASCII and at most 32 bits (``core.digits``): anything else is no announcement.
+            length = ascii_int(event.fields[0].strip())
+            if length:
                 self._mode = _COUNTED
-                self._remaining = int(length)
+                self._remaining = length
                 self._counted_done = 0
         elif event.label == _HTTP_STATUS_LABEL:
             self._mode = _BODY

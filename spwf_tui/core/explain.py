@@ -24,8 +24,9 @@ from cryptography import x509
 from spwf_tui.core import catalog, certerrors, certs
 from spwf_tui.core.catalog import tls
 from spwf_tui.core.commandline import parse
+from spwf_tui.core.digits import ascii_int
 from spwf_tui.core.events import DATA, ECHO, ERROR, INFO, OK, OTHER, WIND, Event
-from spwf_tui.core.moduletime import format_utc
+from spwf_tui.core.moduletime import MAX_EPOCH, format_utc
 
 SKI_FIX = "AT+S.TLSCERT=auth,ski:ca_cert.pem"
 """The command that uploads the CA's SKI the right way (ski: computes the 20 raw bytes)."""
@@ -123,7 +124,8 @@ class Explainer:
         params = [p.strip() for p in cmd.params]
         if cmd.name == "TIME" and params and params[0]:
             ctx.clock_set = True
-            ctx.clock_epoch = int(params[0]) if params[0].isdigit() else None
+            # What AT+S.TIME takes (unsigned 32 bits); any other value leaves the clock unknown.
+            ctx.clock_epoch = ascii_int(params[0], MAX_EPOCH)
         elif cmd.name == "TLSCERT" and len(params) >= 2:
             self._note_tlscert(params[0].lower(), params[1])
         elif cmd.name == "SOCKON":
@@ -135,12 +137,12 @@ class Explainer:
 
     def _note_tlscert(self, kind: str, value: str) -> None:
         ctx = self._ctx
-        if kind == "auth" and value.isdigit():
-            ctx.auth_length = int(value)
+        if kind == "auth" and ascii_int(value) is not None:
+            ctx.auth_length = ascii_int(value)
             ctx.auth_is_hex_text = None
             ctx.auth_payload = None
             ctx.expecting_auth_payload = True
-        elif kind == "ca" and value.isdigit():
+        elif kind == "ca" and ascii_int(value) is not None:
             ctx.ca_stored = True
             ctx.ca_cert = None
             ctx.expecting_ca_payload = True

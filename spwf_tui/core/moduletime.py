@@ -8,11 +8,12 @@ the plain epoch number that ``AT+S.TIME`` takes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-MAX_EPOCH = 2**32 - 1
+from spwf_tui.core.digits import U32_MAX, ascii_int, is_ascii_number
+
+MAX_EPOCH = U32_MAX
 """``AT+S.TIME`` takes an unsigned 32-bit number of seconds."""
 
 
@@ -51,10 +52,12 @@ def parse_module_time(text: str) -> datetime:
         ModuleTimeError: anything else, or an epoch outside what ``AT+S.TIME`` accepts.
     """
     value = text.strip()
-    if re.fullmatch(r"\d+", value):
-        seconds = int(value)
-        if seconds > MAX_EPOCH:
-            raise ModuleTimeError(f"module time {value}: AT+S.TIME takes at most {MAX_EPOCH} seconds")
+    if is_ascii_number(value):
+        # Bounded before int(): 5000 digits are refused here, not by Python's digit limit.
+        seconds = ascii_int(value, MAX_EPOCH)
+        if seconds is None:
+            raise ModuleTimeError(f"module time {value[:20]}{'...' if len(value) > 20 else ''}: "
+                                  f"AT+S.TIME takes at most {MAX_EPOCH} seconds")
         return datetime.fromtimestamp(seconds, timezone.utc)
     # Python 3.10's fromisoformat does not take a trailing Z; 3.11's does.
     iso = value[:-1] + "+00:00" if value[-1:] in ("Z", "z") else value
@@ -66,8 +69,11 @@ def parse_module_time(text: str) -> datetime:
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-    parsed = parsed.astimezone(timezone.utc)
-    if not 0 <= parsed.timestamp() <= MAX_EPOCH:
+    try:
+        parsed = parsed.astimezone(timezone.utc)
+    except OverflowError:  # year 1 or 9999 pushed past the calendar by its zone
+        parsed = None
+    if parsed is None or not 0 <= parsed.timestamp() <= MAX_EPOCH:
         raise ModuleTimeError(f"module time {text!r}: the module clock runs from 1970 to 2106")
     return parsed
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from spwf_tui.core import certs
 from spwf_tui.core.commandline import DELIMITER, has_data_phase, parse
+from spwf_tui.core.digits import ascii_int
 from spwf_tui.core.display import visible
 
 ReadFile = Callable[[str], bytes]
@@ -71,8 +72,9 @@ def encode(line: str, read_file: ReadFile) -> Outgoing:
     if split is None:
         if cmd is not None and has_data_phase(cmd, parsed.params):
             last = parsed.params[-1].strip() if parsed.params else ""
-            if last.isdigit():
-                return Outgoing(line, awaiting_payload=int(last))
+            length = ascii_int(last)  # "²" or 5000 digits: no number (core.digits)
+            if length is not None:
+                return Outgoing(line, awaiting_payload=length)
             raise PayloadError(
                 f"{cmd.full_name} ends with a payload length: give a number or a source "
                 f"(@FILE, hex:.., ski:FILE, \"text\") in place of {last or '<len>'!r}"

@@ -53,7 +53,6 @@ class Repl:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._scheduled = False
         self._closing = False
-        self._dropped = 0
         self._background: asyncio.Future[Any] | None = None
         history, self._history_warning = open_history()
         bindings = KeyBindings()
@@ -156,9 +155,6 @@ class Repl:
     def _drain(self) -> None:
         self._scheduled = False  # first: entries added from here on schedule another drain
         entries = self.session.entries.drain()
+        # Lines the console fell behind on come as one note in their place (EntryBuffer).
         fragments = [fragment for entry in entries for fragment in entry_fragments(entry, self.view)]
-        dropped = self.session.entries.dropped
-        if dropped > self._dropped:
-            fragments += message(f"({dropped - self._dropped} lines not shown: the console fell behind)")
-            self._dropped = dropped
         self.show(fragments)

@@ -57,31 +57,72 @@ class LogEntry:
 class EntryBuffer:
     """A bounded FIFO between the RX thread and one front end.
 
-    When the front end falls behind by more than ``max_entries``, the oldest entries are dropped
-    from the view and counted in ``dropped``; the recording, not this buffer, keeps everything.
+    When the front end falls behind by more than ``max_entries``, the oldest lines are dropped
+    from the view (the recording, not this buffer, keeps everything) but never silently: each run
+    of dropped lines comes out of ``drain`` as one note in its place (``50,001 lines not shown:
+    ...``), and notes (warnings such as a full disk, the tool's own messages) are never dropped
+    while lines around them are. ``dropped`` counts the dropped lines.
     """
 
     def __init__(self, max_entries: int = 50_000) -> None:
-        self._entries: deque[LogEntry] = deque(maxlen=max_entries)
+        self._entries: deque[LogEntry] = deque()
+        self._max = max_entries
         self._lock = threading.Lock()
         self.dropped = 0
+        """Lines dropped from the view since the buffer was made."""
+        self._evicted: list[LogEntry] = []
+        """What takes the place of evicted entries, oldest first: the notes among them, and
+        a gap note for each run of lines dropped before a note (the last run is ``_gap``)."""
+        self._gap = 0
+        self._gap_time = 0.0
 
     def append(self, entry: LogEntry) -> None:
         """Add one entry (any thread)."""
         with self._lock:
-            if len(self._entries) == self._entries.maxlen:
-                self.dropped += 1
             self._entries.append(entry)
+            if len(self._entries) > self._max:
+                self._evict()
 
     def extend(self, entries: list[LogEntry]) -> None:
         """Add a batch of entries (any thread): one lock for all of them, the RX path's way."""
         with self._lock:
-            self.dropped += max(0, len(self._entries) + len(entries) - self._entries.maxlen)
             self._entries.extend(entries)
+            if len(self._entries) > self._max:
+                self._evict()
 
     def drain(self) -> list[LogEntry]:
-        """Take every entry added since the last drain."""
+        """Take every entry added since the last drain, gap notes where lines were dropped."""
         with self._lock:
-            entries = list(self._entries)
+            self._close_gap()
+            entries = self._evicted + list(self._entries) if self._evicted else list(self._entries)
+            self._evicted = []
             self._entries.clear()
             return entries
+
+    # -- overflow (under the lock) ----------------------------------------------------------
+
+    def _evict(self) -> None:
+        entries, evicted = self._entries, self._evicted
+        # Notes are kept up to max_entries too: a buffer nobody drains stays bounded.
+        keep_notes = len(evicted) < self._max
+        for _ in range(len(entries) - self._max):
+            entry = entries.popleft()
+            if entry.direction == NOTE and keep_notes:
+                self._close_gap()
+                evicted.append(entry)
+                keep_notes = len(evicted) < self._max
+            else:
+                self._gap += 1
+                self._gap_time = entry.time
+                self.dropped += 1
+
+    def _close_gap(self) -> None:
+        if self._gap:
+            self._evicted.append(LogEntry(self._gap_time, NOTE, lines_not_shown(self._gap)))
+            self._gap = 0
+
+
+def lines_not_shown(count: int) -> str:
+    """The note that stands for ``count`` lines dropped from a view."""
+    return (f"{count:,} {'line' if count == 1 else 'lines'} not shown: they came faster than this view "
+            "took them (a recording of the session keeps every byte)")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from spwf_tui.core.commandline import parse
 from spwf_tui.core.decoder import RxDecoder
+from spwf_tui.core.display import visible
 from spwf_tui.core.events import DATA, WIND, Event
 from spwf_tui.core.explain import Explainer
 from spwf_tui.core.payload import Outgoing, PayloadError, encode
@@ -28,7 +29,7 @@ from spwf_tui.session.pending import PendingCommand, PendingTracker
 from spwf_tui.session.shown import RedactingEntryBuffer
 from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.errors import PortWriteError
-from spwf_tui.transport.serial_transport import CONNECTED, RECONNECTING, SerialTransport
+from spwf_tui.transport.serial_transport import CLOSED, CONNECTED, RECONNECTING, SerialTransport
 from spwf_tui.transport.settings import PortSettings
 
 if TYPE_CHECKING:
@@ -47,6 +48,10 @@ RECENT_BYTES = 4 * 1024 * 1024
 """...and at most this many of their raw bytes, beyond the newest batch: line noise makes 64 KiB
 lines (``MAX_LINE``), and 1000 of those would hold hundreds of MB. 4 MiB keeps what 1000 payload
 pieces of 4 KiB kept."""
+USER_CLOSED = "closed by the user"
+"""The reason ``SerialTransport.close`` reports: the one ``closed`` that is no lost port."""
+MAX_INTERNAL_ERROR_NOTES = 10
+"""Internal errors on received bytes that get a note each; later ones are only counted."""
 WATCH_INTERVAL = 0.1
 """Seconds between two looks for overdue commands (the precision of a timeout)."""
 
@@ -84,6 +89,8 @@ class Session:
         self.link_state = "closed"
         self.rx_bytes = 0
         """Bytes received since the session opened."""
+        self.internal_errors = 0
+        """Bugs met while handling received bytes (each survived: see ``_contain``)."""
         self._decoder = RxDecoder()
         self._explainer = Explainer()
         self._pending = PendingTracker()
@@ -99,6 +106,9 @@ class Session:
         """Number of events received so far; a mark for ``wait_for_event``."""
         self._transport = transport or SerialTransport(settings, self, reconnect=reconnect)
         self._give_up_lock = threading.Lock()
+        self._link_up = threading.Event()
+        """Set while the port is connected (``wait_connected``)."""
+        self._closing = False
         self._watch_stop = threading.Event()
         self._watcher: threading.Thread | None = None
 
@@ -115,6 +125,7 @@ class Session:
                 self.recorder.discard()
             raise
         self.link_state = CONNECTED
+        self._link_up.set()
         # Front ends that only send (TUI, REPL) never wait on a command: this thread gives up on
         # the overdue ones, so a silent module cannot leave a command pending for ever.
         self._watcher = threading.Thread(target=self._watch, name="deadlines", daemon=True)
@@ -134,6 +145,7 @@ class Session:
 
     def close(self) -> None:
         """Close the port; pending commands end as interrupted."""
+        self._closing = True  # the transport's "closed" that follows is not a lost port
         self._watch_stop.set()
         if self._watcher is not None and self._watcher is not threading.current_thread():
             self._watcher.join(timeout=5)
@@ -239,7 +251,14 @@ class Session:
 
     def _watch(self) -> None:
         while not self._watch_stop.wait(WATCH_INTERVAL):
-            self.expire_overdue()
+            try:
+                self.expire_overdue()  # decodes what an abandoned payload left: module bytes
+            except Exception as exc:  # noqa: BLE001 - timeouts must keep working (_contain)
+                self._contain(exc, 0, self.recording_path is not None)
+
+    def wait_connected(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the port to be connected (back after a loss)."""
+        return self._link_up.wait(timeout)
 
     def wait_for_event(self, matches: Callable[[Event], bool], timeout: float, since: int) -> Event | None:
         """The first event after mark ``since`` for which ``matches`` holds, waiting up to ``timeout``."""
@@ -260,27 +279,46 @@ class Session:
     # -- RX (transport thread) --------------------------------------------------------------
 
     def data_received(self, data: bytes) -> None:
-        """Bytes from the module: decode, attribute, update state, log."""
-        if self.recorder is not None:
-            self.recorder.rx(data)
-        self.rx_bytes += len(data)
-        with self._rx_lock:
-            events = self._decoder.feed(data)
-        self._deliver(events)
+        """Bytes from the module: decode, attribute, update state, log. Never raises: the
+        reader thread that calls it must live on whatever the module sends (``_contain``)."""
+        recorded = False
+        try:
+            if self.recorder is not None:
+                self.recorder.rx(data)
+                recorded = self.recorder.active
+            self.rx_bytes += len(data)
+            with self._rx_lock:
+                events = self._decoder.feed(data)
+            self._deliver(events)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence, see _contain
+            self._contain(exc, len(data), recorded)
 
     def state_changed(self, state: str, reason: str) -> None:
         """The transport's link state changed."""
         if self.recorder is not None:
             self.recorder.control("link", state=state, reason=reason)
         self.link_state = state
-        if state == RECONNECTING:
+        if state == CONNECTED:
+            self._link_up.set()
+        else:
+            self._link_up.clear()
+        lost = state == CLOSED and not self._closing and reason != USER_CLOSED  # (a replay has no _closing)
+        if state == RECONNECTING or lost:
+            # The port is gone (to come back, or for good when the session does not reconnect):
+            # a command waiting for its reply ends now, not when its timeout runs out.
             # A line cut by the loss must not merge with the first bytes after the return.
-            with self._rx_lock:
-                leftovers = [*self._decoder.abandon_payload(), *self._decoder.flush()]
-            self._deliver(leftovers)
+            try:
+                with self._rx_lock:
+                    leftovers = [*self._decoder.abandon_payload(), *self._decoder.flush()]
+                self._deliver(leftovers)
+            except Exception as exc:  # noqa: BLE001 - the reader thread must live on (_contain)
+                self._contain(exc, 0, self.recording_path is not None)
             for command in self._pending.interrupt_all(f"port vanished ({reason})"):
                 self.note(f"{command.line}: interrupted, the port vanished; not retried")
-            self.note(f"port {self.settings.port} vanished ({reason}); waiting for it to return")
+            if state == RECONNECTING:
+                self.note(f"port {self.settings.port} vanished ({reason}); waiting for it to return")
+            else:
+                self.note(f"port {self.settings.port} vanished ({reason}); not reopened")
         elif state == CONNECTED:
             self.note(f"port {self.settings.port} is back")
         else:
@@ -335,6 +373,36 @@ class Session:
                 self._recent_bytes -= dropped_size
             self._recent_changed.notify_all()
 
+    def _contain(self, exc: Exception, size: int, recorded: bool) -> None:
+        """A bug met module bytes: say so once, start decoding afresh, keep reading.
+
+        The decoder and the explainer may be half-way through the failed input, so both start
+        over (a line cut here shows as two); the module state and pending commands stay, and
+        a command the lost bytes answered times out as usual. The bytes themselves are in the
+        recording when there is one. After ``MAX_INTERNAL_ERROR_NOTES`` such notes, the rest
+        are counted in ``internal_errors`` only: a bug hit by every read must not flood the log.
+        """
+        with self._rx_lock:
+            self._decoder = RxDecoder()
+            self._explainer = Explainer()
+        self.internal_errors += 1
+        if self.internal_errors > MAX_INTERNAL_ERROR_NOTES:
+            return
+        # The message may quote the module's bytes (a 5000-digit field, escape sequences).
+        said = visible(str(exc)[:200]) + ("..." if len(str(exc)) > 200 else "")
+        if recorded:
+            kept = "bytes kept in the recording"
+        else:
+            kept = f"{f'{size:,} ' if size else ''}bytes not shown (the session is not recorded)"
+        text = (f"internal error decoding the module's output: {type(exc).__name__}: {said}"
+                f"{_innermost_frame(exc)}; {kept}; reading goes on")
+        if self.internal_errors == MAX_INTERNAL_ERROR_NOTES:
+            text += " (further internal errors are counted, not shown)"
+        try:
+            self.note(text)
+        except Exception:  # noqa: BLE001 - nothing more can be said; the count stays
+            pass
+
     def note(self, text: str) -> None:
         """Add a note from the tool or the user (a marker) to the log and the recording."""
         if self.recorder is not None:
@@ -345,6 +413,17 @@ class Session:
     def _wake(self) -> None:
         for wake in self._listeners:
             wake()
+
+
+def _innermost_frame(exc: BaseException) -> str:
+    """``" at decoder.py:237"``: where the error was raised, for a bug report. File and line
+    only: a traceback with local variables would print module state and secrets."""
+    tb = exc.__traceback__
+    if tb is None:
+        return ""
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
 
 
 def timeout_for(line: str) -> float:

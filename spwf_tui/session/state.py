@@ -7,13 +7,18 @@ and the Wi-Fi link. The TUI's panes, the completer (open socket ids) and the exp
 
 from __future__ import annotations
 
-import calendar
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from spwf_tui.core.commandline import parse
+from spwf_tui.core.digits import ascii_int
 from spwf_tui.core.events import ECHO, INFO, OK, WIND, Event
+from spwf_tui.core.moduletime import MAX_EPOCH
+
+MAX_SOCKET_ID = 255
+"""The largest socket id taken from module text (the module numbers a handful from 0)."""
 
 _TLS_LIST_LABELS = {"CA": "ca", "Cert": "cert", "Key": "key", "Id": "auth"}
 
@@ -96,8 +101,9 @@ class ModuleState:
             self.ip_address = None
         elif event.code == 55 and len(fields) >= 5:
             sock = self._socket(fields[2])
-            if sock and fields[4].isdigit():
-                sock.pending = int(fields[4])
+            pending = ascii_int(fields[4]) if sock else None
+            if pending is not None:
+                sock.pending = pending
         elif event.code == 58 and len(fields) >= 2:
             sock = self._socket(fields[1])
             if sock:
@@ -106,19 +112,22 @@ class ModuleState:
     def _apply_info(self, event: Event, command_line: str | None) -> None:
         cmd = parse(command_line) if command_line else None
         label, fields = event.label, event.fields
-        if label == "On" and cmd and cmd.name == "SOCKON" and len(fields) >= 2 and fields[-1].isdigit():
-            params = list(cmd.params) + ["", "", "", ""]
-            sid = int(fields[-1])
-            self.sockets[sid] = SocketInfo(sid, params[0], params[1], params[3], peer_ip=fields[0])
-        elif label == "Query" and cmd and cmd.name == "SOCKQ" and fields and fields[0].isdigit():
+        if label == "On" and cmd and cmd.name == "SOCKON" and len(fields) >= 2:
+            sid = ascii_int(fields[-1], MAX_SOCKET_ID)
+            if sid is not None:
+                params = list(cmd.params) + ["", "", "", ""]
+                self.sockets[sid] = SocketInfo(sid, params[0], params[1], params[3], peer_ip=fields[0])
+        elif label == "Query" and cmd and cmd.name == "SOCKQ" and fields:
             sock = self._socket(cmd.params[0] if cmd.params else "")
-            if sock:
-                sock.pending = int(fields[0])
+            pending = ascii_int(fields[0])
+            if sock and pending is not None:
+                sock.pending = pending
         elif label == "Reading" and cmd and cmd.name == "SOCKR" and fields:
             sock = self._socket(cmd.params[0] if cmd.params else "")
-            if sock and fields[0].isdigit():
-                sock.pending = max(0, sock.pending - int(fields[0]))
-                sock.bytes_read += int(fields[0])
+            count = ascii_int(fields[0])
+            if sock and count is not None:
+                sock.pending = max(0, sock.pending - count)
+                sock.bytes_read += count
         elif label in _TLS_LIST_LABELS and fields and fields[0] in ("0", "1"):
             self.tls[_TLS_LIST_LABELS[label]] = fields[0] == "1"
         elif label == "Clean":
@@ -135,14 +144,17 @@ class ModuleState:
     def _apply_ok(self, command_line: str) -> None:
         cmd = parse(command_line)
         params = [p.strip() for p in cmd.params]
-        if cmd.name == "SOCKC" and params and params[0].isdigit():
-            self.sockets.pop(int(params[0]), None)
-        elif cmd.name == "SOCKW" and len(params) >= 2 and params[-1].isdigit():
+        if cmd.name == "SOCKC" and params:
+            self.sockets.pop(ascii_int(params[0], MAX_SOCKET_ID), None)
+        elif cmd.name == "SOCKW" and len(params) >= 2 and ascii_int(params[-1]) is not None:
             sock = self._socket(params[0])
             if sock:
-                sock.bytes_written += int(params[-1])
-        elif cmd.name == "TIME" and params and params[0].isdigit():
-            self.clock_offset = int(params[0]) - self.clock()
+                sock.bytes_written += ascii_int(params[-1])
+        elif cmd.name == "TIME" and params:
+            # The module took the value; one AT+S.TIME cannot hold (beyond 32 bits, not a
+            # number) leaves its clock unknown rather than a time no clock display can show.
+            epoch = ascii_int(params[0], MAX_EPOCH)
+            self.clock_offset = None if epoch is None else epoch - self.clock()
         elif cmd.name == "TLSCERT" and len(params) >= 2 and params[0].lower() in self.tls:
             self.tls[params[0].lower()] = True
         elif cmd.name == "SCFG" and len(params) >= 2 and params[0].lower() == "console_echo":
@@ -162,8 +174,8 @@ class ModuleState:
     # -- helpers ----------------------------------------------------------------------------
 
     def _socket(self, text: str) -> SocketInfo | None:
-        text = text.strip()
-        return self.sockets.get(int(text)) if text.isdigit() else None
+        sid = ascii_int(text.strip(), MAX_SOCKET_ID)
+        return None if sid is None else self.sockets.get(sid)
 
     def _reset(self, *, boot: bool = True) -> None:
         """What a reboot leaves: no sockets, clock unknown; TLS objects stay (they are in flash).
@@ -179,11 +191,15 @@ class ModuleState:
             self.resets += 1
 
     def _set_clock_from_readout(self, date: str, clock: str) -> None:
+        """``Date:<YY>.<MM>.<DD>``, ``Time:<hh>.<mm>.<ss>``: two ASCII digits each (reference §6).
+        A readout that is no real time (``99.13.01``, 5-digit years) is ignored."""
+        parts = [ascii_int(x, 99) for x in (*date.split("."), *clock.split("."))]
+        self._date_readout = None
+        if len(parts) != 6 or None in parts:
+            return
+        yy, mm, dd, hh, mi, ss = parts
         try:
-            yy, mm, dd = (int(x) for x in date.split("."))
-            hh, mi, ss = (int(x) for x in clock.split("."))
+            moment = datetime(2000 + yy if yy < 70 else 1900 + yy, mm, dd, hh, mi, ss, tzinfo=timezone.utc)
         except ValueError:
             return
-        epoch = calendar.timegm((2000 + yy if yy < 70 else 1900 + yy, mm, dd, hh, mi, ss))
-        self.clock_offset = epoch - self.clock()
-        self._date_readout = None
+        self.clock_offset = moment.timestamp() - self.clock()

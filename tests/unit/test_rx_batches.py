@@ -16,7 +16,7 @@ from spwf_tui.core import decoder as decoder_module
 from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.core.events import WIND
 from spwf_tui.core.redact import holds_secret_assignment, redact_text
-from spwf_tui.session.log import NOTE, RX, EntryBuffer, LogEntry
+from spwf_tui.session.log import NOTE, RX, TX, EntryBuffer, LogEntry, lines_not_shown
 from spwf_tui.session.replay import NullTransport
 from spwf_tui.session.session import RECENT_EVENTS, Session
 from spwf_tui.session.shown import RedactingEntryBuffer, redact_entry
@@ -58,10 +58,10 @@ def test_a_batch_with_one_secret_line_is_redacted_line_by_line_and_others_pass_a
 
 def test_extend_counts_what_a_full_buffer_drops():
     buffer = EntryBuffer(max_entries=5)
-    buffer.extend([LogEntry(0.0, NOTE, str(i)) for i in range(3)])
-    buffer.extend([LogEntry(0.0, NOTE, str(i)) for i in range(3, 9)])
+    buffer.extend([LogEntry(0.0, TX, str(i)) for i in range(3)])
+    buffer.extend([LogEntry(0.0, TX, str(i)) for i in range(3, 9)])
     assert buffer.dropped == 4
-    assert [e.text for e in buffer.drain()] == ["4", "5", "6", "7", "8"]
+    assert [e.text for e in buffer.drain()] == [lines_not_shown(4), "4", "5", "6", "7", "8"]  # notes: test_entry_buffer
     redacting = RedactingEntryBuffer(max_entries=2)
     redacting.extend([LogEntry(0.0, NOTE, "AT+S.SCFG=wifi_wpa_psk_text,abc"), LogEntry(0.0, NOTE, "ok")])
     assert [e.text for e in redacting.drain()] == ["AT+S.SCFG=wifi_wpa_psk_text,***", "ok"]
