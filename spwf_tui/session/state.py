@@ -191,7 +191,7 @@ class ModuleState:
             self.resets += 1
 
     def _set_clock_from_readout(self, date: str, clock: str) -> None:
-        """``Date:<YY>.<MM>.<DD>``, ``Time:<hh>.<mm>.<ss>``: two ASCII digits each (reference §6).
+        """``Date:<YY>.<MM>.<DD>``, ``Time:<hh>.<mm>.<ss>``: two ASCII digits each (docs/protocol.md §6.5).
         A readout that is no real time (``99.13.01``, 5-digit years) is ignored."""
         parts = [ascii_int(x, 99) for x in (*date.split("."), *clock.split("."))]
         self._date_readout = None

@@ -126,7 +126,7 @@ def test_the_clock_is_set_by_a_real_readout_and_left_alone_by_an_impossible_one(
     session = _session(clock=lambda: 1_000_000.0)
     try:
         _answer(session, "AT+S.TIME", b"AT-S.Date:17.08.31:00\r\nAT-S.Time:09.05.38\r\nAT-S.OK\r\n")
-        assert session.state.module_time() == 1504170338  # reference §6's readout
+        assert session.state.module_time() == 1504170338  # the readout of docs/protocol.md §6.5
         _answer(session, "AT+S.TIME", b"AT-S.Date:99.13.01:00\r\nAT-S.Time:10.10.10\r\nAT-S.OK\r\n")
         assert session.state.module_time() == 1504170338
     finally:
