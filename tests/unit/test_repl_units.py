@@ -172,7 +172,7 @@ def test_secret_lines_stay_out_of_the_history_file():
 
 def test_a_secret_saved_by_an_older_version_is_not_loaded_into_history():
     path = history_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.write_text("\n# old\n+AT+S.SCFG=wifi_wpa_psk_text;hunter22\n\n# old\n+AT+S.STS\n")
     history, warning = open_history()
     assert warning is None
