@@ -27,8 +27,8 @@ from spwf_tui.session.log import NOTE, RX, TX, EntryBuffer, LogEntry
 from spwf_tui.session.pending import PendingCommand, PendingTracker
 from spwf_tui.session.shown import RedactingEntryBuffer
 from spwf_tui.session.state import ModuleState
-from spwf_tui.transport.errors import PortWriteError
-from spwf_tui.transport.serial_transport import CONNECTED, RECONNECTING, SerialTransport
+from spwf_tui.transport.errors import PortError, PortWriteError
+from spwf_tui.transport.serial_transport import CONNECTED, LOST, RECONNECTING, SerialTransport
 from spwf_tui.transport.settings import PortSettings
 
 if TYPE_CHECKING:
@@ -141,6 +141,20 @@ class Session:
         self._pending.interrupt_all("the session was closed")
         if self.recorder is not None:
             self.recorder.close()
+
+    def reopen(self) -> bool:
+        """Reopen a port that vanished and is not reopened automatically (the user asked: F5 in
+        the TUI, ``:reopen`` in the REPL); the outcome is a note. True when it is open again."""
+        reopen = getattr(self._transport, "reopen", None)
+        if reopen is None:
+            self.note("nothing to reopen: this session has no port")
+            return False
+        try:
+            reopen()
+        except PortError as exc:
+            self.note(f"not reopened: {exc}")
+            return False
+        return True
 
     def add_listener(self, wake: Callable[[], None]) -> None:
         """Call ``wake()`` (from any thread) whenever new entries are ready."""
@@ -273,16 +287,18 @@ class Session:
         if self.recorder is not None:
             self.recorder.control("link", state=state, reason=reason)
         self.link_state = state
-        if state == RECONNECTING:
+        if state in (RECONNECTING, LOST):
             # A line cut by the loss must not merge with the first bytes after the return.
             with self._rx_lock:
                 leftovers = [*self._decoder.abandon_payload(), *self._decoder.flush()]
             self._deliver(leftovers)
             for command in self._pending.interrupt_all(f"port vanished ({reason})"):
                 self.note(f"{command.line}: interrupted, the port vanished; not retried")
-            self.note(f"port {self.settings.port} vanished ({reason}); waiting for it to return")
+            # The reason says what the transport does next: wait for the same device, or nothing.
+            reopen = "; reopen it once it is yours again: F5 in the TUI, :reopen in the REPL" if state == LOST else ""
+            self.note(f"port {self.settings.port} vanished: {reason}{reopen}")
         elif state == CONNECTED:
-            self.note(f"port {self.settings.port} is back")
+            self.note(f"port {self.settings.port} {reason.removeprefix('port ')}")
         else:
             self.note(f"port {self.settings.port} closed")
 
