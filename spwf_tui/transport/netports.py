@@ -9,8 +9,12 @@ network handlers answer that one byte at a time (issue 13 §7):
   a byte, and ``read`` takes them out one by one: about 120 KB/s through ser2net.
 
 These subclasses keep pyserial's connection set-up, negotiation and control (baud rate changes
-reach the device behind ser2net as before) and change only the receive side: ``read_available``
+reach the device behind ser2net as before) and change the receive side: ``read_available``
 waits like ``read`` for the first byte, then returns everything that has arrived, up to a limit.
+Two more differences: opening does not throw away what the device sent in the first moments
+(pyserial's handlers empty the input at the end of ``open``, a native port does not: a
+reconnect would lose the first bytes the device sent), and ``socket://`` closes without
+pyserial's 0.3 s pause (the transport waits between reconnect attempts anyway).
 """
 
 from __future__ import annotations
@@ -38,6 +42,29 @@ _RETRY = (errno.EAGAIN, errno.EWOULDBLOCK, errno.EINTR)
 
 class SocketPort(protocol_socket.Serial):
     """pyserial's ``socket://`` port, plus ``read_available``."""
+
+    _opening = False
+
+    def open(self) -> None:
+        self._opening = True
+        try:
+            super().open()
+        finally:
+            self._opening = False
+
+    def reset_input_buffer(self) -> None:
+        if not self._opening:  # see the module docstring: opening keeps what arrived
+            super().reset_input_buffer()
+
+    def close(self) -> None:
+        sock, self._socket = self._socket, None
+        self.is_open = False
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # not connected any more
+            sock.close()
 
     def read_available(self, limit: int) -> bytes:
         """Wait up to the port's timeout for data; return what has arrived, up to ``limit``.
@@ -73,11 +100,17 @@ class Rfc2217Port(rfc2217.Serial):
         self._cancelled = False
         super().__init__(*args, **kwargs)
 
+    _opening = False
+
     def open(self) -> None:
         with self._rx_changed:
             self._rx.clear()
             self._rx_ended = False
-        super().open()  # starts the network thread (our _telnet_read_loop) and negotiates
+        self._opening = True
+        try:
+            super().open()  # starts the network thread (our _telnet_read_loop) and negotiates
+        finally:
+            self._opening = False
 
     def close(self) -> None:
         with self._rx_changed:
@@ -111,6 +144,8 @@ class Rfc2217Port(rfc2217.Serial):
     def reset_input_buffer(self) -> None:
         if not self.is_open:
             raise PortNotOpenError()
+        if self._opening:
+            return  # see the module docstring: opening keeps what arrived
         self.rfc2217_send_purge(rfc2217.PURGE_RECEIVE_BUFFER)
         with self._rx_changed:
             self._rx.clear()
