@@ -38,6 +38,9 @@ from spwf_tui.transport.settings import PortSettings
 from spwf_tui.transport.urls import pyserial_url
 
 DRAIN_INTERVAL = 0.05
+STALL_SECONDS = 20.0
+"""A trial whose session received nothing for this long ends there: its missing bytes count
+as lost (a benchmark that waits for ever reports nothing)."""
 KINDS = ("pty", "socket", "rfc2217")
 SER2NET_CONFIG = """\
 connection: &bench
@@ -140,17 +143,24 @@ def session_trial(bench: Bench, kind: str, total: int) -> dict:
     try:
         entries += len(session.entries.drain())
         writer.go()
-        start = time.perf_counter()
+        start = last_progress = time.perf_counter()
+        seen = 0
         while not done.wait(DRAIN_INTERVAL):
             entries += len(session.entries.drain())
+            if session.rx_bytes != seen:
+                seen, last_progress = session.rx_bytes, time.perf_counter()
+            elif time.perf_counter() - last_progress > STALL_SECONDS:
+                break
         elapsed = time.perf_counter() - start
+        link = session.link_state
     finally:
         session.close()
         writer.wait()
     recorded, digest = recorded_rx(recorder.path)
     shutil.rmtree(tmp, ignore_errors=True)
-    return {"seconds": elapsed, "bytes": writer.size, "mbps": writer.size / elapsed / MB,
-            "bytes_lost": writer.size - recorded, "exact": digest == writer.sha256 and recorded == writer.size}
+    return {"seconds": elapsed, "bytes": writer.size, "mbps": recorded / elapsed / MB,
+            "bytes_lost": writer.size - recorded, "exact": digest == writer.sha256 and recorded == writer.size,
+            "stalled_link": None if done.is_set() else link}
 
 
 def handler_trial(bench: Bench, kind: str, total: int) -> dict:
@@ -198,6 +208,8 @@ def run(total: int, trials: int, handler_total: int) -> dict:
             out[f"net_{kind}_vs_pyserial_handler"] = speed / handler
     out["net_bytes_lost"] = sum(t["bytes_lost"] for kind in KINDS for t in results[kind])
     out["net_exact"] = all(t["exact"] for kind in KINDS for t in results[kind])
+    out["net_stalls"] = [f"{kind}: link {t['stalled_link']}" for kind in KINDS for t in results[kind]
+                         if t["stalled_link"] is not None]
     return out
 
 

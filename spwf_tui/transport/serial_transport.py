@@ -50,14 +50,18 @@ def _read_waiting(port: serial.SerialBase, data: bytes) -> bytes:
     if not isinstance(fd, int) or os.get_blocking(fd):
         fd = None
     while size < READ_BATCH:
-        if fd is not None:
-            try:
+        try:
+            if fd is not None:
                 more = os.read(fd, READ_BATCH - size)
-            except BlockingIOError:
-                break
-        else:
-            waiting = port.in_waiting
-            more = port.read(min(waiting, READ_BATCH - size)) if waiting else b""
+            else:
+                waiting = port.in_waiting
+                more = port.read(min(waiting, READ_BATCH - size)) if waiting else b""
+        except BlockingIOError:
+            break
+        except (serial.SerialException, OSError, TypeError, AttributeError):
+            # The device vanished mid-batch: what was read is handed on (it was received and
+            # belongs in the recording); the next read meets the loss again and reports it.
+            break
         if not more:
             break  # nothing more now (an empty read of a vanished device: the next read tells)
         pieces.append(more)

@@ -4,10 +4,12 @@ time, and a ``socket://`` session taking a burst in a handful of port calls, not
 from __future__ import annotations
 
 import socket
+import threading
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spwf_tui.transport.serial_transport import SerialTransport
 from spwf_tui.transport.settings import PortSettings
 from spwf_tui.transport.telnet import TelnetCommand, TelnetStream
 from tests.support.counting import Collector, CountingTransport
@@ -81,3 +83,36 @@ def test_a_burst_over_socket_takes_a_few_port_calls_not_one_a_byte():
     # 131,072 calls. Read in blocks, one call per segment the kernel hands over (and a few
     # empty waits while the burst is on its way).
     assert calls <= len(burst) // 1024, calls
+
+
+class Ending(Collector):
+    """Collects, and notes when the transport reports the link closed."""
+
+    def __init__(self, expected: int) -> None:
+        super().__init__(expected)
+        self.closed = threading.Event()
+        self.reasons = []
+
+    def state_changed(self, state: str, reason: str) -> None:
+        self.reasons.append((state, reason))
+        if state == "closed":
+            self.closed.set()
+
+
+def test_every_byte_sent_before_the_peer_closes_is_handed_on():
+    burst = bytes(range(256)) * 1024  # 256 KiB, then the peer hangs up at once
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        listener = Ending(len(burst))
+        transport = SerialTransport(PortSettings(f"socket://127.0.0.1:{server.getsockname()[1]}"), listener,
+                                    reconnect=False)
+        transport.open()
+        conn, _ = server.accept()
+        try:
+            conn.sendall(burst)
+        finally:
+            conn.close()
+        try:
+            assert listener.closed.wait(120), listener.reasons
+        finally:
+            transport.close()
+    assert len(listener.data) == len(burst) and bytes(listener.data) == burst
