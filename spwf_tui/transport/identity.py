@@ -156,8 +156,10 @@ def is_pty(path: str) -> bool:
     """True for a pseudo-terminal's slave (Linux /dev/pts/N, BSD and macOS /dev/ttysN, ttypN)."""
     if path.startswith("/dev/pts/") or re.fullmatch(r"/dev/tty[p-z][0-9a-f]|/dev/ttys\d+", path):
         return True
+    if not hasattr(os, "uname") or os.uname().sysname != "Linux":
+        return False
     try:
-        return os.major(os.stat(path).st_rdev) in PTY_MAJORS and os.uname().sysname == "Linux"
+        return os.major(os.stat(path).st_rdev) in PTY_MAJORS
     except OSError:
         return False
 
