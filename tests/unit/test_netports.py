@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -100,7 +101,7 @@ class Ending(Collector):
 
 
 def test_every_byte_sent_before_the_peer_closes_is_handed_on():
-    burst = bytes(range(256)) * 1024  # 256 KiB, then the peer hangs up at once
+    burst = bytes(range(256)) * 1028  # 257 KiB (not whole batches), then the peer hangs up at once
     with socket.create_server(("127.0.0.1", 0)) as server:
         listener = Ending(len(burst))
         transport = SerialTransport(PortSettings(f"socket://127.0.0.1:{server.getsockname()[1]}"), listener,
@@ -116,3 +117,24 @@ def test_every_byte_sent_before_the_peer_closes_is_handed_on():
         finally:
             transport.close()
     assert len(listener.data) == len(burst) and bytes(listener.data) == burst
+
+
+def test_a_batch_cut_short_by_the_device_vanishing_keeps_what_was_read():
+    """The batching after a read (``_read_waiting``, used by every port without
+    ``read_available``) hands on what it took before the loss; the next read reports the loss."""
+    import serial
+
+    from spwf_tui.transport.serial_transport import _read_waiting
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = serial.serial_for_url(f"socket://127.0.0.1:{server.getsockname()[1]}", timeout=1)  # pyserial's own
+        conn, _ = server.accept()
+        conn.sendall(b"0123456789")
+        conn.close()
+        try:
+            first = port.read(1)
+            assert _read_waiting(port, first) == b"0123456789"
+            with pytest.raises(serial.SerialException):
+                port.read(1)
+        finally:
+            port.close()
