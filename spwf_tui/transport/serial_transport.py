@@ -138,8 +138,10 @@ class SerialTransport:
 
     Args:
         settings: port and line settings.
-        listener: receives data and state changes (called from the reader thread).
-        reconnect: reopen the port when it vanishes; off, a vanished port closes the transport.
+        listener: receives data and state changes (called from the reader thread; the change
+            ``reopen`` makes is reported from its caller's thread).
+        reconnect: after a loss, wait for the same device (or the user's ``reopen``); off, a
+            vanished port closes the transport (``run``).
     """
 
     def __init__(self, settings: PortSettings, listener: TransportListener, *, reconnect: bool = True) -> None:

@@ -168,3 +168,20 @@ def test_secret_lines_stay_out_of_the_history_file():
     history.append_string("AT+S.STS")
     text = history_path().read_text()
     assert "AT+S.STS" in text and "hunter22" not in text
+
+
+def test_reopen_asks_the_session_and_says_how_it_went():
+    from spwf_tui.session.session import Session
+    from spwf_tui.transport.settings import PortSettings
+
+    session = Session(PortSettings("sim://"))
+    session.open()
+    try:
+        commands, _, shown, _ = _colon(session)
+        commands.run(":help")
+        assert ":reopen" in shown[-1]
+        commands.run(":reopen")
+        notes = [e.text for e in session.entries.drain() if e.direction == "note"]
+        assert notes[-1] == "not reopened: sim:// is connected: nothing to reopen"
+    finally:
+        session.close()
