@@ -196,8 +196,9 @@ class Rfc2217Port(rfc2217.Serial):
     def _keep(self, data: bytes) -> bool:
         """Add received data to the buffer, waiting for room; False when the port closed."""
         with self._rx_changed:
-            while len(self._rx) >= RX_BUFFER_LIMIT and self.is_open:
-                self._rx_changed.wait()
+            # Not while opening: this thread must stay free to answer the negotiation.
+            while len(self._rx) >= RX_BUFFER_LIMIT and self.is_open and not self._opening:
+                self._rx_changed.wait(0.1)
             if not self.is_open:
                 return False
             self._rx += data
