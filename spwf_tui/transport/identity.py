@@ -98,9 +98,10 @@ def identify(port: str, ports: Iterable[ListPortInfo] | None = None) -> PortIden
         return PortIdentity(port, UNPROVEN, reason=f"a {scheme}:// port cannot show which device it reaches")
     path = os.path.realpath(port)
     if is_pty(path):
+        where = port if path == port else f"{port} ({path})"
         return PortIdentity(port, UNPROVEN, reason=(
-            f"{port} is a pseudo-terminal ({path}), whose number the system gives to the next program "
-            "that opens one: it may be another program's terminal now"))
+            f"{where} is a pseudo-terminal, whose number the system gives to the next program that "
+            "opens one: it may be another program's terminal now"))
     info = next((p for p in _listed(ports) if p.device == port or os.path.realpath(p.device) == path), None)
     if info is None or info.vid is None or info.pid is None:
         return PortIdentity(port, UNPROVEN, reason=(
