@@ -23,10 +23,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from serial.tools.list_ports_common import ListPortInfo
+if TYPE_CHECKING:
+    from serial.tools.list_ports_common import ListPortInfo
 
 USB = "usb"
 ENDPOINT = "endpoint"
@@ -41,8 +42,7 @@ PTY_MAJORS = range(136, 144)
 """Linux's device numbers of UNIX 98 pty slaves (/dev/pts/N)."""
 
 
-@dataclass(frozen=True)
-class PortIdentity:
+class PortIdentity(NamedTuple):
     """What is known about the device behind a port name, and whether a return can be trusted.
 
     ``interface`` is the USB interface (``"1.0"``) of a multi-port adapter, "" for one with a

@@ -21,7 +21,6 @@ import serial
 from spwf_tui.transport import urlhandler
 from spwf_tui.transport.errors import PortError, PortWriteError, describe_open_failure
 from spwf_tui.transport.identity import PortIdentity, identify, locate
-from spwf_tui.transport.netports import port_class
 from spwf_tui.transport.settings import PortSettings
 from spwf_tui.transport.urls import open_options, pyserial_url
 
@@ -255,9 +254,10 @@ class SerialTransport:
                        rtscts=s.rtscts, xonxoff=s.xonxoff, timeout=READ_TIMEOUT, exclusive=True,
                        **open_options(name))
         try:
-            block_reader = port_class(url)
-            if block_reader is not None:
-                return block_reader(url, **options)  # opens, like serial_for_url
+            if url.lower().startswith(("socket://", "rfc2217://")):
+                from spwf_tui.transport.netports import port_class  # pyserial's rfc2217: only when used
+
+                return port_class(url)(url, **options)  # opens, like serial_for_url
             return serial.serial_for_url(url, **options)
         except (serial.SerialException, OSError, ValueError, NotImplementedError) as exc:
             raise describe_open_failure(name, exc) from None
