@@ -30,6 +30,8 @@ SUITE = {
     "upload": ("benchmarks.upload", ["--trials", "5"], ["--trials", "2"]),
     "decode": ("benchmarks.decodebench", ["--megabytes", "100"], ["--megabytes", "5"]),
     "components": ("benchmarks.components", ["--repeats", "5"], ["--repeats", "2"]),
+    "net": ("benchmarks.netingest", ["--megabytes", "50", "--trials", "3", "--handler-megabytes", "1"],
+            ["--megabytes", "2", "--trials", "1", "--handler-megabytes", "0"]),
 }
 
 TARGETS = [
@@ -71,7 +73,8 @@ def collect(names: list[str], quick: bool, progress) -> dict:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     results["load_average_after"] = os.getloadavg()[0]
-    lost = [results[k] for k in ("headless_bytes_lost", "tui_bytes_lost", "keystroke_bytes_lost") if k in results]
+    lost = [results[k] for k in ("headless_bytes_lost", "tui_bytes_lost", "keystroke_bytes_lost", "net_bytes_lost")
+            if k in results]
     results["bytes_lost"] = sum(lost) if lost else None
     if results.get("rss_growth") is not None:
         results["rss_growth_abs"] = abs(results["rss_growth"])
@@ -123,6 +126,12 @@ def table(r: dict) -> str:
          f"{_fmt(g('rss_10mb_mib'), ' MiB', 1)} / {_fmt(g('rss_500mb_mib'), ' MiB', 1)}",
          f"start {_fmt(g('rss_start_mib'), ' MiB', 1)}", "",
          f"growth {_fmt((g('rss_growth') or 0) * 100, ' %', 1)}"),
+        ("8 network ingest", f"socket {_fmt(g('net_socket_mbps'), ' MB/s')}, rfc2217 "
+         f"{_fmt(g('net_rfc2217_mbps'), ' MB/s')}", f"pty {_fmt(g('net_pty_mbps'), ' MB/s')}",
+         f"{_fmt(g('net_socket_ratio'), '×')} / {_fmt(g('net_rfc2217_ratio'), '×')}",
+         f"pyserial's handlers: socket {_fmt(g('net_socket_pyserial_handler_mbps'), ' MB/s', 3)}, rfc2217 "
+         f"{_fmt(g('net_rfc2217_pyserial_handler_mbps'), ' MB/s', 3)}; lost {_fmt(g('net_bytes_lost'))}, "
+         f"exact {g('net_exact')}"),
     ]
     stages = [(key[len("stage_"):-len("_ms_per_mb")], value) for key, value in r.items()
               if key.startswith("stage_") and key.endswith("_ms_per_mb")]
@@ -130,7 +139,7 @@ def table(r: dict) -> str:
         rows.append(("RX stages, ms per MB", "  ".join(f"{name} {value:.1f}" for name, value in stages), "", "",
                      f"{_fmt(r.get('stage_lines_per_mb'), ' lines/MB', 0)}, payload "
                      f"{_fmt((r.get('stage_payload_share') or 0) * 100, ' %', 0)} of the bytes"))
-    widths = [max(len(row[i]) for row in rows[:8]) for i in range(4)]
+    widths = [max(len(row[i]) for row in rows[:9]) for i in range(4)]
     heads = ("benchmark", "spwf-tui", "baseline", "ratio", "notes")
     widths = [max(w, len(h)) for w, h in zip(widths, heads)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(heads, widths)) + "  " + heads[4]]

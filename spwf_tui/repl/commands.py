@@ -19,6 +19,7 @@ COMMANDS = {
     ":time": "the module's clock (as last set or read) and the host's",
     ":note TEXT": "put a marker in the log and the recording",
     ":send-file PATH": "send a file's bytes exactly as they are (no CR added, no length)",
+    ":reopen": "open the port again after it vanished (when it is not reopened by itself)",
     ":quit": "leave (Ctrl+] and Ctrl+D too)",
 }
 """Usage and one-line description of every ``:`` command."""
@@ -49,7 +50,7 @@ class ColonCommands:
         name, _, argument = line.strip().partition(" ")
         handler = {
             ":help": self._help, ":hex": self._hex, ":time": self._time, ":note": self._note,
-            ":send-file": self._send, ":quit": self._quit, ":q": self._quit, ":exit": self._quit,
+            ":send-file": self._send, ":reopen": self._reopen, ":quit": self._quit, ":q": self._quit, ":exit": self._quit,
         }.get(name.lower())
         if handler is None:
             self._show(problem(f"unknown command {name!r}: :help lists the : commands"))
@@ -106,6 +107,9 @@ class ColonCommands:
             self._show(problem(f"{path}: the file is empty; nothing sent"))
             return
         self._send_file(data, f":send-file {path}")
+
+    def _reopen(self, _: str) -> None:
+        self.session.reopen()  # says how it went in a note
 
     def _quit(self, _: str) -> None:
         self.quit = True

@@ -28,8 +28,8 @@ from spwf_tui.session.log import NOTE, RX, TX, EntryBuffer, LogEntry
 from spwf_tui.session.pending import PendingCommand, PendingTracker
 from spwf_tui.session.shown import RedactingEntryBuffer
 from spwf_tui.session.state import ModuleState
-from spwf_tui.transport.errors import PortWriteError
-from spwf_tui.transport.serial_transport import CLOSED, CONNECTED, RECONNECTING, SerialTransport
+from spwf_tui.transport.errors import PortError, PortWriteError
+from spwf_tui.transport.serial_transport import CLOSED, CONNECTED, LOST, RECONNECTING, SerialTransport
 from spwf_tui.transport.settings import PortSettings
 
 if TYPE_CHECKING:
@@ -153,6 +153,20 @@ class Session:
         self._pending.interrupt_all("the session was closed")
         if self.recorder is not None:
             self.recorder.close()
+
+    def reopen(self) -> bool:
+        """Reopen a port that vanished and is not reopened automatically (the user asked: F5 in
+        the TUI, ``:reopen`` in the REPL); the outcome is a note. True when it is open again."""
+        reopen = getattr(self._transport, "reopen", None)
+        if reopen is None:
+            self.note("nothing to reopen: this session has no port")
+            return False
+        try:
+            reopen()
+        except PortError as exc:
+            self.note(f"not reopened: {exc}")
+            return False
+        return True
 
     def add_listener(self, wake: Callable[[], None]) -> None:
         """Call ``wake()`` (from any thread) whenever new entries are ready."""
@@ -302,10 +316,11 @@ class Session:
             self._link_up.set()
         else:
             self._link_up.clear()
-        lost = state == CLOSED and not self._closing and reason != USER_CLOSED  # (a replay has no _closing)
-        if state == RECONNECTING or lost:
-            # The port is gone (to come back, or for good when the session does not reconnect):
-            # a command waiting for its reply ends now, not when its timeout runs out.
+        # CLOSED without the user closing it: the session does not reconnect (run without --keep-going).
+        gone = state == CLOSED and not self._closing and reason != USER_CLOSED  # (a replay has no _closing)
+        if state in (RECONNECTING, LOST) or gone:
+            # The port is gone (to come back, or for good): a command waiting for its reply ends
+            # now, not when its timeout runs out.
             # A line cut by the loss must not merge with the first bytes after the return.
             try:
                 with self._rx_lock:
@@ -315,12 +330,14 @@ class Session:
                 self._contain(exc, 0, self.recording_path is not None)
             for command in self._pending.interrupt_all(f"port vanished ({reason})"):
                 self.note(f"{command.line}: interrupted, the port vanished; not retried")
-            if state == RECONNECTING:
-                self.note(f"port {self.settings.port} vanished ({reason}); waiting for it to return")
-            else:
+            if gone:
                 self.note(f"port {self.settings.port} vanished ({reason}); not reopened")
+            else:
+                # The reason says what the transport does next: wait for the same device, or nothing.
+                reopen = "; reopen it once it is yours again: F5 in the TUI, :reopen in the REPL" if state == LOST else ""
+                self.note(f"port {self.settings.port} vanished: {reason}{reopen}")
         elif state == CONNECTED:
-            self.note(f"port {self.settings.port} is back")
+            self.note(f"port {self.settings.port} {reason.removeprefix('port ')}")
         else:
             self.note(f"port {self.settings.port} closed")
 

@@ -2,8 +2,11 @@
 
 The transport knows nothing about the module or the UI. It hands bytes and state changes to a
 ``TransportListener`` (the session) and takes bytes to write. When the device goes away (USB
-unplugged, pty closed, TCP peer gone) it reports ``reconnecting``, keeps trying to reopen the same
-port, and reports ``connected`` again once it is back, like tio does.
+unplugged, pty closed, TCP peer gone) it reopens it only when the same device is back (see
+``identity``): a USB device with a serial number is followed to its new path, a network URL is
+reopened at the same endpoint; both report ``reconnecting`` until then and ``connected`` once
+back, like tio. A port whose identity cannot be shown (a pty, whose number the system hands to
+the next terminal) is ``lost``: nothing reopens it but ``reopen``, called when the user asks.
 """
 
 from __future__ import annotations
@@ -17,11 +20,14 @@ import serial
 
 from spwf_tui.transport import urlhandler
 from spwf_tui.transport.errors import PortError, PortWriteError, describe_open_failure
+from spwf_tui.transport.identity import PortIdentity, identify, locate
 from spwf_tui.transport.settings import PortSettings
 from spwf_tui.transport.urls import open_options, pyserial_url
 
 CONNECTED = "connected"
 RECONNECTING = "reconnecting"
+LOST = "lost"
+"""The port vanished and is not reopened automatically: its identity cannot be shown."""
 CLOSED = "closed"
 
 READ_TIMEOUT = 0.05
@@ -43,19 +49,37 @@ def _read_waiting(port: serial.SerialBase, data: bytes) -> bytes:
     if not isinstance(fd, int) or os.get_blocking(fd):
         fd = None
     while size < READ_BATCH:
-        if fd is not None:
-            try:
+        try:
+            if fd is not None:
                 more = os.read(fd, READ_BATCH - size)
-            except BlockingIOError:
-                break
-        else:
-            waiting = port.in_waiting
-            more = port.read(min(waiting, READ_BATCH - size)) if waiting else b""
+            else:
+                waiting = port.in_waiting
+                more = port.read(min(waiting, READ_BATCH - size)) if waiting else b""
+        except BlockingIOError:
+            break
+        except (serial.SerialException, OSError, TypeError, AttributeError):
+            # The device vanished mid-batch: what was read is handed on (it was received and
+            # belongs in the recording); the next read meets the loss again and reports it.
+            break
         if not more:
             break  # nothing more now (an empty read of a vanished device: the next read tells)
         pieces.append(more)
         size += len(more)
     return data if len(pieces) == 1 else b"".join(pieces)
+
+
+def _read_block(port: serial.SerialBase) -> bytes:
+    """What the port has now, waiting up to its timeout for the first byte (b"" if none came).
+
+    Ports with ``read_available`` (``socket://`` and ``rfc2217://``, see ``netports``) hand over
+    a block in one call; for the others the first read takes what ``in_waiting`` reports (or
+    one byte, waiting) and ``_read_waiting`` adds what came meanwhile.
+    """
+    read_available = getattr(port, "read_available", None)
+    if read_available is not None:
+        return read_available(READ_BATCH)
+    data = port.read(max(1, port.in_waiting))
+    return _read_waiting(port, data) if data else data
 
 
 def _native_fd(port: serial.SerialBase) -> int | None:
@@ -103,7 +127,9 @@ class TransportListener(Protocol):
         """Bytes arrived from the module."""
 
     def state_changed(self, state: str, reason: str) -> None:
-        """The link is ``connected``, ``reconnecting`` (device gone, retrying) or ``closed``."""
+        """The link is ``connected``, ``reconnecting`` (device gone, waiting for the same one),
+        ``lost`` (device gone, waiting for the user to reopen it) or ``closed``. After a loss
+        ``reason`` says what went wrong and what happens next."""
 
 
 class SerialTransport:
@@ -111,8 +137,10 @@ class SerialTransport:
 
     Args:
         settings: port and line settings.
-        listener: receives data and state changes (called from the reader thread).
-        reconnect: reopen the port when it vanishes; off, a vanished port closes the transport.
+        listener: receives data and state changes (called from the reader thread; the change
+            ``reopen`` makes is reported from its caller's thread).
+        reconnect: after a loss, wait for the same device (or the user's ``reopen``); off, a
+            vanished port closes the transport (``run``).
     """
 
     def __init__(self, settings: PortSettings, listener: TransportListener, *, reconnect: bool = True) -> None:
@@ -123,7 +151,13 @@ class SerialTransport:
         self._write_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._resume = threading.Event()
+        """Set by ``reopen`` and ``close``: wakes a reader that waits for the port to return."""
         self.state = CLOSED
+        self.identity: PortIdentity | None = None
+        """The device the port is: what a reconnect must find again (taken at each open)."""
+        self.path = settings.port
+        """What is open now: the port named, or the new path a USB device was followed to."""
 
     def open(self) -> None:
         """Open the port and start reading.
@@ -131,7 +165,8 @@ class SerialTransport:
         Raises:
             PortError: the port cannot be opened (message for the user).
         """
-        self._serial = self._open_port()
+        self._serial = self._open_port(self.settings.port)
+        self.identity = identify(self.settings.port)  # now: once the device is gone, so are its facts
         self.state = CONNECTED
         self._thread = threading.Thread(target=self._read_loop, name=f"rx {self.settings.port}", daemon=False)
         self._thread.start()
@@ -169,9 +204,33 @@ class SerialTransport:
                 raise PortWriteError(f"write failed after {sent} of {len(data)} bytes: {exc}", sent) from None
             return sent
 
+    def reopen(self) -> str:
+        """Open the port the user named again, now, after it vanished; the user vouches for the
+        device, so its identity is not checked (it is taken again, for the next loss).
+
+        Returns:
+            the reason given with the ``connected`` state change.
+        Raises:
+            PortError: the port is connected, closed, or cannot be opened (message for the user).
+        """
+        with self._write_lock:
+            if self.state == CONNECTED:
+                raise PortError(f"{self.settings.port} is connected: nothing to reopen")
+            if self.state == CLOSED:
+                raise PortError(f"{self.settings.port} is closed: start a new session to open it")
+            port = self._open_port(self.settings.port)
+            self._serial, self.path = port, self.settings.port
+            self.identity = identify(self.settings.port)
+            self.state = CONNECTED
+        reason = "reopened as asked (the device was not checked)"
+        self._listener.state_changed(CONNECTED, reason)
+        self._resume.set()
+        return reason
+
     def close(self) -> None:
         """Stop the reader and close the port; idempotent."""
         self._stop.set()
+        self._resume.set()
         port = self._serial
         if port is not None and hasattr(port, "cancel_read"):
             try:
@@ -187,17 +246,21 @@ class SerialTransport:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _open_port(self) -> serial.SerialBase:
+    def _open_port(self, name: str) -> serial.SerialBase:
         urlhandler.register()
         s = self.settings
+        url = pyserial_url(name)
+        options = dict(baudrate=s.baudrate, bytesize=s.bytesize, parity=s.parity, stopbits=s.stopbits,
+                       rtscts=s.rtscts, xonxoff=s.xonxoff, timeout=READ_TIMEOUT, exclusive=True,
+                       **open_options(name))
         try:
-            return serial.serial_for_url(
-                pyserial_url(s.port), baudrate=s.baudrate, bytesize=s.bytesize, parity=s.parity,
-                stopbits=s.stopbits, rtscts=s.rtscts, xonxoff=s.xonxoff,
-                timeout=READ_TIMEOUT, exclusive=True, **open_options(s.port),
-            )
+            if url.lower().startswith(("socket://", "rfc2217://")):
+                from spwf_tui.transport.netports import port_class  # pyserial's rfc2217: only when used
+
+                return port_class(url)(url, **options)  # opens, like serial_for_url
+            return serial.serial_for_url(url, **options)
         except (serial.SerialException, OSError, ValueError, NotImplementedError) as exc:
-            raise describe_open_failure(s.port, exc) from None
+            raise describe_open_failure(name, exc) from None
 
     def _close_port(self) -> None:
         port, self._serial = self._serial, None
@@ -211,9 +274,7 @@ class SerialTransport:
         while not self._stop.is_set():
             port = self._serial
             try:
-                data = port.read(max(1, port.in_waiting)) if port else b""
-                if data:
-                    data = _read_waiting(port, data)
+                data = _read_block(port) if port else b""
             except (serial.SerialException, OSError, TypeError, AttributeError) as exc:
                 # TypeError/AttributeError: pyserial's posix read after a concurrent close.
                 if self._stop.is_set():
@@ -225,21 +286,49 @@ class SerialTransport:
                 self._listener.data_received(data)
 
     def _handle_loss(self, reason: str) -> bool:
-        """The device went away: reopen it when it returns. False when the loop should end."""
+        """The device went away: wait for it (or for the user) to bring it back. False when the
+        read loop should end (no reconnecting, or the transport was closed)."""
+        identity = self.identity
         with self._write_lock:
             self._close_port()
-            self.state = RECONNECTING if self._reconnect else CLOSED
-        self._listener.state_changed(self.state, reason)
-        if not self._reconnect:
+            if not self._reconnect:
+                self.state = CLOSED
+            else:
+                self.state = RECONNECTING if identity is not None and identity.automatic else LOST
+            state = self.state
+        if state == CLOSED:
+            self._listener.state_changed(CLOSED, reason)
             return False
-        while not self._stop.wait(REOPEN_INTERVAL):
-            try:
-                port = self._open_port()
-            except PortError:
-                continue
-            with self._write_lock:
-                self._serial = port
-                self.state = CONNECTED
-            self._listener.state_changed(CONNECTED, "port is back")
-            return True
+        plan = identity.plan() if identity is not None else "not reopened automatically"
+        self._listener.state_changed(state, f"{reason}; {plan}")
+        while not self._stop.is_set():
+            self._resume.wait(REOPEN_INTERVAL)
+            self._resume.clear()
+            if self._stop.is_set():
+                break
+            if self.state == CONNECTED:
+                return True  # the user reopened it (``reopen``)
+            if self.state == RECONNECTING and self._reopen_same(identity):
+                return True
         return False
+
+    def _reopen_same(self, identity: PortIdentity) -> bool:
+        """One attempt to open the same device again; True when it is open."""
+        path = locate(identity)
+        if path is None:
+            return False
+        try:
+            port = self._open_port(path)
+        except PortError:
+            return False  # there but not ready (udev still setting permissions, server starting)
+        with self._write_lock:
+            if self.state != RECONNECTING:  # the user reopened it meanwhile, or it was closed
+                taken = False
+            else:
+                self._serial, self.state, taken = port, CONNECTED, True
+        if not taken:
+            port.close()
+            return self.state == CONNECTED
+        moved, self.path = path != self.path, path
+        self._listener.state_changed(CONNECTED, f"is back as {path}" if moved else "is back")
+        return True

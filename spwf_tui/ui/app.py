@@ -73,6 +73,7 @@ class SpwfApp(App):
         Binding("ctrl+o", "pick_file", "File", id="app.file"),
         Binding("ctrl+f", "search_log", "Find", id="app.find"),
         Binding("f9", "mark", "Mark", id="app.mark"),
+        Binding("f5", "reopen", "Reopen port", show=False, id="app.reopen"),
         # Replay only (see check_action): playback controls.
         Binding("space", "replay_toggle", "Play/pause", id="replay.toggle"),
         Binding("period", "replay_step", "Step", id="replay.step"),
@@ -237,6 +238,7 @@ class SpwfApp(App):
         yield SystemCommand("Send a file (insert @PATH)", "Ctrl+O", self.action_pick_file)
         yield SystemCommand("Find in the log", "Ctrl+F", self.action_search_log)
         yield SystemCommand("Drop a marker into the recording", "F9", self.action_mark)
+        yield SystemCommand("Reopen the port after it vanished", "F5", self.action_reopen)
         yield SystemCommand("Log: cycle timestamps (off/absolute/delta)", "t in the log", log.action_cycle_timestamps)
         yield SystemCommand("Log: show control characters", "c in the log", log.action_toggle_controls)
         yield SystemCommand("Log: hex view of payloads", "x in the log", log.action_toggle_hex)
@@ -284,6 +286,11 @@ class SpwfApp(App):
 
     def action_mark(self) -> None:
         self.session.note(f"marker {time.strftime('%H:%M:%S')}")
+
+    def action_reopen(self) -> None:
+        """Reopen a vanished port (opening may block: off the UI thread; the outcome is a note)."""
+        if not self.read_only:
+            self.run_worker(self.session.reopen, thread=True, exclusive=True, group="reopen", exit_on_error=False)
 
     # -- replay -----------------------------------------------------------------------------
 

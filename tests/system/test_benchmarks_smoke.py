@@ -16,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = ("headless_ingest_mbps", "pyserial_read_mbps", "headless_ingest_ratio", "tui_ingest_mbps", "bytes_lost",
         "keystroke_p50_ms", "keystroke_p99_ms", "help_s", "miniterm_help_s", "help_ratio", "first_frame_s",
-        "upload_ratio", "decode_mbps", "rss_10mb_mib", "rss_500mb_mib")
+        "upload_ratio", "decode_mbps", "rss_10mb_mib", "rss_500mb_mib", "net_socket_ratio", "net_rfc2217_ratio")
 
 
 @pytest.mark.timeout(180)
@@ -27,6 +27,6 @@ def test_the_quick_benchmark_suite_completes_and_loses_no_byte():
     report = json.loads(result.stdout)
     assert report["errors"] == {}
     assert report["bytes_lost"] == 0
-    assert report["headless_exact"] and report["tui_exact"]
+    assert report["headless_exact"] and report["tui_exact"] and report["net_exact"]
     for key in KEYS:
         assert isinstance(report[key], (int, float)), key

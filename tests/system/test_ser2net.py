@@ -11,14 +11,18 @@ import json
 import os
 import subprocess
 import termios
+import threading
 import time
+import tty
 from pathlib import Path
 
 import pytest
 import serial
 
+from spwf_tui.transport.settings import PortSettings
 from spwf_tui.transport.urls import pyserial_url
 from tests.conftest import require_tool
+from tests.support.counting import Collector, CountingTransport
 from tests.system.helpers import SimProcess, free_port, run_cli, tls_peer, wait_for_port
 
 SER2NET_CONFIG = """\
@@ -95,3 +99,92 @@ def test_plain_rfc2217_url_gets_the_control_workaround():
     assert pyserial_url("rfc2217://pi:2217") == "rfc2217://pi:2217?ign_set_control"
     assert pyserial_url("rfc2217://pi:2217?logging=debug") == "rfc2217://pi:2217?logging=debug"
     assert pyserial_url("/dev/ttyACM0") == "/dev/ttyACM0"
+
+
+@pytest.fixture
+def raw_bench(tmp_path):
+    """ser2net (RFC 2217) in front of a bare pty whose master the test writes to."""
+    ser2net = require_tool("ser2net")
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    port = free_port()
+    config = tmp_path / "ser2net.yaml"
+    config.write_text(SER2NET_CONFIG.format(port=port, device=os.ttyname(slave)))
+    proc = subprocess.Popen([ser2net, "-n", "-c", str(config), "-P", str(tmp_path / "ser2net.pid")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port)
+        yield master, f"rfc2217://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+        os.close(master)
+        os.close(slave)
+
+
+def test_a_burst_through_ser2net_arrives_exact_and_in_blocks(raw_bench):
+    """Issue 13 §7: every byte value (0xFF is doubled on the wire by Telnet) crosses exact, and
+    the session's reader takes it a network segment at a time, not one byte a call."""
+    master, url = raw_bench
+    burst = bytes(range(256)) * 256  # 64 KiB, 256 of them 0xFF
+    listener = Collector(len(burst))
+    transport = CountingTransport(PortSettings(url), listener, reconnect=False)
+    python_calls = [0]
+
+    def count(frame, event, arg):
+        if event == "call":
+            python_calls[0] += 1
+
+    threading.setprofile(count)  # the reader and pyserial's network thread start in open()
+    try:
+        transport.open()
+    finally:
+        threading.setprofile(None)
+    try:
+        before, calls_before = transport.port.calls, python_calls[0]
+        view = memoryview(burst)
+        while view:
+            view = view[os.write(master, view):]
+        assert listener.complete.wait(60), len(listener.data)
+        port_calls, calls = transport.port.calls - before, python_calls[0] - calls_before
+    finally:
+        transport.close()
+    assert bytes(listener.data) == burst
+    # ser2net sends segments of about 1 KB: a port call per segment and a few empty waits.
+    assert port_calls <= len(burst) // 128, port_calls
+    # Work per block, not per byte: pyserial's handler runs its Telnet state machine and a
+    # queue put and get for every byte (over 300,000 Python calls for this burst).
+    print(f"\nport calls {port_calls}, Python calls {calls}")
+    assert calls <= len(burst) // 8, calls
+
+
+def test_the_rfc2217_port_holds_a_bounded_backlog_and_loses_nothing(raw_bench):
+    """A reader that falls behind: the port keeps about 1 MiB, TCP flow control holds the rest
+    back at ser2net (pyserial's queue grew without a bound); then every byte arrives, in order."""
+    from spwf_tui.transport.netports import RECV_SIZE, RX_BUFFER_LIMIT, Rfc2217Port
+
+    master, url = raw_bench
+    flood = os.urandom(3 * RX_BUFFER_LIMIT)
+    port = Rfc2217Port(pyserial_url(url), baudrate=115200, timeout=0.05)
+
+    def write_all() -> None:
+        view = memoryview(flood)
+        while view:
+            view = view[os.write(master, view):]
+
+    writer = threading.Thread(target=write_all, daemon=True)
+    writer.start()
+    try:
+        deadline = time.monotonic() + 60
+        while port.in_waiting < RX_BUFFER_LIMIT and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert port.in_waiting >= RX_BUFFER_LIMIT
+        time.sleep(0.5)  # more keeps coming only if the bound does not hold
+        assert port.in_waiting < RX_BUFFER_LIMIT + RECV_SIZE
+        received = bytearray()
+        while len(received) < len(flood) and time.monotonic() < deadline:
+            received += port.read_available(RECV_SIZE)
+        assert bytes(received) == flood
+    finally:
+        port.close()
+        writer.join(timeout=10)

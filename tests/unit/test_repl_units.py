@@ -177,3 +177,20 @@ def test_a_secret_saved_by_an_older_version_is_not_loaded_into_history():
     history, warning = open_history()
     assert warning is None
     assert list(history.load_history_strings()) == ["AT+S.STS"]
+
+
+def test_reopen_asks_the_session_and_says_how_it_went():
+    from spwf_tui.session.session import Session
+    from spwf_tui.transport.settings import PortSettings
+
+    session = Session(PortSettings("sim://"))
+    session.open()
+    try:
+        commands, _, shown, _ = _colon(session)
+        commands.run(":help")
+        assert ":reopen" in shown[-1]
+        commands.run(":reopen")
+        notes = [e.text for e in session.entries.drain() if e.direction == "note"]
+        assert notes[-1] == "not reopened: sim:// is connected: nothing to reopen"
+    finally:
+        session.close()
