@@ -97,11 +97,13 @@ Time, status, miscellaneous
       or size over 1472 -> 7.
     - ``PEERS[=,<peer>[,<var>]]`` (``PEERS=0,rx_rssi`` too): peer 0 is the joined AP,
       ``AT-S.Var:0.<var>=<value>``; unknown peer -> 7, unknown variable -> 4.
-    - Not emulated: the arguments are counted (2 / 6), a data phase is read, then ``AT-S.OK``
-      and nothing happens: PMS, PYTHON, NVW, MFGTEST, SELFTEST, GPIOC, GPIOR, GPIOW, DAC, ADC,
-      PWM, FSM, FSU, CMDREQ, BYPASS, WPS, RENEW, SOCKDON, SOCKDQ, SOCKDC, SOCKDW, SOCKDR, SOCKDL,
-      TFTPGET, TFTPPUT, SMTP, HTTPGET, HTTPPOST, FWUPDATE, FSUPDATE, INPUTSSI, MQTTCONN, MQTTSUB,
-      MQTTPUB, MQTTUNSUB, MQTTDISC, WSOCKON, WSOCKQ, WSOCKC, WSOCKW, WSOCKR, WSOCKL.
+    - Not emulated: the arguments are counted (2 / 6), a data phase is read (so its bytes are
+      never run as commands), then ``AT-S.ERROR:120:Not emulated`` (120 is outside the
+      firmware's table, which ends at 111; with ``console_errs=1`` it is ``AT-S.ERROR:120``):
+      PMS, PYTHON, NVW, MFGTEST, SELFTEST, GPIOC, GPIOR, GPIOW, DAC, ADC, PWM, FSM, FSU, CMDREQ,
+      BYPASS, WPS, RENEW, TFTPGET, TFTPPUT, SMTP, FWUPDATE, FSUPDATE, INPUTSSI, MQTTCONN,
+      MQTTSUB, MQTTPUB, MQTTUNSUB, MQTTDISC, WSOCKON, WSOCKQ, WSOCKC, WSOCKW, WSOCKR, WSOCKL.
+      No command answers OK without doing what it says.
 
 File system (RAM disk only)
     - Only the RAM disk exists (none of the real module's flash files); capacity
@@ -163,6 +165,43 @@ Client sockets (the host's real network)
     - ``SOCKC``: unread bytes -> 77, else closed (no WIND). Any unknown id -> 76.
     - ``SOCKL``: ``AT-S.List::<id>:<0 TCP|1 UDP|2 TLS>:<1 connected|0 closed by peer>:<pending>:
       <peer ip>:<peer port>`` per socket (one line; wrapped here).
+
+HTTP client (HTTPGET, HTTPPOST; the host's real network)
+    - ``<host>,<path>,<port>,<TLS>,<usn>,<pwd>,<DownFile>,<UpFile>``: empty path = ``/``;
+      ``<TLS>`` 0 plain, 2 HTTPS, anything else -> 7 (1 is not documented). One HTTP/1.1
+      request with ``Connection: close``; ``<usn>`` gives Basic authorisation; ``<UpFile>`` (a
+      RAM-disk file, missing -> 51 before anything is sent) is the request body (POST: as
+      ``application/x-www-form-urlencoded``). No address -> 60; a name that does not resolve
+      -> 65.
+    - HTTPS: the handshake and the certificate check of SOCKON (without a domain name); a
+      distrusted server -> ``AT-S.Certificate Error:<n>`` then ``AT-S.ERROR:111``; trusted ->
+      ``AT-S.Loading:1:2`` first.
+    - Answer: ``AT-S.Http Server Status Code:<n>``, the body exactly as received (a chunked
+      body keeps its chunk-size lines), then ``AT-S.OK`` with no CR LF before it. With
+      ``<DownFile>`` the body replaces that RAM-disk file (does not fit -> 91) and is not
+      printed. Status 400 and above: the Status Code line, ``AT-S.Http Server Error:<n>``,
+      ``AT-S.ERROR:111:Request failed``, no body.
+    - Connection refused, unreachable, timed out, TLS handshake failed, or an answer that is no
+      HTTP response: ``AT-S.Http Client Error:1`` then 111 (1 is the only number seen on real
+      modules, for a refused connection).
+    - An answer is read for at most 30 s and 1 MiB: a peer that streams for ever is cut there.
+
+Server sockets (SOCKDON ...; the host's real network)
+    - ``SOCKDON=<port>,t`` listens on the host on ``127.0.0.1:<port>`` (the world file may map
+      the port and the address) and answers ``AT-S.On:<sid>``; ``u``, ``s1``, ``s2`` -> 120
+      (not emulated); another kind or port 0 -> 7; no address -> 60; a module port already
+      served -> 73; a host port that cannot be bound -> 74; more than 2 servers -> 75.
+    - A client connects: ``+WIND:61:Incoming Socket Client:<ip>:<port>:<sid>:<cid>``; client
+      ids from 0, 8 per server (the 9th is closed at once with ``+WIND:83``). Bytes:
+      ``+WIND:55:Pending Data:<sid>:<cid>:<rx>:<total>``. The client leaves:
+      ``+WIND:62:Socket Client Gone:<ip>:<port>:<sid>:<cid>:<reason>`` (0 orderly, 1 broken);
+      it stays readable until drained, then its id is free.
+    - ``SOCKDQ``/``SOCKDR``/``SOCKDW`` as SOCKQ/SOCKR/SOCKW with ``<sid>,<cid>``; unknown ids
+      -> 76; SOCKDW to a client gone -> 78 (header errors: no payload read).
+    - ``SOCKDC=<sid>,<cid>`` closes one client, ``SOCKDC=<sid>`` the server and all its
+      clients; unread bytes -> 77. ``SOCKDL[=<sid>]``:
+      ``AT-S.List:<sid>:<cid>:0:<1 connected|0 gone>:<pending>:<ip>:<port>`` per client.
+    - RESET closes every server without WINDs.
 
 Front doors (``serve``)
     - pty: raw slave, kept open by the emulator; output nobody reads is dropped after a 2 s

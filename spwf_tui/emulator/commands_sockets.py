@@ -57,7 +57,7 @@ def _kind(text: str) -> tuple[str, str | None]:
     return "s", text
 
 
-def _sni(host: str, domain: str | None) -> str | None:
+def sni_for(host: str, domain: str | None) -> str | None:
     """The name sent as SNI: the domain when given, else the host when it is a name."""
     if domain is not None:
         return domain
@@ -86,7 +86,7 @@ def _sockon(module: EmulatedModule, call: Call, reply: Reply) -> None:
     raw = _connect(protocol, address, port)
     channel = None
     if protocol == "s":
-        channel = _handshake(module, raw, _sni(host, domain))
+        channel = handshake(module, raw, sni_for(host, domain))
         error = tlsverify.check_server(channel.peer_chain_der(), module.tls,
                                        module.clock.datetime(), domain)
         if error is not None:
@@ -116,7 +116,7 @@ def _connect(protocol: str, address: str, port: int) -> socket.socket:
         raise CommandError(ERR_OPEN_FAILED) from None
 
 
-def _handshake(module: EmulatedModule, raw: socket.socket, sni: str | None) -> TlsChannel:
+def handshake(module: EmulatedModule, raw: socket.socket, sni: str | None) -> TlsChannel:
     """TLS handshake; 74 when it fails (no Certificate Error line: nothing was checked)."""
     context = client_context(module.tls.get("cert"), module.tls.get("key"))
     try:

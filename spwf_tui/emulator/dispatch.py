@@ -1,8 +1,9 @@
 """From a typed line to a command call: parsing, argument counts, and the handler registry.
 
 The command table is the catalog's (``spwf_tui.core.catalog``); a handler module registers the
-commands the emulator really emulates, and every other catalog command gets the generic
-handler (argument count checked, data phase consumed, then ``AT-S.OK``).
+commands the emulator really emulates, and every other catalog command gets the not-emulated
+handler: argument count checked, data phase consumed (so payload bytes are never run as
+commands), then ``AT-S.ERROR:120:Not emulated``. Nothing is ever answered OK without being done.
 """
 
 from __future__ import annotations
@@ -112,8 +113,14 @@ def parse_uint(text: str, *, maximum: int | None = None) -> int:
     return value
 
 
+ERR_NOT_EMULATED = 120
+"""The emulator's own code (the firmware's table ends at 111): the command exists on the module
+but this emulator does not do what it does, so it refuses instead of faking success."""
+
+
 def _generic_run(module: EmulatedModule, call: Call, reply: Reply) -> None:
-    """Commands the emulator does not emulate: accepted, nothing happens."""
+    """Commands the emulator does not emulate: refused with 120 after the usual checks."""
+    raise CommandError(ERR_NOT_EMULATED)
 
 
 def _generic_length(module: EmulatedModule, call: Call) -> int:
@@ -132,6 +139,8 @@ def build_registry() -> dict[str, Handler]:
     # Imported here: the handler modules import this module for Call/Handler.
     from spwf_tui.emulator import (
         commands_files,
+        commands_http,
+        commands_server,
         commands_sockets,
         commands_system,
         commands_tls,
@@ -140,7 +149,7 @@ def build_registry() -> dict[str, Handler]:
 
     registry: dict[str, Handler] = {}
     for group in (commands_system, commands_wifi, commands_files, commands_tls,
-                  commands_sockets):
+                  commands_sockets, commands_http, commands_server):
         registry.update(group.HANDLERS)
     unknown = [name for name in registry if catalog.command(name) is None]
     if unknown:

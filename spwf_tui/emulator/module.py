@@ -53,7 +53,9 @@ from spwf_tui.emulator.replies import (
     ok_line,
     wind_line,
 )
+from spwf_tui.emulator.serversock import ServerTable
 from spwf_tui.emulator.tlsstore import TlsStore
+from spwf_tui.emulator.world import World
 
 _log = logging.getLogger(__name__)
 
@@ -77,8 +79,10 @@ class EmulatedModule:
 
     def __init__(self, output: Callable[[bytes], None], *,
                  clock: Callable[[], float] = time.time,
-                 boot_delay: float = 0.02, model: str = "SPWF04SA") -> None:
-        self.model = model
+                 boot_delay: float = 0.02, model: str | None = None,
+                 world: World | None = None) -> None:
+        self.world = world or World.default()
+        self.model = model or self.world.model
         self.boot_delay = boot_delay
         self.config = ConfigStore()
         self.clock = ModuleClock(clock)
@@ -89,6 +93,8 @@ class EmulatedModule:
         """WPA-Enterprise objects (``WPAECERT``), same rules."""
         self.radio = Radio()
         self.sockets = SocketTable()
+        self.servers = ServerTable()
+        """Server sockets (SOCKDON), listening on host ports."""
         self.software_resets = 0
         self._output = output
         self._handlers = build_registry()
@@ -147,6 +153,7 @@ class EmulatedModule:
         with self._gate:
             self._gate.notify_all()
         self.sockets.close_all()
+        self.servers.close_all()
         if self._pump.is_alive() and self._pump is not threading.current_thread():
             self._pump.join(timeout=2.0)
         for thread in list(self._threads):
@@ -165,6 +172,7 @@ class EmulatedModule:
         with self._input_lock:
             self._console_up = False
         self.sockets.close_all()
+        self.servers.close_all()
         self.disk.clear()
         self.config.load_saved()
         self.clock.power_on()

@@ -15,6 +15,10 @@ TEXT_ENCODING: Final = "latin-1"
 """Lines are decoded and encoded as latin-1 so that any byte the host typed round-trips."""
 
 
+EMULATOR_ERRORS: Final = {120: "Not emulated"}
+"""Error texts the emulator adds to the firmware's table (see ``dispatch.ERR_NOT_EMULATED``)."""
+
+
 class CommandError(Exception):
     """The command fails with ``AT-S.ERROR:<code>:<text>`` (text from the catalog)."""
 
@@ -61,7 +65,7 @@ def error_line(code: int, errs: int) -> bytes:
     if errs == 1:
         return f"AT-S.ERROR:{code}".encode() + CRLF
     entry = catalog.error(code)
-    text = entry.text if entry is not None else "Unknown error"
+    text = entry.text if entry is not None else EMULATOR_ERRORS.get(code, "Unknown error")
     return f"AT-S.ERROR:{code}:{text}".encode(TEXT_ENCODING, "replace") + CRLF
 
 
