@@ -65,6 +65,10 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     where.add_argument("--tcp", metavar="HOST:PORT", help="serve on TCP, for socket://HOST:PORT")
     sim.add_argument("--link", metavar="PATH", help="with --pty: also make PATH a symlink to the pty")
     sim.add_argument("--trace", metavar="FILE", help="append every byte the host sends to FILE")
+    sim.add_argument("--world", metavar="FILE", help="world file (TOML): access points, variant, saved "
+                     "configuration, faults (README: The emulated module)")
+    sim.add_argument("--control", metavar="PATH", help="Unix socket taking fault commands, one a line "
+                     "(e.g. network_lost 2)")
 
     run = _Parser(prog="spwf-tui run", description="Run commands non-interactively and print the transcript; "
                   "exit 0 only when every step succeeded.")

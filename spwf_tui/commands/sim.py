@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 
+from spwf_tui.core.display import visible
 from spwf_tui.errors import UserError
 
 
@@ -20,6 +21,17 @@ def run_sim(args: argparse.Namespace) -> int:
         signal.signal(signum, lambda *_: stop.set())
 
     tap = _trace_writer(args.trace) if args.trace else None
+    world = None
+    if args.world:
+        from spwf_tui.emulator.world import load_world
+
+        world = load_world(args.world)  # a WorldError is a UserError: one line, exit 2
+    control = getattr(args, "control", None)
+    if control:
+        import os
+
+        if os.path.lexists(control):
+            raise UserError(f"--control {visible(control)}: exists; remove it or name another path")
 
     announced = []
 
@@ -33,12 +45,14 @@ def run_sim(args: argparse.Namespace) -> int:
             print(f"spwf-tui sim: warning: {host} is not loopback; anyone who can reach it can drive "
                   "the emulated module", file=sys.stderr, flush=True)
         try:
-            serve.run_tcp(host, port, on_ready=announce, stop=stop, tap=tap)
+            serve.run_tcp(host, port, on_ready=announce, stop=stop, tap=tap, world=world,
+                          control=control)
         except OSError as exc:
             raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         return 0
     try:
-        serve.run_pty(link=args.link, on_ready=announce, stop=stop, tap=tap)
+        serve.run_pty(link=args.link, on_ready=announce, stop=stop, tap=tap, world=world,
+                      control=control)
     except OSError as exc:
         if announced:
             raise  # a failure while serving is a bug to see, not a user mistake

@@ -100,8 +100,10 @@ class ServerSocket:
                                                                      total),
                     on_closed=self._client_gone)
                 self._clients[client_id] = sock
-            self._events.incoming(peer[0], peer[1], self.server_id, client_id)
-            sock.start()
+                # Under the lock: ``close`` cannot close the socket between these two, and the
+                # incoming WIND is queued before any data WIND of this client.
+                self._events.incoming(peer[0], peer[1], self.server_id, client_id)
+                sock.start()
 
     def _client_gone(self, client_id: int, reason: int) -> None:
         sock = self.client(client_id)
