@@ -47,9 +47,9 @@ def run_pty(link: str | None = None, on_ready: Callable[[str], None] = print,
         os.set_blocking(master, False)
         if link:
             _replace_symlink(slave_path, link)
-        on_ready(link or slave_path)
         module = _make_module(lambda data: _write_fd(master, data), world)
-        controller = _control(control, module)
+        controller = _control(control, module)  # before on_ready: ready means all of it
+        on_ready(link or slave_path)
         try:
             module.start()
             while not stop.is_set():
@@ -131,9 +131,9 @@ def run_tcp(host: str, port: int, on_ready: Callable[[str], None] = print,
     try:
         server.bind((host, port))
         server.listen(2)
-        on_ready(f"{host}:{server.getsockname()[1]}")
         module = _make_module(send, world)
-        controller = _control(control, module)
+        controller = _control(control, module)  # before on_ready: ready means all of it
+        on_ready(f"{host}:{server.getsockname()[1]}")
         try:
             module.start()
             _serve_clients(server, module, client, client_lock, stop, tap)
@@ -206,17 +206,21 @@ class UartPacer:
     CHUNK = 64
     """Bytes written at once: small enough that a reader sees a steady stream."""
 
-    def __init__(self, write: Callable[[bytes], None], baud: Callable[[], int]) -> None:
+    def __init__(self, write: Callable[[bytes], None], baud: Callable[[], int], *,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self._write = write
         self._baud = baud
+        self._clock = clock
+        self._sleep = sleep
         self._free_at = 0.0
 
     def __call__(self, data: bytes) -> None:
         seconds_per_byte = 10.0 / max(1200, self._baud())
         for start in range(0, len(data), self.CHUNK):
             chunk = data[start:start + self.CHUNK]
-            wait = self._free_at - time.monotonic()
+            wait = self._free_at - self._clock()
             if wait > 0:
-                time.sleep(wait)
+                self._sleep(wait)
             self._write(chunk)
-            self._free_at = max(self._free_at, time.monotonic()) + len(chunk) * seconds_per_byte
+            self._free_at = max(self._free_at, self._clock()) + len(chunk) * seconds_per_byte
