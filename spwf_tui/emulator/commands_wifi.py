@@ -77,21 +77,25 @@ def _networks(module: EmulatedModule) -> list[AccessPoint]:
 
 
 def _scan(module: EmulatedModule, call: Call, reply: Reply) -> None:
-    """``Parsing Networks:<n>`` then one line per BSS. ``d`` lists everything heard, ``s`` the
-    APs named like the configured SSID, ``m`` the AP whose BSSID is the joined one (none when
-    not joined); a file name also stores the lines in that RAM file."""
+    """``Parsing Networks:<n>`` then one line per BSS heard, strongest first. ``d`` lists every
+    one, ``s`` one per SSID (the strongest), ``m`` one per BSSID: the filters drop duplicates,
+    they do not narrow the scan to the configured network (mbed's driver scans with ``s`` and
+    expects every network around). A file name also stores the lines in that RAM file."""
     mode = call.arg(0).lower()
     if mode not in ("d", "s", "m"):
         raise CommandError(ERR_INVALID)
     if module.radio.state == STATE_TERMINATED_BY_USER:
         raise CommandError(ERR_RADIO_NOT_RUNNING)
     networks = _networks(module)
-    if mode == "s":
-        ssid = configured_ssid(module.config)
-        networks = [ap for ap in networks if ap.ssid == ssid]
-    elif mode == "m":
-        joined = module.radio.ap.bssid if module.radio.ap and module.radio.ip_up else None
-        networks = [ap for ap in networks if ap.bssid == joined]
+    if mode in ("s", "m"):
+        seen: set[str] = set()
+        kept = []
+        for ap in networks:
+            key = ap.ssid if mode == "s" else ap.bssid
+            if key not in seen:
+                seen.add(key)
+                kept.append(ap)
+        networks = kept
     lines = [f"{index}:\t BSS {ap.bssid} CHAN: {ap.channel:02d} RSSI: {ap.rssi:03d} "
              f"SSID: '{ap.ssid}' CAPS: {ap.caps:04x} {ap.flags}"
              for index, ap in enumerate(networks, 1)]

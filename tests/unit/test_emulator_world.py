@@ -100,22 +100,28 @@ def test_the_factory_configuration_joins_nothing_in_a_world(modules):
     assert b"+WIND:19:" not in out and b"+WIND:24:" not in out
 
 
-def test_scan_lists_every_ap_heard_and_filters_on_ssid_and_joined_bssid(modules):
-    module, wire = modules(LAB)
+def test_scan_lists_every_ap_heard_and_s_m_drop_duplicate_ssids_or_bssids(modules):
+    roaming = {"ssid": "Lab", "security": "wpa2", "passphrase": "secret", "channel": 1,
+               "rssi": -60, "bssid": "02:00:00:00:00:03"}
+    module, wire = modules({**LAB, "ap": [*LAB["ap"], roaming]})
     wire.wait_for(UP)
     lines = exchange(module, wire, b"AT+S.SCAN=d,\r").decode().split("\r\n")
-    assert lines[1:4] == [
-        "AT-S.Parsing Networks:2",
+    assert lines[1:5] == [
+        "AT-S.Parsing Networks:3",
         "1:\t BSS 02:00:00:00:00:01 CHAN: 11 RSSI: -40 SSID: 'Lab' CAPS: 0411 WPA2 ",
-        "2:\t BSS 02:00:00:00:00:02 CHAN: 01 RSSI: -70 SSID: 'Cafe' CAPS: 0401 ",
+        "2:\t BSS 02:00:00:00:00:03 CHAN: 01 RSSI: -60 SSID: 'Lab' CAPS: 0411 WPA2 ",
+        "3:\t BSS 02:00:00:00:00:02 CHAN: 01 RSSI: -70 SSID: 'Cafe' CAPS: 0401 ",
     ]
-    only_lab = exchange(module, wire, b"AT+S.SCAN=s,\r").decode()
-    assert "Parsing Networks:1" in only_lab and "'Lab'" in only_lab
-    joined = exchange(module, wire, b"AT+S.SCAN=m,\r").decode()
-    assert "Parsing Networks:1" in joined and "02:00:00:00:00:01" in joined
+    # s: one line per SSID (what mbed's driver scans with: every network, each once).
+    by_ssid = exchange(module, wire, b"AT+S.SCAN=s,\r").decode()
+    assert "Parsing Networks:2" in by_ssid and "'Cafe'" in by_ssid
+    assert "02:00:00:00:00:03" not in by_ssid
+    assert "Parsing Networks:3" in exchange(module, wire, b"AT+S.SCAN=m,\r").decode()
     # Every line matches the pattern a host driver parses scan lines with.
     pattern = re.compile(r"\d+:\t BSS \S+ CHAN: \d+ RSSI: -\d+ SSID: '[^']*' .*")
-    assert all(pattern.fullmatch(line) for line in lines[2:4])
+    assert all(pattern.fullmatch(line) for line in lines[2:5])
+    exchange(module, wire, b"AT+S.SCAN=d,scan.txt\r")
+    assert b"SSID: 'Cafe'" in exchange(module, wire, b"AT+S.FSP=scan.txt\r")
 
 
 def test_variant_and_firmware_1_0_0_show_in_the_banner_and_status(modules):
