@@ -371,6 +371,11 @@ class EmulatedModule:
                 item = self._winds.popleft()
                 if item.epoch is not None and item.epoch != self._epoch:
                     continue
+                if item.step is not None and item.step.console_up:
+                    # Up before the line goes out: a host that answers ``Console active`` at
+                    # once must not find the console still down (its bytes would be lost).
+                    with self._input_lock:
+                        self._console_up = True
                 if not self._wind_muted(item.number):
                     self._emit(item.line)
                 if item.step is not None:
