@@ -264,3 +264,18 @@ def test_timeline_stops_with_the_module():
     done = threading.Event()
     threading.Thread(target=lambda: (module.close(), done.set()), daemon=True).start()
     assert done.wait(10)
+
+
+def test_the_readme_world_file_loads_and_boots(tmp_path):
+    """The world file shown in the README is a working one."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    text = re.search(r"```toml\n# lab.toml\n(.+?)```", readme, re.S).group(1)
+    world = load_world(write(tmp_path, text))
+    assert [ap.ssid for ap in world.access_points] == ["Lab"]
+    wire = Wire()
+    module = EmulatedModule(wire, boot_delay=0, world=world)
+    module.start()
+    try:
+        assert b"+WIND:19:WiFi Join:02:00:00:00:00:01" in wire.wait_for(b"+WIND:24:WiFi Up:0:")
+    finally:
+        module.close()
