@@ -351,9 +351,29 @@ class EmulatedModule:
             else:
                 tail = ok_line(self.config.get_int("console_verbose"),
                                status.free_heap(self), self.radio.state)
-            self._emit(reply.to_bytes() + tail)
+            if self.world.winds_inside_answers and self._winds:
+                body = reply.with_lines_between(self._take_winds(reply.line_gaps()))
+            else:
+                body = reply.to_bytes()
+            self._emit(body + tail)
             self._command_active = False
             self._gate.notify_all()
+
+    def _take_winds(self, most: int) -> list[bytes]:
+        """Up to ``most`` queued plain WIND lines (no boot step, no follow-up) from the front
+        of the queue, for a world whose WINDs may land between the lines of an answer. The
+        caller holds ``_gate``."""
+        taken: list[bytes] = []
+        while len(taken) < most and self._winds:
+            item = self._winds[0]
+            if item.step is not None or item.after is not None:
+                break  # boot and join steps keep their place and their effect
+            self._winds.popleft()
+            if item.epoch is not None and item.epoch != self._epoch:
+                continue
+            if not self._wind_muted(item.number):
+                taken.append(item.line)
+        return taken
 
     def _queue_wind(self, number: int, fields: tuple[object, ...], *, epoch: int | None,
                     step: Step | None) -> None:

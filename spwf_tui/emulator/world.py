@@ -16,6 +16,7 @@ A world file::
     factory_reset = false       # true: WIND 65 at the first boot, flash back to factory
     input_while_booting = "drop"  # or "hold"
     paced_uart = false          # true: pty/TCP output paced at console_speed baud
+    winds_inside_answers = false  # true: waiting WINDs land between an answer's lines
 
     [config]                    # the saved (flash) configuration at power-on
     ssid = "Lab"                # sets wifi_ssid and wifi_ssid_len
@@ -127,6 +128,9 @@ class World:
     """True: bytes that arrive while the console is down are lost, as on the real UART."""
     paced_uart: bool = False
     """True: the pty/TCP front doors send no faster than ``console_speed`` baud allows."""
+    winds_inside_answers: bool = False
+    """True: WINDs waiting when a multi-line answer goes out land between its lines (scan
+    list, GCFG dump, TLS Loading and On), as both real host drivers expect they may."""
     server_host: str = "127.0.0.1"
     """Host address server sockets (SOCKDON) listen on."""
     server_ports: dict[int, int] = field(default_factory=dict)
@@ -186,8 +190,8 @@ def parse_world(data: dict[str, Any], where: str = "world") -> World:
     _only(data, {"module", "config", "ap", "servers", "fault"}, where)
     world = World(permissive=False, drop_input_while_booting=True)
     module = _table(data, "module", where)
-    _only(module, {"model", "firmware", "factory_reset", "input_while_booting", "paced_uart"},
-          f"{where} [module]")
+    _only(module, {"model", "firmware", "factory_reset", "input_while_booting", "paced_uart",
+                   "winds_inside_answers"}, f"{where} [module]")
     world.model = _choice(module, "model", MODELS, "SPWF04SA", f"{where} [module]")
     world.firmware = _choice(module, "firmware", tuple(FIRMWARE_BUILDS), "1.1.0",
                              f"{where} [module]")
@@ -195,6 +199,8 @@ def parse_world(data: dict[str, Any], where: str = "world") -> World:
     world.drop_input_while_booting = _choice(
         module, "input_while_booting", ("drop", "hold"), "drop", f"{where} [module]") == "drop"
     world.paced_uart = _bool(module, "paced_uart", False, f"{where} [module]")
+    world.winds_inside_answers = _bool(module, "winds_inside_answers", False,
+                                       f"{where} [module]")
     world.saved_config = _config(_table(data, "config", where), f"{where} [config]")
     aps = data.get("ap", [])
     if not isinstance(aps, list) or len(aps) > MAX_APS:

@@ -279,3 +279,47 @@ def test_the_readme_world_file_loads_and_boots(tmp_path):
         assert b"+WIND:19:WiFi Join:02:00:00:00:00:01" in wire.wait_for(b"+WIND:24:WiFi Up:0:")
     finally:
         module.close()
+
+
+def _hold_the_wind_pump(module: EmulatedModule, wire: Wire) -> threading.Event:
+    """Stop the WIND writer after one WIND (its follow-up waits on the returned event), so the
+    WINDs posted next are still queued when the next answer goes out."""
+    release = threading.Event()
+    module.post_wind_then(release.wait, 16, -60)
+    wire.wait_for(b"+WIND:16:")
+    return release
+
+
+def test_winds_land_between_the_lines_of_an_answer_when_the_world_says_so(modules):
+    module, wire = modules({**LAB, "module": {"winds_inside_answers": True}})
+    wire.wait_for(UP)
+    release = _hold_the_wind_pump(module, wire)
+    try:
+        module.post_wind(15, -81)
+        module.post_wind(15, -82)
+        lines = exchange(module, wire, b"AT+S.SCAN=d,\r").split(b"\r\n")
+        assert lines[:6] == [b"AT+S.SCAN=d,", b"AT-S.Parsing Networks:2",
+                             b"+WIND:15:WiFi Signal Low:-81",
+                             b"1:\t BSS 02:00:00:00:00:01 CHAN: 11 RSSI: -40 SSID: 'Lab' CAPS: 0411 WPA2 ",
+                             b"+WIND:15:WiFi Signal Low:-82",
+                             b"2:\t BSS 02:00:00:00:00:02 CHAN: 01 RSSI: -70 SSID: 'Cafe' CAPS: 0401 "]
+        # Never next to raw payload: FSP's bytes and its OK stay together.
+        exchange(module, wire, b"AT+S.FSC=f,3\rabc")
+        module.post_wind(15, -83)
+        assert exchange(module, wire, b"AT+S.FSP=f\r") == b"AT+S.FSP=f\r\nabcAT-S.OK\r\n"
+    finally:
+        release.set()
+    assert wire.wait_for(b"+WIND:15:") == b"+WIND:15:WiFi Signal Low:-83\r\n"
+
+
+def test_without_the_world_setting_winds_wait_for_the_answer(modules):
+    module, wire = modules(LAB)
+    wire.wait_for(UP)
+    release = _hold_the_wind_pump(module, wire)
+    try:
+        module.post_wind(15, -81)
+        out = exchange(module, wire, b"AT+S.SCAN=d,\r")
+        assert b"+WIND" not in out and out.endswith(b"AT-S.OK\r\n")
+    finally:
+        release.set()
+    assert wire.wait_for(b"+WIND:15:") == b"+WIND:15:WiFi Signal Low:-81\r\n"
