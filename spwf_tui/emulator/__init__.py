@@ -17,12 +17,16 @@ Framing and console
     - Echo (``console_echo=1``): the line exactly as typed plus CR LF, sent when its CR arrives
       (not character by character); data-phase payload is never echoed.
     - Input that arrives before ``+WIND:0:Console active`` (before ``start()``, or during a
-      reboot) is held and processed once the console is active; a real UART would lose it.
+      reboot) is held and processed once the console is active; in a world file's world
+      (``input_while_booting = "drop"``, its default) it is lost, as on the real UART. The
+      console counts as up from the moment ``Console active`` starts going out.
     - Commands run in the thread that calls ``receive``, so their answer is out when it returns.
       SOCKON and PING (they wait for the host's network) run on a worker thread; input that
       arrives meanwhile is held until they have answered, as on the busy real console.
     - WINDs go out only while no command is in progress (from its CR through any data phase to
       its final line): never inside a response or a payload. A half-typed line does not hold them.
+      A world with ``winds_inside_answers`` puts the WINDs waiting when an answer goes out one
+      each between its text lines (never next to raw payload).
     - ``console_wind_off_low/medium/high`` mute WIND n when bit n % 32 of bank n // 32 is set
       (boot WINDs included). ``console_winds`` and ``console_repeater`` have no effect.
     - ``console_errs``: 2 ``AT-S.ERROR:<code>:<text>``, 1 ``AT-S.ERROR:<code>``, 0 ``AT-S.ERROR``.
@@ -40,7 +44,13 @@ Boot and Wi-Fi
       ``+WIND:0:Console active``, ``+WIND:3:Watchdog Running:20``, ``+WIND:32:WiFi Hardware
       Started``, ``boot_delay`` between lines. No ``+WIND:65`` (factory reset), no NTP query: the
       clock stays at 1970 until ``AT+S.TIME``.
-    - The join always succeeds, whatever the passphrase. ``wifi_mode=1`` (factory):
+    - The default world (no world file): the join always succeeds, whatever the passphrase.
+      A world file decides it instead (``spwf_tui.emulator.world``, README "A world for the
+      emulated module"): wrong passphrase or security -> ``+WIND:40:WiFi Deauthentication:15``
+      after Join and Association, retried every 2 s; no AP of the SSID in range -> scans
+      (21, 35) and nothing else, retried; the banner shows the world's model and firmware
+      (1.0.0: build 170216-fd39c59), ``+WIND:65:Factory Reset:0`` when it says so; faults
+      (``faults.py``) on its timeline or on the ``--control`` socket. ``wifi_mode=1`` (factory):
       ``+WIND:21:WiFi Scanning``, ``+WIND:35:WiFi Scan Complete:00`` (``00`` as in a real UART
       capture), ``+WIND:19:WiFi Join:02:53:54:A0:0E:01`` (the emulated AP, a locally administered
       address), ``+WIND:25:WiFi Association successful:<configured SSID>``,
