@@ -166,7 +166,10 @@ Client sockets (the host's real network)
     - Received bytes: ``+WIND:55:Pending Data::<id>:<bytes this time>:<total pending>`` per host
       read. Peer gone: ``+WIND:58:Socket Closed:<id>:<reason>`` (0 orderly close by the peer, 1
       connection broken); the socket stays, readable, until ``SOCKC``; ``SOCKW`` then -> 78.
-      No receive-buffer limit (no WIND 63).
+      At most 1 MiB unread per socket (a world's ``socket_buffer``): beyond it a TCP/TLS peer
+      is held back by flow control (the emulator stops reading until the host drains), a UDP
+      datagram that does not fit is dropped with ``+WIND:63:Socket Dropping Data`` (no
+      fields: the reference gives none).
     - ``SOCKQ`` -> ``AT-S.Query:<pending>``. ``SOCKR=<id>[,<len>]``: empty or 0 length reads
       everything; ``AT-S.Reading:<returned>:<pending before>`` CR LF, exactly the bytes, then
       ``AT-S.OK`` with no CR LF before it; nothing pending -> ``AT-S.Reading:0:0`` and OK.

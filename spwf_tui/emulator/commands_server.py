@@ -74,7 +74,8 @@ def _sockdon(module: EmulatedModule, call: Call, reply: Reply) -> None:
         listener = socket.create_server((host, host_port))
     except OSError:
         raise CommandError(ERR_OPEN_FAILED) from None
-    server = ServerSocket(server_id, port, listener, ServerEvents(module.post_wind))
+    server = ServerSocket(server_id, port, listener, ServerEvents(module.post_wind),
+                          module.world.socket_buffer)
     module.servers.add(server)
     server.start()
     reply.line("On", server_id)

@@ -98,7 +98,9 @@ def _sockon(module: EmulatedModule, call: Call, reply: Reply) -> None:
         reply.line("Loading", 1, 2)
     sock = HostSocket(sock_id, protocol, raw, (address, port), channel,
                       on_data=lambda sid, rx, total: module.post_wind(55, "", sid, rx, total),
-                      on_closed=lambda sid, reason: module.post_wind(58, sid, reason))
+                      on_closed=lambda sid, reason: module.post_wind(58, sid, reason),
+                      rx_limit=module.world.socket_buffer,
+                      on_dropped=lambda: module.post_wind(63))
     module.sockets.add(sock)
     sock.start()
     reply.line("On", address, sock_id)

@@ -31,6 +31,10 @@ CLOSED_BY_ERROR = 1
 """WIND 58 reason when the connection broke (reset, TLS error)."""
 
 _RECV_SIZE = 65536
+RX_BUFFER = 1024 * 1024
+"""Unread bytes a socket keeps at most (the default; a world may set another). A TCP or TLS
+peer that streams for ever is then held back by TCP flow control (the emulator stops reading
+until the host drains), a UDP datagram that does not fit is dropped with WIND 63."""
 
 
 class TlsChannel:
@@ -146,7 +150,9 @@ class HostSocket:
     def __init__(self, sock_id: int, protocol: str, raw: socket.socket, peer: tuple[str, int],
                  tls: TlsChannel | None,
                  on_data: Callable[[int, int, int], None],
-                 on_closed: Callable[[int, int], None]) -> None:
+                 on_closed: Callable[[int, int], None],
+                 rx_limit: int = RX_BUFFER,
+                 on_dropped: Callable[[], None] | None = None) -> None:
         self.sock_id = sock_id
         self.protocol = protocol
         """``t`` TCP, ``u`` UDP, ``s`` TLS."""
@@ -156,6 +162,10 @@ class HostSocket:
         self._on_data = on_data
         self._on_closed = on_closed
         self._lock = threading.Lock()
+        self._drained = threading.Condition(self._lock)
+        """Notified when the host reads or the socket closes (the reader may go on)."""
+        self._rx_limit = rx_limit
+        self._on_dropped = on_dropped
         self._buffer = bytearray()
         self._closing = False
         self.remote_closed = False
@@ -192,6 +202,7 @@ class HostSocket:
             count = before if limit is None else min(limit, before)
             data = bytes(self._buffer[:count])
             del self._buffer[:count]
+            self._drained.notify_all()
             return data, before
 
     def write(self, data: bytes) -> None:
@@ -209,6 +220,7 @@ class HostSocket:
             if self._closing:
                 return
             self._closing = True
+            self._drained.notify_all()
             if self._tls is not None and not self.remote_closed:
                 with contextlib.suppress(OSError, ssl.SSLError):
                     self._raw.sendall(self._tls.close_notify())
@@ -218,8 +230,20 @@ class HostSocket:
         if self._reader.is_alive() and self._reader is not threading.current_thread():
             self._reader.join(timeout=2.0)
 
+    def _wait_for_room(self) -> None:
+        """TCP/TLS: stop reading while the buffer is full; the peer's sends then block in
+        its own TCP stack, as they would against a module whose buffers are full."""
+        if self.protocol == "u":
+            return
+        with self._drained:
+            while len(self._buffer) >= self._rx_limit and not self._closing:
+                self._drained.wait(0.5)
+
     def _read_loop(self) -> None:
         while True:
+            self._wait_for_room()
+            if self._closing:
+                return
             try:
                 data = self._raw.recv(_RECV_SIZE)
                 error = False
@@ -237,6 +261,10 @@ class HostSocket:
                     return
                 continue
             peer_closed = False
+            if self.protocol == "u" and len(data) + self.pending > self._rx_limit:
+                if self._on_dropped is not None:
+                    self._on_dropped()  # the datagram does not fit: dropped, as the module does
+                continue
             with self._lock:
                 if self._tls is not None:
                     try:

@@ -26,11 +26,12 @@ class ServerSocket:
     """One listening socket and the clients it accepted, by client id."""
 
     def __init__(self, server_id: int, module_port: int, listener: socket.socket,
-                 events: ServerEvents) -> None:
+                 events: ServerEvents, rx_limit: int) -> None:
         self.server_id = server_id
         self.module_port = module_port
         self._listener = listener
         self._events = events
+        self._rx_limit = rx_limit
         self._lock = threading.Lock()
         self._clients: dict[int, HostSocket] = {}
         self._closing = False
@@ -98,7 +99,7 @@ class ServerSocket:
                     client_id, "t", conn, (peer[0], peer[1]), None,
                     on_data=lambda cid, rx, total: self._events.data(self.server_id, cid, rx,
                                                                      total),
-                    on_closed=self._client_gone)
+                    on_closed=self._client_gone, rx_limit=self._rx_limit)
                 self._clients[client_id] = sock
                 # Under the lock: ``close`` cannot close the socket between these two, and the
                 # incoming WIND is queued before any data WIND of this client.

@@ -17,6 +17,7 @@ A world file::
     input_while_booting = "drop"  # or "hold"
     paced_uart = false          # true: pty/TCP output paced at console_speed baud
     winds_inside_answers = false  # true: waiting WINDs land between an answer's lines
+    socket_buffer = 1048576     # unread bytes a socket keeps (TCP waits, UDP drops)
 
     [config]                    # the saved (flash) configuration at power-on
     ssid = "Lab"                # sets wifi_ssid and wifi_ssid_len
@@ -128,6 +129,9 @@ class World:
     """True: bytes that arrive while the console is down are lost, as on the real UART."""
     paced_uart: bool = False
     """True: the pty/TCP front doors send no faster than ``console_speed`` baud allows."""
+    socket_buffer: int = 1024 * 1024
+    """Unread bytes a socket keeps at most: a TCP peer beyond it waits (flow control), a UDP
+    datagram beyond it is dropped with ``+WIND:63:Socket Dropping Data``."""
     winds_inside_answers: bool = False
     """True: WINDs waiting when a multi-line answer goes out land between its lines (scan
     list, GCFG dump, TLS Loading and On), as both real host drivers expect they may."""
@@ -191,7 +195,7 @@ def parse_world(data: dict[str, Any], where: str = "world") -> World:
     world = World(permissive=False, drop_input_while_booting=True)
     module = _table(data, "module", where)
     _only(module, {"model", "firmware", "factory_reset", "input_while_booting", "paced_uart",
-                   "winds_inside_answers"}, f"{where} [module]")
+                   "winds_inside_answers", "socket_buffer"}, f"{where} [module]")
     world.model = _choice(module, "model", MODELS, "SPWF04SA", f"{where} [module]")
     world.firmware = _choice(module, "firmware", tuple(FIRMWARE_BUILDS), "1.1.0",
                              f"{where} [module]")
@@ -201,6 +205,8 @@ def parse_world(data: dict[str, Any], where: str = "world") -> World:
     world.paced_uart = _bool(module, "paced_uart", False, f"{where} [module]")
     world.winds_inside_answers = _bool(module, "winds_inside_answers", False,
                                        f"{where} [module]")
+    world.socket_buffer = int(_number(module.get("socket_buffer", 1024 * 1024), 1024,
+                                      64 * 1024 * 1024, f"{where} [module] socket_buffer"))
     world.saved_config = _config(_table(data, "config", where), f"{where} [config]")
     aps = data.get("ap", [])
     if not isinstance(aps, list) or len(aps) > MAX_APS:

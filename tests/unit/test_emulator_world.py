@@ -4,6 +4,7 @@ and firmware banner, saved configuration, faults, and the world file's own check
 from __future__ import annotations
 
 import re
+import socket
 import threading
 from pathlib import Path
 
@@ -323,3 +324,74 @@ def test_without_the_world_setting_winds_wait_for_the_answer(modules):
     finally:
         release.set()
     assert wire.wait_for(b"+WIND:15:") == b"+WIND:15:WiFi Signal Low:-81\r\n"
+
+
+# ---------------------------------------------------------------------------- peers that flood
+
+class Streamer:
+    """A TCP peer that sends for ever (until told to stop), counting what it got out."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sent = 0
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        conn, _ = self.listener.accept()
+        conn.settimeout(0.2)
+        block = b"s" * 16384
+        with conn:
+            while not self.stop.is_set():
+                try:
+                    conn.sendall(block)
+                    self.sent += len(block)
+                except TimeoutError:
+                    continue
+                except OSError:
+                    return
+
+
+def test_a_peer_that_streams_for_ever_is_held_back_at_the_socket_buffer(modules):
+    limit = 4096
+    module, wire = modules({**LAB, "module": {"socket_buffer": limit}})
+    wire.wait_for(UP)
+    peer = Streamer()
+    try:
+        assert b"AT-S.On:127.0.0.1:0" in exchange(module, wire, b"AT+S.SOCKON=127.0.0.1,%d,,t\r"
+                                                  % peer.port) + wire.wait_for(b"AT-S.OK")
+        wire.wait_for(re.compile(rb"\+WIND:55:Pending Data::0:\d+:(\d{4,})"))
+        # Let the peer push well past the limit (its kernel buffers take it); not a timing
+        # assertion: if it cannot, the check below is only weaker.
+        for _ in range(200):
+            if peer.sent > 20 * limit:
+                break
+            peer.stop.wait(0.05)
+        for _ in range(5):
+            out = exchange(module, wire, b"AT+S.SOCKQ=0\r")
+            pending = int(re.search(rb"AT-S\.Query:(\d+)", out).group(1))
+            assert pending <= limit + 65536
+        # Reading makes room and the stream goes on.
+        assert b"AT-S.Reading:" in exchange(module, wire, b"AT+S.SOCKR=0,\r")
+        wire.wait_for(re.compile(rb"\+WIND:55:Pending Data::0:"))
+    finally:
+        peer.stop.set()
+        peer.listener.close()
+
+
+def test_a_udp_datagram_that_does_not_fit_is_dropped_with_wind_63(modules):
+    module, wire = modules({**LAB, "module": {"socket_buffer": 1024}})
+    wire.wait_for(UP)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
+        peer.bind(("127.0.0.1", 0))
+        out = exchange(module, wire, b"AT+S.SOCKON=127.0.0.1,%d,,u\r" % peer.getsockname()[1])
+        out += wire.wait_for(b"AT-S.OK")
+        assert b"AT-S.On:127.0.0.1:0" in out
+        exchange(module, wire, b"AT+S.SOCKW=0,5\rhello")
+        _, module_address = peer.recvfrom(100)
+        peer.sendto(b"a" * 1000, module_address)
+        wire.wait_for(re.compile(rb"\+WIND:55:Pending Data::0:1000:1000"))
+        peer.sendto(b"b" * 100, module_address)  # 1100 > 1024: dropped
+        assert wire.wait_for(b"+WIND:63:") == b"+WIND:63:Socket Dropping Data\r\n"
+        assert b"AT-S.Query:1000" in exchange(module, wire, b"AT+S.SOCKQ=0\r")
