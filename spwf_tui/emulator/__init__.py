@@ -110,10 +110,25 @@ Time, status, miscellaneous
     - Not emulated: the arguments are counted (2 / 6), a data phase is read (so its bytes are
       never run as commands), then ``AT-S.ERROR:120:Not emulated`` (120 is outside the
       firmware's table, which ends at 111; with ``console_errs=1`` it is ``AT-S.ERROR:120``):
-      PMS, PYTHON, NVW, MFGTEST, SELFTEST, GPIOC, GPIOR, GPIOW, DAC, ADC, PWM, FSM, FSU, CMDREQ,
-      BYPASS, WPS, RENEW, TFTPGET, TFTPPUT, SMTP, FWUPDATE, FSUPDATE, INPUTSSI, MQTTCONN,
-      MQTTSUB, MQTTPUB, MQTTUNSUB, MQTTDISC, WSOCKON, WSOCKQ, WSOCKC, WSOCKW, WSOCKR, WSOCKL.
+      PMS, PYTHON, NVW, MFGTEST, SELFTEST, ADC, FSM, FSU, CMDREQ, BYPASS, WPS, RENEW, TFTPGET,
+      TFTPPUT, SMTP, FWUPDATE, FSUPDATE, INPUTSSI, MQTTCONN, MQTTSUB, MQTTPUB, MQTTUNSUB,
+      MQTTDISC, WSOCKON, WSOCKQ, WSOCKC, WSOCKW, WSOCKR, WSOCKL.
       No command answers OK without doing what it says.
+
+Peripherals (state only: no pin leaves the host)
+    - GPIO 0-15 (else 20), all inputs at level 0 after power-on (a world's ``[gpio]`` sets the
+      levels the outside world holds them at). ``GPIOC=<num>,<in|out>,<r|f|b>``: direction not
+      in/out -> 19, edge not r/f/b -> 7; an input with an interrupt on GPIO7 -> 22 (WPS
+      button). GPIO6 while ``sleep_enabled`` -> 21, GPIO10 while ``blink_led`` (factory: on)
+      -> 23, GPIO3 with an SPI console -> 24.
+    - ``GPIOR=<num>``: ``AT-S.Value:<num>:<level>:<direction>`` (0 input, 1 output).
+      ``GPIOW=<num>,<0|1>`` drives an output; on an input -> 7 (the emulator's choice).
+    - An input driven from outside (``gpio <pin> <level>`` on the control socket, or a
+      timeline fault) whose interrupt edge fires: ``+WIND:52:GPIO Interrupt:<pin>:<level>``.
+    - ``DAC=<mV>``: 0 off, up to 3300 (else 25). ``PWM=<2|4>,<Hz>[,<duty %>]``: another pin
+      -> 7, over 1 MHz -> 26 (the emulator's limit), duty over 100 -> 27, frequency 0 stops it
+      (not running -> 28). RESET puts every pin back to input, DAC and PWM off.
+    - ADC is not emulated: the layout of its answer is not known.
 
 File system (RAM disk only)
     - Only the RAM disk exists (none of the real module's flash files); capacity

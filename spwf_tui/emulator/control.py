@@ -1,7 +1,8 @@
 """Faults on command: a Unix socket that takes one fault a line (``spwf-tui sim --control``).
 
 A line is ``<kind> [<number>]`` (``network_lost 2``: lost, back after 2 s; ``wind_storm 500``:
-500 pairs); the answer is ``ok`` or ``error: <what is wrong>``. The socket file is created
+500 pairs) or ``gpio <pin> <level>`` (an input pin driven from outside); the answer is ``ok`` or
+``error: <what is wrong>``. The socket file is created
 owner-only and never replaces an existing file; it is removed when the emulator stops.
 """
 
@@ -25,7 +26,7 @@ def parse_command(line: str) -> tuple[str, float, int]:
         ValueError: unknown kind or a number that is not one (the message says which).
     """
     parts = line.split()
-    if not parts or parts[0] not in faults.KINDS:
+    if not parts or parts[0] not in faults.KINDS or parts[0] == "gpio":
         raise ValueError(f"unknown fault; known: {', '.join(faults.KINDS)}")
     if len(parts) > 2:
         raise ValueError("one fault and at most one number a line")
@@ -38,6 +39,15 @@ def parse_command(line: str) -> tuple[str, float, int]:
         if not 0 <= number <= 100000:
             raise ValueError("the number must be from 0 to 100000")
     return parts[0], number, int(number)
+
+
+def parse_gpio(line: str) -> tuple[int, int]:
+    """``(pin, level)`` from ``gpio <pin 0-15> <level 0|1>``."""
+    parts = line.split()
+    if (len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit()
+            or int(parts[1]) > 15 or int(parts[2]) > 1):
+        raise ValueError("gpio wants a pin 0-15 and a level 0 or 1: gpio 5 1")
+    return int(parts[1]), int(parts[2])
 
 
 class ControlSocket:
@@ -101,7 +111,12 @@ class ControlSocket:
 
     def _answer(self, raw: bytes) -> bytes:
         try:
-            kind, seconds, count = parse_command(raw.decode("ascii", "replace"))
+            text = raw.decode("ascii", "replace")
+            if text.split()[:1] == ["gpio"]:
+                pin, level = parse_gpio(text)
+                faults.inject(self._module, "gpio", pin=pin, level=level)
+                return b"ok\n"
+            kind, seconds, count = parse_command(text)
             faults.inject(self._module, kind, seconds, count)
         except ValueError as exc:
             return f"error: {exc}\n".encode()

@@ -139,6 +139,7 @@ def build_registry() -> dict[str, Handler]:
     # Imported here: the handler modules import this module for Call/Handler.
     from spwf_tui.emulator import (
         commands_files,
+        commands_gpio,
         commands_http,
         commands_server,
         commands_sockets,
@@ -149,7 +150,7 @@ def build_registry() -> dict[str, Handler]:
 
     registry: dict[str, Handler] = {}
     for group in (commands_system, commands_wifi, commands_files, commands_tls,
-                  commands_sockets, commands_http, commands_server):
+                  commands_sockets, commands_http, commands_server, commands_gpio):
         registry.update(group.HANDLERS)
     unknown = [name for name in registry if catalog.command(name) is None]
     if unknown:

@@ -13,6 +13,8 @@ Each kind is a short story told with the module's own lines (reference §4.1, §
   to factory values (TLS objects stay: they live in their own flash section).
 - ``wind_storm``: ``count`` (default 200) ``+WIND:15:WiFi Signal Low:<rssi>`` /
   ``+WIND:16:WiFi Signal Ok:<rssi>`` pairs as fast as the UART takes them.
+- ``gpio``: the outside world sets input ``pin`` to ``level``; an armed interrupt answers
+  ``+WIND:52:GPIO Interrupt:<pin>:<level>``.
 """
 
 from __future__ import annotations
@@ -26,14 +28,15 @@ if TYPE_CHECKING:
     from spwf_tui.emulator.world import Fault
 
 KINDS = ("network_lost", "network_back", "hard_fault", "watchdog", "factory_reset",
-         "wind_storm")
+         "wind_storm", "gpio")
 HARD_FAULT_FIELDS = ("Tcpip", "20003f58", "00000000", "0800a1c3", "00000001", "2000b1f0",
                      "0801d2e5", "0801d2e4", "61000000")
 """Task name and eight registers of the hard-fault WIND (plausible values, no real capture)."""
 DEFAULT_STORM = 200
 
 
-def inject(module: EmulatedModule, kind: str, seconds: float = 0.0, count: int = 0) -> None:
+def inject(module: EmulatedModule, kind: str, seconds: float = 0.0, count: int = 0,
+           pin: int = 0, level: int = 0) -> None:
     """Make ``kind`` happen now.
 
     Raises:
@@ -50,6 +53,8 @@ def inject(module: EmulatedModule, kind: str, seconds: float = 0.0, count: int =
         module.power_cycle()
     elif kind == "factory_reset":
         module.power_cycle(factory_reset=True)
+    elif kind == "gpio":
+        module.drive_gpio(pin, level)
     elif kind == "wind_storm":
         for index in range(count or DEFAULT_STORM):
             rssi = -70 - index % 10
@@ -84,4 +89,4 @@ class Timeline:
                 return
             if self._stop.is_set():
                 return
-            inject(self._module, fault.kind, fault.seconds, fault.count)
+            inject(self._module, fault.kind, fault.seconds, fault.count, fault.pin, fault.level)

@@ -44,6 +44,7 @@ from spwf_tui.emulator.dispatch import (
 )
 from spwf_tui.emulator.filesystem import RamDisk
 from spwf_tui.emulator.framing import PAUSE, InputFramer
+from spwf_tui.emulator.gpio import Peripherals
 from spwf_tui.emulator.netsock import SocketTable
 from spwf_tui.emulator.replies import (
     CRLF,
@@ -100,6 +101,8 @@ class EmulatedModule:
         self.sockets = SocketTable()
         self.servers = ServerTable()
         """Server sockets (SOCKDON), listening on host ports."""
+        self.peripherals = Peripherals(self.world.gpio_inputs)
+        """GPIO pins, DAC, PWM (state only)."""
         self.software_resets = 0
         self.watchdog_resets = 0
         self._output = output
@@ -199,6 +202,7 @@ class EmulatedModule:
                 self._inbox.clear()
         self.sockets.close_all()
         self.servers.close_all()
+        self.peripherals.power_on()
         self.disk.clear()
         if factory_reset:
             self.config.wipe_flash()
@@ -219,6 +223,13 @@ class EmulatedModule:
         self.radio = Radio(state=STATE_TERMINATED_BY_USER)
         for number, fields in steps:
             self._queue_wind(number, fields, epoch=epoch, step=None)
+
+    def drive_gpio(self, num: int, level: int) -> None:
+        """The outside world sets input pin ``num`` to ``level``; an armed interrupt edge
+        answers ``+WIND:52:GPIO Interrupt:<num>:<level>``."""
+        fired = self.peripherals.drive_input(num, level)
+        if fired is not None:
+            self.post_wind(52, num, fired)
 
     def network_lost(self, back_after: float = 0.0) -> None:
         """The AP is gone: ``+WIND:33:WiFi Network Lost``, no address; with ``back_after`` > 0

@@ -36,6 +36,9 @@ A world file::
     host = "127.0.0.1"
     ports = { "80" = 8080 }     # module port -> host port for SOCKDON
 
+    [gpio]                      # input levels the outside world holds pins at
+    "5" = 1
+
     [[fault]]
     at = 5.0                    # seconds after power-on
     kind = "network_lost"       # see faults.KINDS
@@ -110,6 +113,8 @@ class Fault:
     kind: str
     seconds: float = 0.0
     count: int = 0
+    pin: int = 0
+    level: int = 0
 
 
 @dataclass
@@ -140,6 +145,8 @@ class World:
     server_ports: dict[int, int] = field(default_factory=dict)
     """Module port -> host port for server sockets; a port not listed listens on itself."""
     faults: list[Fault] = field(default_factory=list)
+    gpio_inputs: dict[int, int] = field(default_factory=dict)
+    """Pin -> the level the outside world holds it at (0 unless listed)."""
 
     @classmethod
     def default(cls) -> World:
@@ -191,7 +198,7 @@ def parse_world(data: dict[str, Any], where: str = "world") -> World:
     """A ``World`` from the parsed TOML tables; ``WorldError`` names the bad key."""
     from spwf_tui.emulator.faults import KINDS
 
-    _only(data, {"module", "config", "ap", "servers", "fault"}, where)
+    _only(data, {"module", "config", "ap", "servers", "fault", "gpio"}, where)
     world = World(permissive=False, drop_input_while_booting=True)
     module = _table(data, "module", where)
     _only(module, {"model", "firmware", "factory_reset", "input_while_booting", "paced_uart",
@@ -229,12 +236,18 @@ def parse_world(data: dict[str, Any], where: str = "world") -> World:
         label = f"{where} [[fault]] #{index}"
         if not isinstance(entry, dict):
             raise WorldError(f"{label}: must be a table")
-        _only(entry, {"at", "kind", "seconds", "count"}, label)
+        _only(entry, {"at", "kind", "seconds", "count", "pin", "level"}, label)
         at = _number(entry.get("at", 0.0), 0.0, 86400.0, f"{label} at")
         kind = _choice(entry, "kind", tuple(KINDS), None, label)
         seconds = _number(entry.get("seconds", 0.0), 0.0, 86400.0, f"{label} seconds")
         count = int(_number(entry.get("count", 0), 0, 100000, f"{label} count"))
-        world.faults.append(Fault(at, kind, seconds, count))
+        pin = int(_number(entry.get("pin", 0), 0, 15, f"{label} pin"))
+        level = int(_number(entry.get("level", 0), 0, 1, f"{label} level"))
+        world.faults.append(Fault(at, kind, seconds, count, pin, level))
+    gpio = _table(data, "gpio", where)
+    for key, value in gpio.items():
+        pin = int(_number(_int_key(key, f"{where} [gpio]"), 0, 15, f"{where} [gpio] pin"))
+        world.gpio_inputs[pin] = int(_number(value, 0, 1, f"{where} [gpio] {pin}"))
     world.faults.sort(key=lambda fault: fault.at)
     _check_config(world.saved_config, f"{where} [config]")
     return world
@@ -305,6 +318,12 @@ def _port(value: Any, where: str) -> int:
     if isinstance(value, bool) or not 1 <= port <= 65535:
         raise WorldError(f"{where}: {_show(value)} is not a port (1-65535)")
     return port
+
+
+def _int_key(key: str, where: str) -> int:
+    if not key.isdigit():
+        raise WorldError(f"{where}: {_show(key)} is not a pin number")
+    return int(key)
 
 
 def _address(value: Any, where: str) -> str:

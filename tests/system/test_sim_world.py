@@ -103,7 +103,12 @@ def test_world_join_scan_and_faults_on_command(lab):
     host.recv(rb"\+WIND:1:Poweron:171117-0328fe3-SPWF04S", timeout=20)
     host.recv(rb"\+WIND:24:WiFi Up:0:.*", timeout=20)
 
-    assert lab.fault("meteor") .startswith("error: unknown fault; known: network_lost")
+    host.send("AT+S.GPIOC=8,in,r")
+    host.recv_ok()
+    assert lab.fault("gpio 8 1") == "ok\n"
+    host.recv(rb"\+WIND:52:GPIO Interrupt:8:1")
+    assert lab.fault("gpio 8 7").startswith("error: gpio wants a pin 0-15 and a level 0 or 1")
+    assert lab.fault("meteor").startswith("error: unknown fault; known: network_lost")
 
 
 def test_a_wrong_passphrase_never_brings_the_link_up(tmp_path):

@@ -257,9 +257,9 @@ def test_scan_lists_the_configured_network_first(module, wire):
 
 
 def test_unemulated_commands_are_refused_after_argument_checks(module, wire):
-    assert exchange(module, wire, b"AT+S.GPIOW=3,1\r").endswith(
+    assert exchange(module, wire, b"AT+S.ADC=1\r").endswith(
         b"\r\nAT-S.ERROR:120:Not emulated\r\n")
-    assert b"ERROR:2:" in exchange(module, wire, b"AT+S.GPIOW=3\r")
+    assert b"ERROR:2:" in exchange(module, wire, b"AT+S.TFTPPUT=host,69\r")
     # A data-phase command it does not emulate still swallows its payload (never run as
     # commands), then says it did nothing.
     assert exchange(module, wire, b"AT+S.MQTTPUB=0,t,,,4\rAT\r\nAT\r") == (
