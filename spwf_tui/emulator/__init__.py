@@ -112,7 +112,7 @@ Time, status, miscellaneous
       firmware's table, which ends at 111; with ``console_errs=1`` it is ``AT-S.ERROR:120``):
       PMS, PYTHON, NVW, MFGTEST, SELFTEST, ADC, FSM, FSU, CMDREQ, BYPASS, WPS, RENEW, TFTPGET,
       TFTPPUT, SMTP, FWUPDATE, FSUPDATE, INPUTSSI, MQTTCONN, MQTTSUB, MQTTPUB, MQTTUNSUB,
-      MQTTDISC, WSOCKON, WSOCKQ, WSOCKC, WSOCKW, WSOCKR, WSOCKL.
+      MQTTDISC, WSOCKL.
       No command answers OK without doing what it says.
 
 Peripherals (state only: no pin leaves the host)
@@ -230,6 +230,23 @@ Server sockets (SOCKDON ...; the host's real network)
       clients; unread bytes -> 77. ``SOCKDL[=<sid>]``:
       ``AT-S.List:<sid>:<cid>:0:<1 connected|0 gone>:<pending>:<ip>:<port>`` per client.
     - RESET closes every server without WINDs.
+
+WebSocket clients (WSOCKON ...; the host's real network, RFC 6455)
+    - ``WSOCKON=<host>,<port>,<path>,<TLS>,<usn>,<pwd>,<origin>,<prot>,<ext>``: empty path =
+      ``/``; ``<TLS>`` 0 plain, any other number TLS with the SOCKON check (Certificate Error
+      then 74; ``AT-S.Loading:1:2`` when trusted); ``<usn>`` gives Basic authorisation,
+      ``<origin>`` and ``<prot>`` the Origin and Sec-WebSocket-Protocol headers; an ``<ext>``
+      -> 120 (no extension is spoken). Connection refused, or an answer that is not a correct
+      101 -> 74. ``AT-S.On:<id>``, ids 0 and 1 (a third -> 75).
+    - Each message received (fragments joined, pings answered):
+      ``+WIND:88:WebSocket Data:<id>:1:1:<bytes>:<total pending>`` (the two flags are the
+      emulator's choice for a whole message). The server closes:
+      ``+WIND:89:WebSocket Closed:<id>``; the id stays readable until WSOCKC.
+    - ``WSOCKW=<id>,0,0,<0 text|1 binary>,<len>`` sends one whole message; other flag values
+      read the payload then answer 120 (their meaning is not known); a closed WebSocket -> 78
+      (header error: no payload read). ``WSOCKQ`` -> ``AT-S.Query:<n>``; ``WSOCKR=<id>,<len>``
+      as SOCKR (0 reads all). ``WSOCKC=<id>,<0|1>`` sends close 1000 or 1001, OK, then
+      ``+WIND:89``; unread bytes -> 77. WSOCKL -> 120 (its line layout is not known).
 
 Front doors (``serve``)
     - pty: raw slave, kept open by the emulator; output nobody reads is dropped after a 2 s

@@ -146,11 +146,13 @@ def build_registry() -> dict[str, Handler]:
         commands_system,
         commands_tls,
         commands_wifi,
+        commands_wsock,
     )
 
     registry: dict[str, Handler] = {}
     for group in (commands_system, commands_wifi, commands_files, commands_tls,
-                  commands_sockets, commands_http, commands_server, commands_gpio):
+                  commands_sockets, commands_http, commands_server, commands_gpio,
+                  commands_wsock):
         registry.update(group.HANDLERS)
     unknown = [name for name in registry if catalog.command(name) is None]
     if unknown:

@@ -57,6 +57,7 @@ from spwf_tui.emulator.replies import (
 )
 from spwf_tui.emulator.serversock import ServerTable
 from spwf_tui.emulator.tlsstore import TlsStore
+from spwf_tui.emulator.websocket import WebSocketTable
 from spwf_tui.emulator.world import World
 
 _log = logging.getLogger(__name__)
@@ -101,6 +102,8 @@ class EmulatedModule:
         self.sockets = SocketTable()
         self.servers = ServerTable()
         """Server sockets (SOCKDON), listening on host ports."""
+        self.websockets = WebSocketTable()
+        """WebSocket clients (WSOCKON)."""
         self.peripherals = Peripherals(self.world.gpio_inputs)
         """GPIO pins, DAC, PWM (state only)."""
         self.software_resets = 0
@@ -171,6 +174,7 @@ class EmulatedModule:
             self._gate.notify_all()
         self.sockets.close_all()
         self.servers.close_all()
+        self.websockets.close_all()
         self._timeline.join(timeout=2.0)
         if self._pump.is_alive() and self._pump is not threading.current_thread():
             self._pump.join(timeout=2.0)
@@ -202,6 +206,7 @@ class EmulatedModule:
                 self._inbox.clear()
         self.sockets.close_all()
         self.servers.close_all()
+        self.websockets.close_all()
         self.peripherals.power_on()
         self.disk.clear()
         if factory_reset:
