@@ -215,9 +215,12 @@ HTTP client (HTTPGET, HTTPPOST; the host's real network)
     - An answer is read for at most 30 s and 1 MiB: a peer that streams for ever is cut there.
 
 Server sockets (SOCKDON ...; the host's real network)
-    - ``SOCKDON=<port>,t`` listens on the host on ``127.0.0.1:<port>`` (the world file may map
-      the port and the address) and answers ``AT-S.On:<sid>``; ``u``, ``s1``, ``s2`` -> 120
-      (not emulated); another kind or port 0 -> 7; no address -> 60; a module port already
+    - ``SOCKDON=<port>,<t|s1|s2>`` listens on the host on ``127.0.0.1:<port>`` (the world
+      file may map the port and the address) and answers ``AT-S.On:<sid>``. ``s1``: TLS (up to
+      1.2) with the stored ``TLSCERT cert`` and ``key``; ``s2``: also requires a client
+      certificate the stored ``ca`` signed (a client failing the handshake is closed, never
+      announced); missing or unusable objects -> 74. ``u`` -> 120 (not emulated); another
+      kind or port 0 -> 7; no address -> 60; a module port already
       served -> 73; a host port that cannot be bound -> 74; more than 2 servers -> 75.
     - A client connects: ``+WIND:61:Incoming Socket Client:<ip>:<port>:<sid>:<cid>``; client
       ids from 0, 8 per server (the 9th is closed at once with ``+WIND:83``). Bytes:
@@ -228,7 +231,8 @@ Server sockets (SOCKDON ...; the host's real network)
       -> 76; SOCKDW to a client gone -> 78 (header errors: no payload read).
     - ``SOCKDC=<sid>,<cid>`` closes one client, ``SOCKDC=<sid>`` the server and all its
       clients; unread bytes -> 77. ``SOCKDL[=<sid>]``:
-      ``AT-S.List:<sid>:<cid>:0:<1 connected|0 gone>:<pending>:<ip>:<port>`` per client.
+      ``AT-S.List:<sid>:<cid>:<0 TCP|2 TLS>:<1 connected|0 gone>:<pending>:<ip>:<port>``
+      per client.
     - RESET closes every server without WINDs.
 
 WebSocket clients (WSOCKON ...; the host's real network, RFC 6455)

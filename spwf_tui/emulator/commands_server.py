@@ -1,5 +1,6 @@
 """Server socket commands over the host's real network: SOCKDON, SOCKDQ, SOCKDC, SOCKDW,
-SOCKDR, SOCKDL (TCP; the UDP and TLS kinds are refused as not emulated)."""
+SOCKDR, SOCKDL (TCP, and TLS ``s1`` one-way / ``s2`` mutual with the stored certificate, key
+and CA; UDP servers are refused as not emulated)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from spwf_tui.emulator.dispatch import (
     Handler,
     parse_uint,
 )
-from spwf_tui.emulator.netsock import HostSocket
+from spwf_tui.emulator.netsock import HostSocket, server_context
 from spwf_tui.emulator.replies import CommandError, Reply
 from spwf_tui.emulator.serversock import MAX_CLIENTS, MAX_SERVERS, ServerEvents, ServerSocket
 
@@ -60,7 +61,7 @@ def _sockdon(module: EmulatedModule, call: Call, reply: Reply) -> None:
     kind = call.arg(1).lower()
     if port == 0 or kind not in ("t", "u", "s1", "s2"):
         raise CommandError(ERR_INVALID)
-    if kind != "t":
+    if kind == "u":
         raise CommandError(ERR_NOT_EMULATED)
     if not module.radio.ip_up:
         raise CommandError(ERR_IP_NOT_READY)
@@ -69,16 +70,32 @@ def _sockdon(module: EmulatedModule, call: Call, reply: Reply) -> None:
     server_id = module.servers.free_id()
     if server_id is None:
         raise CommandError(ERR_TOO_MANY_SOCKETS)
+    tls = _tls_context(module, kind)
     host, host_port = module.world.server_address(port)
     try:
         listener = socket.create_server((host, host_port))
     except OSError:
         raise CommandError(ERR_OPEN_FAILED) from None
     server = ServerSocket(server_id, port, listener, ServerEvents(module.post_wind),
-                          module.world.socket_buffer)
+                          module.world.socket_buffer, tls)
     module.servers.add(server)
     server.start()
     reply.line("On", server_id)
+
+
+def _tls_context(module: EmulatedModule, kind: str):
+    """``s1``: the stored own certificate and key; ``s2``: and clients must show a certificate
+    the stored CA signed. Anything missing or unusable -> 74."""
+    if kind == "t":
+        return None
+    cert, key = module.tls.get("cert"), module.tls.get("key")
+    ca = module.tls.get("ca") if kind == "s2" else None
+    if not cert or not key or (kind == "s2" and not ca):
+        raise CommandError(ERR_OPEN_FAILED)
+    try:
+        return server_context(cert, key, ca)
+    except ValueError:
+        raise CommandError(ERR_OPEN_FAILED) from None
 
 
 def _sockdq(module: EmulatedModule, call: Call, reply: Reply) -> None:
@@ -130,11 +147,12 @@ def _sockdc(module: EmulatedModule, call: Call, reply: Reply) -> None:
 
 
 def _sockdl(module: EmulatedModule, call: Call, reply: Reply) -> None:
-    """``List:<sid>:<cid>:0:<1 connected|0 gone>:<pending>:<peer ip>:<peer port>`` per client."""
+    """``List:<sid>:<cid>:<0 TCP|2 TLS>:<1 connected|0 gone>:<pending>:<peer ip>:<peer port>``
+    per client."""
     servers = [_server(module, call.arg(0))] if call.arg(0) else module.servers.all()
     for server in servers:
         for sock in server.clients():
-            reply.line("List", server.server_id, sock.sock_id, 0,
+            reply.line("List", server.server_id, sock.sock_id, 2 if sock.protocol == "s" else 0,
                        0 if sock.remote_closed else 1, sock.pending, *sock.peer)
 
 

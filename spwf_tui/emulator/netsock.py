@@ -40,11 +40,12 @@ until the host drains), a UDP datagram that does not fit is dropped with WIND 63
 class TlsChannel:
     """A TLS client session whose records travel through memory buffers."""
 
-    def __init__(self, context: ssl.SSLContext, server_hostname: str | None) -> None:
+    def __init__(self, context: ssl.SSLContext, server_hostname: str | None,
+                 server_side: bool = False) -> None:
         self._incoming = ssl.MemoryBIO()
         self._outgoing = ssl.MemoryBIO()
-        self._tls = context.wrap_bio(self._incoming, self._outgoing,
-                                     server_hostname=server_hostname)
+        self._tls = context.wrap_bio(self._incoming, self._outgoing, server_side=server_side,
+                                     server_hostname=None if server_side else server_hostname)
 
     def handshake(self, raw: socket.socket) -> None:
         """Run the handshake over ``raw`` (which has a timeout). Raises OSError / ssl.SSLError."""
@@ -124,6 +125,29 @@ def client_context(cert_blob: bytes | None, key_blob: bytes | None) -> ssl.SSLCo
         with contextlib.suppress(ValueError, TypeError, OSError, ssl.SSLError,
                                  UnsupportedAlgorithm):
             _load_client_identity(context, cert_blob, key_blob)
+    return context
+
+
+def server_context(cert_blob: bytes, key_blob: bytes, ca_blob: bytes | None) -> ssl.SSLContext:
+    """A TLS 1.2 server context with the module's own certificate and key (``TLSCERT cert``
+    and ``key``); with ``ca_blob`` (mutual TLS, SOCKDON ``s2``) a client must present a
+    certificate that CA signed.
+
+    Raises:
+        ValueError: the stored certificate, key or CA cannot be used.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        _load_client_identity(context, cert_blob, key_blob)
+        if ca_blob is not None:
+            context.verify_mode = ssl.CERT_REQUIRED
+            cas = certs.load_certificates(ca_blob)
+            context.load_verify_locations(cadata="".join(
+                c.public_bytes(serialization.Encoding.PEM).decode() for c in cas))
+    except (ValueError, TypeError, OSError, ssl.SSLError, UnsupportedAlgorithm,
+            certs.CertificateError) as exc:
+        raise ValueError(str(exc)) from None
     return context
 
 

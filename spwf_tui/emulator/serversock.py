@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import threading
 from typing import Callable
 
-from spwf_tui.emulator.netsock import HostSocket
+from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket, TlsChannel
 
 MAX_SERVERS = 2
 """Server sockets open at once (the emulator's choice; the limit of the firmware is not known)."""
@@ -26,17 +27,25 @@ class ServerSocket:
     """One listening socket and the clients it accepted, by client id."""
 
     def __init__(self, server_id: int, module_port: int, listener: socket.socket,
-                 events: ServerEvents, rx_limit: int) -> None:
+                 events: ServerEvents, rx_limit: int,
+                 tls: ssl.SSLContext | None = None) -> None:
         self.server_id = server_id
         self.module_port = module_port
         self._listener = listener
         self._events = events
         self._rx_limit = rx_limit
+        self._tls = tls
+        """Server context for ``s1``/``s2``; None for plain TCP."""
         self._lock = threading.Lock()
         self._clients: dict[int, HostSocket] = {}
         self._closing = False
         self._acceptor = threading.Thread(target=self._accept_loop, daemon=True,
                                           name=f"spwf-emu-sockd{server_id}")
+
+    @property
+    def protocol(self) -> str:
+        """``t`` plain TCP, ``s`` TLS."""
+        return "t" if self._tls is None else "s"
 
     @property
     def host_address(self) -> tuple[str, int]:
@@ -85,6 +94,9 @@ class ServerSocket:
                 conn, peer = self._listener.accept()
             except OSError:
                 return
+            channel = self._tls_handshake(conn)
+            if self._tls is not None and channel is None:
+                continue  # the handshake failed: the client never got in, no WIND
             with self._lock:
                 if self._closing:
                     conn.close()
@@ -96,7 +108,7 @@ class ServerSocket:
                     self._events.dropped(self.server_id)
                     continue
                 sock = HostSocket(
-                    client_id, "t", conn, (peer[0], peer[1]), None,
+                    client_id, self.protocol, conn, (peer[0], peer[1]), channel,
                     on_data=lambda cid, rx, total: self._events.data(self.server_id, cid, rx,
                                                                      total),
                     on_closed=self._client_gone, rx_limit=self._rx_limit)
@@ -105,6 +117,20 @@ class ServerSocket:
                 # incoming WIND is queued before any data WIND of this client.
                 self._events.incoming(peer[0], peer[1], self.server_id, client_id)
                 sock.start()
+
+    def _tls_handshake(self, conn: socket.socket) -> TlsChannel | None:
+        """The server side of the handshake (``s1``/``s2``); None for plain TCP or when the
+        client fails it (the connection is then closed)."""
+        if self._tls is None:
+            return None
+        channel = TlsChannel(self._tls, None, server_side=True)
+        try:
+            conn.settimeout(CONNECT_TIMEOUT)
+            channel.handshake(conn)
+        except (OSError, ssl.SSLError):
+            conn.close()
+            return None
+        return channel
 
     def _client_gone(self, client_id: int, reason: int) -> None:
         sock = self.client(client_id)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import socket
+import ssl
 
 import pytest
 
 from spwf_tui.emulator import EmulatedModule
 from spwf_tui.emulator.world import World
+from tests.support.certfactory import make_ca, make_server
 from tests.system.helpers import free_port
 
 from .conftest import BOOT_DONE, Wire, exchange
@@ -83,10 +85,68 @@ def test_header_errors_of_the_server_commands(module, wire):
         b"AT+S.SOCKDW=0,3,2\r\nAT-S.ERROR:76:Illegal Socket ID\r\nAT\r\n" + OK)
 
 
-def test_udp_and_tls_servers_are_refused_as_not_emulated(module, wire):
+def test_udp_servers_are_refused_as_not_emulated(module, wire):
+    assert listen(module, wire, free_port(), "u").endswith(b"AT-S.ERROR:120:Not emulated\r\n")
+
+
+# ---------------------------------------------------------------------------- TLS servers
+
+def upload(module, wire, kind: str, data: bytes) -> bytes:
+    return exchange(module, wire, f"AT+S.TLSCERT={kind},{len(data)}\r".encode() + data)
+
+
+def tls_client(port: int, ca, client=None, folder=None) -> ssl.SSLSocket:
+    context = ssl.create_default_context(cadata=ca.pem.decode())
+    if client is not None:
+        (folder / "c.pem").write_bytes(client.pem)
+        (folder / "k.pem").write_bytes(client.key_pem)
+        context.load_cert_chain(folder / "c.pem", folder / "k.pem")
+    raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+    return context.wrap_socket(raw, server_hostname="127.0.0.1")
+
+
+def test_a_tls_server_s1_with_the_stored_certificate_and_key(module, wire):
+    ca = make_ca()
+    own = make_server(ca)
     port = free_port()
-    for kind in ("u", "s1", "s2"):
-        assert listen(module, wire, port, kind).endswith(b"AT-S.ERROR:120:Not emulated\r\n")
+    assert listen(module, wire, port, "s1").endswith(b"AT-S.ERROR:74:Failed to open socket\r\n")
+    upload(module, wire, "cert", own.pem)
+    upload(module, wire, "key", own.key_pem)
+    assert listen(module, wire, port, "s1").endswith(b"AT-S.On:0\r\n" + OK)
+    with tls_client(port, ca) as client:  # the client checks the module's certificate
+        assert b":0:0\r\n" in wire.wait_for(b"+WIND:61:")
+        client.sendall(b"over tls")
+        wire.wait_for(re.compile(rb"\+WIND:55:Pending Data:0:0:\d+:8"))
+        assert b"AT-S.List:0:0:2:1:8:127.0.0.1:" in exchange(module, wire, b"AT+S.SOCKDL\r")
+        assert exchange(module, wire, b"AT+S.SOCKDR=0,0,\r").endswith(
+            b"AT-S.Reading:8:8\r\nover tlsAT-S.OK\r\n")
+        exchange(module, wire, b"AT+S.SOCKDW=0,0,5\rback!")
+        assert client.recv(10) == b"back!"
+
+
+def test_a_tls_server_s2_lets_in_only_clients_the_stored_ca_signed(module, wire, tmp_path):
+    ca = make_ca()
+    own = make_server(ca)
+    port = free_port()
+    upload(module, wire, "cert", own.pem)
+    upload(module, wire, "key", own.key_pem)
+    assert listen(module, wire, port, "s2").endswith(b"AT-S.ERROR:74:Failed to open socket\r\n")
+    upload(module, wire, "ca", ca.der)
+    assert listen(module, wire, port, "s2").endswith(b"AT-S.On:0\r\n" + OK)
+    with pytest.raises((ssl.SSLError, OSError)):
+        with tls_client(port, ca) as anonymous:  # no client certificate
+            anonymous.sendall(b"x")
+            anonymous.recv(10)
+    stranger = make_server(make_ca("Some Other CA"))
+    with pytest.raises((ssl.SSLError, OSError)):
+        with tls_client(port, ca, stranger, tmp_path) as rejected:
+            rejected.sendall(b"x")
+            rejected.recv(10)
+    with tls_client(port, ca, make_server(ca), tmp_path) as client:
+        client.sendall(b"ok")
+        out = wire.wait_for(re.compile(rb"\+WIND:55:Pending Data:0:0:\d+:2"))
+    # Only the accepted client was ever announced.
+    assert out.count(b"+WIND:61:") == 1
 
 
 def test_a_host_port_already_taken_fails_with_74(module, wire):
