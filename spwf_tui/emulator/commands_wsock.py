@@ -134,7 +134,8 @@ def _wsockon(module: EmulatedModule, call: Call, reply: Reply) -> None:
     conn = WebSocketConn(ws_id, sock, (address, port),
                          on_message=lambda wid, rx, total: module.post_wind(88, wid, 1, 1, rx,
                                                                             total),
-                         on_closed=lambda wid: module.post_wind(89, wid))
+                         on_closed=lambda wid: module.post_wind(89, wid),
+                         rx_limit=module.world.socket_buffer)
     holder.append(conn)
     module.websockets.add(conn)
     reply.line("On", ws_id)

@@ -87,13 +87,19 @@ class WebSocketConn:
 
     def __init__(self, ws_id: int, sock: HostSocket, endpoint: tuple[str, int],
                  on_message: Callable[[int, int, int], None],
-                 on_closed: Callable[[int], None]) -> None:
+                 on_closed: Callable[[int], None], rx_limit: int = 1024 * 1024) -> None:
         self.ws_id = ws_id
         self.sock = sock
         self.endpoint = endpoint
         self._on_message = on_message
         self._on_closed = on_closed
+        self._rx_limit = rx_limit
+        """Unread message bytes kept at most: beyond it the socket below is not drained, so
+        its own limit holds the server back (TCP flow control)."""
         self._lock = threading.Lock()
+        self._feeding = threading.Lock()
+        """One feeder at a time (reader thread, or a command after a read), so messages keep
+        their order."""
         self._incoming = bytearray()
         self._fragments = bytearray()
         self._buffer = bytearray()
@@ -111,7 +117,9 @@ class WebSocketConn:
             count = before if limit is None else min(limit, before)
             data = bytes(self._buffer[:count])
             del self._buffer[:count]
-            return data, before
+        if count and self.sock.pending:
+            self.feed()  # room again: take what waited in the socket below
+        return data, before
 
     def send_message(self, payload: bytes, binary: bool) -> None:
         self.sock.write(frame(OP_BINARY if binary else OP_TEXT, payload))
@@ -129,16 +137,20 @@ class WebSocketConn:
 
     def take_early(self, data: bytes) -> None:
         """Bytes that came with the handshake's answer: the first frames."""
-        with self._lock:
-            self._incoming += data
-        self._parse()
+        with self._feeding:
+            with self._lock:
+                self._incoming += data
+            self._parse()
 
-    # Called from the socket's reader thread.
+    # Called from the socket's reader thread (and after a read made room).
     def feed(self) -> None:
-        data, _ = self.sock.read(None)
-        with self._lock:
-            self._incoming += data
-        self._parse()
+        with self._feeding:
+            if self.pending >= self._rx_limit:
+                return  # full: the bytes wait in the socket below
+            data, _ = self.sock.read(None)
+            with self._lock:
+                self._incoming += data
+            self._parse()
 
     def _parse(self) -> None:
         while True:

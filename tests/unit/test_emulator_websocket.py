@@ -42,6 +42,9 @@ class WsServer:
         if conn.request.path == "/bye":
             conn.close(1000)
             return
+        if conn.request.path == "/flood":
+            for index in range(200):
+                conn.send(b"%04d" % index + b"m" * 996)
         try:
             for message in conn:
                 conn.send(message)
@@ -172,3 +175,34 @@ def test_wss_with_the_stored_ca(module, wire, tmp_path: Path):
     finally:
         module.close()  # first: the server's shutdown waits for its clients to go
         server.stop()
+
+
+def test_a_flood_of_messages_is_held_back_and_arrives_whole_and_in_order(ws):
+    from spwf_tui.emulator import EmulatedModule
+    from spwf_tui.emulator.world import World
+
+    from .conftest import BOOT_DONE, Wire
+
+    limit = 4096
+    wire = Wire()
+    module = EmulatedModule(wire, boot_delay=0, world=World(socket_buffer=limit))
+    module.start()
+    try:
+        wire.wait_for(BOOT_DONE)
+        assert b"AT-S.On:0" in open_ws(module, wire, ws.port, "/flood")
+        received = b""
+        while len(received) < 200 * 1000:
+            out = exchange(module, wire, b"AT+S.WSOCKQ=0\r")
+            pending = int(re.search(rb"AT-S\.Query:(\d+)", out).group(1))
+            assert pending <= 2 * limit + 65536
+            if not pending:
+                threading.Event().wait(0.01)
+                continue
+            out = exchange(module, wire, b"AT+S.WSOCKR=0,0\r")
+            head, _, rest = out.partition(b"\r\nAT-S.Reading:")
+            count = int(rest.split(b":", 1)[0])
+            body = rest.split(b"\r\n", 1)[1]
+            received += body[:count]
+        assert received == b"".join(b"%04d" % i + b"m" * 996 for i in range(200))
+    finally:
+        module.close()
