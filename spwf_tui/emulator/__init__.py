@@ -111,8 +111,7 @@ Time, status, miscellaneous
       never run as commands), then ``AT-S.ERROR:120:Not emulated`` (120 is outside the
       firmware's table, which ends at 111; with ``console_errs=1`` it is ``AT-S.ERROR:120``):
       PMS, PYTHON, NVW, MFGTEST, SELFTEST, ADC, FSM, FSU, CMDREQ, BYPASS, WPS, RENEW, TFTPGET,
-      TFTPPUT, SMTP, FWUPDATE, FSUPDATE, INPUTSSI, MQTTCONN, MQTTSUB, MQTTPUB, MQTTUNSUB,
-      MQTTDISC, WSOCKL.
+      TFTPPUT, SMTP, FWUPDATE, FSUPDATE, INPUTSSI, WSOCKL.
       No command answers OK without doing what it says.
 
 Peripherals (state only: no pin leaves the host)
@@ -251,6 +250,24 @@ WebSocket clients (WSOCKON ...; the host's real network, RFC 6455)
       (header error: no payload read). ``WSOCKQ`` -> ``AT-S.Query:<n>``; ``WSOCKR=<id>,<len>``
       as SOCKR (0 reads all). ``WSOCKC=<id>,<0|1>`` sends close 1000 or 1001, OK, then
       ``+WIND:89``; unread bytes -> 77. WSOCKL -> 120 (its line layout is not known).
+
+MQTT (MQTTCONN ...; the host's real network, MQTT 3.1.1)
+    - ``MQTTCONN=<host>,<port>,<path>,<TLS>,<usn>,<pwd>,<ID>,<KA>,<Retr>,<QoS>,<Name>,<Msg>``:
+      CONNECT with clean session, user and password, keep-alive ``<KA>`` (empty: 60 s, PINGREQ
+      at half of it), a will when ``<Name>`` is given (``<Msg>`` at ``<QoS>``); no ``<ID>``:
+      ``SPWF04S-<MAC>-<connection id>``; ``<Retr>`` is ignored (not documented); a ``<path>``
+      -> 120 (MQTT over WebSocket is not spoken); any ``<TLS>`` but 0: TLS checked like SOCKON.
+      Refused connection, no CONNACK in 10 s, or CONNACK refusing -> 74. ``AT-S.On:<id>``,
+      ids 0 and 1 (a third -> 75, the emulator's limit).
+    - ``MQTTSUB=<id>,<topic>[,<QoS>]`` waits for SUBACK (refused -> 111); ``MQTTUNSUB`` for
+      UNSUBACK; ``MQTTPUB=<id>,<topic>,<QoS>,<retained>,<len>`` + data: QoS 0 sent, QoS 1
+      waits for PUBACK, QoS 2 for PUBCOMP (none in 10 s -> 111). Unknown id -> 76, a
+      connection gone -> 78 (for MQTTPUB a header error: no payload read).
+    - A publication received (QoS 1 and 2 acknowledged): ``+WIND:86:MQTT Published:<id>:
+      <topic>:<QoS>:<retain>:<dup>:<len>:<len>:<payload>`` (one line, the payload raw after the
+      last colon; the three flags are the emulator's reading of fields the reference leaves
+      open). ``MQTTDISC``: DISCONNECT, OK, ``+WIND:87:MQTT Closed:<id>:0``; the broker gone:
+      ``+WIND:87:MQTT Closed:<id>:<0 orderly|1 broken>``.
 
 Front doors (``serve``)
     - pty: raw slave, kept open by the emulator; output nobody reads is dropped after a 2 s

@@ -141,6 +141,7 @@ def build_registry() -> dict[str, Handler]:
         commands_files,
         commands_gpio,
         commands_http,
+        commands_mqtt,
         commands_server,
         commands_sockets,
         commands_system,
@@ -152,7 +153,7 @@ def build_registry() -> dict[str, Handler]:
     registry: dict[str, Handler] = {}
     for group in (commands_system, commands_wifi, commands_files, commands_tls,
                   commands_sockets, commands_http, commands_server, commands_gpio,
-                  commands_wsock):
+                  commands_wsock, commands_mqtt):
         registry.update(group.HANDLERS)
     unknown = [name for name in registry if catalog.command(name) is None]
     if unknown:

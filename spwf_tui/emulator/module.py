@@ -56,6 +56,7 @@ from spwf_tui.emulator.replies import (
     wind_line,
 )
 from spwf_tui.emulator.serversock import ServerTable
+from spwf_tui.emulator.mqtt import MqttTable
 from spwf_tui.emulator.tlsstore import TlsStore
 from spwf_tui.emulator.websocket import WebSocketTable
 from spwf_tui.emulator.world import World
@@ -102,6 +103,8 @@ class EmulatedModule:
         self.sockets = SocketTable()
         self.servers = ServerTable()
         """Server sockets (SOCKDON), listening on host ports."""
+        self.mqtt = MqttTable()
+        """MQTT broker connections (MQTTCONN)."""
         self.websockets = WebSocketTable()
         """WebSocket clients (WSOCKON)."""
         self.peripherals = Peripherals(self.world.gpio_inputs)
@@ -175,6 +178,7 @@ class EmulatedModule:
         self.sockets.close_all()
         self.servers.close_all()
         self.websockets.close_all()
+        self.mqtt.close_all()
         self._timeline.join(timeout=2.0)
         if self._pump.is_alive() and self._pump is not threading.current_thread():
             self._pump.join(timeout=2.0)
@@ -207,6 +211,7 @@ class EmulatedModule:
         self.sockets.close_all()
         self.servers.close_all()
         self.websockets.close_all()
+        self.mqtt.close_all()
         self.peripherals.power_on()
         self.disk.clear()
         if factory_reset:
