@@ -262,8 +262,8 @@ def test_unemulated_commands_are_refused_after_argument_checks(module, wire):
     assert b"ERROR:2:" in exchange(module, wire, b"AT+S.TFTPPUT=host,69\r")
     # A data-phase command it does not emulate still swallows its payload (never run as
     # commands), then says it did nothing.
-    assert exchange(module, wire, b"AT+S.MQTTPUB=0,t,,,4\rAT\r\nAT\r") == (
-        b"AT+S.MQTTPUB=0,t,,,4\r\nAT-S.ERROR:120:Not emulated\r\nAT\r\nAT-S.OK\r\n")
+    assert exchange(module, wire, b"AT+S.INPUTSSI=4\rAT\r\nAT\r") == (
+        b"AT+S.INPUTSSI=4\r\nAT-S.ERROR:120:Not emulated\r\nAT\r\nAT-S.OK\r\n")
     exchange(module, wire, b"AT+S.SCFG=console_errs,1\r")
     assert exchange(module, wire, b"AT+S.WPS=0\r").endswith(b"\r\nAT-S.ERROR:120\r\n")
 
