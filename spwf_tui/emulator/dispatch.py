@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from spwf_tui.core import catalog, commandline
+from spwf_tui.core.explain import EMULATOR_NOT_EMULATED
 from spwf_tui.emulator.replies import CommandError, Reply
 
 if TYPE_CHECKING:
@@ -113,9 +114,10 @@ def parse_uint(text: str, *, maximum: int | None = None) -> int:
     return value
 
 
-ERR_NOT_EMULATED = 120
-"""The emulator's own code (the firmware's table ends at 111): the command exists on the module
-but this emulator does not do what it does, so it refuses instead of faking success."""
+ERR_NOT_EMULATED = EMULATOR_NOT_EMULATED
+"""The emulator's own code, 120 (the firmware's table ends at 111): the command exists on the
+module but this emulator does not do what it does, so it refuses instead of faking success.
+``core.explain`` explains it from the same constant."""
 
 
 def _generic_run(module: EmulatedModule, call: Call, reply: Reply) -> None:

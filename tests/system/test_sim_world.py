@@ -145,3 +145,9 @@ def test_a_bad_world_file_is_one_line_and_a_non_zero_exit(tmp_path, command):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "a wpa2 access point needs a passphrase" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_decode_explains_the_emulators_not_emulated_error():
+    result = run_cli("decode", "-", input="AT+S.WPS=0\r\nAT-S.ERROR:120:Not emulated\r\n")
+    assert result.returncode == 0, result.stderr
+    assert "Not from a real module: spwf-tui's emulated module (sim://)" in result.stdout
