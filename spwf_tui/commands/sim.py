@@ -20,12 +20,12 @@ def run_sim(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
 
-    tap = _trace_writer(args.trace) if args.trace else None
     world = None
     if args.world:
         from spwf_tui.emulator.world import load_world
 
         world = load_world(args.world)  # a WorldError is a UserError: one line, exit 2
+    tap = _trace_writer(args.trace) if args.trace else None
     control = getattr(args, "control", None)
     if control:
         import os
@@ -37,7 +37,8 @@ def run_sim(args: argparse.Namespace) -> int:
 
     def announce(where: str) -> None:
         announced.append(where)
-        print(f"spwf-tui sim: emulated SPWF04SA listening on {where} (Ctrl+C stops)", flush=True)
+        model = world.model if world else "SPWF04SA"
+        print(f"spwf-tui sim: emulated {model} listening on {where} (Ctrl+C stops)", flush=True)
 
     if args.tcp:
         host, port = _parse_host_port(args.tcp)

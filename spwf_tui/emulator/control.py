@@ -13,8 +13,10 @@ import os
 import socket
 import threading
 
+from spwf_tui.core.display import visible
 from spwf_tui.emulator import faults
 from spwf_tui.emulator.module import EmulatedModule
+from spwf_tui.errors import UserError
 
 MAX_LINE = 200
 
@@ -50,12 +52,17 @@ def parse_gpio(line: str) -> tuple[int, int]:
     return int(parts[1]), int(parts[2])
 
 
+class ControlError(UserError):
+    """The control socket cannot be made: one line naming the path."""
+
+
 class ControlSocket:
     """The listening control socket and its thread."""
 
     def __init__(self, path: str, module: EmulatedModule, stop: threading.Event) -> None:
         if os.path.lexists(path):
-            raise FileExistsError(f"{path} exists; remove it or name another path")
+            raise ControlError(f"--control {visible(path)}: exists; remove it or name another "
+                               "path")
         self.path = path
         self._module = module
         self._stop = stop
@@ -63,6 +70,10 @@ class ControlSocket:
         old_mask = os.umask(0o177)  # the socket file: owner only
         try:
             self._server.bind(path)
+        except OSError as exc:
+            self._server.close()
+            raise ControlError(f"--control {visible(path)}: cannot listen there "
+                               f"({exc.strerror or exc})") from None
         finally:
             os.umask(old_mask)
         self._server.listen(2)

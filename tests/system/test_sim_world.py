@@ -151,3 +151,11 @@ def test_decode_explains_the_emulators_not_emulated_error():
     result = run_cli("decode", "-", input="AT+S.WPS=0\r\nAT-S.ERROR:120:Not emulated\r\n")
     assert result.returncode == 0, result.stderr
     assert "Not from a real module: spwf-tui's emulated module (sim://)" in result.stdout
+
+
+def test_a_control_socket_that_cannot_be_made_is_one_line(tmp_path):
+    result = run_cli("sim", "--pty", "--control", str(tmp_path / "no-such-dir" / "ctl"),
+                     timeout=30)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--control" in lines[0] and "cannot listen there" in lines[0]
