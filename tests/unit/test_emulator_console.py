@@ -311,3 +311,20 @@ def test_hidden_ntp_takes_the_host_clock():
         assert b"system_time=1700000000" in exchange(module, wire, b"AT+S.STS=system_time\r")
     finally:
         module.close()
+
+
+def test_the_readme_table_row_of_refused_commands_is_the_registrys_complement():
+    """The README's coverage table names exactly the commands that answer 120."""
+    import re
+    from pathlib import Path
+
+    from spwf_tui.core import catalog
+    from spwf_tui.emulator.dispatch import build_registry
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    row = next(line for line in readme.splitlines()
+               if line.startswith("| ") and line.endswith("| no: `AT-S.ERROR:120:Not emulated` |"))
+    listed = set(re.findall(r"`([A-Z&]+)`", row.split("|")[1]))
+    registry = build_registry()
+    refused = {c.name.upper() for c in catalog.COMMANDS if c.name.upper() not in registry}
+    assert listed == refused
