@@ -33,7 +33,6 @@ from spwf_tui.emulator.boot import (
 )
 from spwf_tui.emulator.clock import ModuleClock
 from spwf_tui.emulator.config import ConfigStore
-from spwf_tui.emulator.faults import Timeline
 from spwf_tui.emulator.dispatch import (
     GENERIC,
     Call,
@@ -42,9 +41,11 @@ from spwf_tui.emulator.dispatch import (
     check_arg_count,
     parse_line,
 )
+from spwf_tui.emulator.faults import Timeline
 from spwf_tui.emulator.filesystem import RamDisk
 from spwf_tui.emulator.framing import PAUSE, InputFramer
 from spwf_tui.emulator.gpio import Peripherals
+from spwf_tui.emulator.mqtt import MqttTable
 from spwf_tui.emulator.netsock import SocketTable
 from spwf_tui.emulator.replies import (
     CRLF,
@@ -56,7 +57,6 @@ from spwf_tui.emulator.replies import (
     wind_line,
 )
 from spwf_tui.emulator.serversock import ServerTable
-from spwf_tui.emulator.mqtt import MqttTable
 from spwf_tui.emulator.tlsstore import TlsStore
 from spwf_tui.emulator.websocket import WebSocketTable
 from spwf_tui.emulator.world import World
