@@ -68,6 +68,10 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
                      "file, 0600; keys and passphrases redacted)")
     sim.add_argument("--record-secrets", action="store_true",
                      help="keep keys and passphrases in the --trace file (redacted by default)")
+    sim.add_argument("--world", metavar="FILE", help="world file (TOML): access points, variant, saved "
+                     "configuration, faults (README: The emulated module)")
+    sim.add_argument("--control", metavar="PATH", help="Unix socket taking fault commands, one a line "
+                     "(e.g. network_lost 2)")
 
     run = _Parser(prog="spwf-tui run", description="Run commands non-interactively and print the transcript; "
                   "exit 0 only when every step succeeded.")

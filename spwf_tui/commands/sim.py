@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 from spwf_tui import safefiles
+from spwf_tui.core.display import visible
 from spwf_tui.errors import UserError
 
 
@@ -21,13 +22,25 @@ def run_sim(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
 
+    world = None
+    if args.world:
+        from spwf_tui.emulator.world import load_world
+
+        world = load_world(args.world)  # a WorldError is a UserError: one line, exit 2
     tap = _trace_writer(args.trace, args.record_secrets) if args.trace else None
+    control = getattr(args, "control", None)
+    if control:
+        import os
+
+        if os.path.lexists(control):
+            raise UserError(f"--control {visible(control)}: exists; remove it or name another path")
 
     announced = []
 
     def announce(where: str) -> None:
         announced.append(where)
-        print(f"spwf-tui sim: emulated SPWF04SA listening on {where} (Ctrl+C stops)", flush=True)
+        model = world.model if world else "SPWF04SA"
+        print(f"spwf-tui sim: emulated {model} listening on {where} (Ctrl+C stops)", flush=True)
 
     if args.tcp:
         host, port = _parse_host_port(args.tcp)
@@ -35,12 +48,14 @@ def run_sim(args: argparse.Namespace) -> int:
             print(f"spwf-tui sim: warning: {host} is not loopback; anyone who can reach it can drive "
                   "the emulated module", file=sys.stderr, flush=True)
         try:
-            serve.run_tcp(host, port, on_ready=announce, stop=stop, tap=tap)
+            serve.run_tcp(host, port, on_ready=announce, stop=stop, tap=tap, world=world,
+                          control=control)
         except OSError as exc:
             raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         return 0
     try:
-        serve.run_pty(link=args.link, on_ready=announce, stop=stop, tap=tap)
+        serve.run_pty(link=args.link, on_ready=announce, stop=stop, tap=tap, world=world,
+                      control=control)
     except OSError as exc:
         if announced:
             raise  # a failure while serving is a bug to see, not a user mistake

@@ -28,6 +28,9 @@ from spwf_tui.core.digits import ascii_int
 from spwf_tui.core.events import DATA, ECHO, ERROR, INFO, OK, OTHER, WIND, Event
 from spwf_tui.core.moduletime import MAX_EPOCH, format_utc
 
+EMULATOR_NOT_EMULATED = 120
+"""``AT-S.ERROR:120:Not emulated``: the emulated module's refusal (outside the firmware's table)."""
+
 SKI_FIX = "AT+S.TLSCERT=auth,ski:ca_cert.pem"
 """The command that uploads the CA's SKI the right way (ski: computes the 20 raw bytes)."""
 
@@ -283,6 +286,10 @@ class Explainer:
                          "there is ignored. A server name to check goes in the fourth field, "
                          "in place of 's'.")
             return text
+        if entry is None and code == EMULATOR_NOT_EMULATED:
+            return ("Not from a real module: spwf-tui's emulated module (sim://) knows this "
+                    "command but does not emulate it, so it did nothing. Try it on hardware "
+                    "(README: The emulated module lists what is emulated).")
         if entry is None:
             return f"Error {code} is not in the firmware 1.x error table."
         return entry.explain

@@ -17,12 +17,16 @@ Framing and console
     - Echo (``console_echo=1``): the line exactly as typed plus CR LF, sent when its CR arrives
       (not character by character); data-phase payload is never echoed.
     - Input that arrives before ``+WIND:0:Console active`` (before ``start()``, or during a
-      reboot) is held and processed once the console is active; a real UART would lose it.
+      reboot) is held and processed once the console is active; in a world file's world
+      (``input_while_booting = "drop"``, its default) it is lost, as on the real UART. The
+      console counts as up from the moment ``Console active`` starts going out.
     - Commands run in the thread that calls ``receive``, so their answer is out when it returns.
       SOCKON and PING (they wait for the host's network) run on a worker thread; input that
       arrives meanwhile is held until they have answered, as on the busy real console.
     - WINDs go out only while no command is in progress (from its CR through any data phase to
       its final line): never inside a response or a payload. A half-typed line does not hold them.
+      A world with ``winds_inside_answers`` puts the WINDs waiting when an answer goes out one
+      each between its text lines (never next to raw payload).
     - ``console_wind_off_low/medium/high`` mute WIND n when bit n % 32 of bank n // 32 is set
       (boot WINDs included). ``console_winds`` and ``console_repeater`` have no effect.
     - ``console_errs``: 2 ``AT-S.ERROR:<code>:<text>``, 1 ``AT-S.ERROR:<code>``, 0 ``AT-S.ERROR``.
@@ -40,7 +44,13 @@ Boot and Wi-Fi
       ``+WIND:0:Console active``, ``+WIND:3:Watchdog Running:20``, ``+WIND:32:WiFi Hardware
       Started``, ``boot_delay`` between lines. No ``+WIND:65`` (factory reset), no NTP query: the
       clock stays at 1970 until ``AT+S.TIME``.
-    - The join always succeeds, whatever the passphrase. ``wifi_mode=1`` (factory):
+    - The default world (no world file): the join always succeeds, whatever the passphrase.
+      A world file decides it instead (``spwf_tui.emulator.world``, README "A world for the
+      emulated module"): wrong passphrase or security -> ``+WIND:40:WiFi Deauthentication:15``
+      after Join and Association, retried every 2 s; no AP of the SSID in range -> scans
+      (21, 35) and nothing else, retried; the banner shows the world's model and firmware
+      (1.0.0: build 170216-fd39c59), ``+WIND:65:Factory Reset:0`` when it says so; faults
+      (``faults.py``) on its timeline or on the ``--control`` socket. ``wifi_mode=1`` (factory):
       ``+WIND:21:WiFi Scanning``, ``+WIND:35:WiFi Scan Complete:00`` (``00`` as in a real UART
       capture), ``+WIND:19:WiFi Join:02:53:54:A0:0E:01`` (the emulated AP, a locally administered
       address), ``+WIND:25:WiFi Association successful:<configured SSID>``,
@@ -97,11 +107,27 @@ Time, status, miscellaneous
       or size over 1472 -> 7.
     - ``PEERS[=,<peer>[,<var>]]`` (``PEERS=0,rx_rssi`` too): peer 0 is the joined AP,
       ``AT-S.Var:0.<var>=<value>``; unknown peer -> 7, unknown variable -> 4.
-    - Not emulated: the arguments are counted (2 / 6), a data phase is read, then ``AT-S.OK``
-      and nothing happens: PMS, PYTHON, NVW, MFGTEST, SELFTEST, GPIOC, GPIOR, GPIOW, DAC, ADC,
-      PWM, FSM, FSU, CMDREQ, BYPASS, WPS, RENEW, SOCKDON, SOCKDQ, SOCKDC, SOCKDW, SOCKDR, SOCKDL,
-      TFTPGET, TFTPPUT, SMTP, HTTPGET, HTTPPOST, FWUPDATE, FSUPDATE, INPUTSSI, MQTTCONN, MQTTSUB,
-      MQTTPUB, MQTTUNSUB, MQTTDISC, WSOCKON, WSOCKQ, WSOCKC, WSOCKW, WSOCKR, WSOCKL.
+    - Not emulated: the arguments are counted (2 / 6), a data phase is read (so its bytes are
+      never run as commands), then ``AT-S.ERROR:120:Not emulated`` (120 is outside the
+      firmware's table, which ends at 111; with ``console_errs=1`` it is ``AT-S.ERROR:120``):
+      PMS, PYTHON, NVW, MFGTEST, SELFTEST, ADC, FSM, FSU, CMDREQ, BYPASS, WPS, RENEW, TFTPGET,
+      TFTPPUT, SMTP, FWUPDATE, FSUPDATE, INPUTSSI, WSOCKL.
+      No command answers OK without doing what it says.
+
+Peripherals (state only: no pin leaves the host)
+    - GPIO 0-15 (else 20), all inputs at level 0 after power-on (a world's ``[gpio]`` sets the
+      levels the outside world holds them at). ``GPIOC=<num>,<in|out>,<r|f|b>``: direction not
+      in/out -> 19, edge not r/f/b -> 7; an input with an interrupt on GPIO7 -> 22 (WPS
+      button). GPIO6 while ``sleep_enabled`` -> 21, GPIO10 while ``blink_led`` (factory: on)
+      -> 23, GPIO3 with an SPI console -> 24.
+    - ``GPIOR=<num>``: ``AT-S.Value:<num>:<level>:<direction>`` (0 input, 1 output).
+      ``GPIOW=<num>,<0|1>`` drives an output; on an input -> 7 (the emulator's choice).
+    - An input driven from outside (``gpio <pin> <level>`` on the control socket, or a
+      timeline fault) whose interrupt edge fires: ``+WIND:52:GPIO Interrupt:<pin>:<level>``.
+    - ``DAC=<mV>``: 0 off, up to 3300 (else 25). ``PWM=<2|4>,<Hz>[,<duty %>]``: another pin
+      -> 7, over 1 MHz -> 26 (the emulator's limit), duty over 100 -> 27, frequency 0 stops it
+      (not running -> 28). RESET puts every pin back to input, DAC and PWM off.
+    - ADC is not emulated: the layout of its answer is not known.
 
 File system (RAM disk only)
     - Only the RAM disk exists (none of the real module's flash files); capacity
@@ -154,7 +180,10 @@ Client sockets (the host's real network)
     - Received bytes: ``+WIND:55:Pending Data::<id>:<bytes this time>:<total pending>`` per host
       read. Peer gone: ``+WIND:58:Socket Closed:<id>:<reason>`` (0 orderly close by the peer, 1
       connection broken); the socket stays, readable, until ``SOCKC``; ``SOCKW`` then -> 78.
-      No receive-buffer limit (no WIND 63).
+      At most 1 MiB unread per socket (a world's ``socket_buffer``): beyond it a TCP/TLS peer
+      is held back by flow control (the emulator stops reading until the host drains), a UDP
+      datagram that does not fit is dropped with ``+WIND:63:Socket Dropping Data`` (no
+      fields: the sources give none).
     - ``SOCKQ`` -> ``AT-S.Query:<pending>``. ``SOCKR=<id>[,<len>]``: empty or 0 length reads
       everything; ``AT-S.Reading:<returned>:<pending before>`` CR LF, exactly the bytes, then
       ``AT-S.OK`` with no CR LF before it; nothing pending -> ``AT-S.Reading:0:0`` and OK.
@@ -163,6 +192,82 @@ Client sockets (the host's real network)
     - ``SOCKC``: unread bytes -> 77, else closed (no WIND). Any unknown id -> 76.
     - ``SOCKL``: ``AT-S.List::<id>:<0 TCP|1 UDP|2 TLS>:<1 connected|0 closed by peer>:<pending>:
       <peer ip>:<peer port>`` per socket (one line; wrapped here).
+
+HTTP client (HTTPGET, HTTPPOST; the host's real network)
+    - ``<host>,<path>,<port>,<TLS>,<usn>,<pwd>,<DownFile>,<UpFile>``: empty path = ``/``;
+      ``<TLS>`` 0 plain, 2 HTTPS, anything else -> 7 (1 is not documented). One HTTP/1.1
+      request with ``Connection: close``; ``<usn>`` gives Basic authorisation; ``<UpFile>`` (a
+      RAM-disk file, missing -> 51 before anything is sent) is the request body (POST: as
+      ``application/x-www-form-urlencoded``). No address -> 60; a name that does not resolve
+      -> 65.
+    - HTTPS: the handshake and the certificate check of SOCKON (without a domain name); a
+      distrusted server -> ``AT-S.Certificate Error:<n>`` then ``AT-S.ERROR:111``; trusted ->
+      ``AT-S.Loading:1:2`` first.
+    - Answer: ``AT-S.Http Server Status Code:<n>``, the body exactly as received (a chunked
+      body keeps its chunk-size lines), then ``AT-S.OK`` with no CR LF before it. With
+      ``<DownFile>`` the body replaces that RAM-disk file (does not fit -> 91) and is not
+      printed. Status 400 and above: the Status Code line, ``AT-S.Http Server Error:<n>``,
+      ``AT-S.ERROR:111:Request failed``, no body.
+    - Connection refused, unreachable, timed out, TLS handshake failed, or an answer that is no
+      HTTP response: ``AT-S.Http Client Error:1`` then 111 (1 is the only number seen on real
+      modules, for a refused connection).
+    - An answer is read for at most 30 s and 1 MiB: a peer that streams for ever is cut there.
+
+Server sockets (SOCKDON ...; the host's real network)
+    - ``SOCKDON=<port>,<t|s1|s2>`` listens on the host on ``127.0.0.1:<port>`` (the world
+      file may map the port and the address) and answers ``AT-S.On:<sid>``. ``s1``: TLS (up to
+      1.2) with the stored ``TLSCERT cert`` and ``key``; ``s2``: also requires a client
+      certificate the stored ``ca`` signed (a client failing the handshake is closed, never
+      announced); missing or unusable objects -> 74. ``u`` -> 120 (not emulated); another
+      kind or port 0 -> 7; no address -> 60; a module port already
+      served -> 73; a host port that cannot be bound -> 74; more than 2 servers -> 75.
+    - A client connects: ``+WIND:61:Incoming Socket Client:<ip>:<port>:<sid>:<cid>``; client
+      ids from 0, 8 per server (the 9th is closed at once with ``+WIND:83``). Bytes:
+      ``+WIND:55:Pending Data:<sid>:<cid>:<rx>:<total>``. The client leaves:
+      ``+WIND:62:Socket Client Gone:<ip>:<port>:<sid>:<cid>:<reason>`` (0 orderly, 1 broken);
+      it stays readable until drained, then its id is free.
+    - ``SOCKDQ``/``SOCKDR``/``SOCKDW`` as SOCKQ/SOCKR/SOCKW with ``<sid>,<cid>``; unknown ids
+      -> 76; SOCKDW to a client gone -> 78 (header errors: no payload read).
+    - ``SOCKDC=<sid>,<cid>`` closes one client, ``SOCKDC=<sid>`` the server and all its
+      clients; unread bytes -> 77. ``SOCKDL[=<sid>]``:
+      ``AT-S.List:<sid>:<cid>:<0 TCP|2 TLS>:<1 connected|0 gone>:<pending>:<ip>:<port>``
+      per client.
+    - RESET closes every server without WINDs.
+
+WebSocket clients (WSOCKON ...; the host's real network, RFC 6455)
+    - ``WSOCKON=<host>,<port>,<path>,<TLS>,<usn>,<pwd>,<origin>,<prot>,<ext>``: empty path =
+      ``/``; ``<TLS>`` 0 plain, any other number TLS with the SOCKON check (Certificate Error
+      then 74; ``AT-S.Loading:1:2`` when trusted); ``<usn>`` gives Basic authorisation,
+      ``<origin>`` and ``<prot>`` the Origin and Sec-WebSocket-Protocol headers; an ``<ext>``
+      -> 120 (no extension is spoken). Connection refused, or an answer that is not a correct
+      101 -> 74. ``AT-S.On:<id>``, ids 0 and 1 (a third -> 75).
+    - Each message received (fragments joined, pings answered):
+      ``+WIND:88:WebSocket Data:<id>:1:1:<bytes>:<total pending>`` (the two flags are the
+      emulator's choice for a whole message). The server closes:
+      ``+WIND:89:WebSocket Closed:<id>``; the id stays readable until WSOCKC.
+    - ``WSOCKW=<id>,0,0,<0 text|1 binary>,<len>`` sends one whole message; other flag values
+      read the payload then answer 120 (their meaning is not known); a closed WebSocket -> 78
+      (header error: no payload read). ``WSOCKQ`` -> ``AT-S.Query:<n>``; ``WSOCKR=<id>,<len>``
+      as SOCKR (0 reads all). ``WSOCKC=<id>,<0|1>`` sends close 1000 or 1001, OK, then
+      ``+WIND:89``; unread bytes -> 77. WSOCKL -> 120 (its line layout is not known).
+
+MQTT (MQTTCONN ...; the host's real network, MQTT 3.1.1)
+    - ``MQTTCONN=<host>,<port>,<path>,<TLS>,<usn>,<pwd>,<ID>,<KA>,<Retr>,<QoS>,<Name>,<Msg>``:
+      CONNECT with clean session, user and password, keep-alive ``<KA>`` (empty: 60 s, PINGREQ
+      at half of it), a will when ``<Name>`` is given (``<Msg>`` at ``<QoS>``); no ``<ID>``:
+      ``SPWF04S-<MAC>-<connection id>``; ``<Retr>`` is ignored (not documented); a ``<path>``
+      -> 120 (MQTT over WebSocket is not spoken); any ``<TLS>`` but 0: TLS checked like SOCKON.
+      Refused connection, no CONNACK in 10 s, or CONNACK refusing -> 74. ``AT-S.On:<id>``,
+      ids 0 and 1 (a third -> 75, the emulator's limit).
+    - ``MQTTSUB=<id>,<topic>[,<QoS>]`` waits for SUBACK (refused -> 111); ``MQTTUNSUB`` for
+      UNSUBACK; ``MQTTPUB=<id>,<topic>,<QoS>,<retained>,<len>`` + data: QoS 0 sent, QoS 1
+      waits for PUBACK, QoS 2 for PUBCOMP (none in 10 s -> 111). Unknown id -> 76, a
+      connection gone -> 78 (for MQTTPUB a header error: no payload read).
+    - A publication received (QoS 1 and 2 acknowledged): ``+WIND:86:MQTT Published:<id>:
+      <topic>:<QoS>:<retain>:<dup>:<len>:<len>:<payload>`` (one line, the payload raw after the
+      last colon; the three flags are the emulator's reading of fields the sources leave
+      open). ``MQTTDISC``: DISCONNECT, OK, ``+WIND:87:MQTT Closed:<id>:0``; the broker gone:
+      ``+WIND:87:MQTT Closed:<id>:<0 orderly|1 broken>``.
 
 Front doors (``serve``)
     - pty: raw slave, kept open by the emulator; output nobody reads is dropped after a 2 s

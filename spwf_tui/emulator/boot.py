@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from spwf_tui.emulator.world import AccessPoint
+
 if TYPE_CHECKING:
     from spwf_tui.emulator.config import ConfigStore
+    from spwf_tui.emulator.world import World
 
 BUILD: Final = "171117-0328fe3"
 """FW 1.1.0 build tag (``+WIND:1:Poweron:<build>-SPWF04S``, ``AT-S.Var:build=``)."""
@@ -22,6 +25,9 @@ AP_BSSID: Final = "02:53:54:A0:0E:01"
 """The emulated access point (a locally administered address: it belongs to no real vendor)."""
 AP_CHANNEL: Final = 6
 AP_RSSI: Final = -45
+DEAUTH_REASON: Final = "15"
+"""``+WIND:40:WiFi Deauthentication:<reason>`` after a wrong passphrase: IEEE 802.11 reason 15
+(4-way handshake timeout), the emulator's choice (the sources have no capture of it)."""
 DHCP_ADDRESS: Final = "192.168.1.50"
 DHCP_NETMASK: Final = "255.255.255.0"
 DHCP_GATEWAY: Final = "192.168.1.1"
@@ -52,6 +58,8 @@ class Step:
     """Commands are accepted from this WIND on."""
     network: tuple[str, str, str, str] | None = None
     """(address, netmask, gateway, dns) that is up after this WIND."""
+    ap: AccessPoint | None = None
+    """The access point joined from this WIND on."""
 
 
 @dataclass
@@ -64,6 +72,8 @@ class Radio:
     gateway: str = "0.0.0.0"
     dns: str = "0.0.0.0"
     joined: bool = False
+    ap: AccessPoint | None = None
+    """The access point joined (station mode), for STS, PEERS and SCAN=m."""
 
     @property
     def ip_up(self) -> bool:
@@ -71,34 +81,48 @@ class Radio:
         return self.address is not None
 
 
-def boot_script(model: str) -> list[Step]:
-    """Power-on to ``WiFi Hardware Started`` (order of the UART capture in docs/protocol.md §8)."""
-    return [
-        Step(1, (f"{BUILD}-SPWF04S",)),
-        Step(13, (model,)),
+def boot_script(model: str, build: str = BUILD, factory_reset: bool = False) -> list[Step]:
+    """Power-on to ``WiFi Hardware Started`` (order of the UART capture in docs/protocol.md §8);
+    ``+WIND:65:Factory Reset:0`` before Console active when the flash was reset."""
+    steps = [Step(1, (f"{build}-SPWF04S",)), Step(13, (model,))]
+    if factory_reset:
+        steps.append(Step(65, ("0",)))
+    return steps + [
         Step(0, console_up=True),
         Step(3, (WATCHDOG_SECONDS,)),
         Step(32, state=STATE_IDLE),
     ]
 
 
-def join_script(config: ConfigStore) -> list[Step]:
-    """What follows ``WiFi Hardware Started`` for the RAM configuration's ``wifi_mode``.
+def permissive_ap(config: ConfigStore) -> AccessPoint:
+    """The default world's access point: it has whatever SSID the module is configured for."""
+    security = {0: "open", 1: "wep"}.get(config.get_int("wifi_priv_mode"), "wpa2")
+    return AccessPoint(configured_ssid(config), security, "", AP_CHANNEL, AP_RSSI, AP_BSSID)
 
-    Station (1): scan, join the emulated AP under the configured SSID, DHCP address (or the
-    static ``ip_ipaddr`` set when ``ip_use_dhcpc`` is 0). MiniAP (3): ``Started AP`` on
-    ``ip_ipaddr``. Idle (0) and IBSS (2): nothing, the radio stays idle.
+
+def join_script(config: ConfigStore, world: World | None = None) -> tuple[list[Step], bool]:
+    """What follows ``WiFi Hardware Started`` for the RAM configuration's ``wifi_mode``, and
+    whether the attempt failed (the module then tries again, as the real one does).
+
+    Station (1): scan, then join the AP of the configured SSID and get an address (DHCP, or the
+    static ``ip_ipaddr`` when ``ip_use_dhcpc`` is 0). In a strict world: no AP of that SSID in
+    range -> the scan ends with nothing joined; a wrong passphrase or security -> WiFi Join,
+    Association successful, then ``+WIND:40:WiFi Deauthentication:15``. MiniAP (3):
+    ``Started AP`` on ``ip_ipaddr``. Idle (0) and IBSS (2): nothing, the radio stays idle.
     """
     mode = config.get_int("wifi_mode")
     ssid = configured_ssid(config)
     steps: list[Step] = []
     if mode == 1:
-        steps += [
-            Step(21, state=STATE_SCANNING),
-            Step(35, ("00",), state=STATE_SCAN_COMPLETE),
-            Step(19, (AP_BSSID,), state=STATE_JOINING),
-            Step(25, (ssid,), state=STATE_JOINED),
-        ]
+        steps += [Step(21, state=STATE_SCANNING), Step(35, ("00",), state=STATE_SCAN_COMPLETE)]
+        ap = _find_ap(config, world, ssid)
+        if ap is None:
+            return steps, True
+        steps += [Step(19, (ap.bssid,), state=STATE_JOINING),
+                  Step(25, (ssid,), state=STATE_JOINED)]
+        if not _credentials_match(config, world, ap):
+            steps.append(Step(40, (DEAUTH_REASON,), state=STATE_IDLE))
+            return steps, True
         if config.get_int("wifi_priv_mode") == 2:
             steps.append(Step(51, state=STATE_HANDSHAKE_COMPLETE))
         if config.get_int("ip_use_dhcpc") == 0:
@@ -106,14 +130,32 @@ def join_script(config: ConfigStore) -> list[Step]:
         else:
             network = (DHCP_ADDRESS, DHCP_NETMASK, DHCP_GATEWAY, DHCP_DNS)
     elif mode == 3:
+        ap = None
         steps.append(Step(26, (ssid,), state=STATE_AP_STARTED))
         network = _static_network(config)
     else:
-        return steps
-    steps.append(Step(24, ("0", network[0]), state=STATE_READY, network=network))
+        return steps, False
+    steps.append(Step(24, ("0", network[0]), state=STATE_READY, network=network, ap=ap))
     if config.get_int("ip_use_v6"):
         steps.append(Step(24, ("", link_local_address(config.get_bytes("nv_wifi_macaddr")))))
-    return steps
+    return steps, False
+
+
+def _find_ap(config: ConfigStore, world: World | None, ssid: str) -> AccessPoint | None:
+    if world is None or world.permissive:
+        return permissive_ap(config)
+    return next((ap for ap in world.heard() if ap.ssid == ssid), None)
+
+
+def _credentials_match(config: ConfigStore, world: World | None, ap: AccessPoint) -> bool:
+    """Security mode and WPA passphrase as the AP wants them. WEP keys are not checked."""
+    if world is None or world.permissive:
+        return True
+    if config.get_int("wifi_priv_mode") != ap.priv_mode:
+        return False
+    if ap.priv_mode == 2:
+        return config.get("wifi_wpa_psk_text") == ap.passphrase
+    return True
 
 
 def configured_ssid(config: ConfigStore) -> str:

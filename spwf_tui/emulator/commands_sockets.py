@@ -57,7 +57,7 @@ def _kind(text: str) -> tuple[str, str | None]:
     return "s", text
 
 
-def _sni(host: str, domain: str | None) -> str | None:
+def sni_for(host: str, domain: str | None) -> str | None:
     """The name sent as SNI: the domain when given, else the host when it is a name."""
     if domain is not None:
         return domain
@@ -86,7 +86,7 @@ def _sockon(module: EmulatedModule, call: Call, reply: Reply) -> None:
     raw = _connect(protocol, address, port)
     channel = None
     if protocol == "s":
-        channel = _handshake(module, raw, _sni(host, domain))
+        channel = handshake(module, raw, sni_for(host, domain))
         error = tlsverify.check_server(channel.peer_chain_der(), module.tls,
                                        module.clock.datetime(), domain)
         if error is not None:
@@ -98,7 +98,9 @@ def _sockon(module: EmulatedModule, call: Call, reply: Reply) -> None:
         reply.line("Loading", 1, 2)
     sock = HostSocket(sock_id, protocol, raw, (address, port), channel,
                       on_data=lambda sid, rx, total: module.post_wind(55, "", sid, rx, total),
-                      on_closed=lambda sid, reason: module.post_wind(58, sid, reason))
+                      on_closed=lambda sid, reason: module.post_wind(58, sid, reason),
+                      rx_limit=module.world.socket_buffer,
+                      on_dropped=lambda: module.post_wind(63))
     module.sockets.add(sock)
     sock.start()
     reply.line("On", address, sock_id)
@@ -116,7 +118,7 @@ def _connect(protocol: str, address: str, port: int) -> socket.socket:
         raise CommandError(ERR_OPEN_FAILED) from None
 
 
-def _handshake(module: EmulatedModule, raw: socket.socket, sni: str | None) -> TlsChannel:
+def handshake(module: EmulatedModule, raw: socket.socket, sni: str | None) -> TlsChannel:
     """TLS handshake; 74 when it fails (no Certificate Error line: nothing was checked)."""
     context = client_context(module.tls.get("cert"), module.tls.get("key"))
     try:

@@ -7,12 +7,11 @@ import socket
 from typing import TYPE_CHECKING
 
 from spwf_tui.emulator.boot import (
-    AP_BSSID,
-    AP_CHANNEL,
-    AP_RSSI,
     STATE_TERMINATED_BY_USER,
     configured_ssid,
+    permissive_ap,
 )
+from spwf_tui.emulator.world import AccessPoint
 from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
 from spwf_tui.emulator.replies import CommandError, Reply
 
@@ -30,11 +29,11 @@ PING_TIME_MS = 3
 """Every emulated echo reply takes this long (no ICMP is sent)."""
 MAX_SSID = 32
 
-# (BSSID, channel, RSSI, SSID, CAPS, security words) of the neighbours the scan always finds.
 _NEIGHBOURS = (
-    ("02:53:54:A0:0E:02", 1, -71, "Lab-Guest", 0x0431, "WPA2 "),
-    ("02:53:54:A0:0E:03", 11, -83, "printer-7F3A", 0x0411, "WPA WPA2 WPS "),
+    AccessPoint("Lab-Guest", "wpa2", "-", 1, -71, "02:53:54:A0:0E:02"),
+    AccessPoint("printer-7F3A", "wpa-wpa2", "-", 11, -83, "02:53:54:A0:0E:03"),
 )
+"""The default world's neighbours, which every scan finds (the world file replaces them)."""
 
 PEER_VARIABLES = (
     "link_id", "state", "addr", "last_rx", "last_tx", "rx_drops", "tx_drops", "rx_pkts",
@@ -69,28 +68,37 @@ def _ssidtxt(module: EmulatedModule, call: Call, reply: Reply) -> None:
     module.config.set("wifi_ssid_len", str(len(raw)))
 
 
-def _networks(module: EmulatedModule) -> list[tuple[str, int, int, str, int, str]]:
-    privacy = module.config.get_int("wifi_priv_mode")
-    words = {0: "", 1: "WEP "}.get(privacy, "WPA2 ")
-    caps = 0x0401 if privacy == 0 else 0x0411
-    own = (AP_BSSID, AP_CHANNEL, AP_RSSI, configured_ssid(module.config), caps, words)
-    return [own, *_NEIGHBOURS]
+def _networks(module: EmulatedModule) -> list[AccessPoint]:
+    """Every AP the module hears, strongest first; the default world: its permissive AP (under
+    the configured SSID) and two neighbours."""
+    if module.world.permissive:
+        return [permissive_ap(module.config), *_NEIGHBOURS]
+    return module.world.heard()
 
 
 def _scan(module: EmulatedModule, call: Call, reply: Reply) -> None:
-    """``Parsing Networks:<n>`` then one line per BSS; ``s`` and ``m`` keep only the configured
-    network; a file name also stores the lines in that RAM file."""
+    """``Parsing Networks:<n>`` then one line per BSS heard, strongest first. ``d`` lists every
+    one, ``s`` one per SSID (the strongest), ``m`` one per BSSID: the filters drop duplicates,
+    they do not narrow the scan to the configured network (mbed's driver scans with ``s`` and
+    expects every network around). A file name also stores the lines in that RAM file."""
     mode = call.arg(0).lower()
     if mode not in ("d", "s", "m"):
         raise CommandError(ERR_INVALID)
     if module.radio.state == STATE_TERMINATED_BY_USER:
         raise CommandError(ERR_RADIO_NOT_RUNNING)
     networks = _networks(module)
-    if mode != "d":
-        networks = networks[:1]
-    lines = [f"{index}:\t BSS {bssid} CHAN: {channel:02d} RSSI: {rssi:03d} SSID: '{ssid}' "
-             f"CAPS: {caps:04x} {words}"
-             for index, (bssid, channel, rssi, ssid, caps, words) in enumerate(networks, 1)]
+    if mode in ("s", "m"):
+        seen: set[str] = set()
+        kept = []
+        for ap in networks:
+            key = ap.ssid if mode == "s" else ap.bssid
+            if key not in seen:
+                seen.add(key)
+                kept.append(ap)
+        networks = kept
+    lines = [f"{index}:\t BSS {ap.bssid} CHAN: {ap.channel:02d} RSSI: {ap.rssi:03d} "
+             f"SSID: '{ap.ssid}' CAPS: {ap.caps:04x} {ap.flags}"
+             for index, ap in enumerate(networks, 1)]
     reply.line("Parsing Networks", len(lines))
     for line in lines:
         reply.text(line)
@@ -116,8 +124,9 @@ def _peers(module: EmulatedModule, call: Call, reply: Reply) -> None:
         if args[1] not in PEER_VARIABLES:
             raise CommandError(ERR_VARIABLE_NOT_FOUND)
         names = (args[1],)
-    values = {"link_id": "1", "state": "3", "addr": AP_BSSID.lower(), "rx_rssi": str(AP_RSSI),
-              "rate_mask": "0x003fffcf", "listen_interval": "0", "capinfo": "0x0411"}
+    ap = module.radio.ap or permissive_ap(module.config)
+    values = {"link_id": "1", "state": "3", "addr": ap.bssid.lower(), "rx_rssi": str(ap.rssi),
+              "rate_mask": "0x003fffcf", "listen_interval": "0", "capinfo": f"0x{ap.caps:04x}"}
     for peer in peers:
         for name in names:
             reply.line("Var", f"{peer}.{name}={values.get(name, '0')}")

@@ -77,6 +77,25 @@ class ConfigStore:
         """``FCFG``: factory values to RAM."""
         self._ram = dict(self._factory)
 
+    def preload_flash(self, values: dict[str, str]) -> None:
+        """A world's saved configuration: each value checked as SCFG would check it, written
+        to flash and RAM.
+
+        Raises:
+            CommandError: as ``set`` for the first bad value (the caller names it).
+        """
+        for name, text in values.items():
+            var = self.variable(name)
+            if var.readonly:
+                raise CommandError(ERR_INVALID)
+            self._flash[var.name] = normalise(var, text)
+        self._ram = dict(self._flash)
+
+    def wipe_flash(self) -> None:
+        """A factory reset at boot: flash and RAM back to the factory values."""
+        self._flash = dict(self._factory)
+        self._ram = dict(self._factory)
+
     def load_saved(self) -> None:
         """Reset: flash to RAM."""
         self._ram = dict(self._flash)

@@ -1,8 +1,9 @@
 """From a typed line to a command call: parsing, argument counts, and the handler registry.
 
 The command table is the catalog's (``spwf_tui.core.catalog``); a handler module registers the
-commands the emulator really emulates, and every other catalog command gets the generic
-handler (argument count checked, data phase consumed, then ``AT-S.OK``).
+commands the emulator really emulates, and every other catalog command gets the not-emulated
+handler: argument count checked, data phase consumed (so payload bytes are never run as
+commands), then ``AT-S.ERROR:120:Not emulated``. Nothing is ever answered OK without being done.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from spwf_tui.core import catalog, commandline
+from spwf_tui.core.explain import EMULATOR_NOT_EMULATED
 from spwf_tui.emulator.replies import CommandError, Reply
 
 if TYPE_CHECKING:
@@ -112,8 +114,15 @@ def parse_uint(text: str, *, maximum: int | None = None) -> int:
     return value
 
 
+ERR_NOT_EMULATED = EMULATOR_NOT_EMULATED
+"""The emulator's own code, 120 (the firmware's table ends at 111): the command exists on the
+module but this emulator does not do what it does, so it refuses instead of faking success.
+``core.explain`` explains it from the same constant."""
+
+
 def _generic_run(module: EmulatedModule, call: Call, reply: Reply) -> None:
-    """Commands the emulator does not emulate: accepted, nothing happens."""
+    """Commands the emulator does not emulate: refused with 120 after the usual checks."""
+    raise CommandError(ERR_NOT_EMULATED)
 
 
 def _generic_length(module: EmulatedModule, call: Call) -> int:
@@ -132,15 +141,21 @@ def build_registry() -> dict[str, Handler]:
     # Imported here: the handler modules import this module for Call/Handler.
     from spwf_tui.emulator import (
         commands_files,
+        commands_gpio,
+        commands_http,
+        commands_mqtt,
+        commands_server,
         commands_sockets,
         commands_system,
         commands_tls,
         commands_wifi,
+        commands_wsock,
     )
 
     registry: dict[str, Handler] = {}
     for group in (commands_system, commands_wifi, commands_files, commands_tls,
-                  commands_sockets):
+                  commands_sockets, commands_http, commands_server, commands_gpio,
+                  commands_wsock, commands_mqtt):
         registry.update(group.HANDLERS)
     unknown = [name for name in registry if catalog.command(name) is None]
     if unknown:

@@ -41,8 +41,11 @@ from spwf_tui.emulator.dispatch import (
     check_arg_count,
     parse_line,
 )
+from spwf_tui.emulator.faults import Timeline
 from spwf_tui.emulator.filesystem import RamDisk
 from spwf_tui.emulator.framing import PAUSE, InputFramer
+from spwf_tui.emulator.gpio import Peripherals
+from spwf_tui.emulator.mqtt import MqttTable
 from spwf_tui.emulator.netsock import SocketTable
 from spwf_tui.emulator.replies import (
     CRLF,
@@ -53,12 +56,17 @@ from spwf_tui.emulator.replies import (
     ok_line,
     wind_line,
 )
+from spwf_tui.emulator.serversock import ServerTable
 from spwf_tui.emulator.tlsstore import TlsStore
+from spwf_tui.emulator.websocket import WebSocketTable
+from spwf_tui.emulator.world import World
 
 _log = logging.getLogger(__name__)
 
 ERR_INVALID = 7
 ERR_LINE_TOO_LONG = 32
+JOIN_RETRY_SECONDS = 2.0
+"""Pause between two failed join attempts (the emulator's choice)."""
 _WIND_MASKS = ("console_wind_off_low", "console_wind_off_medium", "console_wind_off_high")
 
 
@@ -70,6 +78,8 @@ class _QueuedWind:
     """Radio/power epoch the line belongs to; lines of an older epoch are dropped."""
     step: Step | None
     """Boot or join step to apply once the line is out."""
+    after: Callable[[], None] | None = None
+    """Called (outside the output lock) once the line is out: a reboot after a hard fault."""
 
 
 class EmulatedModule:
@@ -77,8 +87,10 @@ class EmulatedModule:
 
     def __init__(self, output: Callable[[bytes], None], *,
                  clock: Callable[[], float] = time.time,
-                 boot_delay: float = 0.02, model: str = "SPWF04SA") -> None:
-        self.model = model
+                 boot_delay: float = 0.02, model: str | None = None,
+                 world: World | None = None) -> None:
+        self.world = world or World.default()
+        self.model = model or self.world.model
         self.boot_delay = boot_delay
         self.config = ConfigStore()
         self.clock = ModuleClock(clock)
@@ -89,7 +101,16 @@ class EmulatedModule:
         """WPA-Enterprise objects (``WPAECERT``), same rules."""
         self.radio = Radio()
         self.sockets = SocketTable()
+        self.servers = ServerTable()
+        """Server sockets (SOCKDON), listening on host ports."""
+        self.mqtt = MqttTable()
+        """MQTT broker connections (MQTTCONN)."""
+        self.websockets = WebSocketTable()
+        """WebSocket clients (WSOCKON)."""
+        self.peripherals = Peripherals(self.world.gpio_inputs)
+        """GPIO pins, DAC, PWM (state only)."""
         self.software_resets = 0
+        self.watchdog_resets = 0
         self._output = output
         self._handlers = build_registry()
         self._framer = InputFramer(self._on_line, self._on_payload)
@@ -112,6 +133,12 @@ class EmulatedModule:
         self._threads: list[threading.Thread] = []
         self._pump = threading.Thread(target=self._pump_loop, daemon=True,
                                       name="spwf-emu-winds")
+        self._timeline = Timeline(self, self.world.faults, self._stop)
+        self._first_boot_factory_reset = self.world.factory_reset
+        if self.world.factory_reset:
+            self.config.wipe_flash()
+        else:
+            self.config.preload_flash(self.world.saved_config)
 
     # ------------------------------------------------------------------ public interface
 
@@ -123,13 +150,15 @@ class EmulatedModule:
             self._started = True
         self._pump.start()
         self._boot()
+        self._timeline.start()
 
     def receive(self, data: bytes) -> None:
-        """Bytes from the host. Held until ``Console active`` when the console is not up."""
+        """Bytes from the host. While the console is not up they are held until ``Console
+        active`` (default world) or lost, as on the real UART (a world file)."""
         if not data:
             return
         with self._input_lock:
-            if self._closed:
+            if self._closed or (not self._console_up and self.world.drop_input_while_booting):
                 return
             self._inbox += data
             if self._processing:
@@ -147,6 +176,10 @@ class EmulatedModule:
         with self._gate:
             self._gate.notify_all()
         self.sockets.close_all()
+        self.servers.close_all()
+        self.websockets.close_all()
+        self.mqtt.close_all()
+        self._timeline.join(timeout=2.0)
         if self._pump.is_alive() and self._pump is not threading.current_thread():
             self._pump.join(timeout=2.0)
         for thread in list(self._threads):
@@ -159,13 +192,31 @@ class EmulatedModule:
         """Queue ``+WIND:<number>:<text>[:fields]``; it goes out between responses."""
         self._queue_wind(number, fields, epoch=None, step=None)
 
-    def power_cycle(self) -> None:
-        """``AT+S.RESET``: RAM is lost (config back to flash, RAM disk, sockets, clock at 1970);
-        flash (saved config, TLS objects) stays. The boot script follows the current response."""
+    def post_wind_then(self, after: Callable[[], None], number: int, *fields: object) -> None:
+        """Queue a WIND; ``after`` runs once it has gone out (a hard fault, then the reboot)."""
+        with self._gate:
+            self._winds.append(_QueuedWind(number, wind_line(number, *fields), None, None,
+                                           after))
+            self._gate.notify_all()
+
+    def power_cycle(self, factory_reset: bool = False) -> None:
+        """``AT+S.RESET`` (and the reboots of faults): RAM is lost (config back to flash, RAM
+        disk, sockets, clock at 1970); flash (saved config, TLS objects) stays, unless
+        ``factory_reset`` (WIND 65 in the banner, configuration back to factory). The boot
+        script follows the current response."""
         with self._input_lock:
             self._console_up = False
+            if self.world.drop_input_while_booting:
+                self._inbox.clear()
         self.sockets.close_all()
+        self.servers.close_all()
+        self.websockets.close_all()
+        self.mqtt.close_all()
+        self.peripherals.power_on()
         self.disk.clear()
+        if factory_reset:
+            self.config.wipe_flash()
+            self._first_boot_factory_reset = True
         self.config.load_saved()
         self.clock.power_on()
         self.radio = Radio()
@@ -183,6 +234,33 @@ class EmulatedModule:
         for number, fields in steps:
             self._queue_wind(number, fields, epoch=epoch, step=None)
 
+    def drive_gpio(self, num: int, level: int) -> None:
+        """The outside world sets input pin ``num`` to ``level``; an armed interrupt edge
+        answers ``+WIND:52:GPIO Interrupt:<num>:<level>``."""
+        fired = self.peripherals.drive_input(num, level)
+        if fired is not None:
+            self.post_wind(52, num, fired)
+
+    def network_lost(self, back_after: float = 0.0) -> None:
+        """The AP is gone: ``+WIND:33:WiFi Network Lost``, no address; with ``back_after`` > 0
+        the module finds it again (scan and join) that many seconds later."""
+        epoch = self._new_epoch()
+        self.radio = Radio(state=STATE_IDLE)
+        self._queue_wind(33, (), epoch=epoch, step=None)
+        if back_after > 0:
+            self._spawn(self._network_back_later, epoch, back_after)
+
+    def network_back(self) -> None:
+        """The AP is back: scan and join again (unless the radio is off)."""
+        if self.radio.state == STATE_TERMINATED_BY_USER:
+            return
+        epoch = self._new_epoch()
+        self._spawn(self._join_loop, epoch)
+
+    def _network_back_later(self, epoch: int, seconds: float) -> None:
+        if not self._stop.wait(seconds) and epoch == self._epoch:
+            self.network_back()
+
     def radio_on(self) -> None:
         """``WIFI=1``: hardware start and the join script, paced like the boot."""
         epoch = self._new_epoch()
@@ -195,6 +273,8 @@ class EmulatedModule:
         """Feed held input to the framer; the calling thread owns processing until it returns."""
         while True:
             with self._input_lock:
+                if not self._console_up and self.world.drop_input_while_booting:
+                    self._inbox.clear()  # the UART of a rebooting module hears nothing
                 if self._closed or not self._console_up or not self._inbox:
                     self._processing = False
                     return
@@ -292,9 +372,29 @@ class EmulatedModule:
             else:
                 tail = ok_line(self.config.get_int("console_verbose"),
                                status.free_heap(self), self.radio.state)
-            self._emit(reply.to_bytes() + tail)
+            if self.world.winds_inside_answers and self._winds:
+                body = reply.with_lines_between(self._take_winds(reply.line_gaps()))
+            else:
+                body = reply.to_bytes()
+            self._emit(body + tail)
             self._command_active = False
             self._gate.notify_all()
+
+    def _take_winds(self, most: int) -> list[bytes]:
+        """Up to ``most`` queued plain WIND lines (no boot step, no follow-up) from the front
+        of the queue, for a world whose WINDs may land between the lines of an answer. The
+        caller holds ``_gate``."""
+        taken: list[bytes] = []
+        while len(taken) < most and self._winds:
+            item = self._winds[0]
+            if item.step is not None or item.after is not None:
+                break  # boot and join steps keep their place and their effect
+            self._winds.popleft()
+            if item.epoch is not None and item.epoch != self._epoch:
+                continue
+            if not self._wind_muted(item.number):
+                taken.append(item.line)
+        return taken
 
     def _queue_wind(self, number: int, fields: tuple[object, ...], *, epoch: int | None,
                     step: Step | None) -> None:
@@ -312,12 +412,19 @@ class EmulatedModule:
                 item = self._winds.popleft()
                 if item.epoch is not None and item.epoch != self._epoch:
                     continue
+                if item.step is not None and item.step.console_up:
+                    # Up before the line goes out: a host that answers ``Console active`` at
+                    # once must not find the console still down (its bytes would be lost).
+                    with self._input_lock:
+                        self._console_up = True
                 if not self._wind_muted(item.number):
                     self._emit(item.line)
                 if item.step is not None:
                     self._apply_step(item.step)
             if item.step is not None and item.step.console_up:
                 self._resume_input()
+            if item.after is not None:
+                item.after()
 
     def _wind_muted(self, number: int) -> bool:
         """``console_wind_off_low/medium/high``: bit n mod 32 of bank n // 32 mutes WIND n."""
@@ -333,6 +440,7 @@ class EmulatedModule:
         if step.network is not None:
             (self.radio.address, self.radio.netmask, self.radio.gateway,
              self.radio.dns) = step.network
+            self.radio.ap = step.ap
         if step.console_up:
             with self._input_lock:
                 self._console_up = True
@@ -349,12 +457,23 @@ class EmulatedModule:
         self._spawn(self._run_boot, epoch)
 
     def _run_boot(self, epoch: int) -> None:
-        if self._play(boot_script(self.model), epoch, False):
-            self._play(join_script(self.config), epoch, True)
+        factory_reset, self._first_boot_factory_reset = self._first_boot_factory_reset, False
+        if self._play(boot_script(self.model, self.world.build, factory_reset), epoch, False):
+            self._join_loop(epoch)
 
     def _run_radio_on(self, epoch: int) -> None:
         if self._play([Step(32, state=STATE_IDLE)], epoch, True):
-            self._play(join_script(self.config), epoch, True)
+            self._join_loop(epoch)
+
+    def _join_loop(self, epoch: int) -> None:
+        """Join; a failed attempt (no such AP, wrong passphrase) is retried every
+        ``JOIN_RETRY_SECONDS`` until it works or the radio/power epoch changes."""
+        while True:
+            steps, failed = join_script(self.config, self.world)
+            if not self._play(steps, epoch, True) or not failed:
+                return
+            if self._stop.wait(JOIN_RETRY_SECONDS) or epoch != self._epoch:
+                return
 
     def _play(self, steps: list[Step], epoch: int, pause_first: bool) -> bool:
         """Post ``steps`` with ``boot_delay`` between them; False when superseded or closed."""

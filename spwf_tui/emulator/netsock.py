@@ -31,16 +31,21 @@ CLOSED_BY_ERROR = 1
 """WIND 58 reason when the connection broke (reset, TLS error)."""
 
 _RECV_SIZE = 65536
+RX_BUFFER = 1024 * 1024
+"""Unread bytes a socket keeps at most (the default; a world may set another). A TCP or TLS
+peer that streams for ever is then held back by TCP flow control (the emulator stops reading
+until the host drains), a UDP datagram that does not fit is dropped with WIND 63."""
 
 
 class TlsChannel:
     """A TLS client session whose records travel through memory buffers."""
 
-    def __init__(self, context: ssl.SSLContext, server_hostname: str | None) -> None:
+    def __init__(self, context: ssl.SSLContext, server_hostname: str | None,
+                 server_side: bool = False) -> None:
         self._incoming = ssl.MemoryBIO()
         self._outgoing = ssl.MemoryBIO()
-        self._tls = context.wrap_bio(self._incoming, self._outgoing,
-                                     server_hostname=server_hostname)
+        self._tls = context.wrap_bio(self._incoming, self._outgoing, server_side=server_side,
+                                     server_hostname=None if server_side else server_hostname)
 
     def handshake(self, raw: socket.socket) -> None:
         """Run the handshake over ``raw`` (which has a timeout). Raises OSError / ssl.SSLError."""
@@ -123,6 +128,29 @@ def client_context(cert_blob: bytes | None, key_blob: bytes | None) -> ssl.SSLCo
     return context
 
 
+def server_context(cert_blob: bytes, key_blob: bytes, ca_blob: bytes | None) -> ssl.SSLContext:
+    """A TLS 1.2 server context with the module's own certificate and key (``TLSCERT cert``
+    and ``key``); with ``ca_blob`` (mutual TLS, SOCKDON ``s2``) a client must present a
+    certificate that CA signed.
+
+    Raises:
+        ValueError: the stored certificate, key or CA cannot be used.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        _load_client_identity(context, cert_blob, key_blob)
+        if ca_blob is not None:
+            context.verify_mode = ssl.CERT_REQUIRED
+            cas = certs.load_certificates(ca_blob)
+            context.load_verify_locations(cadata="".join(
+                c.public_bytes(serialization.Encoding.PEM).decode() for c in cas))
+    except (ValueError, TypeError, OSError, ssl.SSLError, UnsupportedAlgorithm,
+            certs.CertificateError) as exc:
+        raise ValueError(str(exc)) from None
+    return context
+
+
 def _load_client_identity(context: ssl.SSLContext, cert_blob: bytes, key_blob: bytes) -> None:
     cert_pem = b"".join(c.public_bytes(serialization.Encoding.PEM)
                         for c in certs.load_certificates(cert_blob))
@@ -146,7 +174,9 @@ class HostSocket:
     def __init__(self, sock_id: int, protocol: str, raw: socket.socket, peer: tuple[str, int],
                  tls: TlsChannel | None,
                  on_data: Callable[[int, int, int], None],
-                 on_closed: Callable[[int, int], None]) -> None:
+                 on_closed: Callable[[int, int], None],
+                 rx_limit: int = RX_BUFFER,
+                 on_dropped: Callable[[], None] | None = None) -> None:
         self.sock_id = sock_id
         self.protocol = protocol
         """``t`` TCP, ``u`` UDP, ``s`` TLS."""
@@ -156,6 +186,10 @@ class HostSocket:
         self._on_data = on_data
         self._on_closed = on_closed
         self._lock = threading.Lock()
+        self._drained = threading.Condition(self._lock)
+        """Notified when the host reads or the socket closes (the reader may go on)."""
+        self._rx_limit = rx_limit
+        self._on_dropped = on_dropped
         self._buffer = bytearray()
         self._closing = False
         self.remote_closed = False
@@ -192,6 +226,7 @@ class HostSocket:
             count = before if limit is None else min(limit, before)
             data = bytes(self._buffer[:count])
             del self._buffer[:count]
+            self._drained.notify_all()
             return data, before
 
     def write(self, data: bytes) -> None:
@@ -209,6 +244,7 @@ class HostSocket:
             if self._closing:
                 return
             self._closing = True
+            self._drained.notify_all()
             if self._tls is not None and not self.remote_closed:
                 with contextlib.suppress(OSError, ssl.SSLError):
                     self._raw.sendall(self._tls.close_notify())
@@ -218,8 +254,20 @@ class HostSocket:
         if self._reader.is_alive() and self._reader is not threading.current_thread():
             self._reader.join(timeout=2.0)
 
+    def _wait_for_room(self) -> None:
+        """TCP/TLS: stop reading while the buffer is full; the peer's sends then block in
+        its own TCP stack, as they would against a module whose buffers are full."""
+        if self.protocol == "u":
+            return
+        with self._drained:
+            while len(self._buffer) >= self._rx_limit and not self._closing:
+                self._drained.wait(0.5)
+
     def _read_loop(self) -> None:
         while True:
+            self._wait_for_room()
+            if self._closing:
+                return
             try:
                 data = self._raw.recv(_RECV_SIZE)
                 error = False
@@ -237,6 +285,10 @@ class HostSocket:
                     return
                 continue
             peer_closed = False
+            if self.protocol == "u" and len(data) + self.pending > self._rx_limit:
+                if self._on_dropped is not None:
+                    self._on_dropped()  # the datagram does not fit: dropped, as the module does
+                continue
             with self._lock:
                 if self._tls is not None:
                     try:

@@ -14,10 +14,12 @@ import os
 import select
 import socket
 import threading
+import time
 import tty
 from typing import Callable
 
 from spwf_tui.emulator.module import EmulatedModule
+from spwf_tui.emulator.world import World
 
 _POLL_SECONDS = 0.1
 """How often the loops look at ``stop``."""
@@ -27,13 +29,15 @@ _READ_SIZE = 4096
 
 
 def run_pty(link: str | None = None, on_ready: Callable[[str], None] = print,
-            stop: threading.Event | None = None, tap: Callable[[bytes], None] | None = None) -> None:
+            stop: threading.Event | None = None, tap: Callable[[bytes], None] | None = None,
+            world: World | None = None, control: str | None = None) -> None:
     """Serve the module on a new pseudo-terminal until ``stop`` is set.
 
     The slave side is raw (no echo, no CR/LF translation) and this process keeps it open, so a
     client may open and close it any number of times. With ``link``, a symlink to the slave is
     created (or atomically replaced) there and removed on exit if it still points to it.
     ``on_ready`` gets the link, or the slave path. ``tap`` sees every byte from the host.
+    ``world`` sets the module's surroundings; ``control`` is the path of a fault socket.
     """
     stop = stop or threading.Event()
     master, slave = os.openpty()
@@ -43,8 +47,9 @@ def run_pty(link: str | None = None, on_ready: Callable[[str], None] = print,
         os.set_blocking(master, False)
         if link:
             _replace_symlink(slave_path, link)
+        module = _make_module(lambda data: _write_fd(master, data), world)
+        controller = _control(control, module)  # before on_ready: ready means all of it
         on_ready(link or slave_path)
-        module = EmulatedModule(lambda data: _write_fd(master, data))
         try:
             module.start()
             while not stop.is_set():
@@ -63,6 +68,8 @@ def run_pty(link: str | None = None, on_ready: Callable[[str], None] = print,
                     tap(data)
                 module.receive(data)
         finally:
+            if controller is not None:
+                controller.close()
             module.close()
     finally:
         if link:
@@ -98,7 +105,8 @@ def _write_fd(fd: int, data: bytes) -> None:
 
 
 def run_tcp(host: str, port: int, on_ready: Callable[[str], None] = print,
-            stop: threading.Event | None = None, tap: Callable[[bytes], None] | None = None) -> None:
+            stop: threading.Event | None = None, tap: Callable[[bytes], None] | None = None,
+            world: World | None = None, control: str | None = None) -> None:
     """Serve the module on a TCP port, one client at a time, until ``stop`` is set.
 
     Port 0 picks a free port; ``on_ready`` gets ``host:port`` with the real port. A client that
@@ -123,12 +131,15 @@ def run_tcp(host: str, port: int, on_ready: Callable[[str], None] = print,
     try:
         server.bind((host, port))
         server.listen(2)
+        module = _make_module(send, world)
+        controller = _control(control, module)  # before on_ready: ready means all of it
         on_ready(f"{host}:{server.getsockname()[1]}")
-        module = EmulatedModule(send)
         try:
             module.start()
             _serve_clients(server, module, client, client_lock, stop, tap)
         finally:
+            if controller is not None:
+                controller.close()
             module.close()
     finally:
         with client_lock:
@@ -166,3 +177,50 @@ def _serve_clients(server: socket.socket, module: EmulatedModule, client: list[s
                 else:
                     conn.settimeout(_WRITE_STALL_SECONDS)
                     client.append(conn)
+
+
+def _make_module(write: Callable[[bytes], None], world: World | None) -> EmulatedModule:
+    """The module behind a front door; its output paced at ``console_speed`` when the world
+    asks for a real UART's speed."""
+    holder: list[EmulatedModule] = []
+    if world is not None and world.paced_uart:
+        write = UartPacer(write, lambda: holder[0].config.get_int("console_speed"))
+    module = EmulatedModule(write, world=world)
+    holder.append(module)
+    return module
+
+
+def _control(path: str | None, module: EmulatedModule):
+    if path is None:
+        return None
+    from spwf_tui.emulator.control import ControlSocket
+
+    controller = ControlSocket(path, module, threading.Event())
+    controller.start()
+    return controller
+
+
+class UartPacer:
+    """Passes bytes on no faster than a UART at ``baud`` (8N1: 10 bits a byte) would."""
+
+    CHUNK = 64
+    """Bytes written at once: small enough that a reader sees a steady stream."""
+
+    def __init__(self, write: Callable[[bytes], None], baud: Callable[[], int], *,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self._write = write
+        self._baud = baud
+        self._clock = clock
+        self._sleep = sleep
+        self._free_at = 0.0
+
+    def __call__(self, data: bytes) -> None:
+        seconds_per_byte = 10.0 / max(1200, self._baud())
+        for start in range(0, len(data), self.CHUNK):
+            chunk = data[start:start + self.CHUNK]
+            wait = self._free_at - self._clock()
+            if wait > 0:
+                self._sleep(wait)
+            self._write(chunk)
+            self._free_at = max(self._free_at, self._clock()) + len(chunk) * seconds_per_byte

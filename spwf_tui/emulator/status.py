@@ -11,7 +11,7 @@ import random
 from typing import TYPE_CHECKING, Callable
 
 from spwf_tui.core import catalog
-from spwf_tui.emulator.boot import AP_BSSID, AP_CHANNEL, BUILD, FW_VERSION, link_local_address
+from spwf_tui.emulator.boot import link_local_address
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
@@ -26,7 +26,6 @@ _NO_ADDRESS = "0.0.0.0"
 
 _FIXED: dict[str, str] = {
     "boot_version": "1.0",
-    "var_version": FW_VERSION,
     "system_sleeptime": "0",
     "startup": "0",
     "uart_errors": "0",
@@ -38,7 +37,6 @@ _FIXED: dict[str, str] = {
     "user_fs": "0",
     "extvol_fs": "0",
     "nv_power_cycles": "1",
-    "nv_wdog_resets": "0",
     "wifi_chan_activity": "0",
     "wifi_max_tx_power": "18",
     "wifi_gf_mode": "0",
@@ -77,8 +75,10 @@ def _live(module: EmulatedModule) -> dict[str, Callable[[], object]]:
     joined = radio.address is not None
     config = module.config
     return {
-        "build": lambda: f"{BUILD}-SPWF04S",
-        "fw_version": lambda: FW_VERSION,
+        "build": lambda: f"{module.world.build}-SPWF04S",
+        "fw_version": lambda: module.world.firmware,
+        "var_version": lambda: module.world.firmware,
+        "nv_wdog_resets": lambda: module.watchdog_resets,
         "free_heap": lambda: free_heap(module),
         "min_heap": lambda: free_heap(module) - 4_096,
         "system_time": module.clock.epoch,
@@ -88,9 +88,11 @@ def _live(module: EmulatedModule) -> dict[str, Callable[[], object]]:
         "nv_reset_cycles": lambda: module.software_resets,
         "wifi_state": lambda: radio.state,
         "wifi_own_macaddr": lambda: config.get("nv_wifi_macaddr"),
-        "wifi_bssid": lambda: AP_BSSID.lower() if joined else "00:00:00:00:00:00",
+        "wifi_bssid": lambda: (radio.ap.bssid.lower() if joined and radio.ap
+                               else "00:00:00:00:00:00"),
         "wifi_aid": lambda: 1 if joined else 0,
-        "wifi_channelnum": lambda: AP_CHANNEL if joined else config.get("wifi_channelnum"),
+        "wifi_channelnum": lambda: (radio.ap.channel if joined and radio.ap
+                                    else config.get("wifi_channelnum")),
         "wifi_sup_rate_mask": lambda: config.get("wifi_opr_rate_mask"),
         "wifi_bas_rate_mask": lambda: config.get("wifi_bas_rate_mask"),
         "wifi_dtim_period": lambda: config.get("wifi_dtim_period"),

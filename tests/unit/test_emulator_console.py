@@ -256,12 +256,31 @@ def test_scan_lists_the_configured_network_first(module, wire):
     assert out[-1] == "AT-S.OK"
 
 
-def test_unemulated_commands_answer_ok_after_argument_checks(module, wire):
-    assert exchange(module, wire, b"AT+S.GPIOW=3,1\r").endswith(b"\r\nAT-S.OK\r\n")
-    assert b"ERROR:2:" in exchange(module, wire, b"AT+S.GPIOW=3\r")
-    # A data-phase command it does not emulate still swallows its payload.
-    assert exchange(module, wire, b"AT+S.MQTTPUB=0,t,,,4\rAT\r\nAT\r") == (
-        b"AT+S.MQTTPUB=0,t,,,4\r\nAT-S.OK\r\nAT\r\nAT-S.OK\r\n")
+def test_unemulated_commands_are_refused_after_argument_checks(module, wire):
+    assert exchange(module, wire, b"AT+S.ADC=1\r").endswith(
+        b"\r\nAT-S.ERROR:120:Not emulated\r\n")
+    assert b"ERROR:2:" in exchange(module, wire, b"AT+S.TFTPPUT=host,69\r")
+    # A data-phase command it does not emulate still swallows its payload (never run as
+    # commands), then says it did nothing.
+    assert exchange(module, wire, b"AT+S.INPUTSSI=4\rAT\r\nAT\r") == (
+        b"AT+S.INPUTSSI=4\r\nAT-S.ERROR:120:Not emulated\r\nAT\r\nAT-S.OK\r\n")
+    exchange(module, wire, b"AT+S.SCFG=console_errs,1\r")
+    assert exchange(module, wire, b"AT+S.WPS=0\r").endswith(b"\r\nAT-S.ERROR:120\r\n")
+
+
+def test_no_catalog_command_is_answered_ok_without_a_handler(module, wire):
+    """Every command outside the registry answers 120, whatever its arguments."""
+    from spwf_tui.core import catalog
+    from spwf_tui.emulator.dispatch import build_registry
+
+    registry = build_registry()
+    for command in catalog.COMMANDS:
+        if command.name.upper() in registry:
+            continue
+        fields = ",".join("1" for param in command.params)
+        line = f"AT+S.{command.name}" + (f"={fields}" if fields else "")
+        out = exchange(module, wire, line.encode() + b"\r" + (b"1" if command.data_phase else b""))
+        assert out.endswith(b"AT-S.ERROR:120:Not emulated\r\n"), (line, out)
 
 
 def test_random_answers_a_number(module, wire):
@@ -276,7 +295,7 @@ def test_docstring_lists_exactly_the_commands_not_emulated():
     registry = build_registry()
     expected = [c.name for c in catalog.COMMANDS if c.name.upper() not in registry]
     doc = " ".join(package.__doc__.split())
-    listed = doc.split("then ``AT-S.OK`` and nothing happens: ")[1].split(".")[0]
+    listed = doc.split("it is ``AT-S.ERROR:120``): ")[1].split(".")[0]
     assert [name.strip() for name in listed.split(",")] == expected
 
 
@@ -292,3 +311,20 @@ def test_hidden_ntp_takes_the_host_clock():
         assert b"system_time=1700000000" in exchange(module, wire, b"AT+S.STS=system_time\r")
     finally:
         module.close()
+
+
+def test_the_readme_table_row_of_refused_commands_is_the_registrys_complement():
+    """The README's coverage table names exactly the commands that answer 120."""
+    import re
+    from pathlib import Path
+
+    from spwf_tui.core import catalog
+    from spwf_tui.emulator.dispatch import build_registry
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    row = next(line for line in readme.splitlines()
+               if line.startswith("| ") and line.endswith("| no: `AT-S.ERROR:120:Not emulated` |"))
+    listed = set(re.findall(r"`([A-Z&]+)`", row.split("|")[1]))
+    registry = build_registry()
+    refused = {c.name.upper() for c in catalog.COMMANDS if c.name.upper() not in registry}
+    assert listed == refused

@@ -7,6 +7,7 @@ import socket
 import threading
 from pathlib import Path
 
+import pytest
 import serial
 
 from spwf_tui.emulator import serve
@@ -73,3 +74,42 @@ def test_tcp_one_client_at_a_time_and_the_module_persists():
         stop.set()
         thread.join(5)
     assert not thread.is_alive()
+
+
+# ---------------------------------------------------------------------------- UART pacing
+
+def test_uart_pacer_sends_no_faster_than_the_baud_rate():
+    """A fake clock that only moves when the pacer sleeps: the total pause is what 10 bits a
+    byte at the configured speed take (no wall-clock measurement)."""
+    from spwf_tui.emulator.serve import UartPacer
+
+    now = [100.0]
+    sent: list[bytes] = []
+    speed = [11520]  # 1152 bytes per second
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    pacer = UartPacer(sent.append, lambda: speed[0], clock=lambda: now[0], sleep=sleep)
+    pacer(b"x" * 2304)
+    assert b"".join(sent) == b"x" * 2304 and max(map(len, sent)) == UartPacer.CHUNK
+    # The first chunk goes at once; the other 35 wait for the UART: 35 * 64 bytes / 1152 B/s.
+    assert now[0] - 100.0 == pytest.approx(35 * 64 / 1152)
+    speed[0] = 115200  # console_speed is read at each write
+    start = now[0]
+    pacer(b"y" * 640)
+    assert now[0] - start == pytest.approx(64 / 1152 + 9 * 64 / 11520)
+
+
+def test_only_a_world_that_asks_for_it_is_paced():
+    from spwf_tui.emulator.serve import UartPacer, _make_module
+    from spwf_tui.emulator.world import World
+
+    plain = _make_module(lambda data: None, None)
+    paced = _make_module(lambda data: None, World(paced_uart=True))
+    try:
+        assert not isinstance(plain._output, UartPacer)
+        assert isinstance(paced._output, UartPacer)
+    finally:
+        plain.close()
+        paced.close()

@@ -1,6 +1,8 @@
 """``sim://``: the emulated SPWF04SA as a pyserial port, in this process.
 
-Options: ``sim://?boot_delay=0.05`` sets the pause between boot lines (seconds).
+Options: ``sim://?boot_delay=0.05`` sets the pause between boot lines (seconds);
+``sim://?world=lab.toml`` loads a world file (access points, faults; see
+``spwf_tui.emulator.world``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class Serial(SerialBase):
         self._rx_ready = threading.Condition()
         self._cancelled = False
         self._boot_delay = 0.02
+        self._world = None
         super().__init__(*args, **kwargs)
 
     def open(self) -> None:
@@ -31,7 +34,8 @@ class Serial(SerialBase):
         if self._port is None:
             raise SerialException("Port must be configured before it can be used.")
         self._parse_url(self.port)
-        self._module = EmulatedModule(self._module_output, boot_delay=self._boot_delay)
+        self._module = EmulatedModule(self._module_output, boot_delay=self._boot_delay,
+                                      world=self._world)
         self.is_open = True
         self._module.start()
 
@@ -96,12 +100,19 @@ class Serial(SerialBase):
     def _parse_url(self, url: str) -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme != "sim":
-            raise SerialException(f"expected sim://[?boot_delay=SECONDS], got {url!r}")
+            raise SerialException(f"expected sim://[?boot_delay=SECONDS][&world=FILE], got {url!r}")
         for option, values in urllib.parse.parse_qs(parts.query, keep_blank_values=True).items():
             if option == "boot_delay":
                 try:
                     self._boot_delay = float(values[0])
                 except ValueError:
                     raise SerialException(f"sim://: boot_delay must be seconds, not {values[0]!r}") from None
+            elif option == "world":
+                from spwf_tui.emulator.world import WorldError, load_world
+
+                try:
+                    self._world = load_world(values[0])
+                except WorldError as exc:
+                    raise SerialException(f"sim://: {exc}") from None
             else:
-                raise SerialException(f"sim://: unknown option {option!r} (known: boot_delay)")
+                raise SerialException(f"sim://: unknown option {option!r} (known: boot_delay, world)")
