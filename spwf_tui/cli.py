@@ -84,6 +84,9 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="value of ${NAME} in the script (repeatable; wins over the environment)")
     run.add_argument("--json", action="store_true", help="one JSON result object per step")
+    run.add_argument("--force", action="store_true",
+                     help="send an AT+S.TLSCERT=auth upload written as hex text as it is (refused otherwise: "
+                          "auth takes the 20 raw SKI bytes)")
     _add_serial_options(run)
     _add_record_options(run)
 

@@ -46,7 +46,8 @@ def run_script(args: argparse.Namespace) -> int:
                         f"not {args.timeout:g}")
     settings = port_settings(args, args.port)
     variables = script_variables(parse_assignments(getattr(args, "set", None) or []), os.environ)
-    steps = load_steps(args.script, args.commands, read_user_file, variables)  # all checked before opening
+    # all checked before opening
+    steps = load_steps(args.script, args.commands, read_user_file, variables, force=args.force)
     # With --keep-going a lost port may come back (the transport's reconnect rules decide) and
     # the steps after the loss run on it; without, the first failure ends the run anyway.
     session = Session(settings, reconnect=args.keep_going, recorder=make_recorder(args),

@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from spwf_tui.core import authcheck
 from spwf_tui.core.payload import Outgoing, PayloadError, encode, parse_quoted
 from spwf_tui.errors import UserError
 
@@ -87,12 +88,14 @@ class Step:
 
 
 def load_steps(script: str | None, commands: list[str], read_file: ReadFile,
-               variables: Mapping[str, str] | None = None) -> list[Step]:
+               variables: Mapping[str, str] | None = None, *, force: bool = False) -> list[Step]:
     """All steps of a run: the script file's lines, then the ``-c`` lines.
 
+    ``force``: send an ``auth`` upload written as hex text (``core.authcheck``) as it is.
+
     Raises:
-        UserError: missing or unreadable script, or a line that cannot be run (named by
-            file and line number).
+        UserError: missing or unreadable script, a line that cannot be run (named by file and
+            line number), or without ``force`` an ``auth`` upload written as hex text.
     """
     variables = variables or {}
     steps: list[Step] = []
@@ -104,7 +107,27 @@ def load_steps(script: str | None, commands: list[str], read_file: ReadFile,
             steps.append(step)
     if not steps:
         raise UserError("nothing to run: give a script file or -c LINE")
+    if not force:
+        refuse_auth_as_hex_text(steps)
     return steps
+
+
+def refuse_auth_as_hex_text(steps: list[Step]) -> None:
+    """The seed thread's mistake is refused before the port opens; the fix names the CA file the
+    script uploads (``TLSCERT=ca,@FILE``), as the session would.
+
+    Raises:
+        UserError: naming the step, the mistake, the fix and ``--force``.
+    """
+    ca_file = None
+    for step in steps:
+        if step.kind != COMMAND or step.outgoing is None:
+            continue
+        outgoing = step.outgoing
+        warning = authcheck.check(outgoing.line, outgoing.payload, ca_file)
+        if warning is not None:
+            raise UserError(f"{step.origin}: {warning} (--force sends it as written)")
+        ca_file = authcheck.ca_file_of(outgoing.line, outgoing.source) or ca_file
 
 
 def parse_script(text: str, name: str, variables: Mapping[str, str], read_file: ReadFile) -> list[Step]:

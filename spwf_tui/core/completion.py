@@ -6,6 +6,7 @@ I/O, such as file-name completion after ``@`` and ``ski:`` (``Completion.wants_p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -51,13 +52,36 @@ class ParamHint:
     @property
     def text(self) -> str:
         """One line for a hint bar: ``AT+S.SOCKW=<id>,<len>... — <id>: socket id``."""
-        line = f"{self.command.syntax} — {self.command.summary}"
+        syntax = shown_syntax(self.command)
+        line = f"{syntax} — {self.command.summary}"
         if self.index is not None and self.parameter is None:
-            return f"{self.command.syntax} — too many parameters"
+            return f"{syntax} — too many parameters"
         if self.parameter is not None:
             detail = self.parameter.hint or self.parameter.name
-            line = f"{self.command.syntax} — <{self.parameter.name}>: {detail}"
+            line = f"{syntax} — <{self.parameter.name}>: {detail}"
         return line
+
+
+_ALTERNATIVES = re.compile(r"<([^<>|]+(?:\|[^<>|]+)+)>")
+
+
+def shown_syntax(command: Command) -> str:
+    """The firmware's syntax string, with the choices it leaves out added.
+
+    The string is the module's own, and TLSCERT's reads ``<ca|cert|key|content>``: it omits
+    ``auth``, the one a PEM CA needs (docs/protocol.md §6.2). A group of alternatives that a
+    parameter's choices extend is shown with all of them.
+    """
+    choices = [param.choices for param in command.params if param.choices]
+
+    def extended(match: re.Match[str]) -> str:
+        group = match.group(1).split("|")
+        for options in choices:
+            if set(group) < set(options):
+                return "<" + "|".join(options) + ">"
+        return match.group(0)
+
+    return _ALTERNATIVES.sub(extended, command.syntax)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +142,22 @@ def _parameter_at(cmd: Command, index: int) -> Parameter | None:
     return cmd.params[index] if index < len(cmd.params) else None
 
 
+_CONTENT_OPTIONS = (("1", "list the stored objects"), ("2", "erase them all"))
+
+
+def _required_after(cmd: Command, param: Parameter) -> bool:
+    """A parameter that must be given follows ``param``."""
+    later = cmd.params[cmd.params.index(param) + 1:]
+    return any(not p.optional for p in later)
+
+
 def _candidates(cmd: Command, param: Parameter, params: Sequence[str], token: str,
                 facts: ModuleFacts | None) -> tuple[list[Candidate], str | None]:
     low = token.lower()
+    first = params[0].strip().lower() if params else ""
+    if param.kind == "len" and len(params) > 1 and first in cmd.no_data_when_first:
+        # TLSCERT=content,<option>: no payload follows, the value is an option number.
+        return [Candidate(option, meaning) for option, meaning in _CONTENT_OPTIONS if option.startswith(token)], None
     if param.kind == "len":
         for prefix in ("@", "ski:"):
             if token.startswith(prefix):
@@ -129,7 +166,9 @@ def _candidates(cmd: Command, param: Parameter, params: Sequence[str], token: st
             ["@", "hex:", '"', "ski:"]
         return [Candidate(s, _SOURCE_HELP[s]) for s in sources if s.startswith(token) and token not in SOURCE_PREFIXES], None
     if param.choices:
-        return [Candidate(c, param.hint) for c in param.choices if c.lower().startswith(low)], None
+        # More to type after it: the delimiter comes with the choice (``auth,``), as after a name's ``=``.
+        after = DELIMITER if _required_after(cmd, param) else ""
+        return [Candidate(c + after, param.hint) for c in param.choices if c.lower().startswith(low)], None
     if param.kind == "cfg_var":
         settable_only = cmd.name == "SCFG"
         return [Candidate(v.name, f"{v.type} = {v.factory}" if not v.secret else v.type)

@@ -121,6 +121,24 @@ def visible_bytes(data: bytes, keep: str = "") -> str:
     return visible(data.decode("utf-8", "surrogateescape").replace("\\", "\\\\"), keep)
 
 
+_TEXT_BYTES = frozenset(range(0x20, 0x7F)) | {0x09, 0x0A, 0x0D}
+_BYTE_ESCAPES = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r", 0x5C: "\\\\", 0x22: '\\"'}
+
+
+def preview_bytes(data: bytes, limit: int = 48) -> str:
+    """The first ``limit`` bytes of a payload for a one-line preview.
+
+    Printable ASCII (with CR, LF, TAB) reads as a ``"text"`` source would be written: quoted,
+    ``\\r \\n \\t \\\\ \\"`` escaped. Anything else is shown as hex (``d5 a4 ...``): a
+    preview of binary bytes decoded as UTF-8 shows letters that were never typed.
+    """
+    head = data[:limit]
+    more = " …" if len(data) > limit else ""
+    if all(byte in _TEXT_BYTES for byte in head):
+        return '"' + "".join(_BYTE_ESCAPES.get(byte, chr(byte)) for byte in head) + '"' + more
+    return " ".join(f"{byte:02x}" for byte in head[:limit // 3 or 1]) + (" …" if len(data) > (limit // 3 or 1) else "")
+
+
 def escape_char(char: str) -> str:
     """The escape ``visible`` writes for ``char`` (which it does not show as itself)."""
     named = _NAMED.get(char)

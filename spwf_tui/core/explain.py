@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from cryptography import x509
 
 from spwf_tui.core import catalog, certerrors, certs
+from spwf_tui.core.authcheck import ca_file_of, ski_fix
 from spwf_tui.core.catalog import tls
 from spwf_tui.core.commandline import parse
 from spwf_tui.core.digits import ascii_int
@@ -31,8 +32,6 @@ from spwf_tui.core.moduletime import MAX_EPOCH, format_utc
 EMULATOR_NOT_EMULATED = 120
 """``AT-S.ERROR:120:Not emulated``: the emulated module's refusal (outside the firmware's table)."""
 
-SKI_FIX = "AT+S.TLSCERT=auth,ski:ca_cert.pem"
-"""The command that uploads the CA's SKI the right way (ski: computes the 20 raw bytes)."""
 
 MAX_CA_PAYLOAD = 8192
 """A logged CA payload longer than this is not collected (it is no certificate the module takes)."""
@@ -66,19 +65,33 @@ class _TlsContext:
     expecting_auth_payload: bool = False
     last_command: str | None = None
     payload_since_command: bool = False
+    ca_file: str | None = None
+    """The CA file this session uploaded (``@ca.pem``, or ``ski:ca.pem``), named in the fixes."""
 
 
 class Explainer:
     """Stateful annotator: ``explain(event)`` after ``observe``-ing the events before it."""
 
-    def __init__(self) -> None:
-        self._ctx = _TlsContext()
+    def __init__(self, *, ca_file: str | None = None) -> None:
+        self._ctx = _TlsContext(ca_file=ca_file)
 
-    def observe_tx(self, line: str, payload: bytes | None = None) -> None:
-        """Note a command the host sent (with its payload), for sessions without echo."""
+    def observe_tx(self, line: str, payload: bytes | None = None, source: str | None = None) -> None:
+        """Note a command the host sent (with its payload), for sessions without echo.
+
+        ``source``: the payload source as typed (``@ca.pem``); a CA file named there (or in
+        ``auth,ski:``) is the one the fix hints name.
+        """
         self._note_command(line)
+        ca_file = ca_file_of(line, source)
+        if ca_file:
+            self._ctx.ca_file = ca_file
         if payload is not None:
             self._note_payload(payload)
+
+    @property
+    def ca_file(self) -> str | None:
+        """The CA file the session uploaded, as typed, when one is known."""
+        return self._ctx.ca_file
 
     def explain(self, event: Event) -> str | None:
         """Observe ``event`` and return its explanation, or None when there is nothing to add."""
@@ -111,7 +124,7 @@ class Explainer:
         elif event.kind == ERROR and event.label == "Certificate Error":
             ctx.saw_certificate_error = True
         elif event.kind == WIND and event.code == 1:
-            self._ctx = _TlsContext(saw_boot=True)
+            self._ctx = _TlsContext(saw_boot=True, ca_file=ctx.ca_file)
 
     def _note_command(self, line: str) -> None:
         ctx = self._ctx
@@ -194,7 +207,8 @@ class Explainer:
     def _explanation(self, event: Event) -> str | None:
         if event.kind == WIND and event.code is not None:
             entry = catalog.wind(event.code)
-            return entry.explain if entry else f"WIND {event.code} is not in the firmware 1.x tables."
+            return _with_fields(entry.explain, entry.fields, event.fields[1:]) if entry else \
+                f"WIND {event.code} is not in the firmware 1.x tables."
         if event.kind == ERROR and event.label == "Certificate Error":
             return self._certificate_error(event.code)
         if event.kind == ERROR and event.label == "ERROR":
@@ -204,11 +218,14 @@ class Explainer:
         if event.kind == INFO and event.label == "No SubjectKeyId":
             return (
                 "The module stored the CA but could not find its Subject Key Identifier (a PEM "
-                f"upload does this): also upload the 20 raw SKI bytes with {SKI_FIX}."
+                f"upload does this): also upload the 20 raw SKI bytes with {self._fix()}."
             )
         if event.kind == INFO and event.label == "Loading":
             return "TLS handshake in progress: the TCP connection is up."
         return None
+
+    def _fix(self) -> str:
+        return ski_fix(self._ctx.ca_file)
 
     def _certificate_error(self, number: int | None) -> str:
         ctx = self._ctx
@@ -218,14 +235,14 @@ class Explainer:
                 shown = "40 hex characters"
             return (
                 f"The CA could not be matched: the auth value must be the 20 raw SKI bytes, not {shown}. "
-                f"Fix: {SKI_FIX} (sends AT+S.TLSCERT=auth,20 and the 20 bytes)."
+                f"Fix: {self._fix()} (sends AT+S.TLSCERT=auth,20 and the 20 bytes)."
             )
         parts = [_meaning(number)]
         if ctx.ca_stored is False:
             parts.append("No CA is stored: content,2 erased the store and no TLSCERT=ca followed. Upload the "
                          "server's root CA (spwf-tui cert plan CA_FILE shows the steps).")
         elif ctx.ca_without_ski and ctx.auth_length is None:
-            parts.append(f"The CA was stored without its SKI and no auth was uploaded: {SKI_FIX}.")
+            parts.append(f"The CA was stored without its SKI and no auth was uploaded: {self._fix()}.")
         parts += self._auth_mismatch()
         parts += self._clock_facts(number)
         domain = self._domain()
@@ -242,7 +259,7 @@ class Explainer:
         if ski is None or ctx.auth_payload == ski:
             return []
         return [f"The auth bytes ({len(ctx.auth_payload)}) are not the stored CA's SKI ({certs.colon_hex(ski)}): "
-                f"{SKI_FIX} uploads the right ones."]
+                f"{self._fix()} uploads the right ones."]
 
     def _clock_facts(self, number: int | None) -> list[str]:
         ctx = self._ctx
@@ -277,10 +294,15 @@ class Explainer:
                         "Error line above); the TCP connection itself worked.")
             elif ctx.saw_loading:
                 text = "The TCP connection worked but the TLS handshake failed."
+            elif ctx.sockon_kind.lower() in ("t", "u"):
+                text = ("The connection failed: wrong address or port, nothing listening, or no "
+                        "IP yet.")
             else:
-                text = ("No Loading line came first, so the TCP connection itself failed (wrong "
-                        "address or port, nothing listening, no IP yet), before any TLS: try a "
-                        "plain 't' socket or netcat on the server first.")
+                text = ("No Loading line came first: the TLS handshake never started. Either the "
+                        "TCP connection failed (refused: wrong address or port, nothing listening, "
+                        "no IP yet), or the server accepted it but never answered the handshake "
+                        "(busy: openssl s_server serves one client at a time). Try a plain 't' "
+                        "socket or netcat on the server first.")
             if ctx.sockon_bad_third_field:
                 text += (f" Note: SOCKON's third field is unused; {ctx.sockon_bad_third_field!r} "
                          "there is ignored. A server name to check goes in the fourth field, "
@@ -293,6 +315,18 @@ class Explainer:
         if entry is None:
             return f"Error {code} is not in the firmware 1.x error table."
         return entry.explain
+
+
+_PLACEHOLDER = re.compile(r"<([a-z]+)>")
+MAX_FIELD_SHOWN = 16
+"""A field longer than this (no id is) leaves its placeholder in the explanation."""
+
+
+def _with_fields(text: str, names: tuple[str, ...], values: tuple[str, ...]) -> str:
+    """``Data arrived on socket <id>`` with the WIND's own id: the placeholders its fields fill."""
+    known = {name: value.strip() for name, value in zip(names, values)
+             if value.strip() and len(value.strip()) <= MAX_FIELD_SHOWN}
+    return _PLACEHOLDER.sub(lambda m: known.get(m.group(1), m.group(0)), text)
 
 
 def _meaning(number: int | None) -> str:

@@ -62,12 +62,13 @@ def _environment(replayed: Replayed) -> list[tuple[str, str]]:
 def _module(replayed: Replayed) -> list[tuple[str, str]]:
     state = replayed.state
     facts = replayed.recording.facts()
-    stored = ", ".join(f"{label}: {'stored' if state.tls.get(key) else 'not stored'}" for key, label in _TLS_NAMES)
+    shown = {True: "stored", False: "not stored", None: "unknown"}  # None: nothing in the recording said
+    stored = ", ".join(f"{label}: {shown[state.tls.get(key)]}" for key, label in _TLS_NAMES)
     rows = [
         ("Firmware", state.firmware or facts.get("firmware") or "unknown (no boot or fw_version seen)"),
         ("Model", state.model or facts.get("model") or "unknown"),
         ("Clock", _clock(replayed)),
-        ("IP address", state.ip_address or "none"),
+        ("IP address", state.ip_address or ("none" if state.link_known else "unknown")),
         ("TLS objects", stored),
         ("Module resets seen", str(state.resets)),
     ]

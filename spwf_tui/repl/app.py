@@ -21,11 +21,12 @@ from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.patch_stdout import patch_stdout
 from prompt_toolkit.styles import Style
 
+from spwf_tui.core import authcheck
 from spwf_tui.core.payload import Outgoing, PayloadError
 from spwf_tui.repl.commands import ColonCommands
 from spwf_tui.repl.completer import AtCompleter, hint_text
 from spwf_tui.repl.history import open_history
-from spwf_tui.repl.payload import payload_prompt, with_typed_payload
+from spwf_tui.repl.payload import CONFIRM_PROMPT, confirmed, payload_prompt, with_typed_payload
 from spwf_tui.repl.printer import STYLE_RULES, Fragments, View, entry_fragments, message, problem
 from spwf_tui.session.session import Session
 from spwf_tui.transport.errors import PortWriteError
@@ -115,8 +116,23 @@ class Repl:
         except PayloadError as exc:
             self.show(problem(str(exc)))
             return
-        if outgoing is not None:
+        if outgoing is not None and await self._confirmed(outgoing):
             await self._write(self.session.send_outgoing, outgoing)
+
+    async def _confirmed(self, outgoing: Outgoing) -> bool:
+        """True unless the line repeats the seed mistake and the user does not say y."""
+        warning = authcheck.check(outgoing.line, outgoing.payload, self.session.state.ca_file)
+        if warning is None:
+            return True
+        self.show(problem(warning))
+        try:
+            answer = await self._payload_prompt.prompt_async(CONFIRM_PROMPT)
+        except (KeyboardInterrupt, EOFError):
+            answer = ""
+        if confirmed(answer):
+            return True
+        self.show(problem(f"not sent: {outgoing.line}"))
+        return False
 
     async def _ask_payload(self, outgoing: Outgoing) -> Outgoing | None:
         try:

@@ -10,6 +10,14 @@ from __future__ import annotations
 
 from spwf_tui.core.payload import Outgoing, PayloadError, ReadFile, is_source, resolve_source
 
+CONFIRM_PROMPT = "send it anyway? [y/N] "
+"""Asked after a warning from ``core.authcheck`` (``auth`` as hex text); only y sends."""
+
+
+def confirmed(answer: str | None) -> bool:
+    """The answer to ``CONFIRM_PROMPT`` says to send."""
+    return (answer or "").strip().lower() in ("y", "yes")
+
 
 def payload_prompt(outgoing: Outgoing) -> str:
     """The prompt for the payload of ``outgoing``."""

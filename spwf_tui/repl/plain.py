@@ -13,9 +13,10 @@ import threading
 from typing import TextIO
 
 from spwf_tui.commands.run import wait_until_idle
+from spwf_tui.core import authcheck
 from spwf_tui.core.payload import PayloadError
 from spwf_tui.repl.commands import ColonCommands
-from spwf_tui.repl.payload import payload_prompt, with_typed_payload
+from spwf_tui.repl.payload import CONFIRM_PROMPT, confirmed, payload_prompt, with_typed_payload
 from spwf_tui.repl.printer import Fragments, View, entry_fragments, problem, to_plain
 from spwf_tui.session.session import Session
 from spwf_tui.transport.errors import PortWriteError
@@ -94,6 +95,12 @@ class PlainConsole:
             if outgoing.awaiting_payload is not None:
                 typed = self._read_line(payload_prompt(outgoing))
                 outgoing = with_typed_payload(outgoing, typed or "", self.session.read_file)
+            warning = authcheck.check(outgoing.line, outgoing.payload, self.session.state.ca_file)
+            if warning is not None:
+                self.show(problem(warning))
+                if not confirmed(self._read_line(CONFIRM_PROMPT)):
+                    self.show(problem(f"not sent: {outgoing.line}"))
+                    return
             command = self.session.send_outgoing(outgoing)
         except PayloadError as exc:
             self.show(problem(str(exc)))

@@ -144,9 +144,13 @@ class Recorder:
         """One transport read, as it came."""
         self._record_bytes("rx", data, None)
 
-    def tx(self, data: bytes, raw: str | None = None) -> None:
-        """One transport write, exactly; ``raw`` labels bytes sent without a command."""
-        self._record_bytes("tx", data, raw)
+    def tx(self, data: bytes, raw: str | None = None, source: str | None = None) -> None:
+        """One transport write, exactly; ``raw`` labels bytes sent without a command.
+
+        ``source``: the file a payload came from as typed (``@ca.pem``), so a replay's fix hints
+        name the same file (``ski:ca.pem``) as the live session's did.
+        """
+        self._record_bytes("tx", data, raw, source)
 
     def note(self, text: str) -> None:
         """A note or a marker."""
@@ -175,7 +179,7 @@ class Recorder:
 
     # -- internals --------------------------------------------------------------------------
 
-    def _record_bytes(self, direction: str, data: bytes, raw: str | None) -> None:
+    def _record_bytes(self, direction: str, data: bytes, raw: str | None, source: str | None = None) -> None:
         if not self.active or not data:
             return
         with self._lock:
@@ -195,6 +199,8 @@ class Recorder:
             event = self._data_event(direction, data, spans)
             if raw is not None:
                 event["raw"] = raw if self.keep_secrets else redact_text(raw)[0]
+            if source is not None:
+                event["source"] = source if self.keep_secrets else redact_text(source)[0]
             problem = self._write_locked(event)
         if problem:
             self._on_problem(problem)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from spwf_tui.core.hostframe import HostFramer
@@ -79,7 +79,10 @@ class _ReplayCore(Session):
             self.entries.append(LogEntry(self.clock(), TX, event.raw_label, payload=event.data))
             self._wake()
         elif event.dir == TX:
+            source = event.fields.get("source")
             for outgoing in self._framer.feed(event.data):
+                if isinstance(source, str):  # the file the live session read (``@ca.pem``)
+                    outgoing, source = replace(outgoing, source=source), None
                 self.send_outgoing(outgoing)
         elif event.dir == NOTE:
             self.entries.append(LogEntry(self.clock(), NOTE, event.text))

@@ -200,10 +200,12 @@ class Session:
             if outgoing.line.strip().upper().startswith("AT+S.FSP"):
                 with self._rx_lock:
                     self._decoder.expect_body(after_echo=self.state.echo)
-            self._explainer.observe_tx(outgoing.line, outgoing.payload)
+            self._explainer.observe_tx(outgoing.line, outgoing.payload, outgoing.source)
+            self.state.note_sent(outgoing.line, outgoing.source)
             self.entries.append(LogEntry(self.clock(), TX, outgoing.line, payload=outgoing.payload))
             if self.recorder is not None:
-                self.recorder.tx(outgoing.wire)  # before the write: the reply cannot come first
+                # before the write: the reply cannot come first
+                self.recorder.tx(outgoing.wire, source=_file_source(outgoing.source))
             try:
                 self._transport.write(outgoing.wire)
             except PortWriteError as exc:
@@ -401,7 +403,7 @@ class Session:
         """
         with self._rx_lock:
             self._decoder = RxDecoder()
-            self._explainer = Explainer()
+            self._explainer = Explainer(ca_file=self._explainer.ca_file)  # the user's file stays known
         self.internal_errors += 1
         if self.internal_errors > MAX_INTERNAL_ERROR_NOTES:
             return
@@ -441,6 +443,11 @@ def _innermost_frame(exc: BaseException) -> str:
     while tb.tb_next is not None:
         tb = tb.tb_next
     return f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+
+
+def _file_source(source: str | None) -> str | None:
+    """A payload source that names a file (``@ca.pem``, ``ski:ca.pem``), for the recording."""
+    return source if source and source.startswith(("@", "ski:")) else None
 
 
 def timeout_for(line: str) -> float:

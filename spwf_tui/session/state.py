@@ -3,6 +3,12 @@
 ``ModuleState.apply`` takes each event with the command it answered (if any) and updates the
 firmware facts, the client sockets and their pending bytes, the stored TLS objects, the clock
 and the Wi-Fi link. The TUI's panes, the completer (open socket ids) and the explanations read it.
+
+Attached to a module that was already running, the session knows nothing yet: the Wi-Fi link
+and the stored TLS objects start *unknown* (None), not "no IP" or "not stored". Every reply that
+tells a fact sets it, whoever asked: ``+WIND:24``, the ``AT-S.Var:ip_ipaddr=`` of ``AT+S.STS``,
+the ``CA:``/``Id:`` lines of ``TLSCERT=content,1``, ``ip_cert_len_ca=``. Nothing is asked
+behind the user's back (docs/protocol.md §8).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from spwf_tui.core.authcheck import ca_file_of
 from spwf_tui.core.commandline import parse
 from spwf_tui.core.digits import ascii_int
 from spwf_tui.core.events import ECHO, INFO, OK, WIND, Event
@@ -21,6 +28,9 @@ MAX_SOCKET_ID = 255
 """The largest socket id taken from module text (the module numbers a handful from 0)."""
 
 _TLS_LIST_LABELS = {"CA": "ca", "Cert": "cert", "Key": "key", "Id": "auth"}
+_TLS_LENGTH_VARS = {"ip_cert_len_ca": "ca", "ip_cert_len_cert": "cert", "ip_cert_len_key": "key"}
+NO_ADDRESS = "0.0.0.0"
+"""What ``ip_ipaddr`` reads while the module has no address."""
 
 
 @dataclass
@@ -53,10 +63,15 @@ class ModuleState:
     firmware: str | None = None
     model: str | None = None
     ip_address: str | None = None
+    link_known: bool = False
+    """False until something said whether the module has an address (attached to a running one)."""
     echo: bool = True
     """``console_echo``: factory on; followed through SCFG/GCFG/FCFG."""
     sockets: dict[int, SocketInfo] = field(default_factory=dict)
-    tls: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(("ca", "cert", "key", "auth"), False))
+    tls: dict[str, bool | None] = field(default_factory=lambda: dict.fromkeys(("ca", "cert", "key", "auth")))
+    """Stored TLS objects: True/False as last reported, None while unknown (they live in flash)."""
+    ca_file: str | None = None
+    """The CA file this session uploaded, as typed (``ca.pem`` of ``TLSCERT=ca,@ca.pem``)."""
     clock_offset: float | None = None
     """Module time minus host time, once TIME was set or read; None when unknown."""
     resets: int = 0
@@ -66,6 +81,12 @@ class ModuleState:
     def module_time(self) -> float | None:
         """The module's clock now (seconds since 1970), when known."""
         return None if self.clock_offset is None else self.clock() + self.clock_offset
+
+    def note_sent(self, line: str, source: str | None) -> None:
+        """A command went out with its payload source: remember a CA file it named."""
+        ca_file = ca_file_of(line, source)
+        if ca_file:
+            self.ca_file = ca_file
 
     def open_socket_ids(self) -> list[int]:
         """Ids of the client sockets the module has open, in order."""
@@ -96,9 +117,9 @@ class ModuleState:
         elif event.code == 13 and len(fields) > 1:
             self.model = fields[-1]
         elif event.code == 24 and len(fields) >= 3 and fields[1]:
-            self.ip_address = fields[2]  # the IPv4 form; "WiFi Up::<v6>" is the IPv6 one
+            self.ip_address, self.link_known = fields[2], True  # the IPv4 form; "WiFi Up::<v6>" is the IPv6 one
         elif event.code == 33:
-            self.ip_address = None
+            self.ip_address, self.link_known = None, True
         elif event.code == 55 and len(fields) >= 5:
             sock = self._socket(fields[2])
             pending = ascii_int(fields[4]) if sock else None
@@ -136,7 +157,8 @@ class ModuleState:
             self._date_readout = fields[0]
         elif label == "Time" and fields and self._date_readout:
             self._set_clock_from_readout(self._date_readout, fields[0])
-        elif label == "Var" and fields:
+        elif label == "Var" and fields and not (cmd and cmd.name == "GCFG"):
+            # GCFG's ip_ipaddr is the configured static address, not the current one.
             self._apply_var(":".join(fields))
         elif label == "SubjectKeyId" or label == "No SubjectKeyId":
             self.tls["ca"] = True
@@ -170,6 +192,14 @@ class ModuleState:
             self.echo = value.strip() != "0"
         elif name == "fw_version" and not self.firmware:
             self.firmware = value.strip()
+        elif name == "ip_ipaddr":
+            address = value.strip()
+            self.link_known = True
+            self.ip_address = address if address and address != NO_ADDRESS else None
+        elif name in _TLS_LENGTH_VARS:
+            length = ascii_int(value.strip())
+            if length is not None:
+                self.tls[_TLS_LENGTH_VARS[name]] = length > 0
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -186,6 +216,7 @@ class ModuleState:
         self.sockets.clear()
         self.clock_offset = None
         self.ip_address = None
+        self.link_known = True  # a module that (re)booted has no address until WIND 24
         self._date_readout = None
         if boot:
             self.resets += 1

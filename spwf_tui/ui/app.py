@@ -20,15 +20,17 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from spwf_tui.core import authcheck
 from spwf_tui.core.payload import Outgoing, PayloadError
 from spwf_tui.session.session import Session
 from spwf_tui.session.tx_worker import TxWorker
 from spwf_tui.ui.messages import SessionDataReady
+from spwf_tui.ui.screens.confirm_send import ConfirmSend
 from spwf_tui.ui.screens.file_picker import FilePicker
 from spwf_tui.ui.screens.payload_dialog import PayloadDialog
 from spwf_tui.ui.widgets.cert_inspector import CertInspector
 from spwf_tui.ui.widgets.command_builder import CommandBuilder
-from spwf_tui.ui.widgets.socket_status import SocketStatus
+from spwf_tui.ui.widgets.socket_status import REFRESH_COMMANDS, SocketStatus
 from spwf_tui.ui.widgets.uart_log import UartLog
 
 NARROW_WIDTH = 100
@@ -217,16 +219,35 @@ class SpwfApp(App):
             self.session.note(f"not sent: {exc}")
             return
         if outgoing.awaiting_payload is None:
-            self._tx.submit(outgoing)
+            self._submit_checked(line, outgoing)
             return
 
         def with_payload(payload: bytes | None) -> None:
             if payload is None:
                 self.session.note(f"not sent: {outgoing.line} (payload dialog cancelled)")
             else:
-                self._tx.submit(Outgoing(outgoing.line, payload, "dialog"))
+                self._submit_checked(line, Outgoing(outgoing.line, payload, "dialog"))
 
         self.push_screen(PayloadDialog(outgoing.line, outgoing.awaiting_payload, self.session.read_file), with_payload)
+
+    def _submit_checked(self, typed: str, outgoing: Outgoing) -> None:
+        """Queue ``outgoing``, unless it repeats the seed mistake and the user says no."""
+        warning = authcheck.check(outgoing.line, outgoing.payload, self.session.state.ca_file)
+        if warning is None:
+            self._tx.submit(outgoing)
+            return
+
+        def answered(send: bool | None) -> None:
+            if send:
+                self._tx.submit(outgoing)
+                return
+            self.session.note(f"not sent: {outgoing.line} (auth as hex text; fix: "
+                              f"{authcheck.ski_fix(self.session.state.ca_file)})")
+            builder = self.query_one(CommandBuilder)
+            if not builder.input.value:
+                builder.set_line(typed)  # to correct it, not type it again
+
+        self.push_screen(ConfirmSend(outgoing.line, warning), answered)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette (Ctrl+P) lists spwf-tui's actions next to Textual's own."""
@@ -246,6 +267,9 @@ class SpwfApp(App):
         yield SystemCommand("List stored TLS objects", "AT+S.TLSCERT=content,1",
                             lambda: self.send_line("AT+S.TLSCERT=content,1"))
         yield SystemCommand("Read the module clock", "AT+S.TIME", lambda: self.send_line("AT+S.TIME"))
+        yield SystemCommand("Refresh what the module state shows (asks the module)",
+                            " and ".join(REFRESH_COMMANDS) + " (R in the sockets pane)",
+                            lambda: [self.send_line(line) for line in REFRESH_COMMANDS])
         yield SystemCommand("Set the module clock to now", "AT+S.TIME=<host time>",
                             lambda: self.send_line(f"AT+S.TIME={int(time.time())}"))
 

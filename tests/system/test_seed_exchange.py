@@ -48,13 +48,18 @@ def test_forty_hex_characters_fail_and_twenty_raw_bytes_work(sim, tmp_path, tls_
     ca_file = tmp_path / "ca_cert.pem"
     setup = ["AT+S.TLSCERT=content,2", f"AT+S.TIME={int(time.time())}", f"AT+S.TLSCERT=ca,@{ca_file}"]
     wrong = [f'AT+S.TLSCERT=auth,"{ca.ski.hex().upper()}"', f"AT+S.SOCKON=127.0.0.1,{port},NULL,s"]
-    result = run_cli("run", str(sim.link), *[a for line in setup + wrong for a in ("-c", line)])
+    refused = run_cli("run", str(sim.link), *[a for line in setup + wrong for a in ("-c", line)])
+    assert refused.returncode == 2 and refused.stdout == ""  # nothing sent: the port never opened
+    assert f"-c #4: auth takes the CA's key id as 20 raw bytes" in refused.stderr
+    assert f"Fix: AT+S.TLSCERT=auth,ski:{ca_file} (--force sends it as written)" in refused.stderr
+    result = run_cli("run", str(sim.link), "--force", *[a for line in setup + wrong for a in ("-c", line)])
     assert result.returncode == 1
     assert "> AT+S.TLSCERT=auth,40" in result.stdout
     assert "< AT-S.No SubjectKeyId" in result.stdout
     assert "< AT-S.Certificate Error:3" in result.stdout
     assert "< AT-S.ERROR:74:Failed to open socket" in result.stdout
     assert "the auth value must be the 20 raw SKI bytes" in result.stdout
+    assert f"Fix: AT+S.TLSCERT=auth,ski:{ca_file} (sends" in result.stdout  # the session's own CA file
     assert "AT+S.SOCKON" in result.stderr  # the failed step is named
 
     fixed = [f"AT+S.TLSCERT=auth,ski:{ca_file}", f"AT+S.SOCKON=127.0.0.1,{port},NULL,s",

@@ -45,7 +45,7 @@ def test_error_74_without_loading_is_a_tcp_failure():
     log = b"AT+S.SOCKON=192.168.1.38,4433,,Example Certificate Authority\r\nAT-S.ERROR:74:Failed to open socket\r\n"
     decoder, explainer = RxDecoder(), Explainer()
     explanations = [explainer.explain(e) for e in decoder.feed(log)]
-    assert "TCP connection itself failed" in explanations[-1]
+    assert "the TLS handshake never started" in explanations[-1] and "TCP connection failed" in explanations[-1]
 
 
 def test_domain_in_the_third_field_is_pointed_out():

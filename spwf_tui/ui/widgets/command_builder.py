@@ -3,7 +3,9 @@
 Completion comes from ``core.completion`` (the REPL wraps the same function). Tab completes (the
 common prefix of several candidates, which are listed in the hint line); the ghost suggestion is
 accepted with →. Up/Down browse the history by prefix, Ctrl+R searches it. When the line carries a
-payload source, the hint line previews the exact line and byte count that will go out.
+payload source, the hint line starts with the exact line and byte count that will go out (before
+the syntax help, which a narrow screen cuts). A line that would repeat the seed thread's mistake
+(``auth`` as hex text, ``core.authcheck``) gets a warning row above the input, naming the fix.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from spwf_tui.core import authcheck
 from spwf_tui.core.completion import Completion, ModuleFacts, complete
+from spwf_tui.core.display import preview_bytes
 from spwf_tui.core.payload import Outgoing, PayloadError
-from spwf_tui.session.transcript import payload_preview
 from spwf_tui.ui.history import History
 
 
@@ -98,11 +101,16 @@ class CommandBuilder(Vertical):
         self._search_hit: int | None = None
         self._search_text = ""
         self._shown_hint = ""
+        self._shown_warning = ""
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="builder-warning", markup=False)
         yield Static("", id="builder-hint", markup=False)
+        # No select-all on focus: a line put here (a socket's SOCKW) is finished by typing after
+        # it, and a selection would make the first key replace it.
         yield CommandInput(placeholder='AT command — Tab completes; payloads: @FILE hex:.. ski:FILE "text"',
-                           suggester=_CompletionSuggester(self._facts), id="builder-input")
+                           suggester=_CompletionSuggester(self._facts), id="builder-input",
+                           select_on_focus=False)
 
     @property
     def input(self) -> CommandInput:
@@ -153,14 +161,14 @@ class CommandBuilder(Vertical):
         if not names:
             self._hint(f"no file matches {partial or './'}")
             return
-        prefix_text = partial[: len(partial) - len(stem)]
+        prefix_text = partial[: len(partial) - len(stem)] or "./"
         common = os.path.commonprefix(names)
         value = field.value[:field.cursor_position]
         value = value[: len(value) - len(stem)] + common
         field.value = value + field.value[field.cursor_position:]
         field.cursor_position = len(value)
         if len(names) > 1:
-            self._hint(f"{prefix_text}: " + "  ".join(names[:30]))
+            self._hint(f"files in {prefix_text}: " + "  ".join(names[:30]))
 
     # -- history ----------------------------------------------------------------------------
 
@@ -209,29 +217,45 @@ class CommandBuilder(Vertical):
         self.post_message(self.Submitted(line))
 
     def _show_hint(self, result: Completion) -> None:
+        # What will go out comes first: the syntax help after it is what a narrow screen cuts.
+        preview, warning = self._preview(self.input.value)
+        parts = [preview] if preview else []
         if result.hint:
-            parts = [result.hint.text]
+            parts.append(result.hint.text)
         elif result.candidates and self.input.value.strip():
             first = result.candidates[0]
             more = f"  (+{len(result.candidates) - 1} more, Tab)" if len(result.candidates) > 1 else ""
-            parts = [f"{first.text} — {first.meta}{more}"]
-        else:
-            parts = []
-        preview = self._preview(self.input.value)
-        if preview:
-            parts.append(preview)
+            parts.append(f"{first.text} — {first.meta}{more}")
         self._hint("   ".join(parts))
+        self._warn(warning)
 
-    def _preview(self, line: str) -> str:
+    @property
+    def ca_file(self) -> str | None:
+        """The CA file the session uploaded, named in the fix of a warning."""
+        return getattr(self._facts(), "ca_file", None)
+
+    def _preview(self, line: str) -> tuple[str, str]:
+        """(the exact-bytes preview, a warning) for ``line``; either may be empty."""
         if not any(marker in line for marker in ("@", "hex:", "ski:", '"')):
-            return ""
+            return "", authcheck.announced(line, self.ca_file) or ""
         try:
             outgoing = self._prepare(line)
         except PayloadError as exc:
-            return f"✗ {exc}"
+            return f"✗ {exc}", ""
         if outgoing.payload is None:
-            return ""
-        return f"→ sends {outgoing.line} + {len(outgoing.payload)} bytes: {payload_preview(outgoing.payload)}"
+            return "", authcheck.announced(outgoing.line, self.ca_file) or ""
+        warning = authcheck.check(outgoing.line, outgoing.payload, self.ca_file) or ""
+        return f"→ sends {outgoing.line} + {len(outgoing.payload)} bytes: {preview_bytes(outgoing.payload)}", warning
+
+    def _warn(self, text: str) -> None:
+        """The warning row: shown (wrapped, above the input) only while there is a warning."""
+        shown = f"⚠ {text}" if text else ""
+        if shown == self._shown_warning:
+            return
+        self._shown_warning = shown
+        row = self.query_one("#builder-warning", Static)
+        row.update(shown)
+        row.set_class(bool(text), "-visible")
 
     def _hint(self, text: str) -> None:
         if text == self._shown_hint:

@@ -16,6 +16,8 @@ from textual.widgets import DataTable, Static
 
 from spwf_tui.session.state import ModuleState
 
+REFRESH_COMMANDS = ("AT+S.STS", "AT+S.TLSCERT=content,1")
+"""What the refresh key sends: the status variables (address, firmware) and the TLS listing."""
 COLUMNS = ("id", "peer", "kind", "state", "pend", "rd", "wr")
 KINDS = {"t": "TCP", "u": "UDP", "s": "TLS"}
 
@@ -27,6 +29,7 @@ class SocketTable(DataTable):
         Binding("r", "read", "Read", id="sockets.read"),
         Binding("w", "write", "Write", id="sockets.write"),
         Binding("k", "close", "Close", id="sockets.close"),
+        Binding("R", "refresh", "Refresh", id="sockets.refresh"),
     ]
 
     def selected_id(self) -> int | None:
@@ -39,7 +42,14 @@ class SocketTable(DataTable):
         self._request("AT+S.SOCKR={id},", send=True)
 
     def action_write(self) -> None:
-        self._request('AT+S.SOCKW={id},"', send=False)
+        # The length field is left for the user: a number opens the payload dialog, a source
+        # (@FILE, "text"...) is sent as typed.
+        self._request("AT+S.SOCKW={id},", send=False)
+
+    def action_refresh(self) -> None:
+        """Ask the module what the pane shows (only when the user chooses: it costs a round trip)."""
+        for line in REFRESH_COMMANDS:
+            self.post_message(SocketStatus.CommandRequested(line, send=True))
 
     def action_close(self) -> None:
         self._request("AT+S.SOCKC={id}", send=True)
@@ -109,7 +119,10 @@ class SocketStatus(Vertical):
 
 def module_summary(state: ModuleState) -> str:
     """Wi-Fi, clock and stored TLS objects, in three short lines."""
-    wifi = f"Wi-Fi up, IP {state.ip_address}" if state.ip_address else "Wi-Fi: no IP yet"
+    if state.ip_address:
+        wifi = f"Wi-Fi up, IP {state.ip_address}"
+    else:
+        wifi = "Wi-Fi: no IP yet" if state.link_known else "Wi-Fi: unknown (R asks the module)"
     module_time = state.module_time()
     if module_time is None:
         clock = "clock: unknown (AT+S.TIME reads it; set it before TLS)"
@@ -118,5 +131,5 @@ def module_summary(state: ModuleState) -> str:
         if module_time < 1_000_000_000:
             clock += " — not set (1970s): TLS will fail"
     labels = {"ca": "CA", "cert": "Cert", "key": "Key", "auth": "Id"}  # as TLSCERT=content,1 says
-    tls = "TLS: " + "  ".join(f"{labels[name]}:{int(have)}" for name, have in state.tls.items())
+    tls = "TLS: " + "  ".join(f"{labels[name]}:{'?' if have is None else int(have)}" for name, have in state.tls.items())
     return f"{wifi}\n{clock}\n{tls}"
