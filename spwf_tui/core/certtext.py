@@ -14,14 +14,16 @@ from spwf_tui.core.moduletime import format_utc
 _WIDTH = 15
 
 
-def inspect_text(report: CertReport, *, role_given: bool, compared_with: str | None = None) -> str:
-    """The ``cert inspect`` report for a terminal."""
+def inspect_text(report: CertReport, *, role_given: bool, compared_with: str | None = None,
+                 role_change: str = "--as to change") -> str:
+    """The ``cert inspect`` report for a terminal; ``role_change`` says how to pick another role
+    (the CLI's flag; the TUI's buttons)."""
     blob = report.blob
     lines = [f"{report.name}: {report.kind}, {blob.format}"
              + (f", {blob.line_ends} line ends" if blob.format == "PEM" else "")]
     lines.append(_field("upload", _lengths(report)))
     if report.kind == "certificate":
-        lines.append(_field("as", f"{report.role} ({'as asked' if role_given else 'guessed; --as to change'})"))
+        lines.append(_field("as", f"{report.role} ({'as asked' if role_given else f'guessed; {role_change}'})"))
         lines.append(_field("module SKI", _ski_line(report)))
         lines.append(_field("checked at", report.clock.describe()))
         for index, facts in enumerate(report.certificates, start=1):

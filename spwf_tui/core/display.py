@@ -125,6 +125,11 @@ _TEXT_BYTES = frozenset(range(0x20, 0x7F)) | {0x09, 0x0A, 0x0D}
 _BYTE_ESCAPES = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r", 0x5C: "\\\\", 0x22: '\\"'}
 
 
+def is_text(data: bytes) -> bool:
+    """Printable ASCII, CR, LF and TAB only: bytes that read as typed text."""
+    return all(byte in _TEXT_BYTES for byte in data)
+
+
 def preview_bytes(data: bytes, limit: int = 48) -> str:
     """The first ``limit`` bytes of a payload for a one-line preview.
 
@@ -134,7 +139,7 @@ def preview_bytes(data: bytes, limit: int = 48) -> str:
     """
     head = data[:limit]
     more = " …" if len(data) > limit else ""
-    if all(byte in _TEXT_BYTES for byte in head):
+    if is_text(head):
         return '"' + "".join(_BYTE_ESCAPES.get(byte, chr(byte)) for byte in head) + '"' + more
     return " ".join(f"{byte:02x}" for byte in head[:limit // 3 or 1]) + (" …" if len(data) > (limit // 3 or 1) else "")
 

@@ -15,6 +15,7 @@ from spwf_tui.core.certs import CertificateError
 from spwf_tui.core.certtext import inspect_text
 from spwf_tui.core.moduletime import ModuleClock
 
+TUI_ROLE_CHANGE = "the CA / Cert / Key buttons upload it as another role"
 Step = tuple[str, Callable[[list[str]], bool] | None]
 """A command line and, optionally, a test on the previous step's replies that decides whether it runs."""
 
@@ -33,8 +34,10 @@ def describe_file(path: Path, module_time: float | None, host_time: float) -> tu
         report = inspect(data, ModuleClock(when, given), name=str(path))
     except CertificateError as exc:
         return f"✗ {path}: {exc}", None
-    warnings = [f"{_LEVEL_MARK.get(w.level, '!')} {w.text}" for w in report.warnings]
-    body = inspect_text(report, role_given=False).split("\nwarnings:")[0].rstrip()
+    # The CLI's advice names its --as flag; here the role is the button pressed.
+    warnings = [f"{_LEVEL_MARK.get(w.level, '!')} {w.text.replace('use --as ca', 'use the CA button')}"
+                for w in report.warnings]
+    body = inspect_text(report, role_given=False, role_change=TUI_ROLE_CHANGE).split("\nwarnings:")[0].rstrip()
     return "\n".join([*warnings, *([""] if warnings else []), body]), report
 
 

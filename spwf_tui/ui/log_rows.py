@@ -17,7 +17,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from spwf_tui.core.display import visible, visible_bytes
+from spwf_tui.core.display import is_text, preview_bytes, visible, visible_bytes
 from spwf_tui.core.events import DATA
 from spwf_tui.session.log import NOTE, TX, LogEntry
 
@@ -137,7 +137,9 @@ def _payload_rows(payload: bytes, text: str | None, options: ViewOptions, stamp:
         text = payload.decode("utf-8", "backslashreplace")
     if style == "tx":
         # A preview of bytes: backslashes doubled, so \x1b in it is always the byte ESC.
-        return [Row(style, f"{stamp}{marker} [{label}] {visible_bytes(payload[:200])[:200]}")]
+        # Binary bytes as hex: decoded as UTF-8 (d5 a4) they would show a letter never sent.
+        shown = visible_bytes(payload[:200])[:200] if is_text(payload[:200]) else preview_bytes(payload, 120)
+        return [Row(style, f"{stamp}{marker} [{label}] {shown}")]
     if options.show_controls:
         return [Row(style, f"{stamp}{marker} {visible(text)}")]
     # Without control characters shown, split the payload at its own line ends.

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -65,6 +65,20 @@ class CommandInput(Input):
         """
         return max(super().content_width, self.content_size.width)
 
+    async def _on_key(self, event: events.Key) -> None:
+        """Run this input's own key bindings (Ctrl+U, Enter, ←...) here, in typing order.
+
+        Textual looks up a focused widget's non-priority bindings only once the key has bubbled
+        up to the App, and by then the letters typed after it were already inserted: ``AT``,
+        Ctrl+U, ``XY`` typed in one burst cleared the line after ``XY`` went in. Handled here,
+        a control key acts before the keys that follow it.
+        """
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                event.stop()
+                event.prevent_default()  # not again in Input's handler or the App's lookup
+                return
+
     def _builder(self) -> CommandBuilder:
         assert isinstance(self.parent, CommandBuilder)
         return self.parent
@@ -100,6 +114,7 @@ class CommandBuilder(Vertical):
         self.history = history or History()
         self._search_hit: int | None = None
         self._search_text = ""
+        self._search_line: str | None = None
         self._shown_hint = ""
         self._shown_warning = ""
 
@@ -191,11 +206,19 @@ class CommandBuilder(Vertical):
         if self._search_hit is None:
             self._search_text = typed
         if hit is None:
-            self._hint(f"history: nothing more contains {self._search_text!r}")
+            self._hint(f"history: nothing more contains {self._search_text!r}" if self._search_text
+                       else "history: no older lines")
             return
         self._search_hit, line = hit
+        self._search_line = line
         self.set_line(line)
-        self._hint(f"history search {self._search_text!r}: Ctrl+R for older, Enter to send")
+        # Shown now and kept by the change event the new line makes (it would repaint the hint
+        # with the syntax help, and the search seemed to do nothing until a key was typed).
+        self._hint(self._search_hint())
+
+    def _search_hint(self) -> str:
+        what = f"containing {self._search_text!r}" if self._search_text else "newest first"
+        return f"history search {what}: Ctrl+R older, Enter sends, Esc/typing edits"
 
     # -- events -----------------------------------------------------------------------------
 
@@ -203,6 +226,12 @@ class CommandBuilder(Vertical):
     def _changed(self, event: Input.Changed) -> None:
         if self.input.has_focus:
             self._search_hit = None if not event.value else self._search_hit
+        if self._search_hit is not None and event.value == self._search_line:
+            preview, warning = self._preview(event.value)
+            self._hint("   ".join(filter(None, [preview, self._search_hint()])))
+            self._warn(warning)
+            return
+        self._search_line = None
         self._show_hint(complete(event.value, self.input.cursor_position, self._facts()))
 
     @on(Input.Submitted, "#builder-input")

@@ -1,0 +1,161 @@
+"""Issue 15 (builder items) in a real tmux at 120x40 and 80x24: keys typed, the screen read back.
+
+The socket write from the sockets pane, the seed mistake caught before it is sent (warning row,
+confirmation, the fix naming the CA file this session uploaded), the preview before the syntax
+help, module facts shown as unknown until a refresh asks, and Ctrl+R showing its hit at once.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require_tool
+from tests.system.test_tui_tmux import SPWF_TUI, Tmux
+
+DATA = Path(__file__).parent.parent / "data"
+SKI_HEX = "3EF1747FD79122144BCADF4F95DF960A32823B4C"
+SIZES = [(120, 40), (80, 24)]
+
+
+@pytest.fixture
+def tui(tmp_path, isolated_user_dirs):
+    """Start ``spwf-tui sim://`` in ``tmp_path`` (holding ca.pem and ski.txt) at a given size."""
+    tmux = require_tool("tmux")
+    if not shutil.which(SPWF_TUI):
+        pytest.fail(f"{SPWF_TUI} is not installed (pip install -e .)")
+    (tmp_path / "ca.pem").write_bytes((DATA / "seed_ca_cert.pem").read_bytes())
+    (tmp_path / "ski.txt").write_text(SKI_HEX + "\n")
+    sessions = []
+
+    def start(width: int, height: int) -> Tmux:
+        env = f"SPWF_TUI_CONFIG={isolated_user_dirs}/config.toml SPWF_TUI_DATA_DIR={isolated_user_dirs}/data"
+        command = (f"cd {tmp_path} && env -u COLUMNS -u LINES TERM=xterm-256color {env} {SPWF_TUI} sim://; "
+                   "echo EXITED:$?; sleep 60")
+        term = Tmux(tmux, width, height, command)
+        sessions.append(term)
+        term.settle("WiFi Up")
+        return term
+
+    yield start
+    for term in sessions:
+        term.kill()
+
+
+def _flat(screen: str) -> str:
+    """The screen as one line: wrapped rows joined, borders and runs of spaces dropped."""
+    return re.sub(r"\s+", " ", re.sub(r"[│┃║▌▐]", " ", screen))
+
+
+def _send(term: Tmux, line: str) -> None:
+    term.type(line)
+    term.wait_for(line[-12:])
+    term.keys("Enter")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_w_in_the_sockets_pane_leaves_the_line_to_finish(tui, size):
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        term = tui(*size)
+        _send(term, f"AT+S.SOCKON=127.0.0.1,{port},,t")
+        term.wait_for("AT-S.On:127.0.0.1:0")
+        peer, _ = server.accept()
+        with peer:
+            term.keys("F3")
+            term.wait_for("127.0.0.1:")  # the socket's row
+            term.keys("w")
+            term.wait_for("AT+S.SOCKW=0,")
+            term.type('"hi there"')  # nothing selected: the keys go after the line
+            term.wait_for('"hi there"')
+            term.keys("Enter")
+            peer.settimeout(10)
+            assert peer.recv(100) == b"hi there"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_auth_as_hex_text_is_caught_before_it_is_sent(tui, size):
+    term = tui(*size)
+    _send(term, "AT+S.TLSCERT=ca,@ca.pem")
+    term.wait_for("No SubjectKeyId")
+    term.type("AT+S.TLSCERT=auth,@ski.txt")
+    # The warning row names the fix with this session's own CA file.
+    screen = _flat(term.wait_for("ski:ca.pem"))
+    assert "auth takes the CA's key id as 20 raw bytes" in screen
+    assert "Fix: AT+S.TLSCERT=auth,ski:ca.pem" in screen
+    term.keys("Enter")
+    assert "y: send anyway" in _flat(term.wait_for("Send AT+S.TLSCERT=auth,41?"))
+    term.keys("n")
+    term.wait_for("not sent: AT+S.TLSCERT=auth,41")
+    screen = term.wait_for("AT+S.TLSCERT=auth,@ski.txt")  # back in the builder, to be corrected
+    assert "> AT+S.TLSCERT=auth,41" not in screen
+    term.keys("Enter")
+    term.wait_for("Send AT+S.TLSCERT=auth,41?")
+    term.keys("y")  # the user insists: it goes out as written, and the module takes it
+    term.keys("F3")
+    term.wait_for("Id:1")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_announced_forty_warns_while_typing(tui, size):
+    term = tui(*size)
+    term.type("AT+S.TLSCERT=auth,40")
+    screen = _flat(term.wait_for("auth,40 is"))
+    assert "the module wants the 20 raw bytes. Fix: AT+S.TLSCERT=auth,ski:<your CA file>" in screen
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_preview_comes_before_the_syntax_help(tui, size):
+    term = tui(*size)
+    term.type('AT+S.SOCKW=0,"a\\\\b\\r\\n"')
+    screen = term.wait_for("→ sends")
+    hint = next(row for row in screen.splitlines() if "→ sends" in row)
+    assert '→ sends AT+S.SOCKW=0,5 + 5 bytes: "a\\\\b\\r\\n"' in hint  # the backslash shown doubled
+    assert hint.index("→ sends") < 4
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_module_facts_are_unknown_until_refreshed(tui, size):
+    term = tui(*size)
+    term.keys("F3")
+    screen = term.wait_for("TLS: CA:?")
+    assert "Cert:?" in screen and "Id:?" in screen
+    term.wait_for("R Refresh")  # the sockets pane has the focus (its keys are in the footer)
+    term.keys("R")  # asks the module: AT+S.STS and TLSCERT=content,1
+    screen = term.wait_for("TLS: CA:0")
+    assert "Wi-Fi up, IP " in screen and "Id:0" in screen
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_ctrl_r_shows_the_newest_line_at_once(tui, size):
+    term = tui(*size)
+    _send(term, "AT+S.STS=fw_version")
+    term.wait_for("AT-S.Var:fw_version=1.1.0")
+    term.keys("C-r")
+    screen = term.wait_for("history search newest first")
+    builder_rows = [row for row in screen.splitlines() if "AT+S.STS=fw_version" in row and "> AT+S.STS" not in row]
+    assert builder_rows, screen  # the hit is in the builder without a key typed
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_tab_after_content_offers_the_options(tui, size):
+    term = tui(*size)
+    term.type("AT+S.TLSCERT=co")
+    term.wait_for("AT+S.TLSCERT=co")
+    term.keys("Tab")
+    term.wait_for("AT+S.TLSCERT=content,")
+    term.keys("Tab")
+    screen = term.wait_for("2 candidates")
+    assert "2 candidates: 1  2" in screen and "ski:" not in screen
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_control_keys_in_a_burst_keep_their_order(tui, size):
+    term = tui(*size)
+    term.keys("A", "T", "C-u", "X", "Y", "Left", "Z", "Enter")  # one send-keys: one burst
+    screen = term.wait_for("> XZY")  # cleared first, then XY, Z before the Y, then sent
+    assert "> ATXY" not in screen and "> XY" not in screen
