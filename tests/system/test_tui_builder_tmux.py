@@ -159,3 +159,15 @@ def test_control_keys_in_a_burst_keep_their_order(tui, size):
     term.keys("A", "T", "C-u", "X", "Y", "Left", "Z", "Enter")  # one send-keys: one burst
     screen = term.wait_for("> XZY")  # cleared first, then XY, Z before the Y, then sent
     assert "> ATXY" not in screen and "> XY" not in screen
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_first_tab_inserts_the_common_prefix(tui, size):
+    term = tui(*size)
+    term.type("AT+S.SO")
+    term.wait_for("AT+S.SO")
+    term.keys("Tab")
+    term.wait_for("candidates: AT+S.SOCKL")  # listed, not inserted: the line is AT+S.SOCK
+    term.type("Q=0")
+    term.keys("Enter")
+    term.wait_for("> AT+S.SOCKQ=0")

@@ -30,7 +30,11 @@ from spwf_tui.ui.history import History
 
 
 class _CompletionSuggester(Suggester):
-    """Ghost text: the line completed with the first candidate."""
+    """Ghost text: what Tab would insert (the one candidate, or the common prefix of several).
+
+    Not the first of several: ``AT+S.SO`` showed ``AT+S.SOCKL`` in grey, which read as the
+    completion Tab makes, when Tab inserts ``AT+S.SOCK`` and lists the twelve.
+    """
 
     def __init__(self, facts: Callable[[], ModuleFacts | None]) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
@@ -40,7 +44,7 @@ class _CompletionSuggester(Suggester):
         result = complete(value, facts=self._facts())
         if not result.candidates:
             return None
-        suggestion = value[:result.start] + result.candidates[0].text
+        suggestion = value[:result.start] + os.path.commonprefix([c.text for c in result.candidates])
         return suggestion if suggestion != value and suggestion.lower().startswith(value.lower()) else None
 
 
@@ -114,7 +118,8 @@ class CommandBuilder(Vertical):
         self.history = history or History()
         self._search_hit: int | None = None
         self._search_text = ""
-        self._search_line: str | None = None
+        self._kept_hint: tuple[str, str] | None = None
+        """(line, hint): a hint that the change event of ``line`` keeps (Tab's list, Ctrl+R's hit)."""
         self._shown_hint = ""
         self._shown_warning = ""
 
@@ -161,7 +166,7 @@ class CommandBuilder(Vertical):
             field.value = new
             field.cursor_position = result.start + len(common)
         if len(texts) > 1:
-            self._hint(f"{len(texts)} candidates: " + "  ".join(texts[:30]))
+            self._keep_hint(f"{len(texts)} candidates: " + "  ".join(texts[:30]))
 
     def _complete_path(self, result: Completion) -> None:
         field = self.input
@@ -183,7 +188,7 @@ class CommandBuilder(Vertical):
         field.value = value + field.value[field.cursor_position:]
         field.cursor_position = len(value)
         if len(names) > 1:
-            self._hint(f"files in {prefix_text}: " + "  ".join(names[:30]))
+            self._keep_hint(f"files in {prefix_text}: " + "  ".join(names[:30]))
 
     # -- history ----------------------------------------------------------------------------
 
@@ -210,15 +215,16 @@ class CommandBuilder(Vertical):
                        else "history: no older lines")
             return
         self._search_hit, line = hit
-        self._search_line = line
         self.set_line(line)
-        # Shown now and kept by the change event the new line makes (it would repaint the hint
-        # with the syntax help, and the search seemed to do nothing until a key was typed).
-        self._hint(self._search_hint())
-
-    def _search_hint(self) -> str:
         what = f"containing {self._search_text!r}" if self._search_text else "newest first"
-        return f"history search {what}: Ctrl+R older, Enter sends, Esc/typing edits"
+        self._keep_hint(f"history search {what}: Ctrl+R older, Enter sends, typing edits")
+
+    def _keep_hint(self, text: str) -> None:
+        """Show ``text`` now and keep it through the change event the current line makes: that
+        event repaints the hint with the syntax help, and Ctrl+R seemed to do nothing until a
+        key was typed, Tab's list of candidates vanished at once."""
+        self._kept_hint = (self.input.value, text)
+        self._hint(text)
 
     # -- events -----------------------------------------------------------------------------
 
@@ -226,12 +232,12 @@ class CommandBuilder(Vertical):
     def _changed(self, event: Input.Changed) -> None:
         if self.input.has_focus:
             self._search_hit = None if not event.value else self._search_hit
-        if self._search_hit is not None and event.value == self._search_line:
+        if self._kept_hint is not None and event.value == self._kept_hint[0]:
             preview, warning = self._preview(event.value)
-            self._hint("   ".join(filter(None, [preview, self._search_hint()])))
+            self._hint("   ".join(filter(None, [preview, self._kept_hint[1]])))
             self._warn(warning)
             return
-        self._search_line = None
+        self._kept_hint = None
         self._show_hint(complete(event.value, self.input.cursor_position, self._facts()))
 
     @on(Input.Submitted, "#builder-input")
