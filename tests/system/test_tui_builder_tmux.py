@@ -171,3 +171,13 @@ def test_first_tab_inserts_the_common_prefix(tui, size):
     term.type("Q=0")
     term.keys("Enter")
     term.wait_for("> AT+S.SOCKQ=0")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_file_completion_says_where_the_files_are(tui, size, tmp_path):
+    (tmp_path / "ca.key").write_text("not a key")
+    term = tui(*size)
+    term.type("AT+S.TLSCERT=ca,@ca.")
+    term.wait_for("@ca.")
+    term.keys("Tab")
+    term.wait_for("files in ./: ca.key  ca.pem")
