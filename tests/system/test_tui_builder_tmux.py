@@ -106,6 +106,14 @@ def test_announced_forty_warns_while_typing(tui, size):
     term.type("AT+S.TLSCERT=auth,40")
     screen = _flat(term.wait_for("auth,40 is"))
     assert "the module wants the 20 raw bytes. Fix: AT+S.TLSCERT=auth,ski:<your CA file>" in screen
+    term.keys("Enter")  # the payload dialog asks for the 40 bytes: the seed's hex text
+    term.wait_for("needs 40 payload bytes")
+    term.type(SKI_HEX)
+    term.wait_for("40 of 40 bytes")
+    term.keys("Enter")
+    term.wait_for("Send AT+S.TLSCERT=auth,40?")  # asked again, now with the bytes known
+    term.keys("Escape")
+    term.wait_for("not sent: AT+S.TLSCERT=auth,40")
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
