@@ -30,6 +30,7 @@ from spwf_tui.core.display import visible, visible_lines
 from spwf_tui.core.moduletime import ModuleClock, ModuleTimeError, parse_module_time
 from spwf_tui.core.payload import PayloadError, read_problem, resolve_source
 from spwf_tui.errors import UserError
+from spwf_tui.inputfiles import read_limited
 from spwf_tui.session.session import read_user_file
 
 EXIT_WILL_FAIL = 1
@@ -161,9 +162,9 @@ def _named(name: str) -> Iterator[None]:
 
 def _read(path: str) -> bytes:
     try:
-        return Path(path).expanduser().read_bytes()
+        return read_limited(path)  # regular files only, bounded: not /dev/zero, not a FIFO
     except OSError as exc:
-        raise UserError(f"{path}: {read_problem(exc)}") from None
+        raise UserError(f"{visible(path)}: {read_problem(exc)}") from None
 
 
 _NEEDS = {
