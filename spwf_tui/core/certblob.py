@@ -22,7 +22,9 @@ from spwf_tui.core.certs import CertificateError
 CERTIFICATE = "certificate"
 PRIVATE_KEY = "private key"
 
-_PEM_MARKER = re.compile(rb"-----(BEGIN|END) ([A-Z0-9 ]{1,64})-----")
+_PEM_MARKER = re.compile(rb"(?=(-----(BEGIN|END) ([A-Z0-9 ]{1,64})-----))")
+"""Every BEGIN/END line, overlapping ones too (``-----END A-----BEGIN B-----`` shares dashes):
+a zero-width match at each place one starts."""
 _PEM_BEGIN = re.compile(rb"-----BEGIN [A-Z0-9 ]{1,64}-----")
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 
@@ -185,7 +187,7 @@ def pem_blocks(data: bytes) -> tuple[list[PemBlock], list[str]]:
     per BEGIN: that regex rescans to the end of the data for every unmatched BEGIN line, which
     is quadratic (a 5 MB file of BEGIN lines never finished).
     """
-    markers = [(m.start(), m.end(), m.group(1) == b"BEGIN", m.group(2).decode("ascii"))
+    markers = [(m.start(), m.end(1), m.group(2) == b"BEGIN", m.group(3).decode("ascii"))
                for m in _PEM_MARKER.finditer(data)]
     ends: dict[str, list[tuple[int, int]]] = {}
     for start, end, is_begin, label in markers:

@@ -32,9 +32,12 @@ class Replayed:
     """Every log entry, in order (``time`` is host time: the start plus the event's offset)."""
     state: ModuleState
 
+    def __post_init__(self) -> None:
+        self._start = self.recording.started_epoch  # read once: it is asked for every entry
+
     def offset(self, entry: LogEntry) -> float:
         """Seconds from the start of the recording to ``entry``."""
-        return max(0.0, entry.time - self.recording.started_epoch)
+        return max(0.0, entry.time - self._start)
 
 
 def replay_all(recording: Recording) -> Replayed:

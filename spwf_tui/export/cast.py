@@ -76,7 +76,8 @@ class _Screen:
     """
 
     def __init__(self) -> None:
-        self._decoders = {d: codecs.getincrementaldecoder("utf-8")(errors="backslashreplace") for d in (RX, TX)}
+        # surrogateescape: undecodable bytes become U+DC80..U+DCFF at C speed; shown as \\xNN
+        self._decoders = {d: codecs.getincrementaldecoder("utf-8")(errors="surrogateescape") for d in (RX, TX)}
         self._after_cr = {RX: False, TX: False}
         self._at_line_start = True
 
@@ -124,9 +125,6 @@ class _Screen:
 
 
 _PIECE = 64 * 1024
-_ESCAPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-"""What is shown as ``\\xNN`` in module and host output: controls but TAB, LF and CR (which the
-line handling places), DEL and C1."""
 _ESCAPED_IN_NOTES = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 """In a note, which is one line, LF and CR too."""
 _LONE_LF = re.compile(r"(?<!\r)\n")
@@ -137,11 +135,52 @@ def _escaper(colour: str):
     return lambda match: f"{_ESCAPE_COLOUR}\\x{ord(match.group()):02x}{_RESET}{colour}"
 
 
-_ESCAPERS: dict[str, object] = {}
+_C0 = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_NOT_C0 = bytes(b for b in range(256) if b not in _C0)
+_C1 = tuple(chr(code).encode("utf-8") for code in range(0x80, 0xA0))
+_REPLACEMENTS: dict[str, tuple[dict[int, bytes], tuple[tuple[bytes, bytes], ...]]] = {}
+
+
+def _replacements(colour: str) -> tuple[dict[int, bytes], tuple[tuple[bytes, bytes], ...]]:
+    if colour not in _REPLACEMENTS:
+        shown = lambda code: f"{_ESCAPE_COLOUR}\\x{code:02x}{_RESET}{colour}".encode("utf-8")  # noqa: E731
+        _REPLACEMENTS[colour] = ({b: shown(b) for b in _C0}, tuple((seq, shown(0x80 + i)) for i, seq in enumerate(_C1)))
+    return _REPLACEMENTS[colour]
 
 
 def _escape_controls(text: str, colour: str) -> str:
-    if not _ESCAPED.search(text):
-        return text
-    escaper = _ESCAPERS.get(colour) or _ESCAPERS.setdefault(colour, _escaper(colour))
-    return _ESCAPED.sub(escaper, text)
+    """``text`` (decoded with ``surrogateescape``) with each byte that was not UTF-8 shown as
+    ``\\xNN`` and each control but TAB, LF and CR as a dimmed ``\\xNN``.
+
+    Done on the UTF-8 bytes with C-speed calls: ``backslashreplace`` writes an undecodable
+    byte's surrogate as ``\\udcNN``, which becomes ``\\xNN``; each control byte present is
+    replaced in one ``bytes.replace`` (ESC first: the others' replacements contain ESC). A text
+    that itself contains ``\\udc`` takes the per-match path, so that it is not changed.
+    """
+    if "\\udc" in text:
+        return _ESCAPED_OR_UNDECODABLE.sub(_slow_escaper(colour), text)
+    data = text.encode("utf-8", "backslashreplace")
+    if b"\\udc" in data:
+        data = data.replace(b"\\udc", b"\\x")
+    c0, c1 = _replacements(colour)
+    present = set(data.translate(None, _NOT_C0))
+    if present:
+        if 0x1B in present:
+            data = data.replace(b"\x1b", c0[0x1B])
+            present.discard(0x1B)
+        for byte in present:
+            data = data.replace(bytes((byte,)), c0[byte])
+    if b"\xc2" in data:
+        for sequence, shown in c1:
+            if sequence in data:
+                data = data.replace(sequence, shown)
+    return data.decode("utf-8")
+
+
+_ESCAPED_OR_UNDECODABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\udc80-\udcff]")
+
+
+def _slow_escaper(colour: str):
+    controls = _escaper(colour)
+    return lambda match: (f"\\x{ord(match.group()) - 0xDC00:02x}" if match.group() >= "\udc80"
+                          else controls(match))

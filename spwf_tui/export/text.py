@@ -7,6 +7,7 @@ Control characters are shown as escapes, so the file is safe to ``cat`` to a ter
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from spwf_tui.core.display import visible
@@ -67,6 +68,9 @@ def iter_transcript_lines(replayed: Replayed) -> Iterator[str]:
 def safe(text: str) -> str:
     """``text`` with C0 and C1 control characters escaped (terminal-safe)."""
     shown = visible(text)
-    if any(0x80 <= ord(ch) <= 0x9F for ch in shown):
-        shown = "".join(f"\\x{ord(ch):02x}" if 0x80 <= ord(ch) <= 0x9F else ch for ch in shown)
+    if _C1.search(shown):  # a regex scan, not a Python step per character (exports are large)
+        shown = _C1.sub(lambda match: f"\\x{ord(match.group()):02x}", shown)
     return shown
+
+
+_C1 = re.compile("[\x80-\x9f]")
