@@ -125,7 +125,7 @@ class SpwfApp(App):
                 yield CertInspector(id="inspector", session=self.session)
         yield Input(placeholder="find in log (Enter; n/N in the log for next/previous)", id="search")
         yield CommandBuilder(id="builder", facts=lambda: self.session.state, prepare=self.session.prepare)
-        yield Footer()
+        yield KeysFooter()
 
     def _fatal_error(self) -> None:
         """Textual's crash screen prints every frame's local variables (module state, log
@@ -194,6 +194,13 @@ class SpwfApp(App):
 
     def on_resize(self) -> None:
         self._shown_status = ""  # refit to the new width
+        # Narrow: the footer drops its padding and the palette key (F1 lists every key), so the
+        # app's own keys (F9, ^O, ^F) still show at 80 columns.
+        footer = self.query_one(KeysFooter)
+        narrow = self.size.width < NARROW_WIDTH
+        if (footer.compact, footer.show_command_palette) != (narrow, not narrow):
+            footer.compact = narrow
+            footer.show_command_palette = not narrow
         self.call_after_refresh(self._refresh_status)
 
     def _status_facts(self) -> list[tuple[str, str]]:
@@ -470,6 +477,16 @@ class SpwfApp(App):
         # The breakpoint classes decide whether these matter (see app.tcss).
         for pane in PANES:
             self.screen.set_class(self._pane == pane, f"-show-{pane}")
+
+
+class KeysFooter(Footer):
+    """Textual's footer, in two rows on narrow screens (see app.tcss): the footer sets its grid
+    to one column per key each time it recomposes; half as many makes a second row."""
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        if self.app.size.width < NARROW_WIDTH and self.styles.grid_size_columns:
+            self.styles.grid_size_columns = -(-self.styles.grid_size_columns // 2)
 
 
 def fit_status(facts: list[tuple[str, str]], width: int) -> str:
