@@ -103,7 +103,10 @@ def wrap_cells(text: str, width: int, indent: int = 0) -> list[str]:
         if cut >= len(text):
             rows.append(lead + text)
             return rows
-        cut = max(cut, 1)  # a character wider than the room still goes somewhere
+        if cut == 0 and lead:  # the next character is wider than the room the indent leaves
+            lead = ""
+            continue
+        cut = max(cut, 1)  # a character wider than the whole pane still goes somewhere
         space = text.rfind(" ", 0, cut + 1)
         if space > cut // 2:  # break at a word, unless that wastes over half the row
             rows.append(lead + text[:space])
@@ -157,13 +160,13 @@ def measure(entry: LogEntry, options: ViewOptions, previous_time: float | None) 
     lead = len(_stamp(entry.time, previous_time, options.timestamps)) + 2  # the stamp and "< "
     if event is not None and entry.direction not in (TX, NOTE) and not options.show_controls:
         if event.kind != DATA:  # a received line: its row (and the explanation's), measured as rows_for makes them
-            shown = len(visible(entry.text))
+            shown = cell_len(visible(entry.text))
             if entry.explain:
-                return 2, max(lead + shown, lead + 2 + len(visible(entry.explain)))
+                return 2, max(lead + shown, lead + 2 + cell_len(visible(entry.explain)))
             return 1, lead + shown
     elif entry.direction in (TX, NOTE) or event is None or event.kind != DATA:
         rows = rows_for(entry, options, previous_time)
-        return len(rows), max(len(row.text) for row in rows)
+        return len(rows), max(cell_len(row.text) for row in rows)
     raw = event.raw
     if options.hex_payloads:
         size = len(raw)
