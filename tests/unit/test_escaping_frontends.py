@@ -27,7 +27,6 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from rich.cells import cell_len
 
 from spwf_tui.commands import run as run_command
