@@ -116,12 +116,15 @@ class SocketStatus(Vertical):
 
 def module_summary(state: ModuleState) -> str:
     """Wi-Fi, clock and stored TLS objects, in three short lines."""
-    wifi = f"Wi-Fi up, IP {state.ip_address}" if state.ip_address else "Wi-Fi: no IP yet"
+    wifi = f"Wi-Fi up, IP {visible(state.ip_address)}" if state.ip_address else "Wi-Fi: no IP yet"
     module_time = state.module_time()
     if module_time is None:
         clock = "clock: unknown (AT+S.TIME reads it; set it before TLS)"
     else:
-        clock = "clock: " + time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(module_time))
+        try:
+            clock = "clock: " + time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(module_time))
+        except (OverflowError, OSError, ValueError):  # a clock reading no calendar holds
+            clock = "clock: out of range"
         if module_time < 1_000_000_000:
             clock += " — not set (1970s): TLS will fail"
     labels = {"ca": "CA", "cert": "Cert", "key": "Key", "auth": "Id"}  # as TLSCERT=content,1 says
