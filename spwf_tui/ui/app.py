@@ -218,8 +218,8 @@ class SpwfApp(App):
         else:
             recording = getattr(s, "recording_path", None)
             if recording:
-                name = visible(str(recording))
-                facts.append((f"● REC {name}", f"● REC {visible(_file_name(str(recording)))}"))
+                # The whole path is in the log's "recording to" note; the line names the file while it fits.
+                facts.append((f"● REC {visible(_file_name(str(recording)))}", "● REC"))
         try:
             module_time = s.state.module_time()
             clock = None if module_time is None else time.strftime(
