@@ -32,6 +32,8 @@ def _add_serial_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-b", "--baud", help="baud rate (default 115200, the module's factory rate)")
     parser.add_argument("--rtscts", action="store_true", default=None, help="RTS/CTS flow control")
     parser.add_argument("--xonxoff", action="store_true", default=None, help="XON/XOFF flow control")
+    parser.add_argument("--coordinator", metavar="HOST:PORT", help="labgrid coordinator for labgrid://PLACE "
+                        "(default: $LG_COORDINATOR, else 127.0.0.1:20408)")
 
 
 def _add_record_options(parser: argparse.ArgumentParser) -> None:
