@@ -77,8 +77,12 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
 
     run = _Parser(prog="spwf-tui run", description="Run commands non-interactively and print the transcript; "
                   "exit 0 only when every step succeeded.")
-    run.add_argument("port")
+    run.add_argument("port", nargs="?", help="device path, pyserial URL, sim://, labgrid://PLACE, or a place "
+                     "pattern (labgrid://bench-*: every matching board)")
     run.add_argument("script", nargs="?", help="script file: one step per line (the language is in the README)")
+    run.add_argument("-p", "--port", dest="ports", action="append", default=[], metavar="PORT",
+                     help="a board to run on (repeatable: the boards run concurrently, then a summary)")
+    run.add_argument("--jobs", type=int, metavar="N", help="boards run at once (default: all, at most 16)")
     run.add_argument("-c", dest="commands", action="append", default=[], metavar="LINE",
                      help="a command line to run (repeatable; after the script's lines)")
     run.add_argument("--timeout", type=float, help="seconds to wait for each final reply")
@@ -171,6 +175,11 @@ def _dispatch(argv: list[str]) -> int:
 
         return run_sim(args)
     if name == "run":
+        from spwf_tui.commands.run_boards import boards_of, run_boards
+
+        boards = boards_of(args)
+        if boards is not None:
+            return run_boards(args, boards)
         from spwf_tui.commands.run import run_script
 
         return run_script(args)
