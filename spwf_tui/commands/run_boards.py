@@ -6,7 +6,7 @@ is checked once, here, before any board is touched; then each board runs it in i
 boards apart: a board whose port hangs or vanishes fails alone, each child acquires and releases
 its own labgrid place and writes its own recording, and ``run`` itself stays the one
 implementation of a run. This module only starts children, prefixes their transcript lines
-with the board, and adds the summary (docs/protocol.md §15).
+with the board, and adds the summary (docs/architecture.md §13.2).
 
 Exit status: 0 when every board held, 1 when one did not (its steps failed or its port could
 not be opened), 2 for a mistake in the command line or script (nothing started).

@@ -1,4 +1,4 @@
-"""``labgrid://PLACE``: a board in a labgrid lab, reached through its coordinator (docs/protocol.md §14).
+"""``labgrid://PLACE``: a board in a labgrid lab, through its coordinator (docs/architecture.md §13.1).
 
 labgrid (PyPI ``labgrid``, an optional extra) runs the lab: a coordinator knows the places (a
 board and its resources); an exporter on each host publishes the host's serial ports through

@@ -183,3 +183,20 @@ def test_a_board_whose_exporter_stops_mid_run_fails_alone(free_places, tmp_path)
     lost = boards["labgrid://bench-3"]
     assert not lost["ok"] and lost["held"] == 3, lost
     assert "long.at:4: " in lost["first_failure"], lost  # the command after the exporter went
+
+
+def test_doctor_checks_the_coordinator_and_lists_the_places(free_places):
+    lab = free_places
+    lab.client("-p", "bench-2", "acquire", user="carol", check=True)
+    try:
+        result = run_cli("doctor", "--json", env=lab.env)
+    finally:
+        lab.client("-p", "bench-2", "release", user="carol", check=True)
+    checks = [json.loads(line) for line in result.stdout.splitlines()]
+    lab_check = next(c for c in checks if c["topic"] == "lab")
+    assert lab_check["status"] == "ok" and lab.address in lab_check["found"]
+    places = {c["found"].split(":", 2)[1].lstrip("/"): c for c in checks if c["topic"] == "place"}
+    assert set(places) == {"bare-1", *PLACES}, places
+    assert places["bare-1"]["status"] == "warn" and "no serial port" in places["bare-1"]["found"]
+    assert "held by" in places["bench-2"]["found"] and "/carol" in places["bench-2"]["found"]
+    assert ": free;" in places["bench-1"]["found"]
