@@ -138,6 +138,14 @@ def test_tui_opens_a_place_in_tmux_and_releases_it(free_places, isolated_user_di
     assert lab.holder("bench-1") is None
 
 
+def test_repl_in_a_pipe_talks_to_a_place_and_releases_it(free_places):
+    lab = free_places
+    result = run_cli("repl", "labgrid://bench-2", input="AT+S.STS=fw_version\n", env=lab.env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "AT-S.Var:fw_version=1.1.0" in result.stdout
+    assert lab.holder("bench-2") is None
+
+
 def test_one_script_on_every_place_gives_a_summary_and_a_recording_each(free_places, tmp_path):
     lab = free_places
     script = tmp_path / "smoke.at"
