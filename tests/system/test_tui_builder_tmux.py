@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,17 @@ def _flat(screen: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[│┃║▌▐]", " ", screen))
 
 
+def _wait_flat(term: Tmux, text: str, timeout: float = 15) -> str:
+    """Wait until ``text`` is on screen, wrapped rows joined (see ``_flat``)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        screen = _flat(term.screen())
+        if text in screen:
+            return screen
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} not on screen:\n{term.screen()}")
+
+
 def _send(term: Tmux, line: str) -> None:
     term.type(line)
     term.wait_for(line[-12:])
@@ -84,8 +96,7 @@ def test_auth_as_hex_text_is_caught_before_it_is_sent(tui, size):
     term.wait_for("No SubjectKeyId")
     term.type("AT+S.TLSCERT=auth,@ski.txt")
     # The warning row names the fix with this session's own CA file.
-    screen = _flat(term.wait_for("ski:ca.pem"))
-    assert "auth takes the CA's key id as 20 raw bytes" in screen
+    screen = _wait_flat(term, "auth takes the CA's key id as 20 raw bytes")
     assert "Fix: AT+S.TLSCERT=auth,ski:ca.pem" in screen
     term.keys("Enter")
     assert "y: send anyway" in _flat(term.wait_for("Send AT+S.TLSCERT=auth,41?"))
@@ -104,7 +115,7 @@ def test_auth_as_hex_text_is_caught_before_it_is_sent(tui, size):
 def test_announced_forty_warns_while_typing(tui, size):
     term = tui(*size)
     term.type("AT+S.TLSCERT=auth,40")
-    screen = _flat(term.wait_for("auth,40 is"))
+    screen = _wait_flat(term, "auth,40 is the key id's length")
     assert "the module wants the 20 raw bytes. Fix: AT+S.TLSCERT=auth,ski:<your CA file>" in screen
     term.keys("Enter")  # the payload dialog asks for the 40 bytes: the seed's hex text
     term.wait_for("needs 40 payload bytes")
