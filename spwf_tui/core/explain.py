@@ -295,8 +295,9 @@ class Explainer:
             elif ctx.saw_loading:
                 text = "The TCP connection worked but the TLS handshake failed."
             elif ctx.sockon_kind.lower() in ("t", "u"):
-                text = ("The connection failed: wrong address or port, nothing listening, or no "
-                        "IP yet.")
+                text = ("The connection failed: wrong address or port, nothing listening there, or "
+                        "the module has no IP yet (the sockets pane shows its address). To tell which, "
+                        "try netcat on the server first.")
             else:
                 text = ("No Loading line came first: the TLS handshake never started. Either the "
                         "TCP connection failed (refused: wrong address or port, nothing listening, "
