@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spwf_tui.core.display import visible, visible_lines
-from spwf_tui.core.events import DATA
+from spwf_tui.core.events import CONTINUED_MARK, DATA
 from spwf_tui.session.log import NOTE, TX, LogEntry
 from spwf_tui.session.transcript import payload_preview
 
@@ -59,6 +59,10 @@ def entry_fragments(entry: LogEntry, view: View) -> Fragments:
         out = _data(entry, view)
     else:
         out = [(f"class:{kind}", f"< {safe(entry.text)}\n")]
+    if entry.event is not None and entry.event.continued and out:
+        # The line goes on in the next entry (cut at the decoder's bound): say so on its last row.
+        style, text = out[-1]
+        out[-1] = (style, text[:-1] + CONTINUED_MARK + "\n")
     if entry.explain:
         out.append(("class:explain", f"  = {safe(entry.explain)}\n"))
     return out
