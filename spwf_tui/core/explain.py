@@ -39,9 +39,13 @@ MAX_CA_PAYLOAD = 8192
 
 _SILENT_KINDS = frozenset({OK, OTHER})
 """Kinds that neither get an explanation nor change the context."""
-_TOLD_INFO_LABELS = frozenset({"No SubjectKeyId", "SubjectKeyId", "Loading"})
+_TOLD_INFO_LABELS = frozenset({"No SubjectKeyId", "SubjectKeyId", "Loading", "Reading", "Http Server Status Code"})
 """The ``AT-S.`` info lines the explainer explains or remembers."""
 _HEX_TEXT = re.compile(rb"[0-9A-Fa-f:\s]+")
+FIRMWARE_BUILDS = {"171117-0328fe3": "1.1.0", "170216-fd39c59": "1.0.0"}
+"""Firmware builds (``+WIND:1:Poweron:<build>-SPWF04S``) and their versions (docs/protocol.md §8)."""
+_STATELESS_CACHE = 1024
+"""Explanations that depend on the line alone, kept by event (repeated lines are one object)."""
 _PEM_END = b"-----END CERTIFICATE-----"
 
 
@@ -73,6 +77,8 @@ class Explainer:
 
     def __init__(self) -> None:
         self._ctx = _TlsContext()
+        self._told: dict[int, tuple[Event, str | None]] = {}
+        """Explanations of single lines (WIND 55, Reading...) by event id: the same line comes back."""
 
     def observe_tx(self, line: str, payload: bytes | None = None) -> None:
         """Note a command the host sent (with its payload), for sessions without echo."""
@@ -192,6 +198,15 @@ class Explainer:
     # -- explanations -----------------------------------------------------------------------
 
     def _explanation(self, event: Event) -> str | None:
+        if event.kind == WIND and event.code in (1, 55) or event.label in _LINE_LABELS:
+            told = self._told.get(id(event))
+            if told is not None and told[0] is event:
+                return told[1]
+            if len(self._told) >= _STATELESS_CACHE:
+                self._told.clear()
+            text = _line_explanation(event)
+            self._told[id(event)] = (event, text)
+            return text
         if event.kind == WIND and event.code is not None:
             entry = catalog.wind(event.code)
             return entry.explain if entry else f"WIND {event.code} is not in the firmware 1.x tables."
@@ -208,6 +223,9 @@ class Explainer:
             )
         if event.kind == INFO and event.label == "Loading":
             return "TLS handshake in progress: the TCP connection is up."
+        if event.kind == INFO and event.label == "SubjectKeyId":
+            return ("The module stored the CA and found its Subject Key Identifier in it (a DER "
+                    "certificate carries it): no separate auth upload is needed.")
         return None
 
     def _certificate_error(self, number: int | None) -> str:
@@ -270,7 +288,10 @@ class Explainer:
 
     def _module_error(self, code: int | None) -> str:
         ctx = self._ctx
-        entry = catalog.error(code) if code is not None else None
+        if code is None:
+            return ("The module reported an error without a number: the command failed, and this "
+                    "firmware says no more (check its syntax with the command builder's hint).")
+        entry = catalog.error(code)
         if code == 74 and ctx.sockon_kind is not None:
             if ctx.saw_certificate_error:
                 text = ("The TLS handshake failed on the certificate check (see the Certificate "
@@ -313,3 +334,37 @@ def _http_error(event: Event) -> str:
             return "The HTTP client could not connect (connection refused): check host, port and the TLS flag."
         return "The HTTP client failed before a response arrived; the number is not documented."
     return f"The server answered HTTP status {event.code}."
+
+
+_LINE_LABELS = frozenset({"Reading", "Http Server Status Code"})
+"""``AT-S.`` lines explained from their own fields (``_line_explanation``)."""
+
+
+def _line_explanation(event: Event) -> str | None:
+    """What one line says by itself: WIND 1 (build to version), WIND 55 (which socket, how to
+    read), ``Reading`` and ``Http Server Status Code`` (what follows them)."""
+    fields = event.fields
+    if event.code == 1 and event.kind == WIND:
+        build = fields[1] if len(fields) > 1 else ""
+        version = next((v for b, v in FIRMWARE_BUILDS.items() if build.startswith(b)), None)
+        if version:
+            return f"The module booted: firmware {version} (build {build})."
+        return "The module booted; the field is the firmware build (171117-0328fe3 is FW 1.1.0, 170216-fd39c59 FW 1.0.0)."
+    if event.kind == WIND:  # 55: Pending Data:<server id or empty>:<id>:<bytes>:<total>
+        numbers = [ascii_int(f) for f in fields[1:5]]
+        if len(fields) < 5 or None in numbers[1:] or (fields[1] and numbers[0] is None):
+            return catalog.wind(55).explain
+        server, sid, size, total = numbers
+        if fields[1]:
+            return (f"{size} bytes arrived from client {sid} of server socket {server} ({total} in all): read "
+                    f"them with AT+S.SOCKDR={server},{sid},{size}.")
+        return f"{size} bytes arrived on socket {sid} ({total} in all): read them with AT+S.SOCKR={sid},{size}."
+    if event.label == "Reading":
+        size = ascii_int(fields[0]) if fields else None
+        if size is None:
+            return None
+        return f"{size} raw bytes of socket data follow this line, then AT-S.OK."
+    if event.kind == INFO:  # Http Server Status Code
+        status = fields[0] if fields else "?"
+        return f"The HTTP server answered status {status}; the body follows as raw bytes until AT-S.OK."
+    return None
