@@ -18,15 +18,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from cryptography import x509
-
-from spwf_tui.core import catalog, certerrors, certs
+from spwf_tui.core import catalog, certerrors
 from spwf_tui.core.catalog import tls
 from spwf_tui.core.commandline import parse
 from spwf_tui.core.digits import ascii_int
 from spwf_tui.core.events import DATA, ECHO, ERROR, INFO, OK, OTHER, WIND, Event
 from spwf_tui.core.moduletime import MAX_EPOCH, format_utc
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 EMULATOR_NOT_EMULATED = 120
 """``AT-S.ERROR:120:Not emulated``: the emulated module's refusal (outside the firmware's table)."""
@@ -188,6 +190,8 @@ class Explainer:
     def _finish_ca_payload(self) -> None:
         ctx = self._ctx
         if ctx.expecting_ca_payload and ctx.ca_buffer:
+            from spwf_tui.core import certs  # cryptography only when a CA went by (start-up time)
+
             try:
                 ctx.ca_cert = certs.load_certificate(bytes(ctx.ca_buffer))
             except certs.CertificateError:
@@ -256,6 +260,8 @@ class Explainer:
         ctx = self._ctx
         if ctx.ca_cert is None or ctx.auth_payload is None:
             return []
+        from spwf_tui.core import certs  # loaded already: ca_cert was made by it
+
         ski = certs.subject_key_identifier(ctx.ca_cert)
         if ski is None or ctx.auth_payload == ski:
             return []
