@@ -30,6 +30,9 @@ SUITE = {
     "upload": ("benchmarks.upload", ["--trials", "5"], ["--trials", "2"]),
     "decode": ("benchmarks.decodebench", ["--megabytes", "100"], ["--megabytes", "5"]),
     "components": ("benchmarks.components", ["--repeats", "5"], ["--repeats", "2"]),
+    "runone": ("benchmarks.runone", ["--repeats", "9"], ["--repeats", "2"]),
+    "boards": ("benchmarks.boards", ["--boards", "1", "10", "50", "100", "--seconds", "10"],
+               ["--boards", "1", "5", "--seconds", "2"]),
     "net": ("benchmarks.netingest", ["--megabytes", "50", "--trials", "3", "--handler-megabytes", "1"],
             ["--megabytes", "2", "--trials", "1", "--handler-megabytes", "0"]),
 }
@@ -46,6 +49,8 @@ TARGETS = [
     ("upload_ratio", ">=", 0.9, "upload ≥ 0.9× raw write"),
     ("rss_growth_abs", "<=", 0.10, "RSS flat (±10 %) from 10 MB (quick: 4 MB) to the end of ingest"),
     ("rss_500mb_mib", "<", 150, "RSS under 150 MiB"),
+    ("run_one_command_s", "<=", 0.25, "run PORT -c AT ≤ 0.25 s on a booted module"),
+    ("boards_at_line_rate", ">=", 100, "100 emulated boards at 921600 baud on one core, 0 lost"),
 ]
 
 
@@ -73,7 +78,8 @@ def collect(names: list[str], quick: bool, progress) -> dict:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     results["load_average_after"] = os.getloadavg()[0]
-    lost = [results[k] for k in ("headless_bytes_lost", "tui_bytes_lost", "keystroke_bytes_lost", "net_bytes_lost")
+    lost = [results[k] for k in ("headless_bytes_lost", "tui_bytes_lost", "keystroke_bytes_lost", "net_bytes_lost",
+                                 "boards_bytes_lost")
             if k in results]
     results["bytes_lost"] = sum(lost) if lost else None
     if results.get("rss_growth") is not None:
@@ -132,6 +138,14 @@ def table(r: dict) -> str:
          f"pyserial's handlers: socket {_fmt(g('net_socket_pyserial_handler_mbps'), ' MB/s', 3)}, rfc2217 "
          f"{_fmt(g('net_rfc2217_pyserial_handler_mbps'), ' MB/s', 3)}; lost {_fmt(g('net_bytes_lost'))}, "
          f"exact {g('net_exact')}"),
+    ]
+    rows += [
+        ("9 run PORT -c AT", _fmt(g("run_one_command_s"), " s", 3), f"python -c pass {_fmt(g('python_pass_s'), ' s', 3)}",
+         "", f"CPU {_fmt(g('run_one_command_cpu_s'), ' s', 3)} (pass: {_fmt(g('python_pass_cpu_s'), ' s', 3)}); "
+         f"sim:// {_fmt(g('run_one_command_sim_s'), ' s', 3)}, CPU {_fmt(g('run_one_command_sim_cpu_s'), ' s', 3)}"),
+        ("10 boards at 921600", _fmt(g("boards_at_line_rate")), "", "",
+         "; ".join(f"N={n}: {_fmt(v.get('cpu_pct_per_board'), ' %', 2)} CPU/board, lost {v.get('bytes_lost')}"
+                   for n, v in (g("boards_runs") or {}).items())),
     ]
     stages = [(key[len("stage_"):-len("_ms_per_mb")], value) for key, value in r.items()
               if key.startswith("stage_") and key.endswith("_ms_per_mb")]
