@@ -57,7 +57,7 @@ def run_script(args: argparse.Namespace) -> int:
     session.open()
     failed = 0
     try:
-        wait_until_idle(session)
+        wait_until_ready(session)
         _print_entries(session, args.json)
         mark = session.event_seq
         for step in steps:
@@ -84,22 +84,28 @@ def run_script(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def wait_until_idle(session: Session) -> None:
+def wait_until_ready(session: Session) -> None:
     """Before the first command: let a module that is talking finish (docs/architecture.md §6.3).
 
     A module already booted says nothing when the port opens: after ``FIRST_LOOK`` the command
     goes out. A module that is booting (``sim://``, or a reset as the port opened) is ready once
     it prints ``+WIND:0:Console active``; the WINDs of its Wi-Fi join may follow the command's
     replies, as on any live module. Other output (a stream from an earlier command) is waited
-    out until ``QUIET_BEFORE_START`` passes without a byte.
+    out as ``wait_until_idle`` does.
     """
     deadline = time.monotonic() + MAX_BOOT_WAIT
-    console_up = session.wait_for_event(_console_active, FIRST_LOOK, 0)
-    if console_up is not None or session.rx_bytes == 0:
+    if session.wait_for_event(_console_active, FIRST_LOOK, 0) is not None or session.rx_bytes == 0:
         return
     if session.wait_for_event(_boot_line, 0, 0) is not None:
         if session.wait_for_event(_console_active, max(0.0, deadline - time.monotonic()), 0) is not None:
             return
+    wait_until_idle(session, deadline)
+
+
+def wait_until_idle(session: Session, deadline: float | None = None) -> None:
+    """Wait until ``QUIET_BEFORE_START`` passes without a byte from the module (at most until
+    ``deadline``, else ``MAX_BOOT_WAIT`` from now)."""
+    deadline = deadline if deadline is not None else time.monotonic() + MAX_BOOT_WAIT
     seen = -1
     while time.monotonic() < deadline:
         count = session.rx_bytes
