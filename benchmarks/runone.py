@@ -83,8 +83,9 @@ def run(repeats: int) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
     result = {}
     for name in commands:
-        result[f"{name}_s"] = median(walls[name])
-        result[f"{name}_cpu_s"] = median(cpus[name])
+        key = "runone_python_pass" if name == "python_pass" else name  # benchmark 4 has its own
+        result[f"{key}_s"] = median(walls[name])
+        result[f"{key}_cpu_s"] = median(cpus[name])
     result["run_one_command_repeats"] = repeats
     return result
 
