@@ -45,8 +45,9 @@ _BODY_END = re.compile(rb"AT-S\.(?:OK[\r\n]|ERROR|Http Server Error:)")
 are LF only)."""
 _BODY_END_SPAN = len(b"AT-S.Http Server Error:") - 1
 """Bytes at the end of the input that may still be the start of a body end."""
-_RESYNC = re.compile(rb"AT-S\.|\+WIND:")
-"""Where a module line starts inside a line of noise (one garbage byte before ``+WIND:``)."""
+_RESYNC = re.compile(rb"AT-S\.|\+WIND:[0-9]{1,3}(?=:|\Z)")
+"""Where a module line starts inside a line of noise (one garbage byte before ``+WIND:``): the
+prefix of a line that ``classify`` takes for a module line (an ``AT-S.`` line, a WIND number)."""
 _HTTP_STATUS_LABEL = "Http Server Status Code"
 _MODE_LABELS = frozenset({"Reading", _HTTP_STATUS_LABEL})
 """Labels of the lines after which raw bytes follow."""
@@ -323,12 +324,16 @@ class RxDecoder:
             text = strip_host_prefix(text)
         kind, code, label, fields = classify_parts(text)
         if kind == OTHER:
+            # Where a module line starts after the noise (one search: the pattern only matches
+            # what classifies as a module line, so a line of many false "+WIND:" costs no more).
             found = _RESYNC.search(content, 1)
             if found:
-                line = self._line_event(raw[found.start():], content[found.start():])
-                if line.__class__ is Event and line.kind != OTHER:
-                    head = raw[:found.start()]
-                    return Event(OTHER, head, bytes_to_text(head)), line
+                start = found.start()
+                rest = content[start:].decode("utf-8", "backslashreplace")
+                parts = classify_parts(rest)
+                if parts[0] != OTHER:
+                    head = raw[:start]
+                    return Event(OTHER, head, bytes_to_text(head)), Event(parts[0], raw[start:], rest, *parts[1:])
         return Event(kind, raw, text, code, label, fields)
 
     def _after_line(self, event: Event) -> None:

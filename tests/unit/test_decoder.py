@@ -253,3 +253,14 @@ def test_a_reading_count_the_capture_contradicts_is_warned_about():
     good = RxDecoder(lenient=True)
     good.feed(b"AT-S.Reading:5:5\r\nhello\r\nAT-S.OK\r\n")
     assert good.warnings == []
+
+
+def test_a_line_of_many_false_wind_prefixes_does_not_recurse():
+    line = b"x" + b"+WIND:x" * 9000 + b"\r\n"
+    events = decode(line)
+    assert b"".join(e.raw for e in events) == line and [e.kind for e in events] == ["other"]
+
+
+def test_noise_then_a_wind_after_many_false_prefixes():
+    events = decode(b"\x00" + b"+WIND:x" * 100 + b"+WIND:24:WiFi Up:0:10.0.0.2\r\n")
+    assert [e.kind for e in events] == ["other", "wind"] and events[1].code == 24
