@@ -96,6 +96,17 @@ class Explainer:
             # The bulk of a stream (replies, payload pieces, other output): nothing to explain
             # or to remember; the RX path calls this for every line, so it answers at once.
             return None
+        if kind == WIND and event.code != 1 or event.label in _LINE_LABELS:
+            # Explained from the line alone and changing no context (WIND 1 resets it): the
+            # same line (one event object, see the decoder's known lines) gets the same text.
+            told = self._told.get(id(event))
+            if told is not None and told[0] is event:
+                return told[1]
+            if len(self._told) >= _STATELESS_CACHE:
+                self._told.clear()
+            text = self._explanation(event)
+            self._told[id(event)] = (event, text)
+            return text
         text = self._explanation(event)
         self._observe(event)
         return text
@@ -203,14 +214,7 @@ class Explainer:
 
     def _explanation(self, event: Event) -> str | None:
         if event.kind == WIND and event.code in (1, 55) or event.label in _LINE_LABELS:
-            told = self._told.get(id(event))
-            if told is not None and told[0] is event:
-                return told[1]
-            if len(self._told) >= _STATELESS_CACHE:
-                self._told.clear()
-            text = _line_explanation(event)
-            self._told[id(event)] = (event, text)
-            return text
+            return _line_explanation(event)
         if event.kind == WIND and event.code is not None:
             entry = catalog.wind(event.code)
             return entry.explain if entry else f"WIND {event.code} is not in the firmware 1.x tables."
@@ -357,10 +361,11 @@ def _line_explanation(event: Event) -> str | None:
             return f"The module booted: firmware {version} (build {build})."
         return "The module booted; the field is the firmware build (171117-0328fe3 is FW 1.1.0, 170216-fd39c59 FW 1.0.0)."
     if event.kind == WIND:  # 55: Pending Data:<server id or empty>:<id>:<bytes>:<total>
-        numbers = [ascii_int(f) for f in fields[1:5]]
-        if len(fields) < 5 or None in numbers[1:] or (fields[1] and numbers[0] is None):
+        # Shown, not computed with: short ASCII digit strings are enough (and cheap: WIND 55 is
+        # the commonest line of a busy socket).
+        if len(fields) < 5 or not all(_is_count(f) for f in fields[2:5]) or (fields[1] and not _is_count(fields[1])):
             return catalog.wind(55).explain
-        server, sid, size, total = numbers
+        server, sid, size, total = fields[1:5]
         if fields[1]:
             return (f"{size} bytes arrived from client {sid} of server socket {server} ({total} in all): read "
                     f"them with AT+S.SOCKDR={server},{sid},{size}.")
@@ -374,3 +379,8 @@ def _line_explanation(event: Event) -> str | None:
         status = fields[0] if fields else "?"
         return f"The HTTP server answered status {status}; the body follows as raw bytes until AT-S.OK."
     return None
+
+
+def _is_count(field: str) -> bool:
+    """ASCII digits, at most 10 of them (a 32-bit count)."""
+    return 0 < len(field) <= 10 and field.isascii() and field.isdigit()
