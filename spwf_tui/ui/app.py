@@ -441,6 +441,8 @@ class SpwfApp(App):
         """Playback keys exist only when replaying."""
         if action.startswith("replay_"):
             return self.read_only and hasattr(self.session, "play")
+        if action in ("pick_file", "reopen"):
+            return not self.read_only  # nothing is sent in a replay: no file to pick, no port
         if action == "focus_builder":
             # A dialog keeps its own Esc; so does the builder when it has the focus already.
             return self.screen is self.screen_stack[0] and not (

@@ -144,6 +144,9 @@ def test_escape_from_a_maximized_log_returns_to_the_builder(tui, size):
     term.wait_for("Maximize the focused widget")
     term.keys("Enter")
     term.wait_gone("Search for commands")
+    screen = term.wait_gone("Sockets & module")  # (at 80x24 never there)
+    top = next(line for line in screen.splitlines() if "UART log" in line)
+    assert top.startswith("╭") and top.rstrip().endswith("╮") and len(top.rstrip()) == size[0]  # whole border
     time.sleep(0.3)
     term.keys("Escape")
     time.sleep(0.3)
