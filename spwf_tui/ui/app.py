@@ -314,6 +314,8 @@ class SpwfApp(App):
         yield SystemCommand("Show the UART log", "F2", lambda: self.action_show_pane("log"))
         yield SystemCommand("Show sockets and module state", "F3", lambda: self.action_show_pane("sockets"))
         yield SystemCommand("Show the certificate inspector", "F4", lambda: self.action_show_pane("inspector"))
+        yield SystemCommand("Maximize the UART log", "the whole screen for the log; Esc restores",
+                            self.action_maximize_log)
         yield SystemCommand("Send a file (insert @PATH)", "Ctrl+O", self.action_pick_file)
         yield SystemCommand("Find in the log", "Ctrl+F", self.action_search_log)
         yield SystemCommand("Drop a marker into the recording", "F9", self.action_mark)
@@ -344,6 +346,12 @@ class SpwfApp(App):
             self.query_one(UartLog).focus()  # nothing to type in a replay: the playback keys work
             return
         self.query_one(CommandBuilder).input.focus()
+
+    def action_maximize_log(self) -> None:
+        """The log on the whole screen (Textual's own *Maximize* takes whatever has the focus)."""
+        log = self.query_one(UartLog)
+        self.action_show_pane("log")
+        self.screen.maximize(log)
 
     def action_keys_help(self) -> None:
         """The keys of the focused pane and of the app, all of them (the footer has room for few)."""

@@ -138,10 +138,10 @@ def test_an_explanation_is_read_to_its_end(tui, size):
 @SIZES
 def test_escape_from_a_maximized_log_returns_to_the_builder(tui, size):
     term = tui(size)
-    term.keys("F2", "C-p")
+    term.keys("C-p")
     term.wait_for("Search for commands")
-    term.type("Maximize")
-    term.wait_for("Maximize the focused widget")
+    term.type("Maximize the UART log")
+    term.wait_for("Esc restores")
     term.keys("Enter")
     term.wait_gone("Search for commands")
     screen = term.wait_gone("Sockets & module")  # (at 80x24 never there)
