@@ -21,7 +21,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from spwf_tui.core.display import visible
-
 from spwf_tui.core.payload import Outgoing, PayloadError
 from spwf_tui.errors import UserError
 from spwf_tui.session.log import NOTE, TX
