@@ -170,8 +170,13 @@ class SerialTransport:
         target = self._target()
         try:
             self._serial = self._open_port(target)
-        except PortError:
-            self._release_place()
+        except PortError as exc:
+            if self._lease is not None:
+                self._release_place()
+                raise PortError(f"{self.settings.port}: {exc}") from None  # the place the user named
+            raise
+        except BaseException:
+            self._release_place()  # Ctrl+C or SIGTERM during the open: no session will close it
             raise
         self.identity = identify(target)  # now: once the device is gone, so are its facts
         self.state = CONNECTED

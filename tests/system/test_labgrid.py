@@ -208,3 +208,26 @@ def test_doctor_checks_the_coordinator_and_lists_the_places(free_places):
     assert places["bare-1"]["status"] == "warn" and "no serial port" in places["bare-1"]["found"]
     assert "held by" in places["bench-2"]["found"] and "/carol" in places["bench-2"]["found"]
     assert ": free;" in places["bench-1"]["found"]
+
+
+@pytest.mark.parametrize("ports", [["labgrid://bench-1"], ["labgrid://bench-*"]], ids=["one", "many"])
+def test_sigterm_ends_the_run_and_releases_the_places(free_places, tmp_path, ports):
+    """A CI job's timeout sends SIGTERM: the places must not stay held by a process that is gone."""
+    lab = free_places
+    wanted = ["bench-1"] if len(ports) == 1 and "*" not in ports[0] else list(PLACES)
+    proc = subprocess.Popen([*CLI, "run", *ports, "-c", "sleep 60", "--no-record"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env=lab.env)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not all(lab.holder(p) for p in wanted):
+            time.sleep(0.3)
+        assert all(lab.holder(p) for p in wanted), "the run did not acquire its places"
+        proc.terminate()
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143, proc.stderr.read()
+    assert "Traceback" not in proc.stderr.read()
+    for place in wanted:
+        assert lab.holder(place) is None, place
