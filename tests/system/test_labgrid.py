@@ -18,7 +18,9 @@ from tests.system.helpers import CLI, free_port, run_cli, tls_peer
 from tests.system.labgrid_lab import Lab
 from tests.system.test_tui_tmux import SPWF_TUI, Tmux
 
-pytestmark = pytest.mark.system
+# Setting up the lab starts a coordinator, two exporters and three emulators, and labgrid-client
+# takes seconds to import on a busy machine: more than the suite's default 120 s per test.
+pytestmark = [pytest.mark.system, pytest.mark.timeout(300)]
 PLACES = ("bench-1", "bench-2", "bench-3")
 
 
