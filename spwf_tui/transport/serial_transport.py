@@ -183,6 +183,15 @@ class SerialTransport:
         self._thread = threading.Thread(target=self._read_loop, name=f"rx {self.settings.port}", daemon=False)
         self._thread.start()
 
+    @property
+    def route(self) -> str | None:
+        """For a labgrid place: the endpoint it is reached at and whose hold it is; else None."""
+        lease = self._lease
+        if lease is None:
+            return None
+        hold = "acquired for this session" if lease.acquired_here else "held by you already, kept at the end"
+        return f"{lease.url}, place {hold}"
+
     def write(self, data: bytes) -> int:
         """Write all of ``data``; returns how many bytes went out.
 

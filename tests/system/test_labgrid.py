@@ -67,6 +67,8 @@ def test_run_on_a_place_does_the_tls_setup_and_releases_the_place(free_places, t
     results = [json.loads(line) for line in result.stdout.splitlines()]
     assert "AT-S.On:127.0.0.1:0" in results[4]["replies"]
     assert "bal eht hguorht\n" in results[7]["replies"]
+    assert "# opened labgrid://bench-1 (rfc2217://127.0.0.1:" in result.stderr  # the endpoint, for bug reports
+    assert "place acquired for this session) at 115200 8N1" in result.stderr
     assert lab.holder("bench-1") is None  # acquired for the run, released after it
 
 
@@ -97,6 +99,7 @@ def test_a_place_the_user_holds_is_used_and_stays_held(free_places):
     result = run_cli("run", "labgrid://bench-3", "-c", "AT+S.STS=fw_version", env=lab.env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "AT-S.Var:fw_version=1.1.0" in result.stdout
+    assert "place held by you already, kept at the end) at" in result.stdout
     assert lab.holder("bench-3") == mine  # the user acquired it: the user releases it
     lab.client("-p", "bench-3", "release", check=True)
 
