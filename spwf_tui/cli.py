@@ -125,6 +125,8 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     export.add_argument("--to", required=True, choices=("text", "markdown", "cast"), help="export format")
     export.add_argument("-o", "--output", metavar="OUT", help="write to OUT (owner-only permissions) "
                         "instead of standard output")
+    export.add_argument("--force", action="store_true", help="with -o: replace OUT if it exists (never "
+                        "through a symbolic link)")
     export.add_argument("--include-secrets", action="store_true",
                         help="keep the secrets of a recording made with --record-secrets")
 
