@@ -88,7 +88,7 @@ def pem_scan(size: int) -> tuple[float, float]:
     return scan, time.perf_counter() - start
 
 
-def run(megabytes: float) -> dict:
+def run(megabytes: float, pem_megabytes: float = 5) -> dict:
     tmp, dirs = isolated_dirs()
     env = bench_env(dirs)
     recording = tmp / "big.jsonl"
@@ -109,9 +109,9 @@ def run(megabytes: float) -> dict:
         result.update(replay_s=seconds, replay_ratio=seconds / baseline, replay_peak_rss_mib=rss)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    scan, split = pem_scan(5 * MB)
-    quarter, _ = pem_scan(5 * MB // 4)
-    result.update(pem_5mb_begin_s=scan, pem_split_lines_s=split, pem_ratio=scan / split,
+    scan, split = pem_scan(int(pem_megabytes * MB))
+    quarter, _ = pem_scan(int(pem_megabytes * MB) // 4)
+    result.update(pem_megabytes=pem_megabytes, pem_begin_lines_s=scan, pem_split_lines_s=split, pem_ratio=scan / split,
                   pem_scaling_4x=scan / quarter)
     return result
 
@@ -119,8 +119,9 @@ def run(megabytes: float) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="benchmarks.exportbench")
     parser.add_argument("--megabytes", type=float, default=100)
+    parser.add_argument("--pem-megabytes", type=float, default=5, help="size of the BEGIN-lines file (5 MB)")
     args = parser.parse_args(argv)
-    emit(run(args.megabytes))
+    emit(run(args.megabytes, args.pem_megabytes))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = ("headless_ingest_mbps", "pyserial_read_mbps", "headless_ingest_ratio", "tui_ingest_mbps", "bytes_lost",
         "keystroke_p50_ms", "keystroke_p99_ms", "help_s", "miniterm_help_s", "help_ratio", "first_frame_s",
-        "upload_ratio", "decode_mbps", "rss_10mb_mib", "rss_500mb_mib", "net_socket_ratio", "net_rfc2217_ratio")
+        "upload_ratio", "decode_mbps", "rss_10mb_mib", "rss_500mb_mib", "net_socket_ratio", "net_rfc2217_ratio",
+        "export_cast_peak_rss_mib", "export_cast_ratio", "replay_peak_rss_mib", "pem_begin_lines_s")
 
 
 @pytest.mark.timeout(180)
