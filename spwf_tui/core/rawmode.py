@@ -140,8 +140,13 @@ def key_bytes(name: str, character: str | None, ends: LineEnds) -> bytes | None:
         return bytes([_CTRL_PUNCTUATION[name]])
     if name.startswith("ctrl+") and len(name) == 6 and name[5].isalpha():
         return bytes([ord(name[5].lower()) - ord("a") + 1])
+    if name.startswith("alt+"):  # Esc then the key, as xterm's meta key sends it
+        inner = key_bytes(name[4:], character, ends)
+        return b"\x1b" + inner if inner else None
     if character and character.isprintable():
         return character.encode("utf-8")
+    if len(name) == 1 and name.isprintable():
+        return name.encode("utf-8")
     return None
 
 

@@ -133,7 +133,7 @@ class PasteQueue:
 
     def _end(self, outcome: str, reason: str = "") -> str:
         self.outcome = outcome
-        self.last_reason = reason
+        self.last_reason = visible(reason)  # the module's reply: outside text
         return outcome
 
     def summary(self) -> str:

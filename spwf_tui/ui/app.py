@@ -29,6 +29,8 @@ from spwf_tui.ui.screens.payload_dialog import PayloadDialog
 from spwf_tui.ui.widgets.cert_inspector import CertInspector
 from spwf_tui.ui.widgets.command_builder import CommandBuilder
 from spwf_tui.ui.widgets.socket_status import SocketStatus
+from spwf_tui.ui.terminal_actions import TerminalActions
+from spwf_tui.ui.widgets.raw_keys import RawKeys
 from spwf_tui.ui.widgets.uart_log import UartLog
 
 NARROW_WIDTH = 100
@@ -56,7 +58,7 @@ def steady_collector() -> None:
     gc.set_threshold(*STEADY_GC_THRESHOLD)
 
 
-class SpwfApp(App):
+class SpwfApp(TerminalActions, App):
     """spwf-tui on one session (live, or a read-only replay)."""
 
     TITLE = "spwf-tui"
@@ -64,7 +66,7 @@ class SpwfApp(App):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_WIDTH, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_HEIGHT, "-tall")]
     BINDINGS = [
-        Binding("ctrl+right_square_bracket", "quit", "Quit", id="app.quit", priority=True, show=False),
+        Binding("ctrl+right_square_bracket", "leave_raw_or_quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit2", priority=True),
         Binding("f2", "show_pane('log')", "Log", id="app.pane.log"),
         Binding("f3", "show_pane('sockets')", "Sockets", id="app.pane.sockets"),
@@ -74,6 +76,9 @@ class SpwfApp(App):
         Binding("ctrl+f", "search_log", "Find", id="app.find"),
         Binding("f9", "mark", "Mark", id="app.mark"),
         Binding("f5", "reopen", "Reopen port", show=False, id="app.reopen"),
+        Binding("f6", "toggle_raw", "Raw", show=False, id="app.raw"),  # in the palette; keeps the footer short
+        # Only while a paste or raw send runs (check_action): Ctrl+C cancels it, elsewhere copies.
+        Binding("ctrl+c", "cancel_job", "Cancel", id="app.cancel", priority=True, show=False),
         # Replay only (see check_action): playback controls.
         Binding("space", "replay_toggle", "Play/pause", id="replay.toggle"),
         Binding("period", "replay_step", "Step", id="replay.step"),
@@ -85,11 +90,13 @@ class SpwfApp(App):
     ]
 
     def __init__(self, session: Session, *, timestamps: str = "off", keymap: dict[str, str] | None = None,
-                 steady_gc: bool = False) -> None:
+                 steady_gc: bool = False, paste_delay_ms: int = 0) -> None:
         """``steady_gc``: tune the process's collector once mounted (``steady_collector``). The
         CLI asks for it; tests, which run many apps in one process, do not."""
         super().__init__()
         self._steady_gc = steady_gc
+        self.paste_delay_ms = paste_delay_ms
+        """Raw mode: milliseconds between the lines of a paste (config ``paste_delay_ms``)."""
         if keymap:
             self.set_keymap(keymap)  # the config file's [keys]: binding id -> key
         self.session = session
@@ -109,6 +116,7 @@ class SpwfApp(App):
                 yield CertInspector(id="inspector", session=self.session)
         yield Input(placeholder="find in log (Enter; n/N in the log for next/previous)", id="search")
         yield CommandBuilder(id="builder", facts=lambda: self.session.state, prepare=self.session.prepare)
+        yield RawKeys(lambda: self.session.line_ends, id="raw-keys")
         yield Footer()
 
     def _fatal_error(self) -> None:
@@ -187,6 +195,7 @@ class SpwfApp(App):
         module_time = s.state.module_time()
         if module_time is not None:
             facts.append(time.strftime("module %Y-%m-%d %H:%M:%S UTC", time.gmtime(module_time)))
+        facts.extend(self.terminal_status())
         if self.read_only and hasattr(s, "playing"):
             state = "end" if s.at_end else f"playing ×{s.speed:g}" if s.playing else "paused"
             facts.append(f"{state} at {s.time:.1f}/{s.recording.duration:.1f} s "
@@ -210,6 +219,9 @@ class SpwfApp(App):
         """Encode ``line`` and queue it; a plain data-phase length opens the payload dialog."""
         if self._tx is None:
             self.notify("replay is read-only: nothing is sent", severity="warning")
+            return
+        if line.startswith(":"):
+            self.colon_line(line)
             return
         try:
             outgoing = self.session.prepare(line)
@@ -235,7 +247,9 @@ class SpwfApp(App):
         yield SystemCommand("Show the UART log", "F2", lambda: self.action_show_pane("log"))
         yield SystemCommand("Show sockets and module state", "F3", lambda: self.action_show_pane("sockets"))
         yield SystemCommand("Show the certificate inspector", "F4", lambda: self.action_show_pane("inspector"))
-        yield SystemCommand("Send a file (insert @PATH)", "Ctrl+O", self.action_pick_file)
+        yield SystemCommand("Send a file (as a command's payload, or as it is)", "Ctrl+O", self.action_pick_file)
+        yield SystemCommand("Raw mode: every key to the port as typed", "F6; Ctrl+] or F6 leaves",
+                            self.action_toggle_raw)
         yield SystemCommand("Find in the log", "Ctrl+F", self.action_search_log)
         yield SystemCommand("Drop a marker into the recording", "F9", self.action_mark)
         yield SystemCommand("Reopen the port after it vanished", "F5", self.action_reopen)
@@ -252,7 +266,16 @@ class SpwfApp(App):
     # -- actions ----------------------------------------------------------------------------
 
     def action_focus_builder(self) -> None:
+        """Esc: cancel a running paste or raw send; else back to the command builder."""
+        if self.cancel_job():
+            return
+        if self.raw:
+            self.query_one(RawKeys).focus()
+            return
         self.query_one(CommandBuilder).input.focus()
+
+    def action_cancel_job(self) -> None:
+        self.cancel_job()
 
     def action_show_pane(self, pane: str) -> None:
         self._pane = pane
@@ -264,10 +287,7 @@ class SpwfApp(App):
     def action_pick_file(self) -> None:
         def picked(path) -> None:
             if path is not None:
-                builder = self.query_one(CommandBuilder)
-                field = builder.input
-                field.insert_text_at_cursor(f"@{path}")
-                field.focus()
+                self.offer_file(path)
 
         self.push_screen(FilePicker(), picked)
 
@@ -295,9 +315,13 @@ class SpwfApp(App):
     # -- replay -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Playback keys exist only when replaying."""
+        """Playback keys exist only when replaying; raw mode lets Ctrl+Q, Ctrl+P and Ctrl+C through."""
         if action.startswith("replay_"):
             return self.read_only and hasattr(self.session, "play")
+        if action == "cancel_job":
+            return self.job_running and not self.raw  # else Ctrl+C copies, or goes to the port (raw)
+        if self.raw and action in ("quit", "command_palette"):
+            return False  # raw mode: Ctrl+Q and Ctrl+P go to the port; Ctrl+] is the way out
         return True
 
     def action_replay_toggle(self) -> None:

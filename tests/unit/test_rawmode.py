@@ -23,7 +23,7 @@ CR = LineEnds("cr")
     ("enter", None, b"\r"), ("ctrl+c", None, b"\x03"), ("ctrl+d", None, b"\x04"), ("ctrl+a", None, b"\x01"),
     ("escape", None, b"\x1b"), ("backspace", None, b"\x7f"), ("tab", None, b"\t"),
     ("up", None, b"\x1b[A"), ("down", None, b"\x1b[B"), ("right", None, b"\x1b[C"), ("left", None, b"\x1b[D"),
-    ("home", None, b"\x1b[H"), ("delete", None, b"\x1b[3~"), ("ctrl+space", None, b"\x00"),
+    ("alt+x", None, b"\x1bx"), ("alt+ctrl+q", None, b"\x1b\x11"), ("home", None, b"\x1b[H"), ("delete", None, b"\x1b[3~"), ("ctrl+space", None, b"\x00"),
 ])
 def test_every_key_sends_what_a_terminal_sends(name, character, wanted):
     assert key_bytes(name, character, CR) == wanted
