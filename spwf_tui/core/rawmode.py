@@ -29,10 +29,12 @@ VT_SEQUENCES = {
     "pageup": b"\x1b[5~", "pagedown": b"\x1b[6~",
 }
 """Editing keys as xterm sends them in normal cursor mode."""
-_SINGLE = {"escape": b"\x1b", "tab": b"\t", "backspace": b"\x7f", "space": b" "}
+_SINGLE = {"escape": b"\x1b", "tab": b"\t", "space": b" ", "shift+tab": b"\x1b[Z"}
 _CTRL_PUNCTUATION = {"ctrl+space": 0x00, "ctrl+@": 0x00, "ctrl+backslash": 0x1C,
                      "ctrl+left_square_bracket": 0x1B, "ctrl+circumflex_accent": 0x1E,
                      "ctrl+underscore": 0x1F}
+
+_FUNCTION_KEYS = frozenset(f"f{n}" for n in range(1, 25))
 
 RX_MAPS = {
     "icrnl": "received CR shown as LF",
@@ -118,13 +120,16 @@ def normalize_key(name: str) -> str:
     return name
 
 
-def key_bytes(name: str, character: str | None, ends: LineEnds) -> bytes | None:
+def key_bytes(name: str, character: str | None, ends: LineEnds, typed: str | None = None) -> bytes | None:
     """The bytes a key sends in raw mode; None for keys that send nothing (F-keys, the reserved key).
 
     Args:
         name: the key in Textual's spelling (``normalize_key`` for prompt-toolkit's).
         character: the printable character the key typed, if any.
         ends: the session's line-end settings (Enter, Backspace).
+        typed: what the terminal itself sent for the key, when the front end knows it (the
+            REPL): sent as it is for every key but Enter, Backspace and the editing keys, which
+            are made the same whatever the terminal's mode (``\x1bOA`` → ``\x1b[A``).
     """
     if name == RESERVED_KEY:
         return None
@@ -134,6 +139,8 @@ def key_bytes(name: str, character: str | None, ends: LineEnds) -> bytes | None:
         return b"\x08" if "odelbs" in ends.maps else b"\x7f"
     if name in VT_SEQUENCES:
         return VT_SEQUENCES[name]
+    if typed and name not in _FUNCTION_KEYS:
+        return typed.encode("utf-8", "surrogateescape")
     if name in _SINGLE:
         return _SINGLE[name]
     if name in _CTRL_PUNCTUATION:

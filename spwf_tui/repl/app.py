@@ -31,13 +31,15 @@ from spwf_tui.repl.keyline import run_job, run_raw
 from spwf_tui.repl.payload import payload_prompt, with_typed_payload
 from spwf_tui.repl.printer import STYLE_RULES, Fragments, View, entry_fragments, message, problem
 from spwf_tui.session.paste_queue import STOPPED_ON_ERROR, PasteQueue, is_multi_line, split_pasted
-from spwf_tui.session.session import Session
+from spwf_tui.session.session import RAW_CHUNK, Session
 from spwf_tui.transport.errors import PortWriteError
 from spwf_tui.transport.serial_transport import CONNECTED
 
 PROMPT = "spwf> "
 BATCH_SECONDS = 0.03
 """Output that arrives within this time is printed in one go (one redraw of the prompt)."""
+SMALL_RAW_SEND = 4 * RAW_CHUNK
+"""Raw sends up to this size go out without a progress line."""
 BANNER = "Tab completes, :help lists the : commands, F6 raw mode, Ctrl+] or Ctrl+D quits."
 
 
@@ -172,7 +174,12 @@ class Repl:
         return with_typed_payload(outgoing, typed, self.session.read_file)
 
     def _send_file(self, data: bytes, label: str) -> None:
-        """``:send`` / ``:send-file``: a job with progress, cancelled by Esc or Ctrl+C."""
+        """``:send`` / ``:send-file``: a job with progress, cancelled by Esc or Ctrl+C (a few
+        pieces' worth goes out at once: a progress line that flashes by would only eat the keys
+        typed meanwhile)."""
+        if len(data) <= SMALL_RAW_SEND:
+            self._background = asyncio.ensure_future(self._write(self.session.send_raw, data, label))
+            return
         done = [0]
 
         def work(cancel: threading.Event) -> None:

@@ -37,8 +37,12 @@ REFRESH_SECONDS = 0.1
 
 def _line_app(text: Callable[[], str], bindings: KeyBindings, style: Style) -> Application:
     control = FormattedTextControl(lambda: FormattedText([("class:keyline", text())]), show_cursor=False)
-    return Application(layout=Layout(Window(control, height=1)), key_bindings=bindings, style=style,
-                       full_screen=False, erase_when_done=True, refresh_interval=REFRESH_SECONDS)
+    app = Application(layout=Layout(Window(control, height=1)), key_bindings=bindings, style=style,
+                      full_screen=False, erase_when_done=True, refresh_interval=REFRESH_SECONDS)
+    # Every Application also loads the Emacs editing keys; their Esc-prefixed ones (Esc b, Esc f...)
+    # make Esc wait for a second key, and Esc then Tab reached nobody. Only our keys here.
+    app._default_bindings = KeyBindings()
+    return app
 
 
 async def _until_done(app: Application, work: asyncio.Future[T]) -> T:
@@ -118,7 +122,8 @@ async def run_raw(session, style: Style, status: Callable[[], str], report: Call
             if name in (RESERVED_KEY, TOGGLE_KEY):
                 event.app.exit()
                 return
-            data = key_bytes(name, press.data, ends)
+            # Esc then Tab typed quickly reach us as one "\x1b\t" (BackTab): ``typed`` sends it as it came.
+            data = key_bytes(name, press.data, ends, typed=press.data)
             if data:
                 sender.submit(send, data)
 

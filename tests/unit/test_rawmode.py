@@ -74,3 +74,11 @@ def test_a_raw_paste_ends_each_line_with_the_eol():
     assert paste_lines("import os\n", LineEnds("crlf")) == [b"import os\r\n"]
     assert paste_lines("word", CR) == [b"word"]
     assert paste_lines("x\n\ny\n", CR) == [b"x\r", b"\r", b"y\r"]
+
+
+def test_what_the_terminal_typed_goes_out_as_it_is_except_the_translated_keys():
+    assert key_bytes("shift+tab", "\x1b\t", CR, typed="\x1b\t") == b"\x1b\t"
+    assert key_bytes("up", "\x1bOA", CR, typed="\x1bOA") == b"\x1b[A"  # application cursor mode
+    assert key_bytes("enter", "\r", LineEnds("lf"), typed="\r") == b"\n"
+    assert key_bytes("f5", "\x1b[15~", CR, typed="\x1b[15~") is None
+    assert key_bytes("shift+tab", None, CR) == b"\x1b[Z"
