@@ -1,7 +1,8 @@
 """Raw mode's key catcher: shown in place of the command builder, it sends every key as typed.
 
-It holds the focus while raw mode is on and stops every key it gets, so no binding below the
-app's priority ones (Tab focus, Esc, Ctrl+C copy) takes a key meant for the device. F6 (or the
+It holds the focus while raw mode is on and stops every key that sends something, so no binding
+below the app's priority ones (Tab focus, Esc, Ctrl+C copy) takes a key meant for the device;
+function keys send nothing and reach the app (F2-F4 panes, F5, F9). F6 (or the
 reserved Ctrl+], an app binding) leaves raw mode. What a key sends is ``core.rawmode``'s table.
 """
 
@@ -46,14 +47,17 @@ class RawKeys(Static, can_focus=True):
                     "Ctrl+] or F6 leaves · Ctrl+P palette is off")
 
     async def _on_key(self, event: events.Key) -> None:
-        event.stop()
-        event.prevent_default()
         if event.key in (TOGGLE_KEY, RESERVED_KEY):
+            event.stop()
+            event.prevent_default()
             self.post_message(self.LeaveRequested())
             return
         data = key_bytes(event.key, event.character, self._ends())
         if data:
+            event.stop()
+            event.prevent_default()
             self.post_message(self.Typed(data))
+        # Keys that send nothing (F2-F5, F9) go on to the app's bindings.
 
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
