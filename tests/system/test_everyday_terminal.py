@@ -223,12 +223,15 @@ def test_eol_crlf_and_a_raw_paste_with_a_delay(terminal, sim, isolated_user_dirs
     term.wait_for("raw mode off")
 
 
-def test_a_bad_eol_is_one_line(tmp_path):
+def test_a_bad_eol_or_map_is_one_line(tmp_path):
     from tests.system.helpers import run_cli
 
     result = run_cli("repl", "sim://", "--eol", "lfcr")
     assert result.returncode == 2
     assert result.stderr.strip() == "spwf-tui: --eol 'lfcr': give cr, lf or crlf"
+    result = run_cli("--map", "ocrnl", "sim://")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "spwf-tui: --map 'ocrnl': known maps are icrnl, igncr, inlcrnl, odelbs"
 
 
 # -- raw sends ----------------------------------------------------------------------------------------
@@ -251,11 +254,13 @@ def test_send_hex_text_and_a_file_as_they_are(front_end, terminal, sim, tmp_path
     term.wait_for("odd number of digits")
 
 
-def test_a_big_raw_send_shows_progress_and_escape_cancels_it(terminal, board, tmp_path):
+@pytest.mark.parametrize("front_end", ["repl", "tui"])
+def test_a_big_raw_send_shows_progress_and_escape_cancels_it(front_end, terminal, board, tmp_path):
     big = tmp_path / "fw.bin"
     big.write_bytes(bytes(range(256)) * 4096)  # 1 MiB
-    term = terminal("repl", board.path)
-    term.settle("spwf>")
+    args = ("repl", board.path) if front_end == "repl" else (board.path,)
+    term = terminal(*args, width=200)  # the TUI's log pane shows the whole note
+    term.settle("spwf>" if front_end == "repl" else "opened")
     received = []
     stop = threading.Event()
 
