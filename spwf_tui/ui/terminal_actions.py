@@ -39,14 +39,16 @@ class TerminalActions:
 
     # -- status -----------------------------------------------------------------------------
 
-    def terminal_status(self) -> list[str]:
-        """Facts for the status line: raw mode and a running job."""
+    def terminal_status(self) -> list[tuple[str, str]]:
+        """Facts for the status line, each (long, short): raw mode and a running job."""
         facts = []
         if self.raw:
-            facts.append(f"RAW ({self.session.line_ends.describe()}; Ctrl+] or F6 leaves)")
+            facts.append((f"RAW ({self.session.line_ends.describe()}; Ctrl+] or F6 leaves)", "RAW"))
         if self._job_text is not None:
             cancelling = self._job_cancel is not None and self._job_cancel.is_set()
-            facts.append(f"{self._job_text()} ({'cancelling' if cancelling else 'Esc cancels'})")
+            text = self._job_text()
+            facts.append((f"{text} ({'cancelling' if cancelling else 'Esc cancels'})",
+                          f"{text} (cancelling)" if cancelling else text))
         return facts
 
     @property
