@@ -107,6 +107,16 @@ def terminal(tmp_path, isolated_user_dirs):
         session.kill()
 
 
+def settle(term: Tmux, front_end: str) -> None:
+    """Wait until the front end is up. The TUI gets longer: keys typed while Textual still
+    exchanges start-up queries with the terminal can be lost or merged on a loaded machine."""
+    if front_end == "repl":
+        term.settle("spwf>")
+    else:
+        term.settle("opened")
+        time.sleep(1.5)
+
+
 def paste(term: Tmux, text: str) -> None:
     """Paste ``text`` as a terminal does with bracketed paste on (tmux ``paste-buffer -p``)."""
     term._run("set-buffer", "--", text)
@@ -131,7 +141,7 @@ def screen_lines(term: Tmux) -> list[str]:
 def test_a_pasted_block_waits_for_each_reply_and_stops_on_error(front_end, terminal, board):
     args = ("repl", board.path) if front_end == "repl" else (board.path,)
     term = terminal(*args, width=160)  # the TUI's log pane shows the whole note
-    term.settle("spwf>" if front_end == "repl" else "opened")
+    settle(term, front_end)
     paste(term, PASTE + "AT+S.NOSUCH\nAT+S.STS\n")
     assert board.read_line() == b"AT+S.SSIDTXT=Lab"
     assert board.waiting() == b""  # the second line waits for the first one's final reply
@@ -194,7 +204,7 @@ KEY_BYTES = b"AT\r\x1b[A\x1b[D\x03\x04\x7f\x1b\t\r"
 def test_raw_mode_sends_every_key_as_typed_and_ctrl_bracket_leaves(front_end, terminal, sim):
     args = ("repl", str(sim.link)) if front_end == "repl" else (str(sim.link),)
     term = terminal(*args)
-    term.settle("spwf>" if front_end == "repl" else "opened")
+    settle(term, front_end)
     before = len(sim.received())
     term.keys("F6")
     term.wait_for("RAW")
@@ -240,15 +250,16 @@ def test_a_bad_eol_or_map_is_one_line(tmp_path):
 def test_send_hex_text_and_a_file_as_they_are(front_end, terminal, sim, tmp_path):
     args = ("repl", str(sim.link)) if front_end == "repl" else (str(sim.link),)
     term = terminal(*args)
-    term.settle("spwf>" if front_end == "repl" else "opened")
+    settle(term, front_end)
     (tmp_path / "fw.bin").write_bytes(b"\x00\x01AT\r\xff")
     before = len(sim.received())
-    for line in ("AT", ":send hex:03 41", ':send "hi\\r"', f":send @{tmp_path}/fw.bin"):
+    wanted = b""
+    for line, sends in (("AT", b"AT\r"), (":send hex:03 41", b"\x03A"), (':send "hi\\r"', b"hi\r"),
+                        (f":send @{tmp_path}/fw.bin", b"\x00\x01AT\r\xff")):
         term.type(line)
         term.keys("Enter")
-        time.sleep(0.3)
-    wanted = b"AT\r\x03Ahi\r\x00\x01AT\r\xff"
-    wait_until(lambda: sim.received()[before:] == wanted, f"{wanted!r}, got {sim.received()[before:]!r}")
+        wanted += sends
+        wait_until(lambda: sim.received()[before:] == wanted, f"{wanted!r}, got {sim.received()[before:]!r}")
     term.type(":send hex:0")
     term.keys("Enter")
     term.wait_for("odd number of digits")
@@ -260,7 +271,7 @@ def test_a_big_raw_send_shows_progress_and_escape_cancels_it(front_end, terminal
     big.write_bytes(bytes(range(256)) * 4096)  # 1 MiB
     args = ("repl", board.path) if front_end == "repl" else (board.path,)
     term = terminal(*args, width=200)  # the TUI's log pane shows the whole note
-    term.settle("spwf>" if front_end == "repl" else "opened")
+    settle(term, front_end)
     received = []
     stop = threading.Event()
 
@@ -291,7 +302,7 @@ def test_tui_ctrl_o_offers_payload_or_the_file_as_it_is(terminal, sim, tmp_path)
     folder.mkdir()
     (folder / "blob.bin").write_bytes(b"\x10\x20RAW\r")
     term = terminal(str(sim.link), cwd=folder)
-    term.settle("opened")
+    settle(term, "tui")
     before = len(sim.received())
     term.keys("C-o")
     term.wait_for("blob.bin")
