@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from spwf_tui.commands.run import wait_until_idle
 from spwf_tui.core.payload import PayloadError
 from spwf_tui.session.paste_queue import (
     CANCELLED,
@@ -23,6 +24,8 @@ from spwf_tui.transport.settings import PortSettings
 def session():
     session = Session(PortSettings("sim://"))
     session.open()
+    wait_until_idle(session)  # a boot WIND 1 would end a pending line as interrupted (LOST)
+    session.entries.drain()
     yield session
     session.close()
 
@@ -86,3 +89,4 @@ def test_progress_text_hides_secrets(session):
     queue.run(threading.Event(), lambda q: shown.append(q.progress_text()))
     assert shown[0].startswith("paste 1/2: AT+S.SCFG=wifi_wpa_psk_text,")
     assert not [text for text in shown if "hunter22" in text]
+
