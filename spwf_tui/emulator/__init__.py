@@ -111,7 +111,7 @@ Time, status, miscellaneous
       never run as commands), then ``AT-S.ERROR:120:Not emulated`` (120 is outside the
       firmware's table, which ends at 111; with ``console_errs=1`` it is ``AT-S.ERROR:120``):
       PMS, PYTHON, NVW, MFGTEST, SELFTEST, ADC, FSM, FSU, CMDREQ, BYPASS, WPS, RENEW, TFTPGET,
-      TFTPPUT, SMTP, FWUPDATE, FSUPDATE, INPUTSSI, WSOCKL.
+      TFTPPUT, SMTP, FSUPDATE, INPUTSSI, WSOCKL.
       No command answers OK without doing what it says.
 
 Peripherals (state only: no pin leaves the host)
@@ -212,6 +212,16 @@ HTTP client (HTTPGET, HTTPPOST; the host's real network)
       HTTP response: ``AT-S.Http Client Error:1`` then 111 (1 is the only number seen on real
       modules, for a refused connection).
     - An answer is read for at most 30 s and 1 MiB: a peer that streams for ever is cut there.
+
+Firmware update (FWUPDATE; the host's real network)
+    - ``FWUPDATE=e,<host>,<path>,<port>,<TLS>,<usn>,<pwd>``: first field not ``e`` -> 7; the
+      image is downloaded with the HTTP client above (same lines and errors, no body printed).
+      An image carrying a known build tag (``171117-0328fe3-SPWF04S`` = 1.1.0,
+      ``170216-fd39c59-SPWF04S`` = 1.0.0): ``AT-S.OK``, then a reboot into that release (its
+      build in ``+WIND:1:Poweron``, ``fw_version``/``var_version``/``build`` in STS, and
+      ``+WIND:73:System Configuration Updated`` before Console active when the release
+      changed); flash (saved configuration, TLS objects) is kept. Any other image -> 120 after
+      the download, nothing changes. No progress lines: none are known.
 
 Server sockets (SOCKDON ...; the host's real network)
     - ``SOCKDON=<port>,<t|s1|s2>`` listens on the host on ``127.0.0.1:<port>`` (the world
