@@ -188,7 +188,11 @@ Client sockets (the host's real network)
       everything; ``AT-S.Reading:<returned>:<pending before>`` CR LF, exactly the bytes, then
       ``AT-S.OK`` with no CR LF before it; nothing pending -> ``AT-S.Reading:0:0`` and OK.
     - ``SOCKW=<id>,<len>``: unknown id -> 76 and closed by peer -> 78 (header errors, no payload
-      read); length 0 sends nothing; a send failure -> 79; any length (no 730-byte segments).
+      read); length 0 sends nothing; a send failure -> 79; any length is taken and sent whole.
+    - Every TCP connection (client, server, HTTP, WebSocket, MQTT) uses the firmware's 730-byte
+      maximum segment (``netsock.TCP_SEGMENT``), so peers see 730-byte segments. What the
+      module answers to a SOCKW or a UDP datagram over 730 bytes, or a SOCKR over 730, is not
+      known: those are not limited.
     - ``SOCKC``: unread bytes -> 77, else closed (no WIND). Any unknown id -> 76.
     - ``SOCKL``: ``AT-S.List::<id>:<0 TCP|1 UDP|2 TLS>:<1 connected|0 closed by peer>:<pending>:
       <peer ip>:<peer port>`` per socket (one line; wrapped here).

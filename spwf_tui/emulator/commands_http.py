@@ -23,7 +23,7 @@ from spwf_tui.emulator.commands_sockets import handshake, sni_for
 from spwf_tui.emulator.commands_wifi import resolve
 from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
 from spwf_tui.emulator.filesystem import canonical_name
-from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, TlsChannel
+from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, TlsChannel, tcp_connect
 from spwf_tui.emulator.replies import CommandError, Reply
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def fetch(module: EmulatedModule, reply: Reply, fields: list[str], method: str =
         raise CommandError(ERR_IP_NOT_READY)
     address = resolve(host)
     try:
-        raw = socket.create_connection((address, port), timeout=CONNECT_TIMEOUT)
+        raw = tcp_connect(address, port)
     except OSError:
         reply.line("Http Client Error", CLIENT_ERROR_CONNECT)
         raise CommandError(ERR_REQUEST_FAILED) from None
