@@ -110,8 +110,8 @@ Time, status, miscellaneous
     - Not emulated: the arguments are counted (2 / 6), a data phase is read (so its bytes are
       never run as commands), then ``AT-S.ERROR:120:Not emulated`` (120 is outside the
       firmware's table, which ends at 111; with ``console_errs=1`` it is ``AT-S.ERROR:120``):
-      PMS, PYTHON, NVW, MFGTEST, SELFTEST, ADC, FSM, FSU, CMDREQ, BYPASS, WPS, RENEW, TFTPGET,
-      TFTPPUT, SMTP, FSUPDATE, INPUTSSI, WSOCKL.
+      PMS, PYTHON, NVW, MFGTEST, SELFTEST, ADC, FSM, FSU, CMDREQ, BYPASS, WPS, RENEW, SMTP,
+      FSUPDATE, INPUTSSI, WSOCKL.
       No command answers OK without doing what it says.
 
 Peripherals (state only: no pin leaves the host)
@@ -216,6 +216,16 @@ HTTP client (HTTPGET, HTTPPOST; the host's real network)
       HTTP response: ``AT-S.Http Client Error:1`` then 111 (1 is the only number seen on real
       modules, for a refused connection).
     - An answer is read for at most 30 s and 1 MiB: a peer that streams for ever is cut there.
+
+TFTP client (TFTPGET, TFTPPUT; the host's real UDP; RFC 1350 octet mode)
+    - ``TFTPGET=<host>,<port>,<DownFile>[,<LocalFile>]``: the file goes to the RAM disk under
+      ``<LocalFile>`` (empty: the remote name), replacing a file of that name; ``AT-S.OK`` then
+      ``+WIND:90:File Received``. No other line: the firmware's are not known.
+    - ``TFTPPUT=<host>,<port>,<UpFile>``: the RAM-disk file (missing -> 51 before anything is
+      sent) under the same name on the server; ``AT-S.OK`` after the last ACK.
+    - Port 0 -> 7; no address -> 60; a name that does not resolve -> 65; a server error, or
+      silence after 4 resends 2 s apart (60 s per transfer at most) -> 111; a file the RAM disk
+      cannot hold -> 91 (the server is told "Disk full", nothing is stored).
 
 Firmware update (FWUPDATE; the host's real network)
     - ``FWUPDATE=e,<host>,<path>,<port>,<TLS>,<usn>,<pwd>``: first field not ``e`` -> 7; the

@@ -51,7 +51,7 @@ def _request(module: EmulatedModule, call: Call, method: str, reply: Reply) -> N
     body = bytes(module.disk.read(up_file, None, None)) if up_file else b""
     content = fetch(module, reply, call.args[:6], method, body)
     if down_file:
-        _store(module, down_file, content)
+        store_file(module, down_file, content)
     else:
         reply.raw(content)
 
@@ -170,7 +170,7 @@ def _split(answer: bytes) -> tuple[int | None, bytes]:
     return int(parts[1]), body
 
 
-def _store(module: EmulatedModule, name: str, content: bytes) -> None:
+def store_file(module: EmulatedModule, name: str, content: bytes) -> None:
     """``<DownFile>``: the body replaces that RAM-disk file (91 when it does not fit)."""
     capacity = module.config.get_int("ramdisk_memsize") * 1024
     key = canonical_name(name)
