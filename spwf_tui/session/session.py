@@ -130,7 +130,8 @@ class Session:
         # the overdue ones, so a silent module cannot leave a command pending for ever.
         self._watcher = threading.Thread(target=self._watch, name="deadlines", daemon=True)
         self._watcher.start()
-        self.note(f"opened {self.settings.port} at {self.settings.describe()}")
+        route = getattr(self._transport, "route", None)  # a labgrid place: where it really is
+        self.note(f"opened {self.settings.port}{f' ({route})' if route else ''} at {self.settings.describe()}")
         if recording and self.recorder.active:
             self.note(f"recording to {self.recorder.path}")
 
