@@ -12,7 +12,7 @@ import pytest
 
 from spwf_tui.emulator.commands_update import image_version
 
-from .conftest import BOOT_DONE, exchange
+from .conftest import BOOT_DONE
 
 FINAL = re.compile(rb"AT-S\.(OK|ERROR[^\r]*)\r\n")
 OLD_IMAGE = b"\x7fFOTA" + bytes(range(256)) * 8 + b"170216-fd39c59-SPWF04S\x00" + bytes(500)
@@ -43,10 +43,16 @@ def web() -> Iterator[int]:
     server.server_close()
 
 
-def request(module, wire, line: str) -> bytes:
+def send(module, wire, data: bytes, timeout: float = 20) -> bytes:
+    """Send ``data`` and wait for the final line: after a deferred command the worker may
+    still own the input for a moment, so an answer can come after ``receive`` returns."""
     wire.take()
-    module.receive(line.encode() + b"\r")
-    return wire.wait_for(FINAL, timeout=20)
+    module.receive(data)
+    return wire.wait_for(FINAL, timeout=timeout)
+
+
+def request(module, wire, line: str) -> bytes:
+    return send(module, wire, line.encode() + b"\r", timeout=20)
 
 
 @pytest.mark.parametrize(("image", "version"), [
@@ -61,13 +67,16 @@ def test_the_release_is_the_build_tag_the_image_carries(image, version):
 
 
 def test_fwupdate_reboots_into_the_downloaded_release(module, wire, web):
-    out = request(module, wire, f"AT+S.FWUPDATE=e,127.0.0.1,/old.fota,{web},0,,")
-    assert out.endswith(b"AT-S.Http Server Status Code:200\r\nAT-S.OK\r\n")
-    assert OLD_IMAGE[:40] not in out  # the image is not printed
-    boot = wire.wait_for(BOOT_DONE, timeout=20).decode()
+    wire.take()
+    module.receive(f"AT+S.FWUPDATE=e,127.0.0.1,/old.fota,{web},0,,\r".encode())
+    out = wire.wait_for(BOOT_DONE, timeout=20)  # the answer, then the whole reboot
+    answer, _, boot = out.partition(b"AT-S.OK\r\n")
+    assert answer.endswith(b"AT-S.Http Server Status Code:200\r\n")
+    assert OLD_IMAGE[:40] not in answer  # the image is not printed
+    boot = boot.decode()
     assert boot.startswith("+WIND:1:Poweron:170216-fd39c59-SPWF04S\r\n+WIND:13:")
     assert "+WIND:73:System Configuration Updated\r\n+WIND:0:Console active" in boot
-    out = exchange(module, wire, b"AT+S.STS=fw_version\r")
+    out = send(module, wire, b"AT+S.STS=fw_version\r")
     assert b"AT-S.Var:fw_version=1.0.0\r\n" in out
 
 
@@ -79,4 +88,4 @@ def test_an_unknown_image_or_a_bad_source_changes_nothing(module, wire, web):
     out = request(module, wire, f"AT+S.FWUPDATE=i,127.0.0.1,/old.fota,{web},0,,")
     assert out.endswith(b"AT-S.ERROR:7:Invalid argument(s)\r\n")
     assert b"+WIND:1:" not in wire.take()
-    assert b"fw_version=1.1.0" in exchange(module, wire, b"AT+S.STS=fw_version\r")
+    assert b"fw_version=1.1.0" in send(module, wire, b"AT+S.STS=fw_version\r")

@@ -10,7 +10,6 @@ import pytest
 
 from tests.support.tftp_server import TftpServer
 
-from .conftest import exchange
 
 FINAL = re.compile(rb"AT-S\.(OK|ERROR[^\r]*)\r\n")
 IMAGE = os.urandom(3 * 512 + 100)
@@ -23,14 +22,20 @@ def server() -> Iterator[TftpServer]:
     tftp.close()
 
 
-def request(module, wire, line: str) -> bytes:
+def send(module, wire, data: bytes, timeout: float = 20) -> bytes:
+    """Send ``data`` and wait for the final line: after a deferred command the worker may
+    still own the input for a moment, so an answer can come after ``receive`` returns."""
     wire.take()
-    module.receive(line.encode() + b"\r")
-    return wire.wait_for(FINAL, timeout=30)
+    module.receive(data)
+    return wire.wait_for(FINAL, timeout=timeout)
+
+
+def request(module, wire, line: str) -> bytes:
+    return send(module, wire, line.encode() + b"\r", timeout=30)
 
 
 def fsp(module, wire, name: str) -> bytes:
-    out = exchange(module, wire, f"AT+S.FSP={name}\r".encode())
+    out = send(module, wire, f"AT+S.FSP={name}\r".encode())
     head = f"AT+S.FSP={name}\r\n".encode()
     assert out.startswith(head) and out.endswith(b"AT-S.OK\r\n"), out
     return out[len(head):-len(b"AT-S.OK\r\n")]
@@ -53,7 +58,7 @@ def test_get_stores_the_file_then_announces_it(module, wire, server):
 
 def test_put_sends_a_ram_disk_file(module, wire, server):
     payload = os.urandom(700)
-    exchange(module, wire, b"AT+S.FSC=/log.txt,700\r" + payload)
+    send(module, wire, b"AT+S.FSC=/log.txt,700\r" + payload)
     out = request(module, wire, f"AT+S.TFTPPUT=127.0.0.1,{server.port},/log.txt")
     assert out.endswith(b"AT-S.OK\r\n")
     assert server.files["/log.txt"] == payload
@@ -63,7 +68,7 @@ def test_put_sends_a_ram_disk_file(module, wire, server):
 def test_failures_answer_their_error_and_store_nothing(module, wire, server):
     out = request(module, wire, f"AT+S.TFTPGET=127.0.0.1,{server.port},nothing.bin,/n")
     assert out.endswith(b"AT-S.ERROR:111:Request failed\r\n")
-    assert b"ERROR:51:" in exchange(module, wire, b"AT+S.FSP=/n\r")
+    assert b"ERROR:51:" in send(module, wire, b"AT+S.FSP=/n\r")
     out = request(module, wire, f"AT+S.TFTPPUT=127.0.0.1,{server.port},/absent")
     assert b"AT-S.ERROR:51:" in out
     assert server.requests == [("get", "nothing.bin")]
@@ -76,6 +81,6 @@ def test_a_file_the_ram_disk_cannot_hold_is_91(module, wire):
     try:
         out = request(module, wire, f"AT+S.TFTPGET=127.0.0.1,{big.port},big.bin,")
         assert out.endswith(b"AT-S.ERROR:91:Low Memory\r\n")
-        assert b"ERROR:51:" in exchange(module, wire, b"AT+S.FSP=/big.bin\r")
+        assert b"ERROR:51:" in send(module, wire, b"AT+S.FSP=/big.bin\r")
     finally:
         big.close()
