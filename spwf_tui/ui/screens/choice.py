@@ -33,7 +33,12 @@ class Choice(ModalScreen[str | None]):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss((event.button.id or "").removeprefix("choice-"))
+        self._answer((event.button.id or "").removeprefix("choice-"))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._answer(None)
+
+    def _answer(self, answer: str | None) -> None:
+        # A second Enter or Esc queued before the dialog closed must not pop the screen below it.
+        if self.is_current:
+            self.dismiss(answer)
