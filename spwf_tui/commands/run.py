@@ -32,7 +32,7 @@ from spwf_tui.core.events import ECHO, WIND
 from spwf_tui.session.pending import INTERRUPTED, PendingCommand
 from spwf_tui.session.session import Session, read_user_file, timeout_for
 from spwf_tui.transport.errors import PortWriteError
-from spwf_tui.session.transcript import format_entry
+from spwf_tui.session.transcript import PartialLines, format_entry
 
 QUIET_BEFORE_START = 0.2
 """Seconds without module output that mean "booted and idle" before the first command."""
@@ -93,10 +93,15 @@ def wait_until_idle(session: Session) -> None:
         time.sleep(QUIET_BEFORE_START)
 
 
+_PARTIAL = PartialLines()
+"""The line still arriving at the end of a step, printed once (one session per run)."""
+
+
 def _print_entries(session: Session, as_json: bool) -> None:
     stream = sys.stderr if as_json else sys.stdout
     for entry in session.entries.drain():
         stream.write(format_entry(entry))
+    stream.write(_PARTIAL.line(session.partial_line()))
     stream.flush()
 
 

@@ -61,8 +61,10 @@ class Repl:
         def _quit(event) -> None:  # telnet's and miniterm's escape key
             event.app.exit(exception=EOFError())
 
+        self._partial: Fragments = []
+        """The line still arriving (docs/protocol.md §2.8), drawn above the prompt until complete."""
         self._prompt: PromptSession[str] = PromptSession(
-            PROMPT, history=history, completer=AtCompleter(session.state), complete_while_typing=False,
+            self._prompt_message, history=history, completer=AtCompleter(session.state), complete_while_typing=False,
             bottom_toolbar=self._toolbar, key_bindings=bindings, style=self._style,
         )
         self._payload_prompt: PromptSession[str] = PromptSession(history=InMemoryHistory(), style=self._style)
@@ -135,6 +137,21 @@ class Repl:
         except PortWriteError as exc:
             self.show(problem(f"not sent: {exc}"))
 
+    def _prompt_message(self) -> FormattedText:
+        """The prompt, under the line still arriving when there is one: prompt-toolkit redraws
+        both, so the complete line, printed above, takes the partial one's place."""
+        return FormattedText([*self._partial, ("", PROMPT)])
+
+    def _show_partial(self) -> None:
+        """Draw the session's line still arriving (or none) above the prompt."""
+        partial = self.session.partial_line()
+        fragments = entry_fragments(partial, self.view) if partial is not None else []
+        if fragments != self._partial:
+            self._partial = fragments
+            app = self._prompt.app
+            if app.is_running:
+                app.invalidate()
+
     def _toolbar(self) -> str:
         hint = hint_text(get_app().current_buffer.document.text_before_cursor, self.session.state)
         link = self.session.link_state
@@ -158,3 +175,4 @@ class Repl:
         # Lines the console fell behind on come as one note in their place (EntryBuffer).
         fragments = [fragment for entry in entries for fragment in entry_fragments(entry, self.view)]
         self.show(fragments)
+        self._show_partial()

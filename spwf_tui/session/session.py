@@ -25,6 +25,7 @@ from spwf_tui.core.events import DATA, WIND, Event
 from spwf_tui.core.explain import Explainer
 from spwf_tui.core.payload import Outgoing, PayloadError, encode
 from spwf_tui.session.log import NOTE, RX, TX, EntryBuffer, LogEntry
+from spwf_tui.session.partial import partial_entry
 from spwf_tui.session.pending import PendingCommand, PendingTracker
 from spwf_tui.session.shown import RedactingEntryBuffer
 from spwf_tui.session.state import ModuleState
@@ -303,9 +304,20 @@ class Session:
             self.rx_bytes += len(data)
             with self._rx_lock:
                 events = self._decoder.feed(data)
+                held = not events and self._decoder.unfinished_line()
             self._deliver(events)
+            if held:
+                self._wake()  # no line ended, but the one arriving grew: front ends show it
         except Exception as exc:  # noqa: BLE001 - the last line of defence, see _contain
             self._contain(exc, len(data), recorded)
+
+    def partial_line(self) -> LogEntry | None:
+        """The line still arriving (no terminator yet), as a provisional entry to show after the
+        drained ones, or None (docs/protocol.md §2.8). Redacted like the other entries unless
+        ``show_secrets``; it never enters the entry buffer, the recording has its bytes."""
+        with self._rx_lock:
+            held = self._decoder.unfinished_line()
+        return partial_entry(held, self.clock(), redact=not self.show_secrets) if held else None
 
     def state_changed(self, state: str, reason: str) -> None:
         """The transport's link state changed."""

@@ -99,6 +99,8 @@ class SpwfApp(App):
         self._pane = "log"
         self._generation = getattr(session, "generation", 0)
         self._shown_status = ""
+        self._partial_shown = None
+        """The line still arriving as last shown (``Session.partial_line``)."""
 
     def compose(self) -> ComposeResult:
         yield Static(self._status_text(), id="status", markup=False)
@@ -159,10 +161,18 @@ class SpwfApp(App):
             self._generation = generation
             self.query_one(UartLog).clear()
         entries = self.session.entries.drain()
+        log = self.query_one(UartLog)
+        partial_line = getattr(self.session, "partial_line", None)  # a replay has none
+        partial = partial_line() if partial_line is not None else None
         if entries:
-            self.query_one(UartLog).add_entries(entries)
+            log.show_partial(None)  # the line that was arriving is complete in this batch
+            log.add_entries(entries)
             self.query_one(SocketStatus).update_from(self.session.state)
             self.query_one(CertInspector).module_state_changed()
+        shown = partial.text if partial is not None else None
+        if entries or shown != self._partial_shown:
+            log.show_partial(partial)
+            self._partial_shown = shown
         self._refresh_status()
 
     def _refresh_status(self) -> None:
