@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from spwf_tui.commands.common import make_recorder, port_settings
+from spwf_tui.commands.common import port_settings, session_options
 from spwf_tui.commands.script import (
     COMMAND,
     EXPECT,
@@ -49,8 +49,7 @@ def run_script(args: argparse.Namespace) -> int:
     steps = load_steps(args.script, args.commands, read_user_file, variables)  # all checked before opening
     # With --keep-going a lost port may come back (the transport's reconnect rules decide) and
     # the steps after the loss run on it; without, the first failure ends the run anyway.
-    session = Session(settings, reconnect=args.keep_going, recorder=make_recorder(args),
-                      show_secrets=args.show_secrets)
+    session = Session(settings, reconnect=args.keep_going, **session_options(args))
     session.open()
     failed = 0
     try:

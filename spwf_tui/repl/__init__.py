@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 
-from spwf_tui.commands.common import make_recorder, port_settings
+from spwf_tui.commands.common import port_settings, session_options
 from spwf_tui.session.session import Session
 
 DUMB_TERMINALS = ("dumb", "unknown")
@@ -22,7 +22,7 @@ DUMB_TERMINALS = ("dumb", "unknown")
 def run_repl(args: argparse.Namespace) -> int:
     """Open the port and run the console until the user quits or input ends."""
     settings = port_settings(args, args.port)
-    session = Session(settings, recorder=make_recorder(args), show_secrets=args.show_secrets)
+    session = Session(settings, **session_options(args))
     session.open()
     try:
         if not wants_full_prompt():
