@@ -14,11 +14,13 @@ import sys
 import time
 
 from spwf_tui.commands.common import port_settings, session_options
+from spwf_tui.commands.port_steps import run_port_step
 from spwf_tui.commands.script import (
     COMMAND,
     EXPECT,
     MAX_SECONDS,
     NOTE,
+    PORT,
     WAIT,
     Step,
     load_steps,
@@ -124,6 +126,8 @@ def _run_step(session: Session, step: Step, mark: int, timeout: float | None) ->
         return _run_wait(session, step, mark)
     if step.kind == EXPECT:
         return _run_expect(session, step, mark)
+    if step.kind == PORT:
+        return run_port_step(session, step)
     if step.kind == NOTE:
         session.note(step.note or "")
         return True, {"step": step.origin, "note": step.note, "ok": True}

@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from spwf_tui.repl.port_commands import COMMANDS as PORT_COMMANDS
+from spwf_tui.repl.port_commands import NAMES as PORT_NAMES
+from spwf_tui.repl.port_commands import PortCommands
 from spwf_tui.repl.printer import Fragments, View, message, problem
 from spwf_tui.session.session import Session
 
@@ -20,6 +23,7 @@ COMMANDS = {
     ":note TEXT": "put a marker in the log and the recording",
     ":send-file PATH": "send a file's bytes exactly as they are (no CR added, no length)",
     ":reopen": "open the port again after it vanished (when it is not reopened by itself)",
+    **PORT_COMMANDS,
     ":quit": "leave (Ctrl+] and Ctrl+D too)",
 }
 """Usage and one-line description of every ``:`` command."""
@@ -44,10 +48,14 @@ class ColonCommands:
         self._send_file = send_file
         self.quit = False
         """Set by ``:quit``; the front end leaves when it sees it."""
+        self._port = PortCommands(session, show)
 
     def run(self, line: str) -> None:
         """Run one ``:`` line (leading ``:`` included)."""
         name, _, argument = line.strip().partition(" ")
+        if name.lower() in PORT_NAMES:
+            self._port.run(name.lower(), argument.strip())
+            return
         handler = {
             ":help": self._help, ":hex": self._hex, ":time": self._time, ":note": self._note,
             ":send-file": self._send, ":reopen": self._reopen, ":quit": self._quit, ":q": self._quit, ":exit": self._quit,
