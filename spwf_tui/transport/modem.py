@@ -72,5 +72,6 @@ def _ms(text: str, what: str) -> int:
 def describe_lines(lines: dict[str, bool] | None) -> str:
     """``CTS on  DSR off  RI off  CD on``, or why there is nothing to show."""
     if lines is None:
-        return "this port does not report its modem lines (a pseudo-terminal, a socket)"
+        return ("not reported by this port (a pseudo-terminal or socket:// has none; an RFC 2217 server "
+                "reports them from their first change)")
     return "  ".join(f"{name.upper()} {'on' if lines[name] else 'off'}" for name in INPUT_LINES if name in lines)
