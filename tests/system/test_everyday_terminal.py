@@ -35,13 +35,20 @@ def spawn(*args: str) -> pexpect.spawn:
                          dimensions=(24, 100))
 
 
+def type_line(child: pexpect.spawn, text: str) -> None:
+    """Type ``text``, see the REPL echo it, then press Enter (as a person looks before Enter)."""
+    child.send(text)
+    child.expect_exact(text[-8:])
+    child.send("\r")
+
+
 # -- item 1: lines without a line end ----------------------------------------------------------
 
 def test_repl_shows_a_prompt_above_its_own_and_completes_it_in_place(far_end):
     far_end.answers[b"AT+S.PYTHON"] = PYTHON_ANSWER
     child = spawn("repl", far_end.path, "--no-record")
     child.expect("spwf>")
-    child.send("AT+S.PYTHON\r")
+    type_line(child, "AT+S.PYTHON")
     far_end.wait_received(b"AT+S.PYTHON\r")
     # The module's prompt has no line end: it is drawn on the line above the REPL's prompt.
     child.expect(r"< >>>(\x1b\[[0-9;?]*[A-Za-z]|\s)*spwf>")
@@ -134,14 +141,14 @@ def test_without_follow_speed_the_switch_is_offered(far_end):
 def test_repl_port_command_changes_the_open_port(far_end):
     child = spawn("repl", far_end.path, "--no-record")
     child.expect("spwf>")
-    child.send(":port baud=57600 stopbits=2\r")
+    type_line(child, ":port baud=57600 stopbits=2")
     child.expect("port settings 115200 8N1 -> 57600 8N2")
     assert far_end.wait_settings(baud=57600, stopbits=2)
-    child.send(":port\r")
+    type_line(child, ":port")
     child.expect("57600 8N2; modem lines: not reported by this port")
-    child.send(":port baud=fast\r")
+    type_line(child, ":port baud=fast")
     child.expect("baud rate 'fast' is not a number")
-    child.send(":dtr pulse 50\r")
+    type_line(child, ":dtr pulse 50")
     child.expect("has no DTR line to drive")
     child.sendcontrol("d")
     child.expect(pexpect.EOF)
