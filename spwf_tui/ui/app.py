@@ -23,9 +23,12 @@ from textual.widgets import Footer, Input, Static
 from spwf_tui.core.payload import Outgoing, PayloadError
 from spwf_tui.session.session import Session
 from spwf_tui.session.tx_worker import TxWorker
+from spwf_tui.transport.errors import PortError
+from spwf_tui.transport.modem import DEFAULT_BREAK_MS, DEFAULT_PULSE_MS, parse_line_action
 from spwf_tui.ui.messages import SessionDataReady
 from spwf_tui.ui.screens.file_picker import FilePicker
 from spwf_tui.ui.screens.payload_dialog import PayloadDialog
+from spwf_tui.ui.screens.port_dialog import PortDialog
 from spwf_tui.ui.widgets.cert_inspector import CertInspector
 from spwf_tui.ui.widgets.command_builder import CommandBuilder
 from spwf_tui.ui.widgets.socket_status import SocketStatus
@@ -74,6 +77,9 @@ class SpwfApp(App):
         Binding("ctrl+f", "search_log", "Find", id="app.find"),
         Binding("f9", "mark", "Mark", id="app.mark"),
         Binding("f5", "reopen", "Reopen port", show=False, id="app.reopen"),
+        Binding("f6", "port_settings", "Port", show=False, id="app.port"),
+        Binding("f7", "port_line('break', '')", "BREAK", show=False, id="app.break"),
+        Binding("f8", "port_line('dtr', 'pulse')", "Pulse DTR", show=False, id="app.dtr_pulse"),
         # Replay only (see check_action): playback controls.
         Binding("space", "replay_toggle", "Play/pause", id="replay.toggle"),
         Binding("period", "replay_step", "Step", id="replay.step"),
@@ -190,6 +196,13 @@ class SpwfApp(App):
         recording = getattr(s, "recording_path", None)
         if recording:
             facts.append(f"● REC {recording}")
+        port = getattr(s, "port", None)
+        if port is not None and not self.read_only:
+            lines = port.lines()
+            if lines is not None:
+                facts.append(" ".join(f"{name.upper()}{'●' if on else '○'}" for name, on in lines.items()))
+            if port.speed_offer:
+                facts.append(f"module at {port.speed_offer} baud: F6 follows")
         if s.state.firmware:
             facts.append(f"fw {s.state.firmware}")
         if s.state.model:
@@ -253,6 +266,21 @@ class SpwfApp(App):
         yield SystemCommand("Log: show control characters", "c in the log", log.action_toggle_controls)
         yield SystemCommand("Log: hex view of payloads", "x in the log", log.action_toggle_hex)
         yield SystemCommand("Log: follow the end", "End in the log", log.action_follow)
+        yield SystemCommand("Port settings: baud, data bits, parity, stop bits, flow control", "F6",
+                            self.action_port_settings)
+        offer = getattr(getattr(self.session, "port", None), "speed_offer", None)
+        if offer:
+            yield SystemCommand(f"Follow the module to {offer} baud", "its new console_speed",
+                                lambda: self._change_port({"baudrate": offer}))
+        yield SystemCommand(f"Send BREAK ({DEFAULT_BREAK_MS} ms)", "F7", lambda: self.action_port_line("break", ""))
+        yield SystemCommand(f"Pulse DTR ({DEFAULT_PULSE_MS} ms): the reset of many boards", "F8",
+                            lambda: self.action_port_line("dtr", "pulse"))
+        for line in ("dtr", "rts"):
+            for action in ("on", "off"):
+                yield SystemCommand(f"{line.upper()} {action}", f":{line} {action} in the REPL",
+                                    lambda line=line, action=action: self.action_port_line(line, action))
+        yield SystemCommand(f"Pulse RTS ({DEFAULT_PULSE_MS} ms)", ":rts pulse in the REPL",
+                            lambda: self.action_port_line("rts", "pulse"))
         yield SystemCommand("List stored TLS objects", "AT+S.TLSCERT=content,1",
                             lambda: self.send_line("AT+S.TLSCERT=content,1"))
         yield SystemCommand("Read the module clock", "AT+S.TIME", lambda: self.send_line("AT+S.TIME"))
@@ -301,6 +329,45 @@ class SpwfApp(App):
         """Reopen a vanished port (opening may block: off the UI thread; the outcome is a note)."""
         if not self.read_only:
             self.run_worker(self.session.reopen, thread=True, exclusive=True, group="reopen", exit_on_error=False)
+
+    # -- the port: settings, modem lines (docs/protocol.md §9.1, §9.2) -------------------------
+
+    def action_port_settings(self) -> None:
+        """The port settings dialog; Enter applies the change off the UI thread (RFC 2217 waits
+        for the server's answer)."""
+        if self.read_only:
+            self.notify("replay is read-only: the port is not changed", severity="warning")
+            return
+
+        def chosen(changes: dict | None) -> None:
+            if changes:
+                self._change_port(changes)
+
+        self.push_screen(PortDialog(self.session.settings, self.session.port.speed_offer), chosen)
+
+    def _change_port(self, changes: dict) -> None:
+        def change() -> None:
+            try:
+                self.session.port.change(**changes)  # a note says so
+            except PortError as exc:
+                self.session.note(f"port settings not changed: {exc}")
+
+        self.run_worker(change, thread=True, group="port", exit_on_error=False)
+
+    def action_port_line(self, line: str, action: str) -> None:
+        """BREAK, or DTR/RTS on, off or pulse (default lengths); the outcome is a note."""
+        if self.read_only:
+            self.notify("replay is read-only: no line is driven", severity="warning")
+            return
+        request = parse_line_action(line, action)
+
+        def act() -> None:
+            try:
+                self.session.port.act(request)
+            except PortError as exc:
+                self.session.note(f"{request.describe()} not sent: {exc}")
+
+        self.run_worker(act, thread=True, group="port-line", exit_on_error=False)
 
     # -- replay -----------------------------------------------------------------------------
 
