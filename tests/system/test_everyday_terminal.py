@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -55,7 +56,7 @@ def test_repl_shows_a_prompt_above_its_own_and_completes_it_in_place(far_end):
     far_end.write(b"print(1)\r\n1\r\n")
     child.expect(r"< >>> print\(1\)")
     child.expect("< 1")
-    child.sendcontrol("d")
+    child.send("\x1d")  # Ctrl+]: a Ctrl+D typed while output is printed can be taken by the tty
     child.expect(pexpect.EOF)
 
 
@@ -150,7 +151,7 @@ def test_repl_port_command_changes_the_open_port(far_end):
     child.expect("baud rate 'fast' is not a number")
     type_line(child, ":dtr pulse 50")
     child.expect("has no DTR line to drive")
-    child.sendcontrol("d")
+    child.send("\x1d")  # Ctrl+]: a Ctrl+D typed while output is printed can be taken by the tty
     child.expect(pexpect.EOF)
     assert far_end.settings()["baud"] == 57600
 
@@ -278,3 +279,28 @@ def test_speed_and_modem_lines_cross_ser2net(modem_bench, tmp_path):
         if call == step:
             step = next(expected, None)
     assert step is None, calls
+
+
+# -- item 6: a plain log beside the recording ---------------------------------------------------
+
+def test_repl_log_holds_each_line_while_it_runs(far_end, tmp_path):
+    far_end.answers[b"AT+S.STS=fw_version"] = b"AT-S.Var:fw_version=1.1.0\r\nAT-S.OK\r\n"
+    log = tmp_path / "bench.log"
+    child = spawn("repl", far_end.path, "--no-record", "--log", str(log), "--log-timestamps")
+    child.expect("spwf>")
+    type_line(child, "AT+S.STS=fw_version")
+    child.expect("AT-S.OK")
+    text = log.read_text()  # the REPL is still running
+    assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z < AT-S.Var:fw_version=1.1.0$", text, re.MULTILINE)
+    assert oct(log.stat().st_mode & 0o777) == "0o600"
+    child.send("\x1d")  # Ctrl+]: a Ctrl+D typed while output is printed can be taken by the tty
+    child.expect(pexpect.EOF)
+
+
+def test_a_log_through_a_link_is_refused_before_the_port_opens(far_end, tmp_path):
+    (tmp_path / "elsewhere").write_text("")
+    (tmp_path / "bench.log").symlink_to(tmp_path / "elsewhere")
+    result = run_cli("run", far_end.path, "--no-record", "--log", str(tmp_path / "bench.log"), "-c", "AT")
+    assert result.returncode == 2
+    assert "symbolic link" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert far_end.received() == b""
