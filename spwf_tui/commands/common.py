@@ -56,7 +56,8 @@ def port_settings(args: argparse.Namespace, port: str | None) -> PortSettings:
     stopbits = parse_stopbits(args.stopbits) if getattr(args, "stopbits", None) is not None else cfg.stopbits
     rtscts = cfg.rtscts if getattr(args, "rtscts", None) is None else args.rtscts
     xonxoff = cfg.xonxoff if getattr(args, "xonxoff", None) is None else args.xonxoff
-    return PortSettings(port, baud, bytesize, parity, stopbits, rtscts=rtscts, xonxoff=xonxoff)
+    return PortSettings(port, baud, bytesize, parity, stopbits, rtscts=rtscts, xonxoff=xonxoff,
+                        coordinator=getattr(args, "coordinator", None))
 
 
 def session_options(args: argparse.Namespace, cfg: config_file.Config | None = None) -> dict:

@@ -131,7 +131,7 @@ class RxDecoder:
 
     def unfinished_line(self) -> bytes:
         """The bytes of a line still arriving (no terminator yet: a prompt such as ``>>> ``),
-        or ``b""``. A read-only look for the front ends (docs/protocol.md §2): the line stays
+        or ``b""``. A read-only look for the front ends (docs/protocol.md §2.9): the line stays
         buffered and comes out of ``feed`` as usual once its end arrives. Raw payload bytes are
         no line and give ``b""``."""
         if self._mode == _COUNTED or self._mode == _BODY:

@@ -62,7 +62,7 @@ class Repl:
             event.app.exit(exception=EOFError())
 
         self._partial: Fragments = []
-        """The line still arriving (docs/protocol.md §2.8), drawn above the prompt until complete."""
+        """The line still arriving (docs/protocol.md §2.9), drawn above the prompt until complete."""
         self._prompt: PromptSession[str] = PromptSession(
             self._prompt_message, history=history, completer=AtCompleter(session.state), complete_while_typing=False,
             bottom_toolbar=self._toolbar, key_bindings=bindings, style=self._style,

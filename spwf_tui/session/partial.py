@@ -1,4 +1,4 @@
-"""The line still arriving: what the module sent after its last line end (docs/protocol.md §2.8).
+"""The line still arriving: what the module sent after its last line end (docs/protocol.md §2.9).
 
 A prompt (MicroPython's ``>>> `` after ``AT+S.PYTHON``, a bootloader's ``> ``) or a line cut
 between two reads has no terminator yet, so the decoder holds it and no entry is made. Front

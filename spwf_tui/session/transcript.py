@@ -38,7 +38,7 @@ PARTIAL_MARK = "  [no line end yet]"
 
 
 class PartialLines:
-    """Transcript lines for the line still arriving (docs/protocol.md §2.8): ``run`` prints it at
+    """Transcript lines for the line still arriving (docs/protocol.md §2.9): ``run`` prints it at
     the end of a step, once while it stays the same."""
 
     def __init__(self) -> None:

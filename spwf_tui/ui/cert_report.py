@@ -14,6 +14,7 @@ from spwf_tui.core.certinspect import CertReport, inspect
 from spwf_tui.core.certs import CertificateError
 from spwf_tui.core.certtext import inspect_text
 from spwf_tui.core.moduletime import ModuleClock
+from spwf_tui.inputfiles import read_limited
 
 Step = tuple[str, Callable[[list[str]], bool] | None]
 """A command line and, optionally, a test on the previous step's replies that decides whether it runs."""
@@ -24,7 +25,7 @@ _LEVEL_MARK = {"error": "✗", "warning": "⚠", "info": "·"}
 def describe_file(path: Path, module_time: float | None, host_time: float) -> tuple[str, CertReport | None]:
     """The report text for ``path`` and the report (None when the file cannot be read)."""
     try:
-        data = path.read_bytes()
+        data = read_limited(path)  # regular files only, bounded
     except OSError as exc:
         return f"✗ {path}: {exc.strerror or exc}", None
     given = module_time is not None

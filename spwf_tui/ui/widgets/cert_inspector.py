@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
+from spwf_tui.core.display import visible
 from spwf_tui.core.payload import PayloadError
 from spwf_tui.session.session import Session
 from spwf_tui.transport.errors import PortError
@@ -61,7 +62,8 @@ class CertInspector(Vertical):
         self._judged_offset = self._session.state.clock_offset
         host_clock = getattr(self._session, "clock", time.time)
         text, _ = describe_file(path, self._session.state.module_time(), host_clock())
-        self.query_one("#cert-report", Static).update(text)
+        # The report quotes the file (subject, SAN, URIs) and its name: escaped, line by line.
+        self.query_one("#cert-report", Static).update(visible(text, keep="\n"))
 
     def module_state_changed(self) -> None:
         """The module clock may have changed: re-judge validity.
@@ -117,4 +119,5 @@ class CertInspector(Vertical):
     @on(StepDone)
     def _step_done(self, message: StepDone) -> None:
         self._step_lines.append(message.text)
-        self.query_one("#cert-steps", Static).update("\n".join(self._step_lines))
+        # Each step quotes the module's replies: escaped.
+        self.query_one("#cert-steps", Static).update("\n".join(map(visible, self._step_lines)))
