@@ -50,4 +50,25 @@ async def test_f8_pulses_dtr_and_resets_a_module_wired_to_it(reset_wired_session
         await wait_until(pilot, lambda: log_text(app).count("< +WIND:1:Poweron") == before + 1)
         await pilot.press("f7")
         await wait_until(pilot, lambda: "# sent BREAK for 250 ms" in log_text(app))
-        assert "CTS● DSR● RI○ CD○" in str(app.query_one("#status").render())
+        assert "CTS" not in str(app.query_one("#status").render())  # the emulator has no input lines
+
+
+class _AdapterWithLines:
+    """A port that reports its input lines as a USB adapter does (the real ones: ptys have none)."""
+
+    def open(self) -> None: ...
+    def close(self) -> None: ...
+    def write(self, data: bytes) -> int: return len(data)
+    def modem_lines(self) -> dict[str, bool]:
+        return {"cts": True, "dsr": False, "ri": False, "cd": True}
+
+
+async def test_the_status_line_shows_the_modem_lines_a_port_reports():
+    session = Session(PortSettings("/dev/ttyUSB9"), transport=_AdapterWithLines())
+    session.open()
+    try:
+        app = SpwfApp(session)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await wait_until(pilot, lambda: "CTS● DSR○ RI○ CD●" in str(app.query_one("#status").render()))
+    finally:
+        session.close()

@@ -6,7 +6,7 @@ Options: ``sim://?boot_delay=0.05`` sets the pause between boot lines (seconds);
 module's reset pin, as boards do: while the host asserts it (``:dtr on``) the module is held in
 reset (silent, input lost); when it releases it the module boots, so ``:dtr pulse 100`` resets it.
 The line starts released whatever pyserial's opening state, so opening does not reset.
-CTS and DSR read as asserted (the module is there), RI and CD as not.
+The emulator reports no input lines (CTS, DSR, RI, CD): it has none to report.
 """
 
 from __future__ import annotations
@@ -107,22 +107,6 @@ class Serial(SerialBase):
         self._held = asserted
         if not asserted:
             self._module.power_cycle()  # released: the module boots
-
-    @property
-    def cts(self) -> bool:
-        return True
-
-    @property
-    def dsr(self) -> bool:
-        return True
-
-    @property
-    def ri(self) -> bool:
-        return False
-
-    @property
-    def cd(self) -> bool:
-        return False
 
     def flush(self) -> None:
         """Writes reach the emulator synchronously."""
