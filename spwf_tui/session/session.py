@@ -145,6 +145,8 @@ class Session:
         self.note(f"opened {self.settings.port} at {self.settings.describe()}")
         if recording and self.recorder.active:
             self.note(f"recording to {self.recorder.path}")
+        if self.text_log is not None:
+            self.note(f"logging what is shown to {self.text_log.path}")
 
     @property
     def recording_path(self) -> Path | None:
