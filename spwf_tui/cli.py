@@ -49,6 +49,13 @@ def _add_log_options(parser: argparse.ArgumentParser) -> None:
                         help="with --log: each line after its UTC time")
 
 
+def _add_terminal_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--eol", metavar="cr|lf|crlf", help="raw mode: what Enter sends (default cr)")
+    parser.add_argument("--map", action="append", metavar="NAME[,NAME]",
+                        help="CR/LF maps, tio's names: icrnl (received CR as LF), igncr (received CR "
+                        "dropped), inlcrnl (received LF as CR LF), odelbs (Backspace sends BS)")
+
+
 def _add_record_options(parser: argparse.ArgumentParser) -> None:
     record = parser.add_mutually_exclusive_group()
     record.add_argument("--record", metavar="PATH", help="record the session to PATH (a new file; "
@@ -69,6 +76,7 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     )
     tui.add_argument("port", nargs="?", help="device path, pyserial URL (rfc2217://, socket://, loop://) or sim://")
     _add_serial_options(tui)
+    _add_terminal_options(tui)
     _add_record_options(tui)
     _add_log_options(tui)
     tui.add_argument("--version", action="version", version=f"spwf-tui {__version__}")
@@ -116,6 +124,7 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
                    "payload sources, history; plain lines when not on a terminal.")
     repl.add_argument("port", nargs="?", help="device path, pyserial URL or sim://")
     _add_serial_options(repl)
+    _add_terminal_options(repl)
     _add_record_options(repl)
     _add_log_options(repl)
 
@@ -192,6 +201,8 @@ def _dispatch(argv: list[str]) -> int:
         from spwf_tui.commands.sim import run_sim
 
         return run_sim(args)
+    if name in ("run", "repl"):
+        _end_cleanly_on_sigterm()
     if name == "run":
         from spwf_tui.commands.run_boards import boards_of, run_boards
 
@@ -228,6 +239,17 @@ def _dispatch(argv: list[str]) -> int:
     from spwf_tui.commands.tui import run_tui
 
     return run_tui(args)
+
+
+def _end_cleanly_on_sigterm() -> None:
+    """SIGTERM (a CI job's timeout, systemd, kill) unwinds like Ctrl+C: sessions close, so a
+    labgrid place this process acquired is released instead of staying held by nobody."""
+    import signal
+
+    def stop(signum, frame) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _looks_like_a_word(text: str) -> bool:

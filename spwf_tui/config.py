@@ -11,6 +11,9 @@ environment variable points elsewhere), then command-line flags. Every problem i
     parity = "N"                # bytesize = 8, stopbits = 1: the module's factory framing
     log = "~/spwf.log"          # like --log: what the screen shows, appended as text
     log_timestamps = true
+    eol = "cr"                  # raw mode: what Enter sends ("cr", "lf", "crlf"); --eol
+    map = []                    # CR/LF maps (tio's names: icrnl, igncr, inlcrnl, odelbs); --map
+    paste_delay_ms = 0          # raw mode: pause between the lines of a paste
 
     [recording]
     enabled = true
@@ -30,12 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spwf_tui import locations
+from spwf_tui.core.rawmode import DEFAULT_EOL, RawModeError, parse_eol, parse_maps
 from spwf_tui.transport.settings import SettingsError, parse_baud, parse_bytesize, parse_parity, parse_stopbits
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 TIMESTAMP_MODES = ("off", "absolute", "delta")
 
@@ -66,6 +65,12 @@ class Config:
     timestamps: str = "off"
     recording: RecordingConfig = field(default_factory=RecordingConfig)
     keys: dict[str, str] = field(default_factory=dict)
+    eol: str = DEFAULT_EOL
+    """Raw mode: what Enter sends (``core.rawmode.EOLS``)."""
+    maps: frozenset[str] = frozenset()
+    """CR/LF maps (``core.rawmode.MAPS``)."""
+    paste_delay_ms: int = 0
+    """Raw mode: milliseconds between the lines of a paste (slow bootloaders, like Tera Term's delay)."""
     source: Path | None = None
     """The file these came from, or None when there was none."""
     bytesize: int = 8
@@ -76,8 +81,9 @@ class Config:
     log_timestamps: bool = False
 
 
-_TOP_KEYS = {"port", "baud", "rtscts", "xonxoff", "timestamps", "recording", "keys", "bytesize", "parity",
-             "stopbits", "log", "log_timestamps"}
+_TOP_KEYS = {"port", "baud", "rtscts", "xonxoff", "timestamps", "recording", "keys", "eol", "map",
+             "paste_delay_ms", "bytesize", "parity", "stopbits", "log", "log_timestamps"}
+MAX_PASTE_DELAY_MS = 10_000
 _RECORDING_KEYS = {"enabled", "directory", "keep", "max_megabytes"}
 
 
@@ -96,6 +102,11 @@ def load(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: the config file is not UTF-8 text") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the config file ({exc.strerror or exc})") from None
+    # Imported only when there is a file to read: a one-command ``run`` starts faster without.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -143,9 +154,34 @@ def _validate(data: dict, text: str, path: Path) -> Config:
     keys = data.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise fail("keys", 'must be a table of action = "key" pairs')
+    terminal = _terminal(data, fail)
     return Config(port, baud, flags["rtscts"], flags["xonxoff"], timestamps,
-                  _recording(data.get("recording", {}), fail), dict(keys), path, **framing,
+                  _recording(data.get("recording", {}), fail), dict(keys), **terminal, source=path, **framing,
                   log=Path(log).expanduser() if log else None, log_timestamps=flags["log_timestamps"])
+
+
+def _terminal(data: dict, fail) -> dict:
+    """``eol``, ``map`` and ``paste_delay_ms``: raw mode and line ends (``core.rawmode``)."""
+    try:
+        eol = data.get("eol", DEFAULT_EOL)
+        if not isinstance(eol, str):
+            raise RawModeError('must be "cr", "lf" or "crlf"')
+        eol = parse_eol(eol)
+    except RawModeError as exc:
+        raise fail("eol", str(exc).removeprefix("--eol ")) from None
+    maps = data.get("map", [])
+    if isinstance(maps, str):
+        maps = [maps]
+    if not isinstance(maps, list) or not all(isinstance(m, str) for m in maps):
+        raise fail("map", 'must be a list of names such as ["icrnl"]')
+    try:
+        parsed = parse_maps(maps)
+    except RawModeError as exc:
+        raise fail("map", str(exc).removeprefix("--map ")) from None
+    delay = data.get("paste_delay_ms", 0)
+    if not isinstance(delay, int) or isinstance(delay, bool) or not 0 <= delay <= MAX_PASTE_DELAY_MS:
+        raise fail("paste_delay_ms", f"must be a whole number from 0 to {MAX_PASTE_DELAY_MS}")
+    return {"eol": eol, "maps": parsed, "paste_delay_ms": delay}
 
 
 def _recording(table: object, fail) -> RecordingConfig:

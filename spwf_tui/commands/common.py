@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spwf_tui import config as config_file
+from spwf_tui.core.rawmode import LineEnds, RawModeError, parse_eol, parse_maps
 from spwf_tui.errors import UserError
 from spwf_tui.transport.settings import PortSettings, parse_baud, parse_bytesize, parse_parity, parse_stopbits
 
@@ -84,3 +85,13 @@ def make_text_log(args: argparse.Namespace, cfg: config_file.Config, show_secret
     flag = getattr(args, "log_timestamps", None)
     timestamps = cfg.log_timestamps if flag is None else flag
     return TextLog(Path(path).expanduser(), timestamps=timestamps, redact=show_secrets)
+
+
+def line_ends(args: argparse.Namespace, cfg: config_file.Config) -> LineEnds:
+    """Raw mode's line ends: ``--eol`` / ``--map`` over the config file's ``eol`` / ``map``."""
+    try:
+        eol = parse_eol(args.eol) if getattr(args, "eol", None) else cfg.eol
+        maps = parse_maps(args.map) if getattr(args, "map", None) else cfg.maps
+    except RawModeError as exc:
+        raise UserError(str(exc)) from None
+    return LineEnds(eol, maps)

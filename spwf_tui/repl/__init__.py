@@ -12,7 +12,8 @@ import argparse
 import os
 import sys
 
-from spwf_tui.commands.common import port_settings, session_options
+from spwf_tui import config as config_file
+from spwf_tui.commands.common import line_ends, port_settings, session_options
 from spwf_tui.session.session import Session
 
 DUMB_TERMINALS = ("dumb", "unknown")
@@ -21,8 +22,9 @@ DUMB_TERMINALS = ("dumb", "unknown")
 
 def run_repl(args: argparse.Namespace) -> int:
     """Open the port and run the console until the user quits or input ends."""
+    cfg = config_file.load()
     settings = port_settings(args, args.port)
-    session = Session(settings, **session_options(args))
+    session = Session(settings, line_ends=line_ends(args, cfg), **session_options(args, cfg))
     session.open()
     try:
         if not wants_full_prompt():
@@ -31,7 +33,7 @@ def run_repl(args: argparse.Namespace) -> int:
             return PlainConsole(session, sys.stdin, sys.stdout, prompt=sys.stdin.isatty()).run()
         from spwf_tui.repl.app import run_interactive  # prompt-toolkit only for a real terminal
 
-        return run_interactive(session)
+        return run_interactive(session, paste_delay_ms=cfg.paste_delay_ms)
     finally:
         session.close()
 

@@ -147,4 +147,4 @@ class PortControl:
             return
         self.speed_offer = speed
         session.note(f"the module now talks at {speed} baud (console_speed saved, then reset): follow with "
-                     f":port baud={speed} (REPL), F6 (TUI), a 'port baud={speed}' script step, or --follow-speed")
+                     f":port baud={speed} (REPL), F7 (TUI), a 'port baud={speed}' script step, or --follow-speed")

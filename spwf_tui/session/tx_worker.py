@@ -19,7 +19,7 @@ class TxWorker:
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._queue: queue.Queue[Outgoing | None] = queue.Queue()
+        self._queue: queue.Queue[Outgoing | bytes | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="tx", daemon=False)
 
     def start(self) -> None:
@@ -28,6 +28,10 @@ class TxWorker:
     def submit(self, outgoing: Outgoing) -> None:
         """Queue one command (any thread)."""
         self._queue.put(outgoing)
+
+    def submit_raw(self, data: bytes) -> None:
+        """Queue bytes typed in raw mode (``Session.send_keys``), in order with the commands."""
+        self._queue.put(data)
 
     def stop(self) -> None:
         """Finish what is queued, then stop the thread."""
@@ -38,6 +42,10 @@ class TxWorker:
     def _run(self) -> None:
         while (outgoing := self._queue.get()) is not None:
             try:
-                self._session.send_outgoing(outgoing)
+                if isinstance(outgoing, bytes):
+                    self._session.send_keys(outgoing)
+                else:
+                    self._session.send_outgoing(outgoing)
             except PortError as exc:
-                self._session.note(f"not sent: {outgoing.line}: {exc}")
+                what = "raw keys" if isinstance(outgoing, bytes) else outgoing.line
+                self._session.note(f"not sent: {what}: {exc}")

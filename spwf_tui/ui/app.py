@@ -21,7 +21,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from spwf_tui.core.display import visible
-
 from spwf_tui.core.payload import Outgoing, PayloadError
 from spwf_tui.errors import UserError
 from spwf_tui.session.log import NOTE, TX
@@ -37,11 +36,15 @@ from spwf_tui.ui.screens.port_dialog import PortDialog
 from spwf_tui.ui.widgets.cert_inspector import CertInspector
 from spwf_tui.ui.widgets.command_builder import CommandBuilder
 from spwf_tui.ui.widgets.socket_status import SocketStatus
+from spwf_tui.ui.terminal_actions import TerminalActions
+from spwf_tui.ui.widgets.raw_keys import RawKeys
 from spwf_tui.ui.widgets.uart_log import UartLog
 
 NARROW_WIDTH = 100
 """Below this many columns (class ``-narrow``) or ``SHORT_HEIGHT`` rows (``-short``): one pane."""
 SHORT_HEIGHT = 30
+ROOMY_WIDTH = 140
+"""From this many columns the footer spaces its keys out; below, it is compact."""
 PANES = {"log": "#uart-log", "sockets": "#sockets", "inspector": "#inspector"}
 STEADY_GC_THRESHOLD = (10_000, 10, 10)
 """Collector thresholds for a running TUI (CPython's default: 700, 10, 10): young passes rarer;
@@ -64,7 +67,7 @@ def steady_collector() -> None:
     gc.set_threshold(*STEADY_GC_THRESHOLD)
 
 
-class SpwfApp(App):
+class SpwfApp(TerminalActions, App):
     """spwf-tui on one session (live, or a read-only replay)."""
 
     TITLE = "spwf-tui"
@@ -74,7 +77,7 @@ class SpwfApp(App):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_WIDTH, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_HEIGHT, "-tall")]
     BINDINGS = [
-        Binding("ctrl+right_square_bracket", "quit", "Quit", id="app.quit", priority=True, show=False),
+        Binding("ctrl+right_square_bracket", "leave_raw_or_quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit2", priority=True),
         Binding("f2", "show_pane('log')", "Log", id="app.pane.log"),
         Binding("f3", "show_pane('sockets')", "Sockets", id="app.pane.sockets"),
@@ -90,9 +93,12 @@ class SpwfApp(App):
         Binding("ctrl+l", "clear_log", "Clear log view", show=False, id="app.clear"),
         Binding("ctrl+y", "copy_reply", "Copy last reply", show=False, id="app.copy_reply"),
         Binding("f5", "reopen", "Reopen port", show=False, id="app.reopen"),
-        Binding("f6", "port_settings", "Port", show=False, id="app.port"),
-        Binding("f7", "port_line('break', '')", "BREAK", show=False, id="app.break"),
+        Binding("f6", "toggle_raw", "Raw", show=False, id="app.raw"),  # in the palette; keeps the footer short
+        # Only while a paste or raw send runs (check_action): Ctrl+C cancels it, elsewhere copies.
+        Binding("ctrl+c", "cancel_job", "Cancel", id="app.cancel", priority=True, show=False),
+        Binding("f7", "port_settings", "Port", show=False, id="app.port"),
         Binding("f8", "port_line('dtr', 'pulse')", "Pulse DTR", show=False, id="app.dtr_pulse"),
+        Binding("shift+f8", "port_line('break', '')", "BREAK", show=False, id="app.break"),
         # Replay only (see check_action): playback controls.
         Binding("space", "replay_toggle", "Play/pause", id="replay.toggle"),
         Binding("period", "replay_step", "Step", id="replay.step"),
@@ -104,11 +110,13 @@ class SpwfApp(App):
     ]
 
     def __init__(self, session: Session, *, timestamps: str = "off", keymap: dict[str, str] | None = None,
-                 steady_gc: bool = False) -> None:
+                 steady_gc: bool = False, paste_delay_ms: int = 0) -> None:
         """``steady_gc``: tune the process's collector once mounted (``steady_collector``). The
         CLI asks for it; tests, which run many apps in one process, do not."""
         super().__init__()
         self._steady_gc = steady_gc
+        self.paste_delay_ms = paste_delay_ms
+        """Raw mode: milliseconds between the lines of a paste (config ``paste_delay_ms``)."""
         if keymap:
             self.set_keymap(keymap)  # the config file's [keys]: binding id -> key
         self.session = session
@@ -133,6 +141,7 @@ class SpwfApp(App):
                 yield CertInspector(id="inspector", session=self.session)
         yield Input(placeholder="find in log (Enter; n/N in the log for next/previous)", id="search")
         yield CommandBuilder(id="builder", facts=lambda: self.session.state, prepare=self.session.prepare)
+        yield RawKeys(lambda: self.session.line_ends, id="raw-keys")
         yield KeysFooter()
 
     def _fatal_error(self) -> None:
@@ -214,8 +223,9 @@ class SpwfApp(App):
         # app's own keys (F9, ^O, ^F) still show at 80 columns.
         footer = self.query_one(KeysFooter)
         narrow = self.size.width < NARROW_WIDTH
-        if (footer.compact, footer.show_command_palette) != (narrow, not narrow):
-            footer.compact = narrow
+        compact = self.size.width < ROOMY_WIDTH  # the log's keys and the app's fill 120 columns
+        if (footer.compact, footer.show_command_palette) != (compact, not narrow):
+            footer.compact = compact
             footer.show_command_palette = not narrow
         self.call_after_refresh(self._refresh_status)
 
@@ -226,6 +236,7 @@ class SpwfApp(App):
         port = visible(str(s.settings.port))
         short_port = port if len(port) <= 24 or "/" not in port else "…/" + _file_name(port)
         facts = [(port, short_port), (s.settings.describe(),) * 2, (visible(s.link_state),) * 2]
+        facts.extend(self.terminal_status())
         if self.read_only and hasattr(s, "playing"):
             state = "end" if s.at_end else f"playing ×{s.speed:g}" if s.playing else "paused"
             where = f"{state} at {s.time:.1f}/{s.recording.duration:.1f} s"
@@ -243,7 +254,7 @@ class SpwfApp(App):
                     shown = " ".join(f"{name.upper()}{'●' if on else '○'}" for name, on in lines.items())
                     facts.append((shown, shown))
                 if port.speed_offer:
-                    facts.append((f"module at {port.speed_offer} baud: F6 follows", f"{port.speed_offer} baud? F6"))
+                    facts.append((f"module at {port.speed_offer} baud: F7 follows", f"{port.speed_offer} baud? F7"))
         try:
             module_time = s.state.module_time()
             clock = None if module_time is None else time.strftime(
@@ -305,6 +316,11 @@ class SpwfApp(App):
         if self._tx is None:
             self.notify("replay is read-only: nothing is sent", severity="warning")
             return
+        if line.startswith(":"):
+            self.colon_line(line)
+            return
+        # The reply to what the user just sent is always seen: the log follows again from here.
+        self.query_one(UartLog).action_follow()
         try:
             outgoing = self.session.prepare(line)
         except PayloadError as exc:
@@ -333,7 +349,11 @@ class SpwfApp(App):
         yield SystemCommand("Show the UART log", "F2", lambda: self.action_show_pane("log"))
         yield SystemCommand("Show sockets and module state", "F3", lambda: self.action_show_pane("sockets"))
         yield SystemCommand("Show the certificate inspector", "F4", lambda: self.action_show_pane("inspector"))
-        yield SystemCommand("Send a file (insert @PATH)", "Ctrl+O", self.action_pick_file)
+        yield SystemCommand("Maximize the UART log", "the whole screen for the log; Esc restores",
+                            self.action_maximize_log)
+        yield SystemCommand("Send a file (as a command's payload, or as it is)", "Ctrl+O", self.action_pick_file)
+        yield SystemCommand("Raw mode: every key to the port as typed", "F6; Ctrl+] or F6 leaves",
+                            self.action_toggle_raw)
         yield SystemCommand("Find in the log", "Ctrl+F", self.action_search_log)
         yield SystemCommand("Drop a marker into the recording", "F9", self.action_mark)
         yield SystemCommand("Reopen the port after it vanished", "F5", self.action_reopen)
@@ -341,13 +361,13 @@ class SpwfApp(App):
         yield SystemCommand("Log: show control characters", "c in the log", log.action_toggle_controls)
         yield SystemCommand("Log: hex view of payloads", "x in the log", log.action_toggle_hex)
         yield SystemCommand("Log: follow the end", "End in the log", log.action_follow)
-        yield SystemCommand("Port settings: baud, data bits, parity, stop bits, flow control", "F6",
+        yield SystemCommand("Port settings: baud, data bits, parity, stop bits, flow control", "F7",
                             self.action_port_settings)
         offer = getattr(getattr(self.session, "port", None), "speed_offer", None)
         if offer:
             yield SystemCommand(f"Follow the module to {offer} baud", "its new console_speed",
                                 lambda: self._change_port({"baudrate": offer}))
-        yield SystemCommand(f"Send BREAK ({DEFAULT_BREAK_MS} ms)", "F7", lambda: self.action_port_line("break", ""))
+        yield SystemCommand(f"Send BREAK ({DEFAULT_BREAK_MS} ms)", "Shift+F8", lambda: self.action_port_line("break", ""))
         yield SystemCommand(f"Pulse DTR ({DEFAULT_PULSE_MS} ms): the reset of many boards", "F8",
                             lambda: self.action_port_line("dtr", "pulse"))
         for line in ("dtr", "rts"):
@@ -370,24 +390,44 @@ class SpwfApp(App):
     # -- actions ----------------------------------------------------------------------------
 
     def action_focus_builder(self) -> None:
-        """Back to the builder from anywhere: a maximized pane is restored, the find box closed."""
+        """Back to the builder from anywhere: a maximized pane is restored, the find box closed; a
+        running paste or raw send is cancelled first."""
+        if self.cancel_job():
+            return
         if self.screen.maximized is not None:
             self.screen.minimize()
         self.query_one("#search", Input).remove_class("-visible")
         if self.read_only:
             self.query_one(UartLog).focus()  # nothing to type in a replay: the playback keys work
             return
+        if self.raw:
+            self.query_one(RawKeys).focus()
+            return
         self.query_one(CommandBuilder).input.focus()
+
+    def action_cancel_job(self) -> None:
+        self.cancel_job()
+
+    def action_maximize_log(self) -> None:
+        """The log on the whole screen (Textual's own *Maximize* takes whatever has the focus)."""
+        log = self.query_one(UartLog)
+        self.action_show_pane("log")
+        self.screen.maximize(log)
 
     def action_keys_help(self) -> None:
         """The keys of the focused pane and of the app, all of them (the footer has room for few)."""
         groups: dict[str, list[tuple[str, str]]] = {}
         for key, active in self.screen.active_bindings.items():
-            if not active.enabled or not active.binding.description:
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in _GENERIC_ACTIONS:
                 continue
-            group = _group_name(active.node, self)
-            groups.setdefault(group, []).append((self.get_key_display(active.binding), active.binding.description))
-        ordered = sorted(groups.items(), key=lambda item: item[0] == "Everywhere")  # the pane first
+            if (binding.id or "").startswith("replay."):
+                group = "Replay"
+            else:
+                group = _group_name(active.node, self)
+            groups.setdefault(group, []).append((self.get_key_display(binding), binding.description))
+        # The replay's keys first, then the focused pane's, then the app's.
+        ordered = sorted(groups.items(), key=lambda item: (item[0] != "Replay", item[0] == "Everywhere"))
         self.push_screen(KeysHelp(ordered))
 
     def action_clear_log(self) -> None:
@@ -436,10 +476,7 @@ class SpwfApp(App):
     def action_pick_file(self) -> None:
         def picked(path) -> None:
             if path is not None:
-                builder = self.query_one(CommandBuilder)
-                field = builder.input
-                field.insert_text_at_cursor(f"@{path}")
-                field.focus()
+                self.offer_file(path)
 
         self.push_screen(FilePicker(), picked)
 
@@ -506,10 +543,18 @@ class SpwfApp(App):
     # -- replay -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Playback keys exist only when replaying."""
+        """Playback keys exist only when replaying; raw mode lets Ctrl+Q, Ctrl+P, Esc and Ctrl+C through."""
         if action.startswith("replay_"):
             return self.read_only and hasattr(self.session, "play")
+        if action == "cancel_job":
+            return self.job_running and not self.raw  # else Ctrl+C copies, or goes to the port (raw)
+        if self.raw and action in ("quit", "command_palette", "focus_builder"):
+            return False  # raw mode: Ctrl+Q, Ctrl+P and Esc go to the port; Ctrl+] is the way out
+        if action in ("pick_file", "reopen"):
+            return not self.read_only  # nothing is sent in a replay: no file to pick, no port
         if action == "focus_builder":
+            if self.job_running and self.screen is self.screen_stack[0]:
+                return True  # Esc cancels the paste or raw send, wherever the focus is
             # A dialog keeps its own Esc; so does the builder when it has the focus already.
             return self.screen is self.screen_stack[0] and not (
                 self.focused is self.query_one(CommandBuilder).input and self.screen.maximized is None)
@@ -589,6 +634,9 @@ def _file_name(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
+_GENERIC_ACTIONS = frozenset({"focus_next", "focus_previous", "app.focus_next", "app.focus_previous",
+                              "copy_text", "screen.copy_text"})
+"""Textual's own keys that say nothing about spwf-tui (Tab between panes is listed by the builder)."""
 _GROUPS = {"UartLog": "UART log", "SocketTable": "Sockets", "CommandBuilder": "Command builder",
            "CertInspector": "Certificate inspector", "KeysHelp": "Help"}
 

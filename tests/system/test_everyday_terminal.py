@@ -1,306 +1,321 @@
-"""Issue 14 (items 1, 4, 5, 6): the CLI as a subprocess against a pty whose far end is the test,
-which answers like the module and checks the bytes and the line settings (termios) the host set."""
+"""Issue 14 items 2, 3 and 7 as a user meets them: the installed TUI and REPL in a private tmux,
+keys typed with ``send-keys``, blocks pasted with ``paste-buffer -p`` (bracketed paste), and the
+far end of the port checking the exact bytes: the emulated module's trace (``spwf-tui sim --pty
+--trace``) or a bare pty this test answers itself (to prove a line waits for the previous reply).
+"""
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import socket
-import subprocess
+import select
+import shutil
 import threading
 import time
+import tty
+from pathlib import Path
 
-import pexpect
 import pytest
-from serial import rfc2217
-from serial.urlhandler.protocol_loop import Serial as LoopSerial
 
 from tests.conftest import require_tool
-from tests.support.far_end import FarEnd
-from tests.system.helpers import CLI, free_port, run_cli, wait_for_port
+from tests.system.helpers import SimProcess
+from tests.system.test_tui_tmux import SPWF_TUI, Tmux
 
-PYTHON_ANSWER = b"AT-S.OK\r\n\r\nMicroPython v1.9\r\n>>> "
-
-
-@pytest.fixture
-def far_end():
-    far = FarEnd()
-    yield far
-    far.close()
+PASTE = "AT+S.SSIDTXT=Lab\nAT+S.SSIDTXT\n"
+"""The seed of item 3: joined with LF into one command it set the SSID to LabAT+S.SSIDTXT."""
 
 
-def spawn(*args: str) -> pexpect.spawn:
-    env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"}
-    return pexpect.spawn(CLI[0], [*CLI[1:], *args], env=env, encoding="utf-8", timeout=15,
-                         dimensions=(24, 100))
+class Board:
+    """A bare pty the test answers as the module would: it reads what the host sends."""
 
+    def __init__(self) -> None:
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.master)
+        self.path = os.ttyname(self.slave)
+        self._pending = b""
 
-def type_line(child: pexpect.spawn, text: str) -> None:
-    """Type ``text``, see the REPL echo it, then press Enter (as a person looks before Enter)."""
-    child.send(text)
-    child.expect_exact(text[-8:])
-    child.send("\r")
+    def read_line(self, timeout: float = 15) -> bytes:
+        """The next CR-ended line the host sent (without the CR)."""
+        deadline = time.monotonic() + timeout
+        while b"\r" not in self._pending:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no line from the host; got {self._pending!r}")
+            ready, _, _ = select.select([self.master], [], [], remaining)
+            if ready:
+                self._pending += os.read(self.master, 65536)
+        line, _, self._pending = self._pending.partition(b"\r")
+        return line
 
+    def waiting(self, quiet: float = 0.5) -> bytes:
+        """Whatever the host sends within ``quiet`` seconds (b"" when it waits, as it should)."""
+        ready, _, _ = select.select([self.master], [], [], quiet)
+        if ready:
+            self._pending += os.read(self.master, 65536)
+        return self._pending
 
-# -- item 1: lines without a line end ----------------------------------------------------------
+    def drain(self) -> int:
+        """Read everything waiting now; the number of bytes."""
+        total = 0
+        while select.select([self.master], [], [], 0.05)[0]:
+            chunk = os.read(self.master, 65536)
+            if not chunk:
+                break
+            total += len(chunk)
+        return total
 
-def test_repl_shows_a_prompt_above_its_own_and_completes_it_in_place(far_end):
-    far_end.answers[b"AT+S.PYTHON"] = PYTHON_ANSWER
-    child = spawn("repl", far_end.path, "--no-record")
-    child.expect("spwf>")
-    type_line(child, "AT+S.PYTHON")
-    far_end.wait_received(b"AT+S.PYTHON\r")
-    # The module's prompt has no line end: it is drawn on the line above the REPL's prompt.
-    child.expect(r"< >>>(\x1b\[[0-9;?]*[A-Za-z]|\s)*spwf>")
-    far_end.write(b"print(1)\r\n1\r\n")
-    child.expect(r"< >>> print\(1\)")
-    child.expect("< 1")
-    child.send("\x1d")  # Ctrl+]: a Ctrl+D typed while output is printed can be taken by the tty
-    child.expect(pexpect.EOF)
+    def say(self, data: bytes) -> None:
+        os.write(self.master, data)
 
-
-def test_run_prints_the_line_still_arriving_at_the_end_of_the_step(far_end):
-    far_end.answers[b"AT+S.PYTHON"] = PYTHON_ANSWER
-    result = run_cli("run", far_end.path, "--no-record", "-c", "AT+S.PYTHON", "-c", "sleep 0.3")
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert lines.count("< >>>   [no line end yet]") == 1, result.stdout
-    assert lines.index("< >>>   [no line end yet]") == lines.index("< MicroPython v1.9") + 1
-
-
-# -- item 4: port settings while open -----------------------------------------------------------
-
-def test_framing_flags_reach_the_port(far_end):
-    result = run_cli("run", far_end.path, "-c", "note open", "--no-record", "-b", "9600", "--stopbits", "2",
-                     "--rtscts", "--bytesize", "8", "--parity", "N")
-    assert result.returncode == 0, result.stderr
-    # The settings stay on the pty after the program closed it (the test holds the slave open).
-    assert far_end.settings() == {"baud": 9600, "bytesize": 8, "parity": "N", "stopbits": 2,
-                                  "rtscts": True, "xonxoff": False}
-    assert "# opened " + far_end.path + " at 9600 8N2 RTS/CTS" in result.stdout
-
-
-def test_a_script_changes_the_settings_between_commands(far_end, tmp_path):
-    far_end.answers[b"AT"] = b"AT-S.OK\r\n"
-    record = tmp_path / "session.jsonl"
-    result = run_cli("run", far_end.path, "--record", str(record), "-c", "AT",
-                     "-c", "port baud=921600 stopbits=2 xonxoff=on", "-c", "AT")
-    assert result.returncode == 0, result.stderr
-    assert far_end.settings() == {"baud": 921600, "bytesize": 8, "parity": "N", "stopbits": 2,
-                                  "rtscts": False, "xonxoff": True}
-    assert "# port settings 115200 8N1 -> 921600 8N2 XON/XOFF" in result.stdout
-    events = [json.loads(line) for line in record.read_text().splitlines()[1:]]
-    changes = [e for e in events if e.get("event") == "port"]
-    assert changes == [{"t": changes[0]["t"], "dir": "session", "event": "port", "settings": "921600 8N2 XON/XOFF"}]
-
-
-def test_a_setting_the_port_refuses_is_one_line_and_nothing_changes(far_end):
-    # This kernel's pseudo-terminals refuse parity (EINVAL): a real refusal to report.
-    result = run_cli("run", far_end.path, "--no-record", "-c", "port baud=57600 parity=E")
-    assert result.returncode == 1
-    assert "refused 57600 8E1" in result.stderr and "Traceback" not in result.stderr
-    assert far_end.settings()["baud"] == 115200
-
-
-def test_bad_framing_flags_are_one_line_each():
-    for flag, value, says in (("--parity", "X", "parity 'X'"), ("--stopbits", "3", "stop bits '3'"),
-                              ("--bytesize", "9", "data bits '9'")):
-        result = run_cli("run", "sim://", "-c", "AT", flag, value)
-        assert result.returncode == 2
-        assert says in result.stderr and len(result.stderr.splitlines()) == 1, result.stderr
-
-
-def _speed_change_answers(far_end: FarEnd) -> None:
-    far_end.answers.update({
-        b"AT+S.SCFG=console_speed,921600": b"AT-S.OK\r\n",
-        b"AT+S.WCFG": b"AT-S.OK\r\n",
-        b"AT+S.RESET": b"AT-S.OK\r\n",
-    })
-
-
-def test_follow_speed_switches_after_save_and_reset(far_end):
-    _speed_change_answers(far_end)
-    result = run_cli("run", far_end.path, "--no-record", "--follow-speed", "-c", "AT+S.SCFG=console_speed,921600",
-                     "-c", "AT+S.WCFG", "-c", "AT+S.RESET", "-c", "sleep 0.3")
-    assert result.returncode == 0, result.stderr
-    assert "# port settings 115200 8N1 -> 921600 8N1" in result.stdout
-    assert far_end.settings()["baud"] == 921600
-
-
-def test_without_follow_speed_the_switch_is_offered(far_end):
-    _speed_change_answers(far_end)
-    result = run_cli("run", far_end.path, "--no-record", "-c", "AT+S.SCFG=console_speed,921600",
-                     "-c", "AT+S.RESET", "-c", "sleep 0.3")
-    assert "talks at" not in result.stdout  # not saved: the reset brings the old speed back
-    result = run_cli("run", far_end.path, "--no-record", "-c", "AT+S.SCFG=console_speed,921600",
-                     "-c", "AT+S.WCFG", "-c", "AT+S.RESET", "-c", "sleep 0.3")
-    assert "the module now talks at 921600 baud" in result.stdout
-    assert far_end.settings()["baud"] == 115200
-
-
-def test_repl_port_command_changes_the_open_port(far_end):
-    child = spawn("repl", far_end.path, "--no-record")
-    child.expect("spwf>")
-    type_line(child, ":port baud=57600 stopbits=2")
-    child.expect("port settings 115200 8N1 -> 57600 8N2")
-    assert far_end.wait_settings(baud=57600, stopbits=2)
-    type_line(child, ":port")
-    child.expect("57600 8N2; modem lines: not reported by this port")
-    type_line(child, ":port baud=fast")
-    child.expect("baud rate 'fast' is not a number")
-    type_line(child, ":dtr pulse 50")
-    child.expect("has no DTR line to drive")
-    child.send("\x1d")  # Ctrl+]: a Ctrl+D typed while output is printed can be taken by the tty
-    child.expect(pexpect.EOF)
-    assert far_end.settings()["baud"] == 57600
-
-
-# -- item 5: modem lines; the emulator reset by DTR ---------------------------------------------
-
-def test_a_dtr_pulse_resets_the_emulated_module_wired_to_it(tmp_path):
-    record = tmp_path / "session.jsonl"
-    result = run_cli("run", "sim://?reset_line=dtr", "--record", str(record), "-c", "AT+S.SCFG=console_echo,0",
-                     "-c", "dtr pulse 100", "-c", "wait WIND:1 5", "-c", "break 50", "-c", "rts pulse 20")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "# DTR pulse of 100 ms" in result.stdout and "# sent BREAK for 50 ms" in result.stdout
-    events = [json.loads(line) for line in record.read_text().splitlines()[1:]]
-    lines = [(e["event"], e.get("line"), e.get("state"), e.get("ms")) for e in events
-             if e.get("event") in ("line", "break")]
-    assert lines == [("line", "dtr", "on", None), ("line", "dtr", "off", None), ("break", None, None, "50"),
-                     ("line", "rts", "on", None), ("line", "rts", "off", None)]
-
-
-def test_a_pty_has_no_dtr_and_says_so(far_end):
-    result = run_cli("run", far_end.path, "--no-record", "-c", "dtr on")
-    assert result.returncode == 1
-    assert "has no DTR line to drive (not a serial line" in result.stderr
-
-
-# -- items 4 and 5 through ser2net: RFC 2217 carries speed, DTR, RTS and BREAK ----------------
-
-class _RecordingDevice(LoopSerial):
-    """The serial device at the far end of the chain: records what the host asked of it."""
-
-    def __init__(self, calls: list, *args, **kwargs) -> None:
-        self.calls = calls
-        super().__init__(*args, **kwargs)
-
-    def _update_dtr_state(self) -> None:
-        self.calls.append(("dtr", self._dtr_state))
-
-    def _update_rts_state(self) -> None:
-        self.calls.append(("rts", self._rts_state))
-
-    def _update_break_state(self) -> None:
-        self.calls.append(("break", self._break_state))
-
-    def _reconfigure_port(self) -> None:
-        self.calls.append(("baud", self._baudrate))
-        super()._reconfigure_port()
+    def close(self) -> None:
+        os.close(self.master)
+        os.close(self.slave)
 
 
 @pytest.fixture
-def modem_bench(tmp_path):
-    """spwf-tui -> RFC 2217 -> the real ser2net -> RFC 2217 -> a device this test serves
-    (pyserial's PortManager): ser2net passes every line change on, and the device records them."""
-    ser2net = require_tool("ser2net")
-    calls: list = []
-    server = socket.create_server(("127.0.0.1", 0))
+def sim(tmp_path):
+    process = SimProcess(tmp_path / "ttySIM", tmp_path / "host-to-module.bin").start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def board():
+    board = Board()
+    yield board
+    board.close()
+
+
+@pytest.fixture
+def terminal(tmp_path, isolated_user_dirs):
+    """Start ``spwf-tui ARGS`` in a private tmux; the sessions are killed afterwards."""
+    tmux = require_tool("tmux")
+    if not shutil.which(SPWF_TUI):
+        pytest.fail(f"{SPWF_TUI} is not installed (pip install -e .)")
+    sessions = []
+
+    def start(*args: str, width: int = 120, height: int = 40, cwd: Path | None = None) -> Tmux:
+        env = (f"SPWF_TUI_CONFIG={isolated_user_dirs}/config.toml SPWF_TUI_DATA_DIR={isolated_user_dirs}/data "
+               "PROMPT_TOOLKIT_NO_CPR=1")
+        command = (f"cd {cwd or tmp_path}; env -u COLUMNS -u LINES TERM=xterm-256color {env} {SPWF_TUI} {' '.join(args)} --no-record; "
+                   "echo EXITED:$?; sleep 60")
+        session = Tmux(tmux, width, height, command)
+        sessions.append(session)
+        return session
+
+    yield start
+    for session in sessions:
+        session.kill()
+
+
+def settle(term: Tmux, front_end: str) -> None:
+    """Wait until the front end is up. The TUI gets longer: keys typed while Textual still
+    exchanges start-up queries with the terminal can be lost or merged on a loaded machine."""
+    if front_end == "repl":
+        term.settle("spwf>")
+    else:
+        term.settle("opened")
+        time.sleep(1.5)
+
+
+def paste(term: Tmux, text: str) -> None:
+    """Paste ``text`` as a terminal does with bracketed paste on (tmux ``paste-buffer -p``)."""
+    term._run("set-buffer", "--", text)
+    term._run("paste-buffer", "-p", "-d", "-t", "0")
+
+
+def wait_until(predicate, what: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting for {what}")
+        time.sleep(0.05)
+
+
+def screen_lines(term: Tmux) -> list[str]:
+    return [line.strip(" │") for line in term.screen().splitlines()]
+
+
+# -- AT-aware paste --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("front_end", ["repl", "tui"])
+def test_a_pasted_block_waits_for_each_reply_and_stops_on_error(front_end, terminal, board):
+    args = ("repl", board.path) if front_end == "repl" else (board.path,)
+    term = terminal(*args, width=160)  # the TUI's log pane shows the whole note
+    settle(term, front_end)
+    paste(term, PASTE + "AT+S.NOSUCH\nAT+S.STS\n")
+    assert board.read_line() == b"AT+S.SSIDTXT=Lab"
+    assert board.waiting() == b""  # the second line waits for the first one's final reply
+    term.wait_for("paste 1/4")
+    board.say(b"AT-S.OK\r\n")
+    assert board.read_line() == b"AT+S.SSIDTXT"  # its own command, not "LabAT+S.SSIDTXT"
+    board.say(b"AT-S.SSIDTXT:Lab\r\nAT-S.OK\r\n")
+    assert board.read_line() == b"AT+S.NOSUCH"
+    board.say(b"AT-S.ERROR:1:Command not found\r\n")
+    term.wait_for("answered AT-S.ERROR:1:Command not found")  # the question: go on?
+    if front_end == "repl":
+        term.type("n")
+        term.keys("Enter")
+    else:
+        term.keys("Enter")  # "Stop here" has the focus
+    term.wait_for("paste stopped at line 3/4")
+    assert board.waiting() == b""  # AT+S.STS was not sent
+    assert "1 line(s) not sent" in term.screen()
+
+
+def test_the_repl_goes_on_after_an_error_when_told_and_cancels_on_escape(terminal, board):
+    term = terminal("repl", board.path)
+    term.settle("spwf>")
+    paste(term, "AT+S.NOSUCH\nAT\nAT+S.STS\nAT\n")
+    assert board.read_line() == b"AT+S.NOSUCH"
+    board.say(b"AT-S.ERROR:1:Command not found\r\n")
+    term.wait_for("send the remaining 3? [y/N]")
+    term.type("y")
+    term.keys("Enter")
+    assert board.read_line() == b"AT"
+    board.say(b"AT-S.OK\r\n")
+    assert board.read_line() == b"AT+S.STS"
+    term.wait_for("paste 3/4: AT+S.STS")
+    term.keys("Escape")  # no reply comes: Esc cancels the rest
+    term.wait_for("paste cancelled after 3/4 lines; 1 line(s) not sent")
+    assert board.waiting() == b""
+
+
+def test_a_bad_payload_source_in_a_pasted_line_sends_nothing(terminal, sim, tmp_path):
+    term = terminal("repl", str(sim.link))
+    term.settle("spwf>")
+    paste(term, f"AT\nAT+S.FSC=/x.txt,@{tmp_path}/missing.txt\n")
+    term.wait_for("pasted line 2:")
+    assert "no such file; nothing was sent" in term.screen().replace("\n", "")
+    (tmp_path / "hello.txt").write_bytes(b"hello\r\n")
+    paste(term, f"AT+S.FSC=/h.txt,@{tmp_path}/hello.txt\nAT+S.FSP=/h.txt\n")
+    term.wait_for("paste: all 2 lines sent")
+    assert sim.received().endswith(b"AT+S.FSC=/h.txt,7\rhello\r\nAT+S.FSP=/h.txt\r")
+
+
+# -- raw mode ----------------------------------------------------------------------------------------
+
+KEYS = [("type", "AT"), ("keys", "Enter"), ("keys", "Up"), ("keys", "Left"), ("keys", "C-c"), ("keys", "C-d"),
+        ("keys", "BSpace"), ("keys", "Escape"), ("keys", "Tab"), ("keys", "Enter")]
+KEY_BYTES = b"AT\r\x1b[A\x1b[D\x03\x04\x7f\x1b\t\r"
+"""The final Enter ends the emulated module's line: the junk before it is one command it refuses."""
+
+
+@pytest.mark.parametrize("front_end", ["repl", "tui"])
+def test_raw_mode_sends_every_key_as_typed_and_ctrl_bracket_leaves(front_end, terminal, sim):
+    args = ("repl", str(sim.link)) if front_end == "repl" else (str(sim.link),)
+    term = terminal(*args)
+    settle(term, front_end)
+    before = len(sim.received())
+    term.keys("F6")
+    term.wait_for("RAW")
+    for kind, key in KEYS:
+        term.type(key) if kind == "type" else term.keys(key)
+        time.sleep(0.15)  # Esc alone must not be read as the start of the next key's sequence
+    wait_until(lambda: sim.received()[before:] == KEY_BYTES, f"{KEY_BYTES!r}, got {sim.received()[before:]!r}")
+    term.keys("C-]")
+    term.wait_for("raw mode off")
+    term.type("AT+S.STS=fw_version")  # line mode again: the builder / prompt takes the line
+    term.keys("Enter")
+    term.wait_for("fw_version=1.1.0")
+    assert sim.received().endswith(b"AT+S.STS=fw_version\r")
+
+
+def test_eol_crlf_and_a_raw_paste_with_a_delay(terminal, sim, isolated_user_dirs):
+    Path(isolated_user_dirs, "config.toml").write_text("paste_delay_ms = 50\n")
+    term = terminal("repl", str(sim.link), "--eol", "crlf")
+    term.settle("spwf>")
+    before = len(sim.received())
+    term.keys("F6")
+    term.wait_for("Enter sends CRLF")
+    paste(term, "import os\nprint(1)\n")
+    wait_until(lambda: sim.received()[before:] == b"import os\r\nprint(1)\r\n", "the raw paste")
+    term.keys("F6")
+    term.wait_for("raw mode off")
+
+
+def test_a_bad_eol_or_map_is_one_line(tmp_path):
+    from tests.system.helpers import run_cli
+
+    result = run_cli("repl", "sim://", "--eol", "lfcr")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "spwf-tui: --eol 'lfcr': give cr, lf or crlf"
+    result = run_cli("--map", "ocrnl", "sim://")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "spwf-tui: --map 'ocrnl': known maps are icrnl, igncr, inlcrnl, odelbs"
+
+
+# -- raw sends ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("front_end", ["repl", "tui"])
+def test_send_hex_text_and_a_file_as_they_are(front_end, terminal, sim, tmp_path):
+    args = ("repl", str(sim.link)) if front_end == "repl" else (str(sim.link),)
+    term = terminal(*args)
+    settle(term, front_end)
+    (tmp_path / "fw.bin").write_bytes(b"\x00\x01AT\r\xff")
+    before = len(sim.received())
+    wanted = b""
+    for line, sends in (("AT", b"AT\r"), (":send hex:03 41", b"\x03A"), (':send "hi\\r"', b"hi\r"),
+                        (f":send @{tmp_path}/fw.bin", b"\x00\x01AT\r\xff")):
+        term.type(line)
+        term.keys("Enter")
+        wanted += sends
+        wait_until(lambda: sim.received()[before:] == wanted, f"{wanted!r}, got {sim.received()[before:]!r}")
+    term.type(":send hex:0")
+    term.keys("Enter")
+    term.wait_for("odd number of digits")
+
+
+@pytest.mark.parametrize("front_end", ["repl", "tui"])
+def test_a_big_raw_send_shows_progress_and_escape_cancels_it(front_end, terminal, board, tmp_path):
+    big = tmp_path / "fw.bin"
+    big.write_bytes(bytes(range(256)) * 4096)  # 1 MiB
+    args = ("repl", board.path) if front_end == "repl" else (board.path,)
+    term = terminal(*args, width=200)  # the TUI's log pane shows the whole note
+    settle(term, front_end)
+    received = []
     stop = threading.Event()
 
-    def serve_one(conn: socket.socket) -> None:
-        device = _RecordingDevice(calls, "loop://", timeout=0.05)
-
-        class Writer:
-            def write(self, data: bytes) -> None:
-                conn.sendall(data)
-
-        with conn:
-            try:
-                manager = rfc2217.PortManager(device, Writer())
-                conn.settimeout(0.05)
-                while not stop.is_set():
-                    try:
-                        data = conn.recv(4096)
-                    except TimeoutError:
-                        manager.check_modem_lines()
-                        continue
-                    if not data:
-                        break
-                    device.write(b"".join(manager.filter(data)))
-                    manager.check_modem_lines()
-            except OSError:
-                pass  # ser2net hung up (wait_for_port's probe makes it open and close the device)
-
-    def serve() -> None:
-        # A thread per connection: the probe's connection may linger while the real one comes.
-        server.settimeout(0.2)
+    def slow_reader() -> None:  # a slow device: about 100 KB a second, so the send takes 10 s
         while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            threading.Thread(target=serve_one, args=(conn,), daemon=True).start()
+            if select.select([board.master], [], [], 0.05)[0]:
+                received.append(len(os.read(board.master, 4096)))
+                time.sleep(0.04)
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    port = free_port()
-    config = tmp_path / "ser2net.yaml"
-    config.write_text(f"connection: &chain\n  accepter: telnet(rfc2217),tcp,127.0.0.1,{port}\n"
-                      f"  connector: telnet(rfc2217),tcp,127.0.0.1,{server.getsockname()[1]}\n"
-                      "  options:\n    kickolduser: true\n")
-    proc = subprocess.Popen([ser2net, "-n", "-c", str(config), "-P", str(tmp_path / "ser2net.pid")],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    reader = threading.Thread(target=slow_reader)
+    reader.start()
     try:
-        wait_for_port(port)
-        yield calls, f"rfc2217://127.0.0.1:{port}"
+        term.type(f":send @{big}")
+        term.keys("Enter")
+        term.wait_for("/1,048,576 bytes")
+        term.keys("Escape")
+        screen = term.wait_for("cancelled after").replace("\n", "")
     finally:
-        proc.terminate()
-        proc.wait(timeout=5)
+        time.sleep(0.5)  # what was in the pty when the send stopped
         stop.set()
-        server.close()
-        thread.join(timeout=2)
+        reader.join()
+    sent = int(screen.split("cancelled after ")[1].split(" of ")[0].replace(",", ""))
+    assert sent == sum(received) < 1_048_576
 
 
-def test_speed_and_modem_lines_cross_ser2net(modem_bench, tmp_path):
-    calls, url = modem_bench
-    result = run_cli("run", url, "--no-record", "-c", "port baud=9600", "-c", "dtr pulse 100", "-c", "break 50",
-                     "-c", "rts off")
-    assert result.returncode == 0, result.stdout + result.stderr
-    deadline = time.monotonic() + 5
-    while ("rts", False) not in calls and time.monotonic() < deadline:
-        time.sleep(0.05)
-    # In order, after what opening the port did: the speed, the pulse, the BREAK, RTS off.
-    expected = iter([("baud", 9600), ("dtr", True), ("dtr", False), ("break", True), ("break", False),
-                     ("rts", False)])
-    step = next(expected)
-    for call in calls:
-        if call == step:
-            step = next(expected, None)
-    assert step is None, calls
-
-
-# -- item 6: a plain log beside the recording ---------------------------------------------------
-
-def test_repl_log_holds_each_line_while_it_runs(far_end, tmp_path):
-    far_end.answers[b"AT+S.STS=fw_version"] = b"AT-S.Var:fw_version=1.1.0\r\nAT-S.OK\r\n"
-    log = tmp_path / "bench.log"
-    child = spawn("repl", far_end.path, "--no-record", "--log", str(log), "--log-timestamps")
-    child.expect("spwf>")
-    type_line(child, "AT+S.STS=fw_version")
-    child.expect("AT-S.OK")
-    text = log.read_text()  # the REPL is still running
-    assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z < AT-S.Var:fw_version=1.1.0$", text, re.MULTILINE)
-    assert oct(log.stat().st_mode & 0o777) == "0o600"
-    child.send("\x1d")  # Ctrl+]: a Ctrl+D typed while output is printed can be taken by the tty
-    child.expect(pexpect.EOF)
-
-
-def test_a_log_through_a_link_is_refused_before_the_port_opens(far_end, tmp_path):
-    (tmp_path / "elsewhere").write_text("")
-    (tmp_path / "bench.log").symlink_to(tmp_path / "elsewhere")
-    result = run_cli("run", far_end.path, "--no-record", "--log", str(tmp_path / "bench.log"), "-c", "AT")
-    assert result.returncode == 2
-    assert "symbolic link" in result.stderr and len(result.stderr.splitlines()) == 1
-    assert far_end.received() == b""
+def test_tui_ctrl_o_offers_payload_or_the_file_as_it_is(terminal, sim, tmp_path):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "blob.bin").write_bytes(b"\x10\x20RAW\r")
+    term = terminal(str(sim.link), cwd=folder)
+    settle(term, "tui")
+    before = len(sim.received())
+    term.keys("C-o")
+    term.wait_for("blob.bin")
+    term.keys("Down")
+    term.keys("Enter")
+    term.wait_for("Send the file as it is")
+    term.keys("Tab")  # from "As the payload of a command" to "Send the file as it is"
+    term.keys("Enter")
+    wait_until(lambda: sim.received()[before:] == b"\x10\x20RAW\r", "the file's bytes")
+    term.keys("C-o")
+    term.wait_for("blob.bin")
+    term.keys("Down")
+    term.keys("Enter")
+    term.wait_for("Send the file as it is")
+    term.keys("Enter")  # as the payload: @PATH goes into the builder
+    term.wait_for("@" + str(folder / "blob.bin"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.session.log import LogEntry
-from spwf_tui.ui.log_rows import ViewOptions, rows_for
+from spwf_tui.ui.log_rows import ViewOptions, measure, rows_for
 
 
 def _rx(data: bytes) -> list[LogEntry]:
@@ -70,6 +70,21 @@ def test_measure_counts_the_rows_and_bounds_their_width(data, options, previous)
             assert width == widest  # exact, except for bytes that show escaped
 
 
+def test_a_piece_cut_at_the_bound_shows_the_continuation_mark():
+    from spwf_tui.core.events import CONTINUED_MARK
+    from spwf_tui.session.transcript import format_entry
+
+    decoder = RxDecoder(piece=8, max_line=24)
+    events = decoder.feed(b"AT-S.Reading:31:31\r\n" + b"z" * 30 + b"\n" + b"AT-S.OK\r\n")
+    cut = [e for e in events if e.kind == "data"][0]
+    assert cut.continued
+    entry = LogEntry(100.0, "rx", None, cut, None)
+    rows = rows_for(entry, ViewOptions(), None)
+    assert rows[-1].text.endswith("z" * 24 + CONTINUED_MARK)
+    assert measure(entry, ViewOptions(), None)[1] >= len(rows[-1].text)
+    assert format_entry(entry) == "< " + "z" * 24 + CONTINUED_MARK + "\n"
+
+
 # -- wrapping: explanations always, data when asked; widths in terminal cells ---------------------
 
 from spwf_tui.ui.log_rows import wrap_cells  # noqa: E402
@@ -100,3 +115,14 @@ def test_hex_rows_take_eight_bytes_when_sixteen_would_pass_the_edge():
     narrow = rows_for(data, ViewOptions(hex_payloads=True, width=60), None)
     assert len(wide) == 3 and wide[1].text.endswith("ABCDEFGHIJKLMNOP")
     assert len(narrow) == 4 and narrow[1].text.endswith("ABCDEFGH") and all(cell_len(r.text) <= 60 for r in narrow)
+
+
+def test_a_sent_payload_previews_as_text_only_when_it_is_printable_text():
+    from spwf_tui.ui.log_rows import payload_preview
+
+    assert payload_preview(b"GET / HTTP/1.1\r\n") == "GET / HTTP/1.1\\r\\n"
+    assert payload_preview(b"caf\xc3\xa9") == "café"
+    assert payload_preview(b"\xd5\xa4") == "hex d5 a4"  # valid UTF-8, but one letter would hide two bytes
+    assert payload_preview(b"\x30\x82\x01\x0a") == "hex 30 82 01 0a"  # DER
+    assert payload_preview(b"\x1b]52;c;x\x07") == "hex 1b 5d 35 32 3b 63 3b 78 07"
+    assert payload_preview(bytes(100)).endswith(" …")

@@ -194,3 +194,50 @@ def test_reopen_asks_the_session_and_says_how_it_went():
         assert notes[-1] == "not reopened: sim:// is connected: nothing to reopen"
     finally:
         session.close()
+
+
+def test_send_takes_every_payload_source_and_refuses_bad_ones(tmp_path):
+    commands, _, shown, sent = _colon()
+    (tmp_path / "fw.bin").write_bytes(b"\x00\xff")
+    commands.run(":send hex:03 41")
+    commands.run(':send "hi\\r"')
+    commands.run(f":send @{tmp_path / 'fw.bin'}")
+    assert sent == [(b"\x03A", ":send hex:03 41"), (b"hi\r", ':send "hi\\r"'),
+                    (b"\x00\xff", f":send @{tmp_path / 'fw.bin'}")]
+    for bad, said in ((":send", "wants a payload source"), (":send hex:0", "odd number of digits"),
+                      (":send ski:ca.pem", "ski: belongs in TLSCERT=auth"), (':send "open', "missing closing quote"),
+                      (f":send @{tmp_path / 'none'}", "no such file")):
+        commands.run(bad)
+        assert said in shown[-1] and "nothing sent" in shown[-1], (bad, shown[-1])
+    assert len(sent) == 3
+    commands.run(":raw")
+    assert ":raw needs the interactive REPL" in shown[-1]
+
+
+# -- printing in batches (issue 19, item 3) ----------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from spwf_tui.core.decoder import RxDecoder  # noqa: E402
+from spwf_tui.repl.printer import batch_fragments  # noqa: E402
+from tests.support.fuzz import budget  # noqa: E402
+
+_module_output = st.lists(
+    st.one_of(st.sampled_from([b"AT-S.OK\r\n", b"+WIND:55:Pending Data::0:5:5\r\n", b"AT-S.Reading:5:5\r\n",
+                               b"AT-S.ERROR:74:Failed\r\n", b"\x1b[2J\r\n", b"caf\xc3\xa9\r\n", b"\xcc\x81x\r\n",
+                               b"a\tb\rc\r\n", b"AT-S.Http Server Status Code:200\r\n"]),
+              st.binary(max_size=30), st.text(max_size=20).map(str.encode)),
+    max_size=20).map(b"".join)
+
+
+@settings(max_examples=budget(300), deadline=None)
+@given(data=_module_output, hex_view=st.booleans(), note=st.text(max_size=10))
+def test_a_batch_prints_exactly_what_entry_by_entry_printing_does(data, hex_view, note):
+    decoder = RxDecoder()
+    entries = [LogEntry(0.0, "rx", None if e.kind == "data" else e.text, e, "why\x1b" if e.kind == "error" else None)
+               for e in decoder.feed(data) + decoder.flush()]
+    entries.insert(len(entries) // 2, LogEntry(0.0, NOTE, note))
+    view = View(hex=hex_view)
+    one_by_one = to_plain([f for entry in entries for f in entry_fragments(entry, view)])
+    assert to_plain(batch_fragments(entries, view)) == one_by_one

@@ -1,4 +1,4 @@
-"""The port settings dialog (F6, or "Port settings" in the palette): change them while open.
+"""The port settings dialog (F7, or "Port settings" in the palette): change them while open.
 
 The same ``NAME=VALUE`` words as the REPL's ``:port`` and the ``port`` script step, started with
 the port's current settings (or the speed the module switched to, when there is one to follow);
