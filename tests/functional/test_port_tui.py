@@ -22,12 +22,12 @@ def reset_wired_session():
 async def test_f7_changes_the_port_settings_and_esc_changes_nothing(make_app):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await X
+        await pilot.press("f7")
         await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PortDialog")
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen.__class__.__name__ != "PortDialog")
         assert "port settings" not in log_text(app)
-        await X
+        await pilot.press("f7")
         await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PortDialog")
         field = app.screen.query_one("#port-input")
         assert field.value == "baud=115200 bytesize=8 parity=N stopbits=1 rtscts=off xonxoff=off"
@@ -48,7 +48,7 @@ async def test_f8_pulses_dtr_and_resets_a_module_wired_to_it(reset_wired_session
         await pilot.press("f8")
         await wait_until(pilot, lambda: "# DTR pulse of 100 ms" in log_text(app))
         await wait_until(pilot, lambda: log_text(app).count("< +WIND:1:Poweron") == before + 1)
-        await X
+        await pilot.press("shift+f8")
         await wait_until(pilot, lambda: "# sent BREAK for 250 ms" in log_text(app))
         assert "CTS" not in str(app.query_one("#status").render())  # the emulator has no input lines
 
