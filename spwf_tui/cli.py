@@ -30,10 +30,23 @@ class _Parser(argparse.ArgumentParser):
 
 def _add_serial_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-b", "--baud", help="baud rate (default 115200, the module's factory rate)")
+    parser.add_argument("--bytesize", metavar="5-8", help="data bits (default 8)")
+    parser.add_argument("--parity", metavar="N|E|O|M|S", help="parity (default N: none)")
+    parser.add_argument("--stopbits", metavar="1|1.5|2", help="stop bits (default 1)")
     parser.add_argument("--rtscts", action="store_true", default=None, help="RTS/CTS flow control")
     parser.add_argument("--xonxoff", action="store_true", default=None, help="XON/XOFF flow control")
+    parser.add_argument("--follow-speed", action="store_true",
+                        help="switch the port to the module's new console_speed once it is saved and the "
+                        "module reset (default: say so and offer it)")
     parser.add_argument("--coordinator", metavar="HOST:PORT", help="labgrid coordinator for labgrid://PLACE "
                         "(default: $LG_COORDINATOR, else 127.0.0.1:20408)")
+
+
+def _add_log_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--log", metavar="FILE", help="append what the screen shows to FILE as plain text "
+                        "(owner-only; secrets redacted); beside the recording")
+    parser.add_argument("--log-timestamps", action="store_true", default=None,
+                        help="with --log: each line after its UTC time")
 
 
 def _add_terminal_options(parser: argparse.ArgumentParser) -> None:
@@ -65,6 +78,7 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     _add_serial_options(tui)
     _add_terminal_options(tui)
     _add_record_options(tui)
+    _add_log_options(tui)
     tui.add_argument("--version", action="version", version=f"spwf-tui {__version__}")
 
     ports = _Parser(prog="spwf-tui ports", description="List serial ports (device, description, hwid).")
@@ -103,6 +117,7 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
                           "auth takes the 20 raw SKI bytes)")
     _add_serial_options(run)
     _add_record_options(run)
+    _add_log_options(run)
 
     decode = _Parser(prog="spwf-tui decode", description="Classify and explain every line of a captured log.")
     decode.add_argument("file", nargs="?", default="-", help="log file, or - for stdin (default)")
@@ -114,6 +129,7 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     _add_serial_options(repl)
     _add_terminal_options(repl)
     _add_record_options(repl)
+    _add_log_options(repl)
 
     cert = _Parser(prog="spwf-tui cert", description="Certificate doctor: inspect a certificate or key, plan "
                    "its upload, check a server's chain against a CA before the module does.")

@@ -8,6 +8,9 @@ environment variable points elsewhere), then command-line flags. Every problem i
     baud = 115200
     rtscts = false
     timestamps = "delta"        # "off", "absolute" or "delta"
+    parity = "N"                # bytesize = 8, stopbits = 1: the module's factory framing
+    log = "~/spwf.log"          # like --log: what the screen shows, appended as text
+    log_timestamps = true
     eol = "cr"                  # raw mode: what Enter sends ("cr", "lf", "crlf"); --eol
     map = []                    # CR/LF maps (tio's names: icrnl, igncr, inlcrnl, odelbs); --map
     paste_delay_ms = 0          # raw mode: pause between the lines of a paste
@@ -31,7 +34,7 @@ from pathlib import Path
 
 from spwf_tui import locations
 from spwf_tui.core.rawmode import DEFAULT_EOL, RawModeError, parse_eol, parse_maps
-from spwf_tui.transport.settings import SettingsError, parse_baud
+from spwf_tui.transport.settings import SettingsError, parse_baud, parse_bytesize, parse_parity, parse_stopbits
 
 TIMESTAMP_MODES = ("off", "absolute", "delta")
 
@@ -70,10 +73,16 @@ class Config:
     """Raw mode: milliseconds between the lines of a paste (slow bootloaders, like Tera Term's delay)."""
     source: Path | None = None
     """The file these came from, or None when there was none."""
+    bytesize: int = 8
+    parity: str = "N"
+    stopbits: float = 1
+    log: Path | None = None
+    """``--log``'s file when the flag is not given."""
+    log_timestamps: bool = False
 
 
 _TOP_KEYS = {"port", "baud", "rtscts", "xonxoff", "timestamps", "recording", "keys", "eol", "map",
-             "paste_delay_ms"}
+             "paste_delay_ms", "bytesize", "parity", "stopbits", "log", "log_timestamps"}
 MAX_PASTE_DELAY_MS = 10_000
 _RECORDING_KEYS = {"enabled", "directory", "keep", "max_megabytes"}
 
@@ -122,7 +131,19 @@ def _validate(data: dict, text: str, path: Path) -> Config:
     except SettingsError as exc:
         raise fail("baud", str(exc)) from None
     flags = {}
-    for key in ("rtscts", "xonxoff"):
+    framing = {}
+    for key, parse in (("bytesize", parse_bytesize), ("parity", parse_parity), ("stopbits", parse_stopbits)):
+        if key in data:
+            if not isinstance(data[key], (int, float, str)) or isinstance(data[key], bool):
+                raise fail(key, "must be a number or a letter such as 8, \"N\", 1")
+            try:
+                framing[key] = parse(data[key])
+            except SettingsError as exc:
+                raise fail(key, str(exc)) from None
+    log = data.get("log")
+    if log is not None and (not isinstance(log, str) or not log):
+        raise fail("log", 'must be a file path text such as "~/spwf.log"')
+    for key in ("rtscts", "xonxoff", "log_timestamps"):
         value = data.get(key, False)
         if not isinstance(value, bool):
             raise fail(key, "must be true or false")
@@ -135,7 +156,8 @@ def _validate(data: dict, text: str, path: Path) -> Config:
         raise fail("keys", 'must be a table of action = "key" pairs')
     terminal = _terminal(data, fail)
     return Config(port, baud, flags["rtscts"], flags["xonxoff"], timestamps,
-                  _recording(data.get("recording", {}), fail), dict(keys), **terminal, source=path)
+                  _recording(data.get("recording", {}), fail), dict(keys), **terminal, source=path, **framing,
+                  log=Path(log).expanduser() if log else None, log_timestamps=flags["log_timestamps"])
 
 
 def _terminal(data: dict, fail) -> dict:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from spwf_tui import config as config_file
 from spwf_tui.core.rawmode import LineEnds, RawModeError, parse_eol, parse_maps
 from spwf_tui.errors import UserError
-from spwf_tui.transport.settings import PortSettings, parse_baud
+from spwf_tui.transport.settings import PortSettings, parse_baud, parse_bytesize, parse_parity, parse_stopbits
 
 if TYPE_CHECKING:
     from spwf_tui.session.recorder import Recorder
@@ -52,9 +52,39 @@ def port_settings(args: argparse.Namespace, port: str | None) -> PortSettings:
         raise UserError("no port given: name one (e.g. spwf-tui /dev/ttyUSB0, or sim:// for the emulated module); "
                         "spwf-tui ports lists them")
     baud = parse_baud(args.baud) if getattr(args, "baud", None) is not None else cfg.baud
+    bytesize = parse_bytesize(args.bytesize) if getattr(args, "bytesize", None) is not None else cfg.bytesize
+    parity = parse_parity(args.parity) if getattr(args, "parity", None) is not None else cfg.parity
+    stopbits = parse_stopbits(args.stopbits) if getattr(args, "stopbits", None) is not None else cfg.stopbits
     rtscts = cfg.rtscts if getattr(args, "rtscts", None) is None else args.rtscts
     xonxoff = cfg.xonxoff if getattr(args, "xonxoff", None) is None else args.xonxoff
-    return PortSettings(port, baud, rtscts=rtscts, xonxoff=xonxoff, coordinator=getattr(args, "coordinator", None))
+    return PortSettings(port, baud, bytesize, parity, stopbits, rtscts=rtscts, xonxoff=xonxoff,
+                        coordinator=getattr(args, "coordinator", None))
+
+
+def session_options(args: argparse.Namespace, cfg: config_file.Config | None = None) -> dict:
+    """The ``Session`` keywords the flags and the config ask for beyond the port: ``recorder``,
+    ``show_secrets``, ``follow_speed``, ``text_log`` (``--log``, ``log =``).
+
+    Raises:
+        UserError: a recording or log file that cannot be made (the message says why).
+    """
+    cfg = cfg or config_file.load()
+    show_secrets = bool(getattr(args, "show_secrets", False))
+    return {"recorder": make_recorder(args, cfg), "show_secrets": show_secrets,
+            "follow_speed": bool(getattr(args, "follow_speed", False)),
+            "text_log": make_text_log(args, cfg, show_secrets)}
+
+
+def make_text_log(args: argparse.Namespace, cfg: config_file.Config, show_secrets: bool):
+    """The ``--log`` file (or the config's ``log``), open for appending; None when not asked."""
+    path = getattr(args, "log", None) or cfg.log
+    if not path:
+        return None
+    from spwf_tui.session.text_log import TextLog
+
+    flag = getattr(args, "log_timestamps", None)
+    timestamps = cfg.log_timestamps if flag is None else flag
+    return TextLog(Path(path).expanduser(), timestamps=timestamps, redact=show_secrets)
 
 
 def line_ends(args: argparse.Namespace, cfg: config_file.Config) -> LineEnds:

@@ -7,7 +7,6 @@ the fix. Exit status 1 when any check fails.
 from __future__ import annotations
 
 import argparse
-import grp
 import json
 import os
 import shutil
@@ -15,6 +14,11 @@ import sys
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
+
+try:
+    import grp
+except ImportError:  # Windows: no device groups (docs/architecture.md §10)
+    grp = None
 
 from spwf_tui import __version__, locations
 from spwf_tui.core.display import visible
@@ -100,6 +104,9 @@ def _ports() -> list[Check]:
 
 
 def _groups() -> Check:
+    if grp is None or not hasattr(os, "getgroups"):
+        return Check("ok", "groups", "no device groups on this system (Windows: any user may open a COM port "
+                     "that no other program holds)")
     names = sorted({grp.getgrgid(g).gr_name for g in os.getgroups() if _has_group(g)})
     serial = [n for n in names if n in SERIAL_GROUPS]
     if os.geteuid() == 0 or serial:
@@ -147,6 +154,8 @@ def _recordings() -> Check:
 
 
 def _group_of(path: str) -> str | None:
+    if grp is None:
+        return None
     try:
         return grp.getgrgid(Path(path).stat().st_gid).gr_name
     except (OSError, KeyError):

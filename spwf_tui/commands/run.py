@@ -13,12 +13,14 @@ import os
 import sys
 import time
 
-from spwf_tui.commands.common import make_recorder, port_settings
+from spwf_tui.commands.common import port_settings, session_options
+from spwf_tui.commands.port_steps import run_port_step
 from spwf_tui.commands.script import (
     COMMAND,
     EXPECT,
     MAX_SECONDS,
     NOTE,
+    PORT,
     WAIT,
     Step,
     load_steps,
@@ -32,7 +34,7 @@ from spwf_tui.core.events import ECHO, WIND
 from spwf_tui.session.pending import INTERRUPTED, PendingCommand
 from spwf_tui.session.session import Session, read_user_file, timeout_for
 from spwf_tui.transport.errors import PortWriteError
-from spwf_tui.session.transcript import format_entry
+from spwf_tui.session.transcript import PartialLines, format_entry
 
 FIRST_LOOK = 0.05
 """Seconds to look for output already on its way before the first command: a booted module
@@ -53,8 +55,7 @@ def run_script(args: argparse.Namespace) -> int:
     steps = load_steps(args.script, args.commands, read_user_file, variables, force=args.force)
     # With --keep-going a lost port may come back (the transport's reconnect rules decide) and
     # the steps after the loss run on it; without, the first failure ends the run anyway.
-    session = Session(settings, reconnect=args.keep_going, recorder=make_recorder(args),
-                      show_secrets=args.show_secrets)
+    session = Session(settings, reconnect=args.keep_going, **session_options(args))
     session.open()
     failed = 0
     try:
@@ -125,10 +126,15 @@ def _boot_line(event) -> bool:
     return event.kind == WIND and event.code in (1, 13, 65)
 
 
+_PARTIAL = PartialLines()
+"""The line still arriving at the end of a step, printed once (one session per run)."""
+
+
 def _print_entries(session: Session, as_json: bool) -> None:
     stream = sys.stderr if as_json else sys.stdout
     for entry in session.entries.drain():
         stream.write(format_entry(entry))
+    stream.write(_PARTIAL.line(session.partial_line()))
     stream.flush()
 
 
@@ -152,6 +158,8 @@ def _run_step(session: Session, step: Step, mark: int, timeout: float | None) ->
         return _run_wait(session, step, mark)
     if step.kind == EXPECT:
         return _run_expect(session, step, mark)
+    if step.kind == PORT:
+        return run_port_step(session, step)
     if step.kind == NOTE:
         session.note(step.note or "")
         return True, {"step": step.origin, "note": step.note, "ok": True}

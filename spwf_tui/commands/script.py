@@ -10,7 +10,10 @@ after whitespace outside a ``"..."`` payload, starts a comment.
 * ``wait WIND:<n> [SECONDS]``: that indication arrived since the previous command was sent,
   waiting up to SECONDS (default 10);
 * ``sleep SECONDS``: pause;
-* ``note TEXT``: a marker in the transcript (and the recording).
+* ``note TEXT``: a marker in the transcript (and the recording);
+* ``port NAME=VALUE...``: change the open port's settings (``port baud=921600 parity=E``; the
+  names of ``:port`` in the REPL);
+* ``break [MS]``, ``dtr on|off|pulse [MS]``, ``rts on|off|pulse [MS]``: BREAK and the modem lines.
 
 ``${NAME}`` is replaced by the variable NAME (``--set NAME=VALUE`` first, then the
 environment) after comments are removed. Every line is parsed, its variables substituted and its
@@ -28,6 +31,8 @@ from pathlib import Path
 from spwf_tui.core import authcheck
 from spwf_tui.core.payload import Outgoing, PayloadError, encode, parse_quoted
 from spwf_tui.errors import UserError
+from spwf_tui.transport.modem import LineAction, parse_line_action
+from spwf_tui.transport.settings import SettingsError, parse_changes
 
 DEFAULT_WAIT = 10.0
 """Seconds ``wait WIND:<n>`` waits when no timeout is given."""
@@ -41,6 +46,8 @@ EXPECT = "expect"
 WAIT = "wait"
 SLEEP = "sleep"
 NOTE = "note"
+PORT = "port"
+"""A ``port`` step (line settings) or a modem-line step (``break``, ``dtr``, ``rts``)."""
 
 _SECONDS = r"(\d+(?:\.\d*)?|\.\d+)"
 _WAIT = re.compile(rf"WIND:(\d{{1,3}})(?:\s+{_SECONDS})?", re.IGNORECASE)
@@ -48,8 +55,9 @@ _SLEEP = re.compile(_SECONDS)
 _REGEX = re.compile(rf"/(.*)/(?:\s+{_SECONDS})?", re.DOTALL)
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_KEYWORDS = (EXPECT, WAIT, SLEEP, NOTE)
-_STEP_FORMS = "an AT command, expect, wait WIND:<n>, sleep SECONDS or note TEXT"
+_KEYWORDS = (EXPECT, WAIT, SLEEP, NOTE, PORT, "break", "dtr", "rts")
+_STEP_FORMS = ("an AT command, expect, wait WIND:<n>, sleep SECONDS, note TEXT, port NAME=VALUE, break [MS], "
+               "dtr/rts on|off|pulse [MS]")
 
 ReadFile = Callable[[str], bytes]
 
@@ -85,6 +93,10 @@ class Step:
     """For ``wait`` and ``expect`` (timeout) and ``sleep``."""
     expect: Expectation | None = None
     note: str | None = None
+    port_changes: dict | None = None
+    """For ``port``: ``PortSettings`` field changes."""
+    line_action: LineAction | None = None
+    """For ``break``, ``dtr`` and ``rts``."""
 
 
 def load_steps(script: str | None, commands: list[str], read_file: ReadFile,
@@ -166,6 +178,8 @@ def parse_line(line: str, origin: str, variables: Mapping[str, str], read_file: 
         if not rest:
             raise UserError(f"{origin}: note wants a text (note TEXT)")
         return Step(origin, text, NOTE, note=rest)
+    if keyword in (PORT, "break", "dtr", "rts"):
+        return _port_step(origin, text, keyword, rest)
     if not text.upper().startswith("AT"):
         raise UserError(f"{origin}: {text!r} is not a step ({_STEP_FORMS})")
     return _command(origin, text, read_file)
@@ -315,6 +329,15 @@ def _sleep(origin: str, text: str, rest: str) -> Step:
     if not _SLEEP.fullmatch(rest):
         raise UserError(f"{origin}: sleep wants SECONDS (e.g. sleep 0.5), not {rest!r}")
     return Step(origin, text, SLEEP, seconds=_seconds(origin, rest, 0.0))
+
+
+def _port_step(origin: str, text: str, keyword: str, rest: str) -> Step:
+    try:
+        if keyword == PORT:
+            return Step(origin, text, PORT, port_changes=parse_changes(rest))
+        return Step(origin, text, PORT, line_action=parse_line_action(keyword, rest))
+    except SettingsError as exc:
+        raise UserError(f"{origin}: {exc}") from None
 
 
 def _command(origin: str, line: str, read_file: ReadFile) -> Step:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from spwf_tui import config as config_file
-from spwf_tui.commands.common import line_ends, make_recorder, port_settings
+from spwf_tui.commands.common import line_ends, port_settings, session_options
 from spwf_tui.session.session import Session
 
 
@@ -21,8 +21,7 @@ def run_tui(args: argparse.Namespace) -> int:
         if not port:
             return picker.return_code or 0  # 1 after a crash of the picker (see below)
     settings = port_settings(args, port)
-    session = Session(settings, recorder=make_recorder(args, cfg), show_secrets=args.show_secrets,
-                      line_ends=line_ends(args, cfg))
+    session = Session(settings, line_ends=line_ends(args, cfg), **session_options(args, cfg))
     session.open()
     from spwf_tui.ui.app import SpwfApp
 

@@ -168,6 +168,15 @@ class RxDecoder:
             self._line(rest, rest[:-1] if rest.endswith(b"\r") else rest, events)
         return events
 
+    def unfinished_line(self) -> bytes:
+        """The bytes of a line still arriving (no terminator yet: a prompt such as ``>>> ``),
+        or ``b""``. A read-only look for the front ends (docs/protocol.md §2.9): the line stays
+        buffered and comes out of ``feed`` as usual once its end arrives. Raw payload bytes are
+        no line and give ``b""``."""
+        if self._mode == _COUNTED or self._mode == _BODY:
+            return b""
+        return self._rest
+
     # -- framing ----------------------------------------------------------------------------
 
     def _take_lines(self, buf: bytes, pos: int, events: list[Event]) -> int:

@@ -15,7 +15,6 @@ import select
 import socket
 import threading
 import time
-import tty
 from typing import Callable
 
 from spwf_tui.emulator.module import EmulatedModule
@@ -43,6 +42,8 @@ def run_pty(link: str | None = None, on_ready: Callable[[str], None] = print,
     master, slave = os.openpty()
     slave_path = os.ttyname(slave)
     try:
+        import tty  # POSIX only, like the pty itself; sim --tcp needs neither (Windows)
+
         tty.setraw(slave)
         os.set_blocking(master, False)
         if link:

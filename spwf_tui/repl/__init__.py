@@ -13,7 +13,7 @@ import os
 import sys
 
 from spwf_tui import config as config_file
-from spwf_tui.commands.common import line_ends, make_recorder, port_settings
+from spwf_tui.commands.common import line_ends, port_settings, session_options
 from spwf_tui.session.session import Session
 
 DUMB_TERMINALS = ("dumb", "unknown")
@@ -24,8 +24,7 @@ def run_repl(args: argparse.Namespace) -> int:
     """Open the port and run the console until the user quits or input ends."""
     cfg = config_file.load()
     settings = port_settings(args, args.port)
-    session = Session(settings, recorder=make_recorder(args, cfg), show_secrets=args.show_secrets,
-                      line_ends=line_ends(args, cfg))
+    session = Session(settings, line_ends=line_ends(args, cfg), **session_options(args, cfg))
     session.open()
     try:
         if not wants_full_prompt():

@@ -30,7 +30,8 @@ from spwf_tui.repl.completer import AtCompleter, hint_text
 from spwf_tui.repl.history import open_history
 from spwf_tui.repl.keyline import run_job, run_raw
 from spwf_tui.repl.payload import CONFIRM_PROMPT, confirmed, payload_prompt, with_typed_payload
-from spwf_tui.repl.printer import PRINT_SLICE, STYLE_RULES, Fragments, View, batch_fragments, message, problem
+from spwf_tui.repl.printer import (PRINT_SLICE, STYLE_RULES, Fragments, View, batch_fragments, entry_fragments,
+                                   message, problem)
 from spwf_tui.session.paste_queue import STOPPED_ON_ERROR, PasteQueue, is_multi_line, split_pasted
 from spwf_tui.session.session import RAW_CHUNK, Session
 from spwf_tui.transport.errors import PortWriteError
@@ -82,6 +83,8 @@ class Repl:
         def _quit(event) -> None:  # telnet's and miniterm's escape key
             event.app.exit(exception=EOFError())
 
+        self._partial: Fragments = []
+        """The line still arriving (docs/protocol.md §2.9), drawn above the prompt until complete."""
         @bindings.add("f6")
         def _raw(event) -> None:
             event.app.exit(exception=_EnterRaw())
@@ -98,7 +101,7 @@ class Repl:
                 buffer.insert_text(event.data.replace("\r\n", "\n").replace("\r", "").replace("\n", ""))
 
         self._prompt: PromptSession[str] = PromptSession(
-            PROMPT, history=history, completer=AtCompleter(session.state), complete_while_typing=False,
+            self._prompt_message, history=history, completer=AtCompleter(session.state), complete_while_typing=False,
             bottom_toolbar=self._toolbar, key_bindings=bindings, style=self._style,
         )
         self._payload_prompt: PromptSession[str] = PromptSession(history=InMemoryHistory(), style=self._style)
@@ -262,6 +265,21 @@ class Repl:
         except PortWriteError as exc:
             self.show(problem(f"not sent: {exc}"))
 
+    def _prompt_message(self) -> FormattedText:
+        """The prompt, under the line still arriving when there is one: prompt-toolkit redraws
+        both, so the complete line, printed above, takes the partial one's place."""
+        return FormattedText([*self._partial, ("", PROMPT)])
+
+    def _show_partial(self) -> None:
+        """Draw the session's line still arriving (or none) above the prompt."""
+        partial = self.session.partial_line()
+        fragments = entry_fragments(partial, self.view) if partial is not None else []
+        if fragments != self._partial:
+            self._partial = fragments
+            app = self._prompt.app
+            if app.is_running:
+                app.invalidate()
+
     def _toolbar(self) -> str:
         hint = hint_text(get_app().current_buffer.document.text_before_cursor, self.session.state)
         link = self.session.link_state
@@ -286,3 +304,4 @@ class Repl:
         # In slices: what is made for printing stays small however far behind the console is.
         for start in range(0, len(entries), PRINT_SLICE):
             self.show(batch_fragments(entries[start:start + PRINT_SLICE], self.view))
+        self._show_partial()

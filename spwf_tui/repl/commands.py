@@ -12,6 +12,9 @@ from collections.abc import Callable
 
 from spwf_tui.core.display import visible
 from spwf_tui.core.payload import PayloadError, resolve_source
+from spwf_tui.repl.port_commands import COMMANDS as PORT_COMMANDS
+from spwf_tui.repl.port_commands import NAMES as PORT_NAMES
+from spwf_tui.repl.port_commands import PortCommands
 from spwf_tui.repl.printer import Fragments, View, message, problem
 from spwf_tui.session.session import Session
 
@@ -24,6 +27,7 @@ COMMANDS = {
     ":send-file PATH": "send a file's bytes exactly as they are (no CR added, no length)",
     ":raw": "raw mode: every key goes to the port as typed (F6 too; Ctrl+] or F6 leaves)",
     ":reopen": "open the port again after it vanished (when it is not reopened by itself)",
+    **PORT_COMMANDS,
     ":quit": "leave (Ctrl+] and Ctrl+D too)",
 }
 """Usage and one-line description of every ``:`` command."""
@@ -51,10 +55,14 @@ class ColonCommands:
         self._enter_raw = enter_raw
         self.quit = False
         """Set by ``:quit``; the front end leaves when it sees it."""
+        self._port = PortCommands(session, show)
 
     def run(self, line: str) -> None:
         """Run one ``:`` line (leading ``:`` included)."""
         name, _, argument = line.strip().partition(" ")
+        if name.lower() in PORT_NAMES:
+            self._port.run(name.lower(), argument.strip())
+            return
         handler = {
             ":help": self._help, ":hex": self._hex, ":time": self._time, ":note": self._note,
             ":send-file": self._send, ":send": self._send_source, ":raw": self._raw, ":reopen": self._reopen, ":quit": self._quit, ":q": self._quit, ":exit": self._quit,

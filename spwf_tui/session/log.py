@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spwf_tui.core.events import Event
@@ -75,6 +76,9 @@ class EntryBuffer:
         a gap note for each run of lines dropped before a note (the last run is ``_gap``)."""
         self._gap = 0
         self._gap_time = 0.0
+        self.tap: Callable[[list[LogEntry]], None] | None = None
+        """Also given every batch as it is added, after the lock (``--log``: ``session.text_log``);
+        a subclass's display copies (redacted) are what it gets."""
 
     def append(self, entry: LogEntry) -> None:
         """Add one entry (any thread)."""
@@ -82,6 +86,8 @@ class EntryBuffer:
             self._entries.append(entry)
             if len(self._entries) > self._max:
                 self._evict()
+        if self.tap is not None:
+            self.tap([entry])
 
     def extend(self, entries: list[LogEntry]) -> None:
         """Add a batch of entries (any thread): one lock for all of them, the RX path's way."""
@@ -89,6 +95,8 @@ class EntryBuffer:
             self._entries.extend(entries)
             if len(self._entries) > self._max:
                 self._evict()
+        if self.tap is not None:
+            self.tap(entries)
 
     def drain(self) -> list[LogEntry]:
         """Take every entry added since the last drain, gap notes where lines were dropped."""

@@ -26,7 +26,9 @@ from spwf_tui.core.payload import Outgoing, PayloadError, encode
 from spwf_tui.core.rawmode import LineEnds
 from spwf_tui.inputfiles import read_limited
 from spwf_tui.session.log import NOTE, RX, TX, EntryBuffer, LogEntry
+from spwf_tui.session.partial import partial_entry
 from spwf_tui.session.pending import PendingCommand, PendingTracker
+from spwf_tui.session.port_control import PortControl
 from spwf_tui.session.shown import RedactingEntryBuffer
 from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.errors import PortError, PortWriteError
@@ -35,6 +37,7 @@ from spwf_tui.transport.settings import PortSettings
 
 if TYPE_CHECKING:
     from spwf_tui.session.recorder import Recorder
+    from spwf_tui.session.text_log import TextLog
 
 DEFAULT_TIMEOUT = 5.0
 """Seconds to wait for a final reply."""
@@ -80,11 +83,14 @@ class Session:
     def __init__(self, settings: PortSettings, *, clock: Callable[[], float] = time.time,
                  read_file: Callable[[str], bytes] = read_user_file, reconnect: bool = True,
                  recorder: Recorder | None = None, transport: object | None = None,
-                 show_secrets: bool = False, line_ends: LineEnds | None = None) -> None:
+                 show_secrets: bool = False, line_ends: LineEnds | None = None, follow_speed: bool = False,
+                 text_log: TextLog | None = None) -> None:
         """``line_ends``: ``--eol`` and ``--map`` (``core.rawmode``); ``recorder`` records the session (see ``session.recorder``); ``transport`` replaces the
         serial port (anything with ``open``, ``write`` and ``close``: replays use one that sends
         nothing); ``show_secrets`` hands the front ends entries with secrets left in
-        (``session.shown``: redacted by default)."""
+        (``session.shown``: redacted by default); ``follow_speed`` switches the port to the
+        module's new ``console_speed`` once saved and reset (``session.port_control``);
+        ``text_log`` gets what the front ends are shown, as text (``--log``, ``session.text_log``)."""
         self.settings = settings
         self.recorder = recorder
         self.clock = clock
@@ -93,6 +99,10 @@ class Session:
         self.show_secrets = show_secrets
         self.line_ends = line_ends or LineEnds()
         self.entries = EntryBuffer() if show_secrets else RedactingEntryBuffer()
+        self.text_log = text_log
+        if text_log is not None:
+            self.entries.tap = text_log.write
+            text_log.on_problem = self.note
         self.link_state = "closed"
         self.rx_bytes = 0
         """Bytes received since the session opened."""
@@ -112,6 +122,8 @@ class Session:
         self.event_seq = 0
         """Number of events received so far; a mark for ``wait_for_event``."""
         self._transport = transport or SerialTransport(settings, self, reconnect=reconnect)
+        self.port = PortControl(self, follow_speed=follow_speed)
+        """Line settings, modem lines and BREAK of the open port (docs/protocol.md §9.1, §9.2)."""
         self._give_up_lock = threading.Lock()
         self._link_up = threading.Event()
         """Set while the port is connected (``wait_connected``)."""
@@ -141,6 +153,8 @@ class Session:
         self.note(f"opened {self.settings.port}{f' ({route})' if route else ''} at {self.settings.describe()}")
         if recording and self.recorder.active:
             self.note(f"recording to {self.recorder.path}")
+        if self.text_log is not None:
+            self.note(f"logging what is shown to {self.text_log.path}")
 
     @property
     def recording_path(self) -> Path | None:
@@ -161,6 +175,8 @@ class Session:
         self._pending.interrupt_all("the session was closed")
         if self.recorder is not None:
             self.recorder.close()
+        if self.text_log is not None:
+            self.text_log.close()
 
     def reopen(self) -> bool:
         """Reopen a port that vanished and is not reopened automatically (the user asked: F5 in
@@ -224,6 +240,7 @@ class Session:
                 else:
                     self.note(f"{outgoing.line}: {exc}")
                 raise
+            self.port.sent(outgoing.line, command)  # a speed change to follow after the reset
         self._wake()
         return command
 
@@ -343,9 +360,20 @@ class Session:
                 data = self.line_ends.map_rx(data)
             with self._rx_lock:
                 events = self._decoder.feed(data)
+                held = not events and self._decoder.unfinished_line()
             self._deliver(events)
+            if held:
+                self._wake()  # no line ended, but the one arriving grew: front ends show it
         except Exception as exc:  # noqa: BLE001 - the last line of defence, see _contain
             self._contain(exc, len(data), recorded)
+
+    def partial_line(self) -> LogEntry | None:
+        """The line still arriving (no terminator yet), as a provisional entry to show after the
+        drained ones, or None (docs/protocol.md §2.9). Redacted like the other entries unless
+        ``show_secrets``; it never enters the entry buffer, the recording has its bytes."""
+        with self._rx_lock:
+            held = self._decoder.unfinished_line()
+        return partial_entry(held, self.clock(), redact=not self.show_secrets) if held else None
 
     def state_changed(self, state: str, reason: str) -> None:
         """The transport's link state changed."""

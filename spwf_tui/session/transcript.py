@@ -35,3 +35,25 @@ def payload_preview(payload: bytes) -> str:
     """The first bytes as hex, e.g. ``3e f1 74 … (20 bytes)``."""
     head = " ".join(f"{b:02x}" for b in payload[:PREVIEW_BYTES])
     return head + (" …" if len(payload) > PREVIEW_BYTES else "")
+
+
+PARTIAL_MARK = "  [no line end yet]"
+"""Follows a line still arriving in a transcript: it comes again, whole, once its end arrives."""
+
+
+class PartialLines:
+    """Transcript lines for the line still arriving (docs/protocol.md §2.9): ``run`` prints it at
+    the end of a step, once while it stays the same."""
+
+    def __init__(self) -> None:
+        self._last: str | None = None
+
+    def line(self, entry: LogEntry | None) -> str:
+        """``< >>>   [no line end yet]`` for a new partial line; "" when none or already shown."""
+        text = None if entry is None else entry.text
+        if text == self._last:
+            return ""
+        self._last = text
+        if entry is None:
+            return ""
+        return f"< {visible(entry.text)}{PARTIAL_MARK}\n"

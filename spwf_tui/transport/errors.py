@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import grp
 import os
 import re
 
@@ -64,6 +63,10 @@ def _available_ports_hint() -> str:
 
 
 def _device_group(port: str) -> str | None:
+    try:
+        import grp  # POSIX only: Windows has no device groups (docs/architecture.md §10)
+    except ImportError:
+        return None
     try:
         return grp.getgrgid(os.stat(port).st_gid).gr_name
     except (OSError, KeyError):

@@ -11,8 +11,10 @@ the next terminal) is ``lost``: nothing reopens it but ``reopen``, called when t
 
 from __future__ import annotations
 
+import errno
 import os
 import select
+import sys
 import threading
 from typing import Protocol
 
@@ -120,6 +122,27 @@ def _write_some(port: serial.Serial, fd: int, view: memoryview) -> int:
     return 0
 
 
+def _os_errors() -> tuple[type[BaseException], ...]:
+    """What pyserial lets through when the system refuses a setting: on POSIX ``termios.error``
+    (no OSError: a pseudo-terminal refuses parity and 7 bits with it). ``termios`` is only
+    looked up, never imported: it does not exist on Windows (docs/architecture.md §10)."""
+    termios = sys.modules.get("termios")
+    return (serial.SerialException, OSError, ValueError, NotImplementedError) + (
+        (termios.error,) if termios is not None else ())
+
+
+def _pyserial_settings(settings: PortSettings) -> dict:
+    return {"baudrate": settings.baudrate, "bytesize": settings.bytesize, "parity": settings.parity,
+            "stopbits": settings.stopbits, "rtscts": settings.rtscts, "xonxoff": settings.xonxoff}
+
+
+def _why(exc: BaseException) -> str:
+    """A failed line or BREAK call in words: a pty answers ioctls it lacks with ENOTTY/EINVAL."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOTTY, errno.EINVAL):
+        return "not a serial line: a pseudo-terminal or a socket carries no modem lines"
+    return str(exc) or type(exc).__name__
+
+
 class TransportListener(Protocol):
     """What the transport calls, from its reader thread."""
 
@@ -225,6 +248,72 @@ class SerialTransport:
                 raise PortWriteError(f"write failed after {sent} of {len(data)} bytes: {exc}", sent) from None
             return sent
 
+    # -- line settings and modem lines (docs/protocol.md §9.1, §9.2) ------------------------
+
+    def apply_settings(self, settings: PortSettings) -> None:
+        """Change baud rate, framing and flow control of the open port (through RFC 2217 the
+        server's device changes too); later reopens use them. On failure the old ones stay.
+
+        Raises:
+            PortError: the port is not connected, or refused the settings (message for the user).
+        """
+        with self._write_lock:
+            port = self._connected_port()
+            try:
+                # Everything waiting to leave goes at the old speed (a command's last bytes).
+                port.flush()
+                port.apply_settings(_pyserial_settings(settings))
+            except _os_errors() as exc:
+                try:
+                    port.apply_settings(_pyserial_settings(self.settings))
+                except _os_errors():
+                    pass
+                raise PortError(f"{self.settings.port} refused {settings.describe()}: {exc}") from None
+            self.settings = settings
+
+    def set_line(self, line: str, on: bool) -> None:
+        """Assert (``on``) or release DTR or RTS.
+
+        Raises:
+            PortError: not connected, or the port has no such line (a pseudo-terminal).
+        """
+        with self._write_lock:
+            port = self._connected_port()
+            try:
+                setattr(port, line, on)
+            except (serial.SerialException, OSError, AttributeError, NotImplementedError) as exc:
+                raise PortError(f"{self.settings.port} has no {line.upper()} line to drive ({_why(exc)})") from None
+
+    def send_break(self, seconds: float) -> None:
+        """Hold the TX line in BREAK for ``seconds`` (writes wait meanwhile).
+
+        Raises:
+            PortError: not connected, or the port cannot send a BREAK.
+        """
+        with self._write_lock:
+            port = self._connected_port()
+            try:
+                port.send_break(seconds)
+            except (serial.SerialException, OSError, AttributeError, NotImplementedError) as exc:
+                raise PortError(f"{self.settings.port} cannot send a BREAK ({_why(exc)})") from None
+
+    def modem_lines(self) -> dict[str, bool] | None:
+        """CTS, DSR, RI and CD as the port reports them; None where it has none (a pty, a
+        socket) or is not connected. Cheap: an ioctl, or the last RFC 2217 notification."""
+        port = self._serial
+        if port is None or self.state != CONNECTED:
+            return None
+        try:
+            return {name: bool(getattr(port, name)) for name in ("cts", "dsr", "ri", "cd")}
+        except (serial.SerialException, OSError, AttributeError, NotImplementedError, TypeError):
+            return None
+
+    def _connected_port(self) -> serial.SerialBase:
+        port = self._serial
+        if port is None or self.state != CONNECTED:
+            raise PortError(f"{self.settings.port} is not connected ({self.state})")
+        return port
+
     def reopen(self) -> str:
         """Open the port the user named again, now, after it vanished; the user vouches for the
         device, so its identity is not checked (it is taken again, for the next loss).
@@ -299,7 +388,7 @@ class SerialTransport:
 
                 return port_class(url)(url, **options)  # opens, like serial_for_url
             return serial.serial_for_url(url, **options)
-        except (serial.SerialException, OSError, ValueError, NotImplementedError) as exc:
+        except _os_errors() as exc:
             raise describe_open_failure(name, exc) from None
 
     def _close_port(self) -> None:

@@ -27,11 +27,14 @@ from spwf_tui.errors import UserError
 from spwf_tui.session.log import NOTE, TX
 from spwf_tui.session.session import Session
 from spwf_tui.session.tx_worker import TxWorker
+from spwf_tui.transport.errors import PortError
+from spwf_tui.transport.modem import DEFAULT_BREAK_MS, DEFAULT_PULSE_MS, parse_line_action
 from spwf_tui.ui.messages import SessionDataReady
 from spwf_tui.ui.screens.confirm_send import ConfirmSend
 from spwf_tui.ui.screens.file_picker import FilePicker
 from spwf_tui.ui.screens.keys_help import KeysHelp
 from spwf_tui.ui.screens.payload_dialog import PayloadDialog
+from spwf_tui.ui.screens.port_dialog import PortDialog
 from spwf_tui.ui.widgets.cert_inspector import CertInspector
 from spwf_tui.ui.widgets.command_builder import CommandBuilder
 from spwf_tui.ui.widgets.socket_status import REFRESH_COMMANDS, SocketStatus
@@ -95,6 +98,9 @@ class SpwfApp(TerminalActions, App):
         Binding("f6", "toggle_raw", "Raw", show=False, id="app.raw"),  # in the palette; keeps the footer short
         # Only while a paste or raw send runs (check_action): Ctrl+C cancels it, elsewhere copies.
         Binding("ctrl+c", "cancel_job", "Cancel", id="app.cancel", priority=True, show=False),
+        Binding("f7", "port_settings", "Port", show=False, id="app.port"),
+        Binding("f8", "port_line('dtr', 'pulse')", "Pulse DTR", show=False, id="app.dtr_pulse"),
+        Binding("shift+f8", "port_line('break', '')", "BREAK", show=False, id="app.break"),
         # Replay only (see check_action): playback controls.
         Binding("space", "replay_toggle", "Play/pause", id="replay.toggle"),
         Binding("period", "replay_step", "Step", id="replay.step"),
@@ -122,6 +128,8 @@ class SpwfApp(TerminalActions, App):
         self._pane = "log"
         self._generation = getattr(session, "generation", 0)
         self._shown_status = ""
+        self._partial_shown = None
+        """The line still arriving as last shown (``Session.partial_line``)."""
         self._last_reply: list[str] = []
         """The lines the module sent since the last command went out (what Ctrl+Y copies)."""
         self._reply_open = False
@@ -186,11 +194,19 @@ class SpwfApp(TerminalActions, App):
             self._generation = generation
             self.query_one(UartLog).clear()
         entries = self.session.entries.drain()
+        log = self.query_one(UartLog)
+        partial_line = getattr(self.session, "partial_line", None)  # a replay has none
+        partial = partial_line() if partial_line is not None else None
         if entries:
-            self.query_one(UartLog).add_entries(entries)
+            log.show_partial(None)  # the line that was arriving is complete in this batch
+            log.add_entries(entries)
             self._follow_replies(entries)
             self.query_one(SocketStatus).update_from(self.session.state)
             self.query_one(CertInspector).module_state_changed()
+        shown = partial.text if partial is not None else None
+        if entries or shown != self._partial_shown:
+            log.show_partial(partial)
+            self._partial_shown = shown
         self._refresh_status()
 
     def _refresh_status(self) -> None:
@@ -233,6 +249,14 @@ class SpwfApp(TerminalActions, App):
             if recording:
                 # The whole path is in the log's "recording to" note; the line names the file while it fits.
                 facts.append((f"● REC {visible(_file_name(str(recording)))}", "● REC"))
+            port = getattr(s, "port", None)
+            if port is not None:
+                lines = port.lines()
+                if lines is not None:
+                    shown = " ".join(f"{name.upper()}{'●' if on else '○'}" for name, on in lines.items())
+                    facts.append((shown, shown))
+                if port.speed_offer:
+                    facts.append((f"module at {port.speed_offer} baud: F7 follows", f"{port.speed_offer} baud? F7"))
         try:
             module_time = s.state.module_time()
             clock = None if module_time is None else time.strftime(
@@ -358,6 +382,21 @@ class SpwfApp(TerminalActions, App):
         yield SystemCommand("Log: show control characters", "c in the log", log.action_toggle_controls)
         yield SystemCommand("Log: hex view of payloads", "x in the log", log.action_toggle_hex)
         yield SystemCommand("Log: follow the end", "End in the log", log.action_follow)
+        yield SystemCommand("Port settings: baud, data bits, parity, stop bits, flow control", "F7",
+                            self.action_port_settings)
+        offer = getattr(getattr(self.session, "port", None), "speed_offer", None)
+        if offer:
+            yield SystemCommand(f"Follow the module to {offer} baud", "its new console_speed",
+                                lambda: self._change_port({"baudrate": offer}))
+        yield SystemCommand(f"Send BREAK ({DEFAULT_BREAK_MS} ms)", "Shift+F8", lambda: self.action_port_line("break", ""))
+        yield SystemCommand(f"Pulse DTR ({DEFAULT_PULSE_MS} ms): the reset of many boards", "F8",
+                            lambda: self.action_port_line("dtr", "pulse"))
+        for line in ("dtr", "rts"):
+            for action in ("on", "off"):
+                yield SystemCommand(f"{line.upper()} {action}", f":{line} {action} in the REPL",
+                                    lambda line=line, action=action: self.action_port_line(line, action))
+        yield SystemCommand(f"Pulse RTS ({DEFAULT_PULSE_MS} ms)", ":rts pulse in the REPL",
+                            lambda: self.action_port_line("rts", "pulse"))
         yield SystemCommand("Log: wrap long lines", "w in the log", log.action_toggle_wrap)
         yield SystemCommand("Log: clear the view (the recording keeps everything)", "Ctrl+L", self.action_clear_log)
         yield SystemCommand("Copy the last reply", "Ctrl+Y", self.action_copy_reply)
@@ -485,6 +524,45 @@ class SpwfApp(TerminalActions, App):
         """Reopen a vanished port (opening may block: off the UI thread; the outcome is a note)."""
         if not self.read_only:
             self.run_worker(self.session.reopen, thread=True, exclusive=True, group="reopen", exit_on_error=False)
+
+    # -- the port: settings, modem lines (docs/protocol.md §9.1, §9.2) -------------------------
+
+    def action_port_settings(self) -> None:
+        """The port settings dialog; Enter applies the change off the UI thread (RFC 2217 waits
+        for the server's answer)."""
+        if self.read_only:
+            self.notify("replay is read-only: the port is not changed", severity="warning")
+            return
+
+        def chosen(changes: dict | None) -> None:
+            if changes:
+                self._change_port(changes)
+
+        self.push_screen(PortDialog(self.session.settings, self.session.port.speed_offer), chosen)
+
+    def _change_port(self, changes: dict) -> None:
+        def change() -> None:
+            try:
+                self.session.port.change(**changes)  # a note says so
+            except PortError as exc:
+                self.session.note(f"port settings not changed: {exc}")
+
+        self.run_worker(change, thread=True, group="port", exit_on_error=False)
+
+    def action_port_line(self, line: str, action: str) -> None:
+        """BREAK, or DTR/RTS on, off or pulse (default lengths); the outcome is a note."""
+        if self.read_only:
+            self.notify("replay is read-only: no line is driven", severity="warning")
+            return
+        request = parse_line_action(line, action)
+
+        def act() -> None:
+            try:
+                self.session.port.act(request)
+            except PortError as exc:
+                self.session.note(f"{request.describe()} not sent: {exc}")
+
+        self.run_worker(act, thread=True, group="port-line", exit_on_error=False)
 
     # -- replay -----------------------------------------------------------------------------
 

@@ -2,7 +2,11 @@
 
 Options: ``sim://?boot_delay=0.05`` sets the pause between boot lines (seconds);
 ``sim://?world=lab.toml`` loads a world file (access points, faults; see
-``spwf_tui.emulator.world``).
+``spwf_tui.emulator.world``); ``sim://?reset_line=dtr`` (or ``rts``) wires that line to the
+module's reset pin, as boards do: while the host asserts it (``:dtr on``) the module is held in
+reset (silent, input lost); when it releases it the module boots, so ``:dtr pulse 100`` resets it.
+The line starts released whatever pyserial's opening state, so opening does not reset.
+The emulator reports no input lines (CTS, DSR, RI, CD): it has none to report.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ class Serial(SerialBase):
         self._cancelled = False
         self._boot_delay = 0.02
         self._world = None
+        self._reset_line: str | None = None
+        self._held = False
+        """The reset line is asserted: the module is held in reset."""
         super().__init__(*args, **kwargs)
 
     def open(self) -> None:
@@ -79,8 +86,27 @@ class Serial(SerialBase):
         if not self.is_open or self._module is None:
             raise PortNotOpenError()
         data = bytes(data)
-        self._module.receive(data)
+        if not self._held:  # a module held in reset hears nothing
+            self._module.receive(data)
         return len(data)
+
+    # -- modem lines (pyserial calls these when dtr, rts or break_condition change) -----------
+
+    def _update_dtr_state(self) -> None:
+        self._line_changed("dtr", self._dtr_state)
+
+    def _update_rts_state(self) -> None:
+        self._line_changed("rts", self._rts_state)
+
+    def _update_break_state(self) -> None:
+        """A BREAK reaches the emulated UART as nothing: the module ignores it."""
+
+    def _line_changed(self, line: str, asserted: bool) -> None:
+        if line != self._reset_line or self._module is None or asserted == self._held:
+            return
+        self._held = asserted
+        if not asserted:
+            self._module.power_cycle()  # released: the module boots
 
     def flush(self) -> None:
         """Writes reach the emulator synchronously."""
@@ -93,6 +119,8 @@ class Serial(SerialBase):
         """Nothing is buffered on the way out."""
 
     def _module_output(self, data: bytes) -> None:
+        if self._held:
+            return  # boot lines of the last moment before the reset: lost, like on a wire
         with self._rx_ready:
             self._rx += data
             self._rx_ready.notify_all()
@@ -100,7 +128,7 @@ class Serial(SerialBase):
     def _parse_url(self, url: str) -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme != "sim":
-            raise SerialException(f"expected sim://[?boot_delay=SECONDS][&world=FILE], got {url!r}")
+            raise SerialException(f"expected sim://[?boot_delay=SECONDS][&world=FILE][&reset_line=dtr|rts], got {url!r}")
         for option, values in urllib.parse.parse_qs(parts.query, keep_blank_values=True).items():
             if option == "boot_delay":
                 try:
@@ -114,5 +142,9 @@ class Serial(SerialBase):
                     self._world = load_world(values[0])
                 except WorldError as exc:
                     raise SerialException(f"sim://: {exc}") from None
+            elif option == "reset_line":
+                if values[0].lower() not in ("dtr", "rts"):
+                    raise SerialException(f"sim://: reset_line must be dtr or rts, not {values[0]!r}")
+                self._reset_line = values[0].lower()
             else:
-                raise SerialException(f"sim://: unknown option {option!r} (known: boot_delay, world)")
+                raise SerialException(f"sim://: unknown option {option!r} (known: boot_delay, world, reset_line)")

@@ -109,6 +109,8 @@ class UartLog(ScrollView, can_focus=True):
         self._all_rows: tuple[int, int, list[Row]] | None = None
         """``rows()`` as last made: (first row, end row, the rows)."""
         self.set_reactive(UartLog.options, ViewOptions(timestamps=timestamps))
+        self._partial: LogEntry | None = None
+        """The line still arriving, shown as the last entry until ``show_partial`` takes it back."""
 
     # -- feeding ----------------------------------------------------------------------------
 
@@ -126,6 +128,24 @@ class UartLog(ScrollView, can_focus=True):
         if not self.follow:
             self._waiting_below += self._end - before
         self._schedule_view()
+
+    def show_partial(self, entry: LogEntry | None) -> None:
+        """Show ``entry`` (a line still arriving, docs/protocol.md §2.9) after the last entry,
+        provisionally: the next call takes it back first, so the app calls ``show_partial(None)``
+        before a batch and the batch's own line after it; the complete line takes its place."""
+        old = self._partial
+        self._partial = None
+        if old is not None and self._shown and self._shown[-1].entry is old:
+            last = self._shown.pop()
+            self._end, self._last_time = last.start, last.previous_time
+            self._rows_cache.pop(last.start, None)
+            self._all_rows = None
+            self._strips = {key: strip for key, strip in self._strips.items() if key[0] < last.start}
+        if entry is not None:
+            self._append([entry])
+            self._partial = entry
+        if entry is not None or old is not None:
+            self._schedule_view()
 
     def _schedule_view(self) -> None:
         """Show the new rows now, or once ``REPAINT_INTERVAL`` has passed since the last time.
