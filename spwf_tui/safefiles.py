@@ -66,7 +66,7 @@ def private_dir(path: Path, what: str = "directory") -> str | None:
             return None
         info = path.stat()
     except OSError as exc:
-        raise UnsafeFileError(f"{what} {_describe(path)}: cannot create ({_reason(exc)})") from None
+        raise UnsafeFileError(f"{what} {_describe(path)}: cannot create ({_reason(exc)})") from exc
     if not stat.S_ISDIR(info.st_mode):
         raise UnsafeFileError(f"{what} {_describe(path)} exists and is not a directory")
     loose = stat.S_IMODE(info.st_mode) & 0o077

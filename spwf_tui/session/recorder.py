@@ -265,6 +265,8 @@ class Recorder:
             # 0700, no link; a folder of ours open to others is tightened, someone else's reported
             warning = safefiles.private_dir(directory, "recordings folder")
         except safefiles.UnsafeFileError as exc:
+            if isinstance(exc.__cause__, OSError):  # the system's own reason reads best in the warning
+                raise exc.__cause__ from None
             raise OSError(errno.EPERM, str(exc)) from None
         if warning:
             self._on_problem(warning)
