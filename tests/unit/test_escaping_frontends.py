@@ -12,6 +12,7 @@ out, and no front end may gain a line from a line feed inside the outside text.
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import datetime as dt
 import io
@@ -30,7 +31,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from spwf_tui.commands import run as run_command
-from spwf_tui.commands.decode import run_decode
+from spwf_tui.commands.decode import _RECORDING_MARK, _looks_utf16, run_decode
 from spwf_tui.commands.script import EXPECT, Expectation, Step
 from spwf_tui.core import certtext
 from spwf_tui.core.certcheck import check_chain
@@ -122,8 +123,12 @@ def test_decode_output_is_printable_and_json_keeps_the_exact_text(data, as_json)
     if as_json:
         assert text.isascii()
         records = [json.loads(line) for line in text.splitlines()]
+        head = data[:4]
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(head) or _RECORDING_MARK.match(data):
+            return  # read as UTF-16 text or as a recording, not as the module's bytes (decode's own tests)
+        module_bytes = data.removeprefix(codecs.BOM_UTF8)  # an editor's mark, dropped by decode
         decoder = RxDecoder(lenient=True)
-        events = [*decoder.feed(data), *decoder.flush()]
+        events = [*decoder.feed(module_bytes), *decoder.flush()]
         assert [r["text"] for r in records] == [e.text for e in events]  # exact, not escaped
         assert [r["line"] for r in records] == [bytes_to_text(e.raw).rstrip("\r\n") for e in events]
 
