@@ -30,13 +30,10 @@ from spwf_tui.core.redact import redact_text
 from spwf_tui.errors import UserError
 from spwf_tui.core.events import ECHO, WIND
 from spwf_tui.session.pending import INTERRUPTED, PendingCommand
+from spwf_tui.session.quiet import wait_until_idle
 from spwf_tui.session.session import Session, read_user_file, timeout_for
 from spwf_tui.transport.errors import PortWriteError
 from spwf_tui.session.transcript import format_entry
-
-QUIET_BEFORE_START = 0.2
-"""Seconds without module output that mean "booted and idle" before the first command."""
-MAX_BOOT_WAIT = 5.0
 
 
 def run_script(args: argparse.Namespace) -> int:
@@ -79,18 +76,6 @@ def run_script(args: argparse.Namespace) -> int:
     finally:
         session.close()
     return 1 if failed else 0
-
-
-def wait_until_idle(session: Session) -> None:
-    """Let the boot lines of a freshly powered module (sim://) pass before the first command."""
-    deadline = time.monotonic() + MAX_BOOT_WAIT
-    seen = -1
-    while time.monotonic() < deadline:
-        count = session.rx_bytes
-        if count == seen:
-            return
-        seen = count
-        time.sleep(QUIET_BEFORE_START)
 
 
 def _print_entries(session: Session, as_json: bool) -> None:

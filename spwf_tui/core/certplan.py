@@ -58,7 +58,6 @@ class UploadPlan:
     clock: ModuleClock
     """The time set on the module (and that validity was judged at)."""
     sets_time: bool
-    cleans: bool
     warnings: tuple[CertWarning, ...]
 
     @property
@@ -126,7 +125,7 @@ def build_plan(data: bytes, clock: ModuleClock, *, name: str, script_path: str, 
                                                      "public key, which the emulated module accepts; a real "
                                                      "module may not"))
     steps.append(_listing_step(report, clean))
-    return UploadPlan(report, tuple(steps), clock, set_time, clean, tuple(warnings))
+    return UploadPlan(report, tuple(steps), clock, set_time, tuple(warnings))
 
 
 def plan_as_dict(plan: UploadPlan, *, include_secrets: bool = False) -> dict:

@@ -204,8 +204,8 @@ class Recorder:
         try:
             event["text"] = data.decode("utf-8")
         except UnicodeDecodeError:
-            # Left as bytes for ``_event_line`` to splice in: as a str (``encode_bytes``) the
-            # base64 of a 64 KiB upload cost two more 87 KB copies on the way to the file.
+            # Left as bytes for ``_event_line`` to splice in: as a str, the base64 of a 64 KiB
+            # upload would cost two more 87 KB copies on the way to the file.
             event["b64"] = base64.b64encode(data)
         if spans:
             event["redacted"] = [list(span) for span in spans]
@@ -286,14 +286,6 @@ def header(settings: PortSettings, started: float, keep_secrets: bool) -> dict:
                  "implementation": platform.python_implementation()},
         "secrets": "kept" if keep_secrets else "redacted",
     }
-
-
-def encode_bytes(data: bytes) -> dict:
-    """``{"text": ...}`` when ``data`` is valid UTF-8, else ``{"b64": ...}``."""
-    try:
-        return {"text": data.decode("utf-8")}
-    except UnicodeDecodeError:
-        return {"b64": base64.b64encode(data).decode("ascii")}
 
 
 def _event_line(event: dict) -> bytes:

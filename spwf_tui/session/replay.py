@@ -25,7 +25,7 @@ from pathlib import Path
 
 from spwf_tui.core.hostframe import HostFramer
 from spwf_tui.session.log import NOTE, TX, LogEntry
-from spwf_tui.session.recording import CONTROL, FACTS, RX, Recording, RecordedEvent
+from spwf_tui.session.recording import CONTROL, RX, Recording, RecordedEvent
 from spwf_tui.session.session import Session
 from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.errors import PortError
@@ -244,8 +244,6 @@ class ReplaySession:
         with self._changed:
             self._paused = True
             self._changed.notify_all()
-
-    resume = play
 
     def wait_until_paused(self, timeout: float | None = None) -> bool:
         """Block until playback has stopped (paused or at the end); True when it has."""

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 DEFAULT_BAUD = 115200
 """The module's factory ``console_speed``."""
 MAX_BAUD = 12_000_000
-PARITIES = {"N": "none", "E": "even", "O": "odd", "M": "mark", "S": "space"}
 
 
 class SettingsError(ValueError):

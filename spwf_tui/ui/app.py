@@ -37,8 +37,8 @@ SHORT_HEIGHT = 30
 PANES = {"log": "#uart-log", "sockets": "#sockets", "inspector": "#inspector"}
 STEADY_GC_THRESHOLD = (10_000, 10, 10)
 """Collector thresholds for a running TUI (CPython's default: 700, 10, 10): young passes rarer;
-older generations as often as before counted in young passes (rarer still would let RSS creep:
-+7 % against +4.5 % over 120 MB in the TUI ingest benchmark, for no gain in key latency)."""
+older generations as often as before counted in young passes (rarer still lets RSS creep in the
+TUI ingest benchmark, for no gain in key latency)."""
 
 
 def steady_collector() -> None:

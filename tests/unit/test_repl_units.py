@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,22 +17,6 @@ from spwf_tui.repl.payload import with_typed_payload
 from spwf_tui.repl.printer import View, entry_fragments, hexdump, safe, to_plain
 from spwf_tui.session.log import NOTE, RX, TX, LogEntry
 from spwf_tui.session.state import ModuleState
-
-REPL_MODULES = ["spwf_tui.repl", "spwf_tui.repl.app", "spwf_tui.repl.plain", "spwf_tui.repl.commands",
-                "spwf_tui.repl.completer", "spwf_tui.repl.printer", "spwf_tui.repl.history", "spwf_tui.repl.payload"]
-
-
-@pytest.mark.parametrize("module", REPL_MODULES)
-def test_repl_never_imports_textual(module):
-    code = f"import sys, {module}; print('textual' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "False"
-
-
-def test_repl_has_no_textual_import_statement():
-    repl = Path(__file__).parent.parent.parent / "spwf_tui" / "repl"
-    assert not [p.name for p in repl.glob("*.py") if "textual" in p.read_text()]
-
 
 def _completions(text: str, facts=None) -> list[str]:
     completer = AtCompleter(facts)

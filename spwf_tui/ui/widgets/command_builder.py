@@ -57,8 +57,8 @@ class CommandInput(Input):
 
         ``Input`` sets its virtual size to this on every change of the value, and a new virtual
         size lays out the whole screen: every key typed repainted the log pane too (the
-        keystroke benchmark's p99 under a flood). While the line fits, the size now stays put
-        and a key repaints only this line; a longer line scrolls as before.
+        keystroke benchmark's p99 under a flood). While the line fits, the size stays put and a
+        key repaints only this line; a longer line scrolls.
         """
         return max(super().content_width, self.content_size.width)
 
