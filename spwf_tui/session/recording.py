@@ -16,6 +16,7 @@ import json
 import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, TypeGuard
 
 from spwf_tui.core.redact import StreamRedactor, redact_text
 from spwf_tui.errors import UserError
@@ -45,7 +46,7 @@ class RecordedEvent:
     """``note``: its text."""
     redacted: tuple[tuple[int, int], ...] = ()
     """Byte runs (offset, length) replaced by ``*``."""
-    fields: dict = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
     """The whole object as read, for ``facts`` and ``session`` events and future fields."""
 
     @property
@@ -61,7 +62,7 @@ class Recording:
 
     name: str
     """Where it came from, for messages."""
-    header: dict
+    header: dict[str, Any]
     events: tuple[RecordedEvent, ...]
     truncated: bool = False
     """The last line was cut short (the recording process was killed mid-write) and dropped."""
@@ -87,7 +88,7 @@ class Recording:
         port = port if isinstance(port, str) and port else "?"
         given = self.header.get("settings")
         given = given if isinstance(given, dict) else {}
-        usable = {}
+        usable: dict[str, Any] = {}
         for key, types in _SETTING_TYPES.items():
             value = given.get(key)
             # bool is an int in Python: keep true/false for the flags only
@@ -107,8 +108,8 @@ class Recording:
         return known
 
 
-_SETTING_TYPES = {"baudrate": int, "bytesize": int, "parity": str, "stopbits": (int, float),
-                  "rtscts": bool, "xonxoff": bool}
+_SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
+    "baudrate": int, "bytesize": int, "parity": str, "stopbits": (int, float), "rtscts": bool, "xonxoff": bool}
 
 
 def read_recording(path: str | Path) -> Recording:
@@ -188,7 +189,7 @@ def redacted(recording: Recording) -> Recording:
 
 # -- parsing helpers ------------------------------------------------------------------------
 
-def _header(first: bytes, name: str) -> dict:
+def _header(first: bytes, name: str) -> dict[str, Any]:
     not_ours = RecordingError(f"{name} is not a spwf-tui recording (its first line is not a recording header)")
     try:
         header = json.loads(first.decode("utf-8"))
@@ -203,7 +204,7 @@ def _header(first: bytes, name: str) -> dict:
     return header
 
 
-def _event(obj: dict, line: int, name: str) -> RecordedEvent | None:
+def _event(obj: dict[str, Any], line: int, name: str) -> RecordedEvent | None:
     direction = obj.get("dir")
     t = obj.get("t")
     if not _is_number(t) or not math.isfinite(t) or not isinstance(direction, str):
@@ -222,9 +223,10 @@ def _event(obj: dict, line: int, name: str) -> RecordedEvent | None:
     return RecordedEvent(line, float(t), direction, fields=obj)
 
 
-def _bytes_of(obj: dict, line: int, name: str, direction: str) -> bytes:
+def _bytes_of(obj: dict[str, Any], line: int, name: str, direction: str) -> bytes:
     if isinstance(obj.get("text"), str):
-        return obj["text"].encode("utf-8", "surrogatepass")
+        text: str = obj["text"]
+        return text.encode("utf-8", "surrogatepass")
     if isinstance(obj.get("b64"), str):
         try:
             return base64.b64decode(obj["b64"], validate=True)
@@ -242,5 +244,5 @@ def _spans(value: object, line: int, name: str) -> tuple[tuple[int, int], ...]:
     raise RecordingError(f"{name}, line {line}: \"redacted\" must be a list of [offset, length] pairs")
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -22,9 +22,12 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from spwf_tui.core.hostframe import HostFramer
-from spwf_tui.session.log import NOTE, TX, LogEntry
+from spwf_tui.core.payload import Outgoing
+from spwf_tui.session.log import NOTE, TX, EntryBuffer, LogEntry
+from spwf_tui.session.pending import PendingCommand
 from spwf_tui.session.recording import CONTROL, RX, Recording, RecordedEvent
 from spwf_tui.session.session import Session
 from spwf_tui.session.state import ModuleState
@@ -48,6 +51,10 @@ class NullTransport:
 
     def open(self) -> None:
         """Nothing to open."""
+
+    def reopen(self) -> str:
+        """There is no port to open again."""
+        raise PortError("this session has no port: nothing to reopen")
 
     def write(self, data: bytes) -> int:
         """Swallow ``data``."""
@@ -76,26 +83,19 @@ class _ReplayCore(Session):
         if event.dir == RX:
             self.data_received(event.data)
         elif event.dir == TX and event.raw_label is not None:
-            self.entries.append(LogEntry(self.clock(), TX, event.raw_label, payload=event.data))
-            self._wake()
+            self.show(LogEntry(self.clock(), TX, event.raw_label, payload=event.data))
         elif event.dir == TX:
             for outgoing in self._framer.feed(event.data):
                 self.send_outgoing(outgoing)
         elif event.dir == NOTE:
-            self.entries.append(LogEntry(self.clock(), NOTE, event.text))
-            self._wake()
+            self.show(LogEntry(self.clock(), NOTE, event.text))
         elif event.dir == CONTROL:
             self._control(event.fields)
 
-    def _control(self, fields: dict) -> None:
+    def _control(self, fields: dict[str, Any]) -> None:
         what = fields.get("event")
         if what == "timeout" and isinstance(fields.get("line"), str):
-            with self._rx_lock:
-                leftovers = self._decoder.abandon_payload()
-            self._deliver(leftovers)
-            command = self._pending.find(fields["line"])
-            if command is not None:
-                self._pending.expire(command, "no final reply (recorded timeout)")
+            self.expire_command(fields["line"], "no final reply (recorded timeout)")
         elif what == "link" and isinstance(fields.get("state"), str):
             self.state_changed(fields["state"], str(fields.get("reason", "")))
             self.link_state = REPLAY
@@ -113,6 +113,8 @@ class ReplaySession:
     link_state = REPLAY
     read_only = True
     """Front ends check this to hide sending (the TUI's command builder, the inspector)."""
+    clock = staticmethod(time.time)
+    """The host's clock, for what a front end judges now (a certificate's validity)."""
 
     def __init__(self, recording: Recording, *, speed: float = 1.0, max_gap: float | None = None,
                  path: Path | None = None) -> None:
@@ -142,7 +144,12 @@ class ReplaySession:
         return self._core.state
 
     @property
-    def entries(self):
+    def playback(self) -> ReplaySession:
+        """The controls are this object's own (``session.frontend.Playback``)."""
+        return self
+
+    @property
+    def entries(self) -> EntryBuffer:
         return self._core.entries
 
     @property
@@ -162,14 +169,29 @@ class ReplaySession:
         """Call ``wake()`` (from any thread) whenever new entries are ready."""
         self._listeners.append(wake)
 
-    def send(self, line: str):
+    def send(self, line: str) -> PendingCommand:
         """A replay sends nothing."""
         raise ReadOnlySessionError(f"this is a replay of {self.recording.name}: it is read-only, "
                                    f"{line.strip()!r} was not sent")
 
-    send_outgoing = send_raw = execute = send
+    def send_outgoing(self, outgoing: Outgoing) -> PendingCommand:
+        """A replay sends nothing."""
+        return self.send(outgoing.line)
 
-    def prepare(self, line: str):
+    def send_raw(self, data: bytes, label: str) -> None:
+        """A replay sends nothing."""
+        self.send(label)
+
+    def execute(self, line: str, timeout: float | None = None) -> PendingCommand:
+        """A replay sends nothing."""
+        return self.send(line)
+
+    def reopen(self) -> bool:
+        """A replay has no port: says so and returns False."""
+        self.note("nothing to reopen: a replay has no port")
+        return False
+
+    def prepare(self, line: str) -> Outgoing:
         """Encode ``line`` as a live session would (for previews); payload files are not read."""
         return self._core.prepare(line)
 
@@ -301,7 +323,7 @@ class ReplaySession:
             wake()
 
 
-def state_snapshot(state: ModuleState) -> dict:
+def state_snapshot(state: ModuleState) -> dict[str, Any]:
     """The module state as plain data (JSON-ready): what ``replay --print-state`` prints."""
     return {
         "firmware": state.firmware,

@@ -10,14 +10,14 @@ import queue
 import threading
 
 from spwf_tui.core.payload import Outgoing
-from spwf_tui.session.session import Session
+from spwf_tui.session.frontend import FrontSession
 from spwf_tui.transport.errors import PortError
 
 
 class TxWorker:
     """Sends ``Outgoing`` commands for a session, one after the other."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: FrontSession) -> None:
         self._session = session
         self._queue: queue.Queue[Outgoing | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="tx", daemon=False)

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from spwf_tui.core.payload import Outgoing, PayloadError
-from spwf_tui.session.session import Session
+from spwf_tui.session.frontend import FrontSession, Playback
 from spwf_tui.session.tx_worker import TxWorker
 from spwf_tui.ui.messages import SessionDataReady
 from spwf_tui.ui.screens.file_picker import FilePicker
@@ -84,7 +84,7 @@ class SpwfApp(App):
         Binding("ctrl+end", "replay_end", "To end", id="replay.end"),
     ]
 
-    def __init__(self, session: Session, *, timestamps: str = "off", keymap: dict[str, str] | None = None,
+    def __init__(self, session: FrontSession, *, timestamps: str = "off", keymap: dict[str, str] | None = None,
                  steady_gc: bool = False) -> None:
         """``steady_gc``: tune the process's collector once mounted (``steady_collector``). The
         CLI asks for it; tests, which run many apps in one process, do not."""
@@ -93,11 +93,11 @@ class SpwfApp(App):
         if keymap:
             self.set_keymap(keymap)  # the config file's [keys]: binding id -> key
         self.session = session
-        self.read_only = bool(getattr(session, "read_only", False))
+        self.read_only = session.read_only
         self._timestamps = timestamps
         self._tx = None if self.read_only else TxWorker(session)
         self._pane = "log"
-        self._generation = getattr(session, "generation", 0)
+        self._generation = session.generation
         self._shown_status = ""
 
     def compose(self) -> ComposeResult:
@@ -154,7 +154,7 @@ class SpwfApp(App):
     def _drain(self) -> None:
         if not self.is_running:
             return  # quitting: the panes are going away, but a streaming module still wakes us up
-        generation = getattr(self.session, "generation", 0)
+        generation = self.session.generation
         if generation != self._generation:  # a replay went backwards and started over
             self._generation = generation
             self.query_one(UartLog).clear()
@@ -177,7 +177,7 @@ class SpwfApp(App):
     def _status_text(self) -> str:
         s = self.session
         facts = [s.settings.port, s.settings.describe(), s.link_state]
-        recording = getattr(s, "recording_path", None)
+        recording = s.recording_path
         if recording:
             facts.append(f"● REC {recording}")
         if s.state.firmware:
@@ -187,9 +187,10 @@ class SpwfApp(App):
         module_time = s.state.module_time()
         if module_time is not None:
             facts.append(time.strftime("module %Y-%m-%d %H:%M:%S UTC", time.gmtime(module_time)))
-        if self.read_only and hasattr(s, "playing"):
-            state = "end" if s.at_end else f"playing ×{s.speed:g}" if s.playing else "paused"
-            facts.append(f"{state} at {s.time:.1f}/{s.recording.duration:.1f} s "
+        playback = s.playback
+        if playback is not None:
+            state = "end" if playback.at_end else f"playing ×{playback.speed:g}" if playback.playing else "paused"
+            facts.append(f"{state} at {playback.time:.1f}/{playback.recording.duration:.1f} s "
                          "(space ▶/⏸  . step  [ ] marks  +/- speed)")
         return "  ·  ".join(facts)
 
@@ -297,37 +298,47 @@ class SpwfApp(App):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Playback keys exist only when replaying."""
         if action.startswith("replay_"):
-            return self.read_only and hasattr(self.session, "play")
+            return self.session.playback is not None
         return True
 
+    def _playback(self) -> Playback:
+        playback = self.session.playback
+        assert playback is not None, "check_action offers the replay keys only with playback controls"
+        return playback
+
     def action_replay_toggle(self) -> None:
-        if self.session.playing:
-            self.session.pause()
+        playback = self._playback()
+        if playback.playing:
+            playback.pause()
         else:
-            self.session.play()
+            playback.play()
         self._refresh_status()
 
     def action_replay_step(self) -> None:
-        self.session.pause()
-        self.session.step()
+        playback = self._playback()
+        playback.pause()
+        playback.step()
 
     def action_replay_marker(self, direction: int) -> None:
-        self.session.pause()
-        found = self.session.next_marker() if direction > 0 else self.session.previous_marker()
+        playback = self._playback()
+        playback.pause()
+        found = playback.next_marker() if direction > 0 else playback.previous_marker()
         if found is None:
             self.notify("no more markers that way", severity="information")
 
     def action_replay_speed(self, factor: float) -> None:
-        speed = min(1000.0, max(0.125, self.session.speed * factor))
-        if self.session.playing:
-            self.session.play(speed)
+        playback = self._playback()
+        speed = min(1000.0, max(0.125, playback.speed * factor))
+        if playback.playing:
+            playback.play(speed)
         else:
-            self.session.speed = speed
+            playback.speed = speed
         self._refresh_status()
 
     def action_replay_end(self) -> None:
-        self.session.pause()
-        self.session.to_end()
+        playback = self._playback()
+        playback.pause()
+        playback.to_end()
 
     # -- layout -----------------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ logic); the uploads go through the session like typed commands, so they are logg
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from textual import on, work
@@ -18,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Static
 
 from spwf_tui.core.payload import PayloadError
-from spwf_tui.session.session import Session
+from spwf_tui.session.frontend import FrontSession
 from spwf_tui.transport.errors import PortError
 from spwf_tui.ui.cert_report import describe_file, upload_steps
 from spwf_tui.ui.widgets.path_suggester import PathSuggester
@@ -34,7 +33,7 @@ class CertInspector(Vertical):
             super().__init__()
             self.text = text
 
-    def __init__(self, *, session: Session, id: str | None = None) -> None:
+    def __init__(self, *, session: FrontSession, id: str | None = None) -> None:
         super().__init__(id=id)
         self._session = session
         self._path: Path | None = None
@@ -59,8 +58,7 @@ class CertInspector(Vertical):
         """Show the report for ``path``."""
         self._path = path
         self._judged_offset = self._session.state.clock_offset
-        host_clock = getattr(self._session, "clock", time.time)
-        text, _ = describe_file(path, self._session.state.module_time(), host_clock())
+        text, _ = describe_file(path, self._session.state.module_time(), self._session.clock())
         self.query_one("#cert-report", Static).update(text)
 
     def module_state_changed(self) -> None:
@@ -81,7 +79,7 @@ class CertInspector(Vertical):
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
         role = (event.button.id or "").removeprefix("upload-")
-        if getattr(self._session, "read_only", False):
+        if self._session.read_only:
             self.notify("replay is read-only: nothing is sent", severity="warning")
             return
         if role != "list" and self._path is None:

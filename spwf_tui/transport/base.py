@@ -1,0 +1,29 @@
+"""``Transport``: what a session needs of the thing that carries its bytes.
+
+``SerialTransport`` (a port by name or URL, with its reader thread) is the real one; replays use
+``session.replay.NullTransport``, and tests a recording fake. The incoming side is the
+``TransportListener`` the transport was made with (``serial_transport``): bytes and link changes
+are pushed to it, never pulled.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Transport(Protocol):
+    """Opens, writes whole buffers, reopens on the user's word, closes."""
+
+    def open(self) -> None:
+        """Open and start delivering to the listener; raises ``PortError`` with a message for the user."""
+
+    def write(self, data: bytes) -> int:
+        """Write all of ``data`` and return the count; raises ``PortWriteError`` with the count that left."""
+
+    def reopen(self) -> str:
+        """Open again after a loss the transport does not recover from by itself; returns the
+        reason given with the ``connected`` change. Raises ``PortError`` when there is nothing
+        to reopen or it cannot be opened."""
+
+    def close(self) -> None:
+        """Stop delivering and release the port; safe to call twice."""
