@@ -92,6 +92,39 @@ def encode(line: str, read_file: ReadFile) -> Outgoing:
     return Outgoing(f"{head}{len(payload)}", payload, source_text)
 
 
+def typed_payload_bytes(typed: str, read_file: ReadFile) -> bytes:
+    """The bytes a payload typed on its own stands for (after a plain data-phase length): a
+    source's bytes, else the text as UTF-8. The line end a terminal leaves is not part of it.
+
+    Both front ends ask for such a payload (the TUI's dialog, the REPL's next line) and read it
+    here, so the same typing gives the same bytes in both.
+
+    Raises:
+        PayloadError: nothing typed, or a bad source.
+    """
+    text = typed.rstrip("\r\n")
+    if not text:
+        raise PayloadError("no payload given; nothing sent")
+    return resolve_source(text, read_file) if is_source(text) else text.encode("utf-8")
+
+
+def with_typed_payload(outgoing: Outgoing, typed: str, read_file: ReadFile) -> Outgoing:
+    """``outgoing`` (awaiting its payload) with the payload typed on its own.
+
+    Raises:
+        PayloadError: nothing typed, a bad source, or not the announced number of bytes (the
+            module would wait for bytes that never come, or take the rest as a command).
+    """
+    data = typed_payload_bytes(typed, read_file)
+    wanted = outgoing.awaiting_payload
+    if len(data) != wanted:
+        raise PayloadError(
+            f"{outgoing.line} announces {wanted} bytes but {len(data)} were given; nothing sent "
+            "(put the source in place of the length and it is computed for you)"
+        )
+    return Outgoing(outgoing.line, data, typed.rstrip("\r\n"))
+
+
 def is_source(text: str) -> bool:
     """True when ``text`` is written as a payload source."""
     return text.startswith(SOURCE_PREFIXES)

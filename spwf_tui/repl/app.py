@@ -21,11 +21,11 @@ from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.patch_stdout import patch_stdout
 from prompt_toolkit.styles import Style
 
-from spwf_tui.core.payload import Outgoing, PayloadError
+from spwf_tui.core.payload import Outgoing, PayloadError, with_typed_payload
 from spwf_tui.repl.commands import ColonCommands
 from spwf_tui.repl.completer import AtCompleter, hint_text
 from spwf_tui.repl.history import open_history
-from spwf_tui.repl.payload import payload_prompt, with_typed_payload
+from spwf_tui.repl.payload import payload_prompt
 from spwf_tui.repl.printer import STYLE_RULES, Fragments, View, entry_fragments, message, problem
 from spwf_tui.session.session import Session
 from spwf_tui.transport.errors import PortWriteError

@@ -12,9 +12,9 @@ from __future__ import annotations
 import threading
 from typing import TextIO
 
-from spwf_tui.core.payload import PayloadError
+from spwf_tui.core.payload import PayloadError, with_typed_payload
 from spwf_tui.repl.commands import ColonCommands
-from spwf_tui.repl.payload import payload_prompt, with_typed_payload
+from spwf_tui.repl.payload import payload_prompt
 from spwf_tui.repl.printer import Fragments, View, entry_fragments, problem, to_plain
 from spwf_tui.session.quiet import wait_until_idle
 from spwf_tui.session.session import Session

@@ -221,13 +221,15 @@ class SpwfApp(App):
             self._tx.submit(outgoing)
             return
 
-        def with_payload(payload: bytes | None) -> None:
-            if payload is None:
+        tx = self._tx
+
+        def with_payload(complete: Outgoing | None) -> None:
+            if complete is None:
                 self.session.note(f"not sent: {outgoing.line} (payload dialog cancelled)")
             else:
-                self._tx.submit(Outgoing(outgoing.line, payload, "dialog"))
+                tx.submit(complete)
 
-        self.push_screen(PayloadDialog(outgoing.line, outgoing.awaiting_payload, self.session.read_file), with_payload)
+        self.push_screen(PayloadDialog(outgoing, self.session.read_file), with_payload)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette (Ctrl+P) lists spwf-tui's actions next to Textual's own."""

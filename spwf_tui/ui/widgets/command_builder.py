@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,6 +21,7 @@ from textual.widgets import Input, Static
 
 from spwf_tui.core.completion import Completion, ModuleFacts, complete
 from spwf_tui.core.payload import Outgoing, PayloadError
+from spwf_tui.pathnames import complete_path
 from spwf_tui.session.transcript import payload_preview
 from spwf_tui.ui.history import History
 
@@ -143,18 +143,12 @@ class CommandBuilder(Vertical):
     def _complete_path(self, result: Completion) -> None:
         field = self.input
         partial = result.wants_path or ""
-        base = Path(partial).expanduser()
-        directory, stem = (base, "") if partial.endswith("/") else (base.parent, base.name)
-        try:
-            names = sorted(p.name + ("/" if p.is_dir() else "") for p in directory.iterdir()
-                           if p.name.startswith(stem) and not p.name.startswith("."))
-        except OSError:
-            names = []
+        found = complete_path(partial)
+        names, stem, common = found.names, found.stem, found.common
         if not names:
             self._hint(f"no file matches {partial or './'}")
             return
         prefix_text = partial[: len(partial) - len(stem)]
-        common = os.path.commonprefix(names)
         value = field.value[:field.cursor_position]
         value = value[: len(value) - len(stem)] + common
         field.value = value + field.value[field.cursor_position:]
