@@ -14,8 +14,10 @@ from spwf_tui.core.moduletime import format_utc
 _WIDTH = 15
 
 
-def inspect_text(report: CertReport, *, role_given: bool, compared_with: str | None = None) -> str:
-    """The ``cert inspect`` report for a terminal."""
+def inspect_text(report: CertReport, *, role_given: bool, compared_with: str | None = None,
+                 warnings: bool = True) -> str:
+    """The ``cert inspect`` report for a terminal; ``warnings=False`` leaves the warnings out (the
+    TUI's inspector shows them first, in its own form)."""
     blob = report.blob
     lines = [f"{report.name}: {report.kind}, {blob.format}"
              + (f", {blob.line_ends} line ends" if blob.format == "PEM" else "")]
@@ -31,7 +33,8 @@ def inspect_text(report: CertReport, *, role_given: bool, compared_with: str | N
             lines += _certificate_lines(facts)
     elif report.key is not None:
         lines += _key_lines(report.key, compared_with)
-    lines += _warning_lines(report.warnings)
+    if warnings:
+        lines += _warning_lines(report.warnings)
     return "\n".join(lines) + "\n"
 
 

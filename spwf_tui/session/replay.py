@@ -186,6 +186,10 @@ class ReplaySession:
         """A replay sends nothing."""
         return self.send(line)
 
+    def wait(self, command: PendingCommand, timeout: float | None = None) -> PendingCommand:
+        """Nothing a replay sent can be waited for (it sends nothing): ``command`` as it is."""
+        return command
+
     def reopen(self) -> bool:
         """A replay has no port: says so and returns False."""
         self.note("nothing to reopen: a replay has no port")

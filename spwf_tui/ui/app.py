@@ -106,7 +106,8 @@ class SpwfApp(App):
             yield UartLog(id="uart-log", timestamps=self._timestamps)
             with Vertical(id="side"):
                 yield SocketStatus(id="sockets")
-                yield CertInspector(id="inspector", session=self.session)
+                yield CertInspector(id="inspector", session=self.session,
+                                    send_steps=self._tx.submit_steps if self._tx is not None else None)
         yield Input(placeholder="find in log (Enter; n/N in the log for next/previous)", id="search")
         yield CommandBuilder(id="builder", facts=lambda: self.session.state, prepare=self.session.prepare)
         yield Footer()

@@ -34,3 +34,38 @@ async def test_the_builder_completes_paths_by_the_shared_rules(make_app, tmp_pat
         app.query_one(CommandBuilder).set_line("AT+S.TLSCERT=ca,@.c")
         await pilot.press("tab")
         assert app.query_one(CommandBuilder).input.value == "AT+S.TLSCERT=ca,@.ca_hidden"
+
+
+async def test_the_inspector_sends_what_cert_plan_plans_through_the_apps_worker(make_app):
+    from pathlib import Path
+
+    from spwf_tui.core.certplan import build_plan
+
+    ca = Path(__file__).parent.parent / "data" / "seed_ca_cert.pem"
+    plan = build_plan(ca.read_bytes(), _now(), name=str(ca),
+                      script_path="FILE", role="ca", set_time=False, clean=False)
+    planned = [step.line for step in plan.steps]
+    assert planned == ["AT+S.TLSCERT=ca,1403", "AT+S.TLSCERT=auth,20", "AT+S.TLSCERT=content,1"]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        path_input = app.query_one("#cert-path")
+        path_input.value = str(ca)
+        path_input.focus()
+        await pilot.press("enter")
+        await pilot.click("#upload-ca")
+        # Typed straight after the click: the same worker sends it after the upload's steps.
+        app.query_one(CommandBuilder).set_line("AT+S.STS=fw_version")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "fw_version=1.1.0" in log_text(app))
+        sent = [line[2:] for line in log_text(app).splitlines() if line.startswith("> AT")]
+        assert sent[-4:] == [*planned, "AT+S.STS=fw_version"], log_text(app)
+        steps = str(app.query_one("#cert-steps").render()).splitlines()
+        assert [line.split("  → ")[0] for line in steps] == [f"✓ {line}" for line in planned]
+
+
+def _now():
+    from datetime import datetime, timezone
+
+    from spwf_tui.core.moduletime import ModuleClock
+
+    return ModuleClock(datetime.now(timezone.utc), False)
