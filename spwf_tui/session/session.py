@@ -88,8 +88,9 @@ class Session:
                  recorder: Recorder | None = None, transport: Transport | None = None,
                  show_secrets: bool = False) -> None:
         """``recorder`` records the session (see ``session.recorder``); ``transport`` replaces the
-        serial port (a ``transport.base.Transport``: replays use one that sends nothing); ``show_secrets`` hands the front ends entries with secrets left in
-        (``session.shown``: redacted by default)."""
+        serial port (a ``transport.base.Transport``: replays use one that sends nothing);
+        ``show_secrets`` hands the front ends entries with secrets left in (``session.shown``:
+        redacted by default)."""
         self.settings = settings
         self.recorder = recorder
         self.clock = clock
