@@ -69,3 +69,22 @@ def _now():
     from spwf_tui.core.moduletime import ModuleClock
 
     return ModuleClock(datetime.now(timezone.utc), False)
+
+
+async def test_the_port_picker_lists_ports_as_ports_does_and_shows_a_hostile_description_as_text(monkeypatch):
+    """The picker's list is ``transport.ports``'s (as ``spwf-tui ports``): a USB product string
+    full of markup and escapes is shown as text, not read as markup or sent to the terminal."""
+    from textual.widgets import OptionList
+
+    from spwf_tui.transport import ports
+    from spwf_tui.ui.port_picker import PortPickerApp
+
+    hostile = ports.DetectedPort("/dev/ttyACM0", "[bold red]STM32 [link=x]\x1b]0;pwned\x07", "USB VID:PID=0483:374B")
+    monkeypatch.setattr(ports, "detected_ports", lambda: [hostile])
+    app = PortPickerApp()
+    async with app.run_test(size=(100, 24)):
+        options = app.query_one(OptionList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    assert [options.get_option_at_index(i).id for i in range(options.option_count)] == ["/dev/ttyACM0", "sim://"]
+    assert shown[0] == "/dev/ttyACM0  [bold red]STM32 [link=x]\\x1b]0;pwned\\x07"
+    assert shown[1] == f"sim://  {ports.SIM_DESCRIPTION}"
