@@ -128,7 +128,7 @@ class ReplaySession:
         """Bumped when the replay went backwards and ``entries`` was rebuilt from the start."""
         self.position = 0
         """Index of the next event to apply."""
-        self._listeners: list[Callable[[], None]] = []
+        self._listeners: list[Callable[[], object]] = []
         self._changed = threading.Condition(threading.RLock())
         self._paused = True
         self._stopped = False
@@ -165,7 +165,7 @@ class ReplaySession:
     def playing(self) -> bool:
         return not self._paused and not self.at_end
 
-    def add_listener(self, wake: Callable[[], None]) -> None:
+    def add_listener(self, wake: Callable[[], object]) -> None:
         """Call ``wake()`` (from any thread) whenever new entries are ready."""
         self._listeners.append(wake)
 

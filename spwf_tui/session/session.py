@@ -108,7 +108,7 @@ class Session:
         self._pending = PendingTracker()
         self._rx_lock = threading.Lock()
         self._tx_lock = threading.Lock()
-        self._listeners: list[Callable[[], None]] = []
+        self._listeners: list[Callable[[], object]] = []
         self._recent: deque[tuple[int, list[Event], int]] = deque()
         """Batches of recent events: (sequence number of the first, the events, their bytes)."""
         self._recent_count = 0
@@ -177,7 +177,7 @@ class Session:
             return False
         return True
 
-    def add_listener(self, wake: Callable[[], None]) -> None:
+    def add_listener(self, wake: Callable[[], object]) -> None:
         """Call ``wake()`` (from any thread) whenever new entries are ready."""
         self._listeners.append(wake)
 

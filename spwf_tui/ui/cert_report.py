@@ -28,8 +28,10 @@ _LEVEL_MARK = {"error": "✗", "warning": "⚠", "info": "·"}
 
 
 def _clock(module_time: float | None, host_time: float) -> ModuleClock:
-    given = module_time is not None
-    return ModuleClock(datetime.fromtimestamp(module_time if given else host_time, tz=timezone.utc), given)
+    """Validity is judged at the module's clock when it is known, else at the host's."""
+    if module_time is not None:
+        return ModuleClock(datetime.fromtimestamp(module_time, tz=timezone.utc), True)
+    return ModuleClock(datetime.fromtimestamp(host_time, tz=timezone.utc), False)
 
 
 def describe_file(path: Path, module_time: float | None, host_time: float) -> tuple[str, CertReport | None]:
