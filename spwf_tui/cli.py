@@ -30,6 +30,8 @@ def _add_serial_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-b", "--baud", help="baud rate (default 115200, the module's factory rate)")
     parser.add_argument("--rtscts", action="store_true", default=None, help="RTS/CTS flow control")
     parser.add_argument("--xonxoff", action="store_true", default=None, help="XON/XOFF flow control")
+    parser.add_argument("--coordinator", metavar="HOST:PORT", help="labgrid coordinator for labgrid://PLACE "
+                        "(default: $LG_COORDINATOR, else 127.0.0.1:20408)")
 
 
 def _add_record_options(parser: argparse.ArgumentParser) -> None:
@@ -73,8 +75,12 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
 
     run = _Parser(prog="spwf-tui run", description="Run commands non-interactively and print the transcript; "
                   "exit 0 only when every step succeeded.")
-    run.add_argument("port")
+    run.add_argument("port", nargs="?", help="device path, pyserial URL, sim://, labgrid://PLACE, or a place "
+                     "pattern (labgrid://bench-*: every matching board)")
     run.add_argument("script", nargs="?", help="script file: one step per line (the language is in the README)")
+    run.add_argument("-p", "--port", dest="ports", action="append", default=[], metavar="PORT",
+                     help="a board to run on (repeatable: the boards run concurrently, then a summary)")
+    run.add_argument("--jobs", type=int, metavar="N", help="boards run at once (default: all, at most 16)")
     run.add_argument("-c", dest="commands", action="append", default=[], metavar="LINE",
                      help="a command line to run (repeatable; after the script's lines)")
     run.add_argument("--timeout", type=float, help="seconds to wait for each final reply")
@@ -117,6 +123,8 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     export.add_argument("--to", required=True, choices=("text", "markdown", "cast"), help="export format")
     export.add_argument("-o", "--output", metavar="OUT", help="write to OUT (owner-only permissions) "
                         "instead of standard output")
+    export.add_argument("--force", action="store_true", help="with -o: replace OUT if it exists (never "
+                        "through a symbolic link)")
     export.add_argument("--include-secrets", action="store_true",
                         help="keep the secrets of a recording made with --record-secrets")
 
@@ -167,6 +175,11 @@ def _dispatch(argv: list[str]) -> int:
 
         return run_sim(args)
     if name == "run":
+        from spwf_tui.commands.run_boards import boards_of, run_boards
+
+        boards = boards_of(args)
+        if boards is not None:
+            return run_boards(args, boards)
         from spwf_tui.commands.run import run_script
 
         return run_script(args)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from cryptography import x509
 
+from spwf_tui import safefiles
 from spwf_tui.core import certtext as cert_format
 from spwf_tui.commands.cert_fetch import FetchFailed, fetch_chain, parse_server
 from spwf_tui.core import certblob, certs
@@ -30,6 +31,7 @@ from spwf_tui.core.display import visible, visible_lines
 from spwf_tui.core.moduletime import ModuleClock, ModuleTimeError, parse_module_time
 from spwf_tui.core.payload import PayloadError, read_problem, resolve_source
 from spwf_tui.errors import UserError
+from spwf_tui.inputfiles import read_limited
 from spwf_tui.session.session import read_user_file
 
 EXIT_WILL_FAIL = 1
@@ -73,7 +75,7 @@ def _plan(args: argparse.Namespace) -> int:
         plan = build_plan(data, clock, name=args.file, script_path=script_path, role=args.role,
                           set_time=not args.no_time, clean=not args.no_clean)
     if args.write_script:
-        _write(args.write_script, plan.script())
+        _write(args.write_script, plan.script(), args.force)
     if args.json:
         print(json.dumps(plan_as_dict(plan, include_secrets=args.include_secrets), indent=2))
     else:
@@ -161,9 +163,9 @@ def _named(name: str) -> Iterator[None]:
 
 def _read(path: str) -> bytes:
     try:
-        return Path(path).expanduser().read_bytes()
+        return read_limited(path)  # regular files only, bounded: not /dev/zero, not a FIFO
     except OSError as exc:
-        raise UserError(f"{path}: {read_problem(exc)}") from None
+        raise UserError(f"{visible(path)}: {read_problem(exc)}") from None
 
 
 _NEEDS = {
@@ -205,11 +207,12 @@ def _passphrase(variable: str | None) -> bytes | None:
     return value.encode("utf-8")
 
 
-def _write(path: str, text: str) -> None:
-    try:
-        Path(path).expanduser().write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"{path}: cannot write the script ({exc.strerror or exc})") from None
+def _write(path: str, text: str, force: bool) -> None:
+    """The script file: 0600, never through a link, an existing file only with ``--force``."""
+    target = Path(path).expanduser()
+    if target.is_dir() and not target.is_symlink():
+        raise UserError(f"--write-script {visible(path)}: is a folder; give the name of a new file in it")
+    safefiles.write_new(target, text.encode("utf-8"), force=force, what="--write-script")
 
 
 def _one_line(text: str) -> str:

@@ -34,7 +34,9 @@ def add_cert_arguments(cert: argparse.ArgumentParser) -> None:
     clock.add_argument("--module-time", metavar="ISO8601", help="time to set on the module (default: now)")
     clock.add_argument("--no-time", action="store_true", help="leave out AT+S.TIME")
     plan.add_argument("--no-clean", action="store_true", help="leave out AT+S.TLSCERT=content,2 (erase all)")
-    plan.add_argument("--write-script", metavar="OUT.at", help="also write the plan as a `spwf-tui run` script")
+    plan.add_argument("--write-script", metavar="OUT.at", help="also write the plan as a `spwf-tui run` script "
+                      "(0600; never through a symbolic link)")
+    plan.add_argument("--force", action="store_true", help="with --write-script: replace OUT.at if it exists")
     plan.add_argument("--json", action="store_true", help="print the plan as JSON (payloads in base64 and hex)")
     plan.add_argument("--include-secrets", action="store_true",
                       help="show a private key's bytes in the plan (left out by default)")

@@ -53,4 +53,4 @@ def port_settings(args: argparse.Namespace, port: str | None) -> PortSettings:
     baud = parse_baud(args.baud) if getattr(args, "baud", None) is not None else cfg.baud
     rtscts = cfg.rtscts if getattr(args, "rtscts", None) is None else args.rtscts
     xonxoff = cfg.xonxoff if getattr(args, "xonxoff", None) is None else args.xonxoff
-    return PortSettings(port, baud, rtscts=rtscts, xonxoff=xonxoff)
+    return PortSettings(port, baud, rtscts=rtscts, xonxoff=xonxoff, coordinator=getattr(args, "coordinator", None))

@@ -35,7 +35,9 @@ class Check:
 
 def run_doctor(args: argparse.Namespace) -> int:
     """Print every check; exit 1 when one failed."""
-    checks = [*_python(), *_packages(), _config(), *_ports(), _groups(), *_terminal(), _recordings()]
+    from spwf_tui.commands.doctor_lab import lab_checks
+
+    checks = [*_python(), *_packages(), _config(), *_ports(), _groups(), *_terminal(), _recordings(), *lab_checks()]
     if args.json:
         for check in checks:
             print(json.dumps(asdict(check)))

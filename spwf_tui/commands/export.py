@@ -1,8 +1,12 @@
-"""``spwf-tui export FILE --to text|markdown|cast [-o OUT]``: a recording for other eyes.
+"""``spwf-tui export FILE --to text|markdown|cast [-o OUT] [--force]``: a recording for other eyes.
 
-Secrets: a recording made without ``--record-secrets`` has none left to leak; one made with it
-is redacted again here (the same rules), unless ``--include-secrets`` is given. ``-o`` files are
-created owner-only (0600), like recordings.
+The recording is read front to back once and the export written as it is produced, so memory
+stays flat for any size (``export.stream_export``). Secrets: a recording made without
+``--record-secrets`` has none left to leak; one made with it is redacted again here (the same
+rules), unless ``--include-secrets`` is given. ``-o`` files are written like every file of the
+tool (``safefiles``): created owner-only (0600), never through a symbolic link, and an existing
+file is only replaced with ``--force``. A recording found damaged part-way leaves no ``-o`` file
+behind (standard output has had what came before the damage).
 """
 
 from __future__ import annotations
@@ -13,44 +17,53 @@ import stat
 import sys
 from pathlib import Path
 
+from spwf_tui import safefiles
+from spwf_tui.core.display import visible
 from spwf_tui.errors import UserError
-from spwf_tui.export import render, replay_all
-from spwf_tui.session.recording import read_recording, redacted
-
-OUTPUT_MODE = 0o600
+from spwf_tui.export import stream_export
+from spwf_tui.session.recording import RecordingError, RecordingStream
 
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the export to ``-o OUT`` or standard output."""
-    recording = read_recording(args.file)
-    if not args.include_secrets:
-        recording = redacted(recording)
-    text = render(replay_all(recording), args.to)
+    stream = RecordingStream(args.file)
+    pieces = stream_export(stream, args.to, include_secrets=args.include_secrets)
     if args.output is None:
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
         sys.stdout.flush()
         return 0
-    write_private(Path(args.output).expanduser(), text.encode("utf-8"))
+    write_pieces(Path(args.output).expanduser(), pieces, force=args.force)
     return 0
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` readable by its owner only (replacing the file if it exists).
+def write_pieces(path: Path, pieces, *, force: bool = False) -> None:
+    """Write the export to ``path`` (0600, no link, no clobber without ``force``).
 
     Raises:
-        UserError: the file cannot be written.
+        UserError: the file cannot be written, or the recording is damaged (the file we made
+            is removed then: half an export is not one).
     """
+    if path.is_dir() and not path.is_symlink():
+        raise UserError(f"-o {visible(str(path))}: cannot write (Is a directory)")
+    fd = safefiles.open_new(path, force=force, what="-o")
+    regular = stat.S_ISREG(os.fstat(fd).st_mode)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), OUTPUT_MODE)
+        for piece in pieces:
+            safefiles.write_all(fd, piece.encode("utf-8", "surrogateescape"))
     except OSError as exc:
-        raise UserError(f"-o {path}: cannot write ({exc.strerror or exc})") from None
-    try:
-        if hasattr(os, "fchmod") and stat.S_ISREG(os.fstat(fd).st_mode):
-            os.fchmod(fd, OUTPUT_MODE)  # an existing file keeps its old mode otherwise; never a device
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    except OSError as exc:
-        raise UserError(f"-o {path}: cannot write ({exc.strerror or exc})") from None
+        _remove(path, regular)
+        raise UserError(f"-o {visible(str(path))}: cannot write ({exc.strerror or exc})") from None
+    except RecordingError:
+        _remove(path, regular)
+        raise
     finally:
         os.close(fd)
+
+
+def _remove(path: Path, regular: bool) -> None:
+    if regular:
+        try:
+            path.unlink()
+        except OSError:
+            pass

@@ -56,11 +56,13 @@ def run_sim(args: argparse.Namespace) -> int:
     try:
         serve.run_pty(link=args.link, on_ready=announce, stop=stop, tap=tap, world=world,
                       control=control)
+    except serve.LinkRefusedError as exc:
+        raise UserError(f"--link {visible(args.link)}: {exc.strerror}") from None
     except OSError as exc:
         if announced:
             raise  # a failure while serving is a bug to see, not a user mistake
         what = f"--link {args.link}: cannot make the link" if args.link else "cannot open a pseudo-terminal"
-        raise UserError(f"{what} ({exc.strerror or exc})") from None
+        raise UserError(visible(f"{what} ({exc.strerror or exc})")) from None
     return 0
 
 

@@ -9,6 +9,7 @@ not). Every unreadable file raises a ``CertificateError`` subclass with a one-li
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -21,8 +22,10 @@ from spwf_tui.core.certs import CertificateError
 CERTIFICATE = "certificate"
 PRIVATE_KEY = "private key"
 
-_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL)
-_PEM_BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----")
+_PEM_MARKER = re.compile(rb"(?=(-----(BEGIN|END) ([A-Z0-9 ]{1,64})-----))")
+"""Every BEGIN/END line, overlapping ones too (``-----END A-----BEGIN B-----`` shares dashes):
+a zero-width match at each place one starts."""
+_PEM_BEGIN = re.compile(rb"-----BEGIN [A-Z0-9 ]{1,64}-----")
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 
 _KEY_LABELS = {
@@ -143,7 +146,7 @@ def load_private_key(data: bytes, blob: Blob, passphrase: bytes | None) -> Priva
     password = passphrase if blob.encrypted else None
     try:
         if blob.format == "PEM":
-            block = next(m.group(0) for m in _PEM_BLOCK.finditer(data) if m.group(1).decode() in _KEY_LABELS)
+            block = next(data[b.start:b.end] for b in pem_blocks(data)[0] if b.label in _KEY_LABELS)
             return serialization.load_pem_private_key(block, password)
         return serialization.load_der_private_key(data, password)
     except ValueError as exc:
@@ -162,29 +165,79 @@ def load_private_key(data: bytes, blob: Blob, passphrase: bytes | None) -> Priva
 # -- PEM ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PemBlock:
+    """One ``-----BEGIN L-----`` ... ``-----END L-----`` block: its label and byte span."""
+
+    label: str
+    start: int
+    end: int
+    body_start: int
+    body_end: int
+
+
+def pem_blocks(data: bytes) -> tuple[list[PemBlock], list[str]]:
+    """The PEM blocks of ``data`` in file order, and the labels of BEGIN lines that start no block
+    (cut short, or a second BEGIN inside a block), in file order.
+
+    A block runs from a BEGIN line to the first END line of the same label after it; what lies
+    inside (other BEGIN lines too) is its body, and the search goes on after its END. A BEGIN
+    without such an END is skipped and the search goes on right after it. This is what a lazy
+    ``BEGIN (L)(.*?)END \\1`` regex finds, but done in one pass over the markers with a bisect
+    per BEGIN: that regex rescans to the end of the data for every unmatched BEGIN line, which
+    is quadratic (a 5 MB file of BEGIN lines never finished).
+    """
+    markers = [(m.start(), m.end(1), m.group(2) == b"BEGIN", m.group(3).decode("ascii"))
+               for m in _PEM_MARKER.finditer(data)]
+    ends: dict[str, list[tuple[int, int]]] = {}
+    for start, end, is_begin, label in markers:
+        if not is_begin:
+            ends.setdefault(label, []).append((start, end))
+    blocks: list[PemBlock] = []
+    unmatched: list[str] = []
+    position = 0
+    for start, end, is_begin, label in markers:
+        if not is_begin:
+            continue
+        if start < position:
+            unmatched.append(label)  # a BEGIN inside a block: the block before it was cut short
+            continue
+        candidates = ends.get(label, [])
+        index = bisect.bisect_left(candidates, (end, -1))
+        if index == len(candidates):
+            unmatched.append(label)
+            continue
+        close_start, close_end = candidates[index]
+        blocks.append(PemBlock(label, start, close_end, end, close_start))
+        position = close_end
+    return blocks, unmatched
+
+
 def _examine_pem(data: bytes) -> Blob:
-    begins = [m.group(1).decode() for m in _PEM_BEGIN.finditer(data)]
-    blocks = list(_PEM_BLOCK.finditer(data))
-    labels = tuple(m.group(1).decode() for m in blocks)
-    if len(blocks) < len(begins):
-        missing = next(label for label in begins if begins.count(label) > labels.count(label))
+    blocks, unmatched = pem_blocks(data)
+    labels = tuple(b.label for b in blocks)
+    if unmatched:
+        missing = unmatched[0]
         raise TruncatedPemError(
             f"truncated PEM: '-----BEGIN {missing}-----' has no matching '-----END {missing}-----' "
             "(the file was cut short)"
         )
     useful = [label for label in labels if label == "CERTIFICATE" or label in _KEY_LABELS]
     if not useful:
+        if not labels:
+            raise NotACertificateError("no complete PEM block; expected a certificate or a private key")
         reason = _NOT_USABLE_LABELS.get(labels[0], f"a PEM '{labels[0]}' block")
         raise NotACertificateError(f"{reason}; expected a certificate or a private key")
     first = useful[0]
-    outside = _PEM_BLOCK.sub(b"", data)
+    outside = b"".join(data[a:b] for a, b in zip([0] + [blk.end for blk in blocks],
+                                                [blk.start for blk in blocks] + [len(data)]))
     lengths = _line_end_lengths(data)
     blob = Blob(
         kind=CERTIFICATE if first == "CERTIFICATE" else PRIVATE_KEY,
         format="PEM", labels=labels, line_ends=line_ends(data), length=len(data),
         length_lf=lengths[0], length_crlf=lengths[1],
         key_structure=_KEY_LABELS.get(first),
-        encrypted=_pem_key_encrypted(data, first),
+        encrypted=_pem_key_encrypted(data, blocks, first),
         text_outside_blocks=len(re.sub(rb"\s", b"", outside)),
     )
     if blob.kind == CERTIFICATE:
@@ -192,12 +245,12 @@ def _examine_pem(data: bytes) -> Blob:
     return blob
 
 
-def _pem_key_encrypted(data: bytes, label: str) -> bool:
+def _pem_key_encrypted(data: bytes, blocks: list[PemBlock], label: str) -> bool:
     if label == "ENCRYPTED PRIVATE KEY":
         return True
     if label not in _KEY_LABELS:
         return False
-    block = next(m.group(2) for m in _PEM_BLOCK.finditer(data) if m.group(1).decode() == label)
+    block = next(data[b.body_start:b.body_end] for b in blocks if b.label == label)
     # The legacy OpenSSL form keeps PKCS#1/SEC1 and marks encryption in a header.
     return b"Proc-Type: 4,ENCRYPTED" in block
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from spwf_tui.core import catalog
 from spwf_tui.core.catalog import Command
+from spwf_tui.core.catalog.schema import DATA_PHASE_CEILING
 from spwf_tui.core.digits import ascii_int
 
 DELIMITER = ","
@@ -81,3 +82,16 @@ def has_data_phase(cmd: Command, params: tuple[str, ...]) -> bool:
     if cmd.no_data_when_len_zero and params and params[-1].strip() == "0":
         return False
     return True
+
+
+def payload_limit(cmd: Command, params: tuple[str, ...]) -> tuple[int, str]:
+    """The most ``cmd`` with these parameters takes in its data phase, and what it is sent as.
+
+    ``(2560, "AT+S.TLSCERT=key")`` for a key; ``(DATA_PHASE_CEILING, "AT+S.FSC")`` where the
+    catalog states no limit (docs/protocol.md §2.8).
+    """
+    first = params[0].strip().lower() if params else ""
+    for name, limit in cmd.payload_limits:
+        if name == first:
+            return limit, f"{cmd.full_name}={name}"
+    return DATA_PHASE_CEILING, cmd.full_name

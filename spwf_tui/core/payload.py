@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from spwf_tui.core import certs
-from spwf_tui.core.commandline import DELIMITER, has_data_phase, parse
+from spwf_tui.core.catalog import Command
+from spwf_tui.core.commandline import DELIMITER, has_data_phase, parse, payload_limit
 from spwf_tui.core.digits import ascii_int
 from spwf_tui.core.display import visible
 
@@ -74,6 +75,7 @@ def encode(line: str, read_file: ReadFile) -> Outgoing:
             last = parsed.params[-1].strip() if parsed.params else ""
             length = ascii_int(last)  # "²" or 5000 digits: no number (core.digits)
             if length is not None:
+                _check_limit(cmd, parsed.params, length, f"{cmd.full_name} announces {length:,}")
                 return Outgoing(line, awaiting_payload=length)
             raise PayloadError(
                 f"{cmd.full_name} ends with a payload length: give a number or a source "
@@ -89,7 +91,16 @@ def encode(line: str, read_file: ReadFile) -> Outgoing:
     payload = resolve_source(source_text, read_file)
     if not payload:
         raise PayloadError(f"the payload from {source_text!r} is empty: the module needs at least one byte")
+    _check_limit(cmd, parse(head).params, len(payload), f"{visible(source_text)} holds {len(payload):,}")
     return Outgoing(f"{head}{len(payload)}", payload, source_text)
+
+
+def _check_limit(cmd: Command, params: tuple[str, ...], size: int, what: str) -> None:
+    """Refuse a data phase larger than the catalog says the module takes (docs/protocol.md §2.8)."""
+    limit, sent_as = payload_limit(cmd, params)
+    if size > limit:
+        raise PayloadError(f"{what} bytes, more than {sent_as} takes ({limit:,} bytes); "
+                           "nothing was sent")
 
 
 def typed_payload_bytes(typed: str, read_file: ReadFile) -> bytes:
@@ -220,6 +231,8 @@ def _read(path: str, read_file: ReadFile) -> bytes:
 
 def read_problem(exc: OSError) -> str:
     """Why a user's file could not be read, in words (shared by every command that reads one)."""
+    if getattr(exc, "says_why", False):
+        return str(exc.strerror)  # the reader's own sentence (``spwf_tui.inputfiles``)
     if isinstance(exc, FileNotFoundError):
         return "no such file"
     if isinstance(exc, IsADirectoryError):

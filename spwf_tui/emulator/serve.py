@@ -80,12 +80,35 @@ def run_pty(link: str | None = None, on_ready: Callable[[str], None] = print,
         os.close(slave)
 
 
+class LinkRefusedError(OSError):
+    """``--link`` names something that is not ours to replace; ``strerror`` says what."""
+
+
 def _replace_symlink(target: str, link: str) -> None:
+    """Point ``link`` at ``target``: created, or replacing only a link an earlier ``sim`` left.
+
+    A regular file, a folder or a link to anything but a pseudo-terminal is someone else's: it
+    is refused, never replaced (and so never deleted on exit either).
+    """
+    if os.path.lexists(link) and not _is_our_old_link(link):
+        what = "a symbolic link to something other than a pseudo-terminal" if os.path.islink(link) else \
+            "a folder" if os.path.isdir(link) else "a file"
+        raise LinkRefusedError(errno.EEXIST, f"{what} is there, and spwf-tui sim only replaces a link "
+                                             "it made; remove it or name another path")
     temporary = f"{link}.{os.getpid()}.tmp"
     with contextlib.suppress(FileNotFoundError):
         os.unlink(temporary)
     os.symlink(target, temporary)
     os.replace(temporary, link)
+
+
+def _is_our_old_link(path: str) -> bool:
+    """A link into ``/dev/pts`` (what ``sim --pty --link`` makes), its pty gone or not."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return False
+    return os.path.normpath(target).startswith(("/dev/pts/", "/dev/ttys", "/dev/pty"))
 
 
 def _write_fd(fd: int, data: bytes) -> None:

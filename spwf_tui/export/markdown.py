@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
+from collections.abc import Iterator
 
 from spwf_tui.core.events import ERROR
 from spwf_tui.export import Replayed
-from spwf_tui.export.text import safe, transcript_lines
-from spwf_tui.session.log import RX, TX
+from spwf_tui.export.text import iter_transcript_lines, safe
+from spwf_tui.session.log import RX, TX, LogEntry
+
+MAX_LISTED_ERRORS = 1000
+"""Errors listed one by one in the Errors section; more are counted."""
 
 _TLS_NAMES = (("ca", "CA certificate"), ("cert", "client certificate"), ("key", "client key"),
               ("auth", "auth (CA key id)"))
@@ -21,21 +26,51 @@ _TLS_NAMES = (("ca", "CA certificate"), ("cert", "client certificate"), ("key", 
 
 def format_markdown(replayed: Replayed) -> str:
     """The whole report."""
-    recording = replayed.recording
-    parts = [
-        f"# SPWF04 session report: {_inline(recording.settings.port)}\n",
-        f"Exported by spwf-tui from the recording `{_file_name(recording.name)}`"
-        + (" (its last line was cut: the recording process was killed)." if recording.truncated else ".") + "\n",
-        "## Environment\n",
-        _table(_environment(replayed)),
-        "## Module\n",
-        _table(_module(replayed)),
-        *_errors(replayed),
-        "## Transcript\n",
-        "`>` sent, `<` received, `#` note, `=` explanation; times in seconds from the start.\n",
-        _fenced("\n".join(transcript_lines(replayed))),
-    ]
-    return "\n".join(parts)
+    return "".join(iter_markdown(replayed))
+
+
+def iter_markdown(replayed: Replayed) -> Iterator[str]:
+    """The report in pieces. The transcript comes last but the sections before it need the
+    whole replay (the final module state, every error): it is written to an unnamed temporary
+    file (0600, gone when closed) while the entries are replayed, then copied out."""
+    errors = _ErrorList(replayed)
+    longest = 0
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogateescape") as spool:
+        first = True
+        for line in iter_transcript_lines(_watching(replayed, errors)):
+            if "```" in line:
+                longest = max(longest, *(len(run) for run in re.findall(r"`{3,}", line)))
+            spool.write(line if first else "\n" + line)
+            first = False
+        recording = replayed.recording
+        fence = "`" * max(3, longest + 1)
+        parts = [
+            f"# SPWF04 session report: {_inline(recording.settings.port)}\n",
+            f"Exported by spwf-tui from the recording `{_file_name(recording.name)}`"
+            + (" (its last line was cut: the recording process was killed)." if recording.truncated else ".") + "\n",
+            "## Environment\n",
+            _table(_environment(replayed)),
+            "## Module\n",
+            _table(_module(replayed)),
+            *errors.lines(),
+            "## Transcript\n",
+            "`>` sent, `<` received, `#` note, `=` explanation; times in seconds from the start.\n",
+        ]
+        yield "\n".join(parts) + "\n"
+        yield f"{fence}text\n"
+        spool.seek(0)
+        while piece := spool.read(1 << 16):
+            yield piece
+        yield f"\n{fence}\n"
+
+
+def _watching(replayed: Replayed, errors: _ErrorList) -> Replayed:
+    """``replayed`` whose entries pass ``errors`` on their way to the transcript."""
+    def entries() -> Iterator[LogEntry]:
+        for entry in replayed.entries:
+            errors.see(entry)
+            yield entry
+    return Replayed(replayed.recording, entries(), replayed.state)
 
 
 def _environment(replayed: Replayed) -> list[tuple[str, str]]:
@@ -90,24 +125,38 @@ def _clock(replayed: Replayed) -> str:
     return f"set; {shown} at the end of the recording ({offset:+.0f} s from the host clock)"
 
 
-def _errors(replayed: Replayed) -> list[str]:
-    found = []
-    last_command = None
-    for entry in replayed.entries:
+class _ErrorList:
+    """The errors the module reported, each with the command before it; the first
+    ``MAX_LISTED_ERRORS`` are listed, the rest counted."""
+
+    def __init__(self, replayed: Replayed) -> None:
+        self._replayed = replayed
+        self._found: list[tuple[LogEntry, str | None]] = []
+        self._more = 0
+        self._last_command: str | None = None
+
+    def see(self, entry: LogEntry) -> None:
         if entry.direction == TX:
-            last_command = entry.text
+            self._last_command = entry.text
         elif entry.direction == RX and entry.event is not None and entry.event.kind == ERROR:
-            found.append((entry, last_command))
-    if not found:
-        return ["## Errors\n", "The module reported no error.\n"]
-    lines = [f"## Errors ({len(found)})\n"]
-    for entry, command in found:
-        after = f", after {_inline(command)}" if command else ""
-        lines.append(f"- {_inline(entry.text)} at {replayed.offset(entry):.3f} s{after}")
-        if entry.explain:
-            lines.append(f"  {_escape(safe(entry.explain))}")
-    lines.append("")
-    return lines
+            if len(self._found) < MAX_LISTED_ERRORS:
+                self._found.append((entry, self._last_command))
+            else:
+                self._more += 1
+
+    def lines(self) -> list[str]:
+        if not self._found:
+            return ["## Errors\n", "The module reported no error.\n"]
+        lines = [f"## Errors ({len(self._found) + self._more})\n"]
+        for entry, command in self._found:
+            after = f", after {_inline(command)}" if command else ""
+            lines.append(f"- {_inline(entry.text)} at {self._replayed.offset(entry):.3f} s{after}")
+            if entry.explain:
+                lines.append(f"  {_escape(safe(entry.explain))}")
+        if self._more:
+            lines.append(f"- and {self._more:,} more (the transcript has them all)")
+        lines.append("")
+        return lines
 
 
 def _table(rows: list[tuple[str, str]]) -> str:
@@ -126,12 +175,6 @@ def _inline(text: str) -> str:
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _fenced(body: str) -> str:
-    longest = max((len(run) for run in re.findall(r"`{3,}", body)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}text\n{body}\n{fence}\n"
 
 
 def _escape(text: str) -> str:

@@ -7,20 +7,42 @@ Control characters are shown as escapes, so the file is safe to ``cat`` to a ter
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from spwf_tui.core.display import visible
 from spwf_tui.export import Replayed
-from spwf_tui.session.recording import Recording
+from spwf_tui.session.recording import Recording, RecordingStream
 from spwf_tui.session.transcript import format_entry
 
 _STAMP_WIDTH = 12
+_PIECE = 64 * 1024
+"""Characters gathered before a piece of an export is handed on."""
 
 
 def format_text(replayed: Replayed) -> str:
     """The whole text export."""
-    return f"# {describe(replayed.recording)}\n" + "".join(line + "\n" for line in transcript_lines(replayed))
+    return "".join(iter_text(replayed))
 
 
-def describe(recording: Recording) -> str:
+def iter_text(replayed: Replayed) -> Iterator[str]:
+    """The text export in pieces of about 64 KiB, while ``replayed.entries`` is being produced."""
+    yield f"# {describe(replayed.recording)}\n"
+    piece: list[str] = []
+    size = 0
+    for line in iter_transcript_lines(replayed):
+        piece.append(line)
+        size += len(line) + 1
+        if size >= _PIECE:
+            piece.append("")
+            yield "\n".join(piece)
+            piece, size = [], 0
+    if piece:
+        piece.append("")
+        yield "\n".join(piece)
+
+
+def describe(recording: Recording | RecordingStream) -> str:
     """One line saying what the recording is."""
     header = recording.header
     host = header.get("host") if isinstance(header.get("host"), dict) else {}
@@ -32,17 +54,23 @@ def describe(recording: Recording) -> str:
 
 def transcript_lines(replayed: Replayed) -> list[str]:
     """Every entry as ``[  seconds] > line``, continuation lines indented."""
-    lines: list[str] = []
+    return list(iter_transcript_lines(replayed))
+
+
+def iter_transcript_lines(replayed: Replayed) -> Iterator[str]:
+    """``transcript_lines``, one at a time (exports stream them)."""
     for entry in replayed.entries:
         stamp = f"[{replayed.offset(entry):9.3f}] "
         for index, line in enumerate(format_entry(entry).rstrip("\n").split("\n")):
-            lines.append((stamp if index == 0 else " " * _STAMP_WIDTH) + safe(line))
-    return lines
+            yield (stamp if index == 0 else " " * _STAMP_WIDTH) + safe(line)
 
 
 def safe(text: str) -> str:
     """``text`` with C0 and C1 control characters escaped (terminal-safe)."""
     shown = visible(text)
-    if any(0x80 <= ord(ch) <= 0x9F for ch in shown):
-        shown = "".join(f"\\x{ord(ch):02x}" if 0x80 <= ord(ch) <= 0x9F else ch for ch in shown)
+    if _C1.search(shown):  # a regex scan, not a Python step per character (exports are large)
+        shown = _C1.sub(lambda match: f"\\x{ord(match.group()):02x}", shown)
     return shown
+
+
+_C1 = re.compile("[\x80-\x9f]")

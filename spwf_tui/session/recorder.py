@@ -29,6 +29,7 @@ event written so far, and at worst a cut last line, which the reader skips.
 from __future__ import annotations
 
 import base64
+import errno
 import datetime as dt
 import json
 import os
@@ -40,7 +41,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spwf_tui import __version__
+from spwf_tui import __version__, safefiles
 from spwf_tui.core.redact import StreamRedactor, redact_text
 
 if TYPE_CHECKING:
@@ -254,10 +255,13 @@ class Recorder:
             return _open_new(self.path), self.path
         directory = self.directory
         assert directory is not None
-        existed = directory.is_dir()
-        directory.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-        if not existed:
-            os.chmod(directory, DIR_MODE)  # mkdir's mode is filtered by the umask
+        try:
+            # 0700, no link; a folder of ours open to others is tightened, someone else's reported
+            warning = safefiles.private_dir(directory, "recordings folder")
+        except safefiles.UnsafeFileError as exc:
+            raise OSError(errno.EPERM, str(exc)) from None
+        if warning:
+            self._on_problem(warning)
         base = file_name(started, port)
         for attempt in range(1000):
             candidate = directory / (base if attempt == 0 else base.replace(SUFFIX, f"-{attempt}{SUFFIX}"))
@@ -286,6 +290,15 @@ def header(settings: PortSettings, started: float, keep_secrets: bool) -> dict[s
                  "implementation": platform.python_implementation()},
         "secrets": "kept" if keep_secrets else "redacted",
     }
+
+
+def encode_bytes(data: bytes) -> dict[str, str]:
+    """``{"text": ...}`` when ``data`` is valid UTF-8, else ``{"b64": ...}`` (how an event's bytes
+    are written; ``recording`` writes redacted events back this way)."""
+    try:
+        return {"text": data.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"b64": base64.b64encode(data).decode("ascii")}
 
 
 def _event_line(event: dict[str, Any]) -> bytes:

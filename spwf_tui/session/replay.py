@@ -19,22 +19,25 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from spwf_tui.core.display import visible
 from spwf_tui.core.hostframe import HostFramer
 from spwf_tui.core.payload import Outgoing
 from spwf_tui.session.log import NOTE, TX, EntryBuffer, LogEntry
 from spwf_tui.session.pending import PendingCommand
-from spwf_tui.session.recording import CONTROL, RX, Recording, RecordedEvent
+from spwf_tui.session.recording import CONTROL, RX, EventLog, Recording, RecordedEvent, RecordingStream
 from spwf_tui.session.session import Session
 from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.errors import PortError
 
 REPLAY = "replay"
 """``ReplaySession.link_state``."""
+_LONGEST_WAIT = 60.0
+"""Seconds the playback thread sleeps at most before looking again."""
 
 
 def _no_files(path: str) -> bytes:
@@ -67,7 +70,7 @@ class NullTransport:
 class _ReplayCore(Session):
     """The live session's code, fed from a recording instead of a port."""
 
-    def __init__(self, recording: Recording, clock: Callable[[], float]) -> None:
+    def __init__(self, recording: Recording | RecordingStream, clock: Callable[[], float]) -> None:
         # The recording decides what is shown: callers redact it first (``recording.redacted``)
         # unless they were asked to keep its secrets (``replay --show-secrets``, exports).
         super().__init__(recording.settings, clock=clock, transport=NullTransport(),
@@ -155,7 +158,7 @@ class ReplaySession:
     @property
     def time(self) -> float:
         """Recording time (seconds) of the last event applied."""
-        return self.recording.events[self.position - 1].t if self.position else 0.0
+        return self._time_at(self.position - 1) if self.position else 0.0
 
     @property
     def at_end(self) -> bool:
@@ -238,7 +241,7 @@ class ReplaySession:
         """Play up to and including the next note; None (and no move) when there is none."""
         events = self.recording.events
         with self._changed:
-            index = next((i for i in range(self.position, len(events)) if events[i].dir == NOTE), None)
+            index = next((i for i in range(self.position, len(events)) if self._dir_at(i) == NOTE), None)
             if index is None:
                 return None
             self.seek(index + 1)
@@ -248,7 +251,7 @@ class ReplaySession:
         """Go back to the note before the one last passed; the start when there is none."""
         events = self.recording.events
         with self._changed:
-            index = next((i for i in range(self.position - 2, -1, -1) if events[i].dir == NOTE), None)
+            index = next((i for i in range(self.position - 2, -1, -1) if self._dir_at(i) == NOTE), None)
             self.seek(0 if index is None else index + 1)
             return None if index is None else events[index]
 
@@ -300,6 +303,14 @@ class ReplaySession:
         self._core.apply(event)
         return event
 
+    def _time_at(self, index: int) -> float:
+        events = self.recording.events
+        return events.time_at(index) if isinstance(events, EventLog) else events[index].t
+
+    def _dir_at(self, index: int) -> str:
+        events = self.recording.events
+        return events.dir_at(index) if isinstance(events, EventLog) else events[index].dir
+
     def _reanchor(self) -> None:
         self._anchor = (time.monotonic(), self.time)
 
@@ -312,19 +323,60 @@ class ReplaySession:
                     self._changed.wait()
                     continue
                 wall, recorded = self._anchor
-                gap = self.recording.events[self.position].t - recorded
+                gap = self._time_at(self.position) - recorded
                 if self.max_gap is not None:
                     gap = min(gap, self.max_gap)
                 remaining = wall + max(0.0, gap) / self.speed - time.monotonic()
                 if remaining > 0:
-                    self._changed.wait(remaining)
+                    # capped: a wait of 1e300 s (a tiny --speed) overflows the timer
+                    self._changed.wait(min(remaining, _LONGEST_WAIT))
                     continue
-                self._apply_next()
+                try:
+                    self._apply_next()
+                except Exception as exc:  # the file changed under us, or a bug: say so, keep the thread
+                    self._stop_on(exc)
+                    continue
                 self._anchor = (wall + max(0.0, gap) / self.speed, self.time)
+
+    def _stop_on(self, exc: Exception) -> None:
+        """Pause with one note instead of letting the playback thread die silently."""
+        self._paused = True
+        reason = visible(str(exc)) or type(exc).__name__
+        self._core.entries.append(LogEntry(time.time(), NOTE, f"replay paused at event {self.position}: {reason}"))
+        self._changed.notify_all()
+        self._wake()
 
     def _wake(self) -> None:
         for wake in self._listeners:
             wake()
+
+
+class StreamingReplay:
+    """A recording's events applied once, front to back, keeping nothing (exports).
+
+    ``entries()`` yields every log entry as the events produce it; ``state`` is the module state
+    so far (complete once ``entries()`` is exhausted). Memory does not grow with the recording:
+    entries are handed on as they come, events are read as they are applied.
+    """
+
+    def __init__(self, recording: Recording | RecordingStream, events: Iterable[RecordedEvent]) -> None:
+        self.recording = recording
+        self._events = events
+        self._time = 0.0
+        started = recording.started_epoch
+        self._core = _ReplayCore(recording, lambda: started + self._time)
+
+    @property
+    def state(self) -> ModuleState:
+        return self._core.state
+
+    def entries(self) -> Iterator[LogEntry]:
+        drain = self._core.entries.drain
+        for event in self._events:
+            self._time = event.t
+            self._core.apply(event)
+            yield from drain()
+        yield from drain()
 
 
 def state_snapshot(state: ModuleState) -> dict[str, Any]:

@@ -10,7 +10,6 @@ Who calls what:
 
 from __future__ import annotations
 
-import errno
 import threading
 import time
 from collections import deque
@@ -24,6 +23,7 @@ from spwf_tui.core.display import visible
 from spwf_tui.core.events import DATA, WIND, Event
 from spwf_tui.core.explain import Explainer
 from spwf_tui.core.payload import Outgoing, PayloadError, encode
+from spwf_tui.inputfiles import read_limited
 from spwf_tui.session.log import NOTE, RX, TX, EntryBuffer, LogEntry
 from spwf_tui.session.pending import PendingCommand, PendingTracker
 from spwf_tui.session.shown import RedactingEntryBuffer
@@ -63,11 +63,11 @@ def read_user_file(path: str) -> bytes:
 
     Raises:
         OSError: the file cannot be read; also for a name with a NUL byte (a script line or a
-            pasted one can hold it), which Python refuses with a ValueError of its own.
+            pasted one can hold it), which Python refuses with a ValueError of its own; for a
+            FIFO, device or socket, and for a file larger than ``inputfiles.MAX_INPUT_BYTES``.
     """
-    if "\0" in path:
-        raise OSError(errno.EINVAL, "a file name cannot contain a NUL byte", path)
-    return Path(path).expanduser().read_bytes()
+    # Regular files only, bounded: ``@/dev/zero`` or a FIFO is refused before anything is sent.
+    return read_limited(path)
 
 
 class Session:

@@ -158,6 +158,8 @@ class SerialTransport:
         """The device the port is: what a reconnect must find again (taken at each open)."""
         self.path = settings.port
         """What is open now: the port named, or the new path a USB device was followed to."""
+        self._lease = None
+        """For ``labgrid://PLACE``: the place this transport uses (``labgrid_place.PlaceLease``)."""
 
     def open(self) -> None:
         """Open the port and start reading.
@@ -165,8 +167,13 @@ class SerialTransport:
         Raises:
             PortError: the port cannot be opened (message for the user).
         """
-        self._serial = self._open_port(self.settings.port)
-        self.identity = identify(self.settings.port)  # now: once the device is gone, so are its facts
+        target = self._target()
+        try:
+            self._serial = self._open_port(target)
+        except PortError:
+            self._release_place()
+            raise
+        self.identity = identify(target)  # now: once the device is gone, so are its facts
         self.state = CONNECTED
         self._thread = threading.Thread(target=self._read_loop, name=f"rx {self.settings.port}", daemon=False)
         self._thread.start()
@@ -218,9 +225,10 @@ class SerialTransport:
                 raise PortError(f"{self.settings.port} is connected: nothing to reopen")
             if self.state == CLOSED:
                 raise PortError(f"{self.settings.port} is closed: start a new session to open it")
-            port = self._open_port(self.settings.port)
+            target = self._target()
+            port = self._open_port(target)
             self._serial, self.path = port, self.settings.port
-            self.identity = identify(self.settings.port)
+            self.identity = identify(target)
             self.state = CONNECTED
         reason = "reopened as asked (the device was not checked)"
         self._listener.state_changed(CONNECTED, reason)
@@ -240,11 +248,29 @@ class SerialTransport:
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
         self._close_port()
+        self._release_place()
         if self.state != CLOSED:
             self.state = CLOSED
             self._listener.state_changed(CLOSED, "closed by the user")
 
     # -- internals --------------------------------------------------------------------------
+
+    def _target(self) -> str:
+        """What to open for the port the user named: itself, or for ``labgrid://PLACE`` the
+        RFC 2217 URL of the place's serial port (the place acquired once, kept until ``close``)."""
+        name = self.settings.port
+        if not name.lower().startswith("labgrid://"):
+            return name
+        if self._lease is None:
+            from spwf_tui.transport import labgrid_place  # labgrid only when a lab port is used
+
+            self._lease = labgrid_place.acquire(name, self.settings.coordinator)
+        return self._lease.url
+
+    def _release_place(self) -> None:
+        lease, self._lease = self._lease, None
+        if lease is not None:
+            lease.release()
 
     def _open_port(self, name: str) -> serial.SerialBase:
         urlhandler.register()

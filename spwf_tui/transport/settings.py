@@ -24,6 +24,8 @@ class PortSettings:
     stopbits: float = 1
     rtscts: bool = False
     xonxoff: bool = False
+    coordinator: str | None = None
+    """The labgrid coordinator (HOST:PORT) for a ``labgrid://`` port; None: ``LG_COORDINATOR``."""
 
     def describe(self) -> str:
         """``115200 8N1`` plus the flow control, as shown in headers and recordings."""

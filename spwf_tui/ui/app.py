@@ -20,11 +20,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from spwf_tui.core.display import visible
+
 from spwf_tui.core.payload import Outgoing, PayloadError
+from spwf_tui.errors import UserError
 from spwf_tui.session.frontend import FrontSession, Playback
+from spwf_tui.session.log import NOTE, TX
 from spwf_tui.session.tx_worker import TxWorker
 from spwf_tui.ui.messages import SessionDataReady
 from spwf_tui.ui.screens.file_picker import FilePicker
+from spwf_tui.ui.screens.keys_help import KeysHelp
 from spwf_tui.ui.screens.payload_dialog import PayloadDialog
 from spwf_tui.ui.widgets.cert_inspector import CertInspector
 from spwf_tui.ui.widgets.command_builder import CommandBuilder
@@ -61,6 +66,8 @@ class SpwfApp(App):
 
     TITLE = "spwf-tui"
     CSS_PATH = "app.tcss"
+    ESCAPE_TO_MINIMIZE = False
+    """Esc always returns to the builder (``action_focus_builder`` minimizes a maximized pane too)."""
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_WIDTH, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_HEIGHT, "-tall")]
     BINDINGS = [
@@ -69,10 +76,16 @@ class SpwfApp(App):
         Binding("f2", "show_pane('log')", "Log", id="app.pane.log"),
         Binding("f3", "show_pane('sockets')", "Sockets", id="app.pane.sockets"),
         Binding("f4", "show_pane('inspector')", "Certs", id="app.pane.inspector"),
-        Binding("escape", "focus_builder", "Command", show=False, id="app.builder"),
+        # Priority: a maximized pane or a pane's own keys must not keep Esc (check_action lets a
+        # dialog, and the builder itself, have it).
+        Binding("escape", "focus_builder", "Command", show=False, id="app.builder", priority=True),
+        Binding("f1", "keys_help", "Keys", id="app.keys"),
+        Binding("question_mark", "keys_help", "Keys", show=False, id="app.keys2"),
         Binding("ctrl+o", "pick_file", "File", id="app.file"),
         Binding("ctrl+f", "search_log", "Find", id="app.find"),
         Binding("f9", "mark", "Mark", id="app.mark"),
+        Binding("ctrl+l", "clear_log", "Clear log view", show=False, id="app.clear"),
+        Binding("ctrl+y", "copy_reply", "Copy last reply", show=False, id="app.copy_reply"),
         Binding("f5", "reopen", "Reopen port", show=False, id="app.reopen"),
         # Replay only (see check_action): playback controls.
         Binding("space", "replay_toggle", "Play/pause", id="replay.toggle"),
@@ -99,9 +112,12 @@ class SpwfApp(App):
         self._pane = "log"
         self._generation = session.generation
         self._shown_status = ""
+        self._last_reply: list[str] = []
+        """The lines the module sent since the last command went out (what Ctrl+Y copies)."""
+        self._reply_open = False
 
     def compose(self) -> ComposeResult:
-        yield Static(self._status_text(), id="status", markup=False)
+        yield Static("", id="status", markup=False)
         with Horizontal(id="main"):
             yield UartLog(id="uart-log", timestamps=self._timestamps)
             with Vertical(id="side"):
@@ -110,7 +126,7 @@ class SpwfApp(App):
                                     send_steps=self._tx.submit_steps if self._tx is not None else None)
         yield Input(placeholder="find in log (Enter; n/N in the log for next/previous)", id="search")
         yield CommandBuilder(id="builder", facts=lambda: self.session.state, prepare=self.session.prepare)
-        yield Footer()
+        yield KeysFooter()
 
     def _fatal_error(self) -> None:
         """Textual's crash screen prints every frame's local variables (module state, log
@@ -162,6 +178,7 @@ class SpwfApp(App):
         entries = self.session.entries.drain()
         if entries:
             self.query_one(UartLog).add_entries(entries)
+            self._follow_replies(entries)
             self.query_one(SocketStatus).update_from(self.session.state)
             self.query_one(CertInspector).module_state_changed()
         self._refresh_status()
@@ -169,31 +186,84 @@ class SpwfApp(App):
     def _refresh_status(self) -> None:
         if not self.is_running:  # the timer may still fire while quitting, with the panes gone
             return
-        text = self._status_text()
+        status = self.query_one("#status", Static)
+        text = fit_status(self._status_facts(), status.size.width or self.size.width)
         if text != self._shown_status:
             # A one-row line of fixed height: no screen re-layout needed (it costs a frame per batch).
             self._shown_status = text
-            self.query_one("#status", Static).update(text, layout=False)
+            status.update(text, layout=False)
 
-    def _status_text(self) -> str:
+    def on_resize(self) -> None:
+        self._shown_status = ""  # refit to the new width
+        # Narrow: the footer drops its padding and the palette key (F1 lists every key), so the
+        # app's own keys (F9, ^O, ^F) still show at 80 columns.
+        footer = self.query_one(KeysFooter)
+        narrow = self.size.width < NARROW_WIDTH
+        if (footer.compact, footer.show_command_palette) != (narrow, not narrow):
+            footer.compact = narrow
+            footer.show_command_palette = not narrow
+        self.call_after_refresh(self._refresh_status)
+
+    def _status_facts(self) -> list[tuple[str, str]]:
+        """``(fact, shorter form)`` pairs, most important first (``fit_status`` shortens and
+        drops from the end). Module facts are outside text: shown through ``visible``."""
         s = self.session
-        facts = [s.settings.port, s.settings.describe(), s.link_state]
-        recording = s.recording_path
-        if recording:
-            facts.append(f"● REC {recording}")
-        if s.state.firmware:
-            facts.append(f"fw {s.state.firmware}")
-        if s.state.model:
-            facts.append(s.state.model)
-        module_time = s.state.module_time()
-        if module_time is not None:
-            facts.append(time.strftime("module %Y-%m-%d %H:%M:%S UTC", time.gmtime(module_time)))
+        port = visible(str(s.settings.port))
+        short_port = port if len(port) <= 24 or "/" not in port else "…/" + _file_name(port)
+        facts = [(port, short_port), (s.settings.describe(),) * 2, (visible(s.link_state),) * 2]
         playback = s.playback
         if playback is not None:
             state = "end" if playback.at_end else f"playing ×{playback.speed:g}" if playback.playing else "paused"
-            facts.append(f"{state} at {playback.time:.1f}/{playback.recording.duration:.1f} s "
-                         "(space ▶/⏸  . step  [ ] marks  +/- speed)")
-        return "  ·  ".join(facts)
+            where = f"{state} at {playback.time:.1f}/{playback.recording.duration:.1f} s"
+            facts.insert(0, (f"▶ REPLAY {where}", f"REPLAY {where}"))
+            facts.append(("? keys: space ▶/⏸  . step  [ ] marks  +/- speed", "? keys"))
+        else:
+            recording = s.recording_path
+            if recording:
+                # The whole path is in the log's "recording to" note; the line names the file while it fits.
+                facts.append((f"● REC {visible(_file_name(str(recording)))}", "● REC"))
+        try:
+            module_time = s.state.module_time()
+            clock = None if module_time is None else time.strftime(
+                "module %Y-%m-%d %H:%M:%S UTC", time.gmtime(module_time))
+        except (OverflowError, OSError, ValueError):
+            clock = "module clock out of range"
+        if clock:
+            facts.append((clock,) * 2)
+        if s.state.firmware:
+            facts.append((f"fw {visible(s.state.firmware)}",) * 2)
+        if s.state.model:
+            facts.append((visible(s.state.model),) * 2)
+        return facts
+
+    def _status_text(self) -> str:
+        """The status line as it would read on a wide terminal (tests, and the first frame)."""
+        return fit_status(self._status_facts(), 10_000)
+
+    def _follow_replies(self, entries) -> None:
+        """Keep the last reply for Ctrl+Y; tell of a command's final reply when the log is hidden."""
+        log_hidden = self.one_pane_at_a_time and self._pane != "log"
+        for entry in entries:
+            if entry.direction == TX:
+                self._last_reply = []
+                self._reply_open = True
+                continue
+            if entry.direction == NOTE or not self._reply_open:
+                continue
+            self._last_reply.append(entry.text)
+            kind = entry.event.kind if entry.event is not None else None
+            if kind in ("ok", "error"):
+                self._reply_open = False
+                if log_hidden:
+                    self.notify(f"reply: {entry.text}  (F2 shows the log)",
+                                severity="error" if kind == "error" else "information")
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification shows its text as it is: escaped (``visible``), never as markup
+        (a search term or a file name of ``[/]`` must neither crash nor style anything)."""
+        super().notify(visible(message, keep="\n"), title=visible(title), severity=severity, timeout=timeout,
+                       markup=False)
 
     # -- sending ----------------------------------------------------------------------------
 
@@ -234,7 +304,11 @@ class SpwfApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette (Ctrl+P) lists spwf-tui's actions next to Textual's own."""
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":  # Textual's saves to ~/Downloads: ours says where
+                command = SystemCommand("Screenshot", "Save an SVG of the screen in the data directory",
+                                        lambda: self.set_timer(0.1, self.action_screenshot))
+            yield command
         log = self.query_one(UartLog)
         yield SystemCommand("Show the UART log", "F2", lambda: self.action_show_pane("log"))
         yield SystemCommand("Show sockets and module state", "F3", lambda: self.action_show_pane("sockets"))
@@ -247,6 +321,11 @@ class SpwfApp(App):
         yield SystemCommand("Log: show control characters", "c in the log", log.action_toggle_controls)
         yield SystemCommand("Log: hex view of payloads", "x in the log", log.action_toggle_hex)
         yield SystemCommand("Log: follow the end", "End in the log", log.action_follow)
+        yield SystemCommand("Log: wrap long lines", "w in the log", log.action_toggle_wrap)
+        yield SystemCommand("Log: clear the view (the recording keeps everything)", "Ctrl+L", self.action_clear_log)
+        yield SystemCommand("Copy the last reply", "Ctrl+Y", self.action_copy_reply)
+        yield SystemCommand("Copy the rows in view", "y in the log", log.action_copy_view)
+        yield SystemCommand("Show every key", "F1 or ?", self.action_keys_help)
         yield SystemCommand("List stored TLS objects", "AT+S.TLSCERT=content,1",
                             lambda: self.send_line("AT+S.TLSCERT=content,1"))
         yield SystemCommand("Read the module clock", "AT+S.TIME", lambda: self.send_line("AT+S.TIME"))
@@ -256,7 +335,61 @@ class SpwfApp(App):
     # -- actions ----------------------------------------------------------------------------
 
     def action_focus_builder(self) -> None:
+        """Back to the builder from anywhere: a maximized pane is restored, the find box closed."""
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        self.query_one("#search", Input).remove_class("-visible")
+        if self.read_only:
+            self.query_one(UartLog).focus()  # nothing to type in a replay: the playback keys work
+            return
         self.query_one(CommandBuilder).input.focus()
+
+    def action_keys_help(self) -> None:
+        """The keys of the focused pane and of the app, all of them (the footer has room for few)."""
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for key, active in self.screen.active_bindings.items():
+            if not active.enabled or not active.binding.description:
+                continue
+            group = _group_name(active.node, self)
+            groups.setdefault(group, []).append((self.get_key_display(active.binding), active.binding.description))
+        ordered = sorted(groups.items(), key=lambda item: item[0] == "Everywhere")  # the pane first
+        self.push_screen(KeysHelp(ordered))
+
+    def action_clear_log(self) -> None:
+        """Clear the log view (the recording keeps everything)."""
+        self.query_one(UartLog).clear()
+        self.notify("log view cleared (the recording keeps everything)")
+
+    def action_copy_reply(self) -> None:
+        if not self._last_reply:
+            self.notify("no reply to copy yet", severity="warning")
+            return
+        self.copy_lines(self._last_reply, "the last reply")
+
+    def copy_lines(self, lines: list[str], what: str) -> None:
+        """Copy ``lines`` to the clipboard with OSC 52 (terminals that allow it, tmux with
+        ``set-clipboard on``), and to a file in the data directory for those that do not."""
+        from spwf_tui.ui.copying import copy_file
+
+        text = "\n".join(visible(line) for line in lines) + "\n"
+        self.copy_to_clipboard(text)
+        try:
+            path = copy_file(text)
+        except UserError as exc:
+            self.notify(f"copied {what} to the clipboard (OSC 52); not to a file: {exc}", severity="warning")
+            return
+        self.notify(f"copied {what} ({len(lines)} lines): clipboard (OSC 52) and {path}")
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """An SVG of the screen in the data directory (there is no ~/Downloads on a headless Pi)."""
+        from spwf_tui.ui.copying import save_screenshot
+
+        try:
+            saved = save_screenshot(self.export_screenshot())
+        except UserError as exc:
+            self.notify(f"screenshot not saved: {exc}", severity="error")
+            return
+        self.notify(f"screenshot saved: {saved}")
 
     def action_show_pane(self, pane: str) -> None:
         self._pane = pane
@@ -302,6 +435,10 @@ class SpwfApp(App):
         """Playback keys exist only when replaying."""
         if action.startswith("replay_"):
             return self.session.playback is not None
+        if action == "focus_builder":
+            # A dialog keeps its own Esc; so does the builder when it has the focus already.
+            return self.screen is self.screen_stack[0] and not (
+                self.focused is self.query_one(CommandBuilder).input and self.screen.maximized is None)
         return True
 
     def _playback(self) -> Playback:
@@ -354,3 +491,49 @@ class SpwfApp(App):
         # The breakpoint classes decide whether these matter (see app.tcss).
         for pane in PANES:
             self.screen.set_class(self._pane == pane, f"-show-{pane}")
+
+
+class KeysFooter(Footer):
+    """Textual's footer, in two rows on narrow screens (see app.tcss): the footer sets its grid
+    to one column per key each time it recomposes; half as many makes a second row."""
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        if self.app.size.width < NARROW_WIDTH and self.styles.grid_size_columns:
+            self.styles.grid_size_columns = -(-self.styles.grid_size_columns // 2)
+
+
+def fit_status(facts: list[tuple[str, str]], width: int) -> str:
+    """The status line for ``width`` columns: facts in their long form while they fit, then in
+    their short form, then the last ones dropped (the first, the port or the replay position,
+    always stays; the widget's ellipsis cuts what still does not fit)."""
+    from rich.cells import cell_len
+
+    separator = "  ·  "
+    room = max(1, width - 2)  # the line's padding
+    for forms in ([long for long, _ in facts], [short for _, short in facts]):
+        text = separator.join(forms)
+        if cell_len(text) <= room:
+            return text
+    shorts = [short for _, short in facts]
+    while len(shorts) > 1 and cell_len(separator.join(shorts)) > room:
+        shorts.pop()
+    return separator.join(shorts)
+
+
+def _file_name(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+_GROUPS = {"UartLog": "UART log", "SocketTable": "Sockets", "CommandBuilder": "Command builder",
+           "CertInspector": "Certificate inspector", "KeysHelp": "Help"}
+
+
+def _group_name(node, app) -> str:
+    if node is app or node is app.screen:
+        return "Everywhere"
+    for candidate in (node, *node.ancestors):
+        name = _GROUPS.get(type(candidate).__name__)
+        if name:
+            return name
+    return type(node).__name__

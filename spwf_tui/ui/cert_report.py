@@ -18,6 +18,7 @@ from spwf_tui.core.certs import CertificateError
 from spwf_tui.core.certtext import inspect_text
 from spwf_tui.core.moduletime import ModuleClock
 from spwf_tui.core.payload import Outgoing
+from spwf_tui.inputfiles import read_limited
 
 LISTING = Outgoing("AT+S.TLSCERT=content,1")
 """What the module stores (the "List" button, and the plan's last step)."""
@@ -37,7 +38,7 @@ def _clock(module_time: float | None, host_time: float) -> ModuleClock:
 def describe_file(path: Path, module_time: float | None, host_time: float) -> tuple[str, CertReport | None]:
     """The report text for ``path`` and the report (None when the file cannot be read)."""
     try:
-        data = path.read_bytes()
+        data = read_limited(path)  # regular files only, bounded
     except OSError as exc:
         return f"✗ {path}: {exc.strerror or exc}", None
     try:

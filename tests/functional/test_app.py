@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from spwf_tui.ui.widgets.command_builder import CommandBuilder
-from spwf_tui.ui.widgets.socket_status import SocketTable
+from spwf_tui.ui.widgets.socket_status import PENDING_COLUMN, SocketTable
 from tests.functional.conftest import log_text, wait_until
 from tests.system.helpers import tls_peer
 
@@ -96,12 +96,12 @@ async def test_tls_socket_shows_in_the_table_and_reads_pending_bytes(make_app, t
             table = app.query_one(SocketTable)
             await wait_until(pilot, lambda: table.row_count == 1)
             await _type_and_send(pilot, app, 'AT+S.SOCKW=0,"ping\\n"')
-            await wait_until(pilot, lambda: table.get_row_at(0)[4] == "5")
+            await wait_until(pilot, lambda: str(table.get_row_at(0)[PENDING_COLUMN]) == "5")
             table.focus()
             await pilot.press("r")
-            await wait_until(pilot, lambda: table.get_row_at(0)[5] == "5" and table.get_row_at(0)[4] == "0")
+            await wait_until(pilot, lambda: [str(cell) for cell in table.get_row_at(0)[1:]] == ["0", "5", "5"])
             assert "< gnip" in log_text(app)
-            assert table.get_row_at(0)[2] == "TLS" and table.get_row_at(0)[6] == "5"
+            assert str(table.get_row_at(0)[0]) == f"0 TLS open\n127.0.0.1:{port}"
 
 
 async def test_narrow_terminal_switches_panes_with_function_keys(make_app):

@@ -53,3 +53,24 @@ def test_inspector_on_the_expired_seed_ca(snap_compare, fixed_clock_session, mon
         await pilot.pause(0.2)
 
     assert snap_compare(_quiet_app(fixed_clock_session), terminal_size=(120, 40), run_before=inspect)
+
+
+def test_keys_help_over_the_log_80x24(snap_compare, fixed_clock_session):
+    async def help_over_the_log(pilot) -> None:
+        await _common(pilot)
+        await pilot.press("f2", "f1")
+        await pilot.pause(0.2)
+
+    assert snap_compare(_quiet_app(fixed_clock_session), terminal_size=(80, 24), run_before=help_over_the_log)
+
+
+def test_wrapped_log_and_two_row_footer_80x24(snap_compare, fixed_clock_session):
+    async def wrapped(pilot) -> None:
+        await _common(pilot)
+        pilot.app.query_one(CommandBuilder).set_line('AT+S.SOCKW=0,"' + "wrapped data " * 12 + '"')
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Illegal Socket ID" in log_text(pilot.app))
+        await pilot.press("f2", "w")
+        await pilot.pause(0.2)
+
+    assert snap_compare(_quiet_app(fixed_clock_session), terminal_size=(80, 24), run_before=wrapped)

@@ -225,3 +225,53 @@ def test_cert_inspect_and_check_show_hostile_certificates_as_escapes(terminal, t
         server.wait()
     assert term.buffers() == "" and term.title() == TITLE and BEFORE in screen
     assert "CN=\\x1b]52;c;" in screen, screen
+
+
+FIRMWARE_ATTACK = b"\x1b]52;c;UFdORUQtQ0xJUA==\x07\x1b]0;PWNED-TITLE\x07[/]"
+"""A short attack for the status line's firmware field (a long one would not fit the line)."""
+
+
+def hostile_facts_board(line: bytes) -> bytes:
+    """A module whose facts are hostile: its firmware version (status line) and a socket's peer
+    address (sockets pane; ':' left out, it separates the reply's fields)."""
+    if line.startswith(b"AT+S.STS"):
+        return b"AT-S.Var:fw_version=" + FIRMWARE_ATTACK + b"\r\nAT-S.OK\r\n"
+    if line.startswith(b"AT+S.SOCKON"):
+        return b"AT-S.On:" + ATTACK.replace(b":", b"") + b":0\r\nAT-S.OK\r\n"
+    return HOSTILE_LINE + b"AT-S.OK\r\n"
+
+
+def test_tui_status_sockets_inspector_and_replay_show_hostile_text_as_escapes(terminal, board, tmp_path,
+                                                                                isolated_user_dirs):
+    device = board(stream=False, answer=hostile_facts_board)
+    cert, _ = _hostile_certificate(tmp_path, "hostile")
+    term = terminal(f"{SPWF_TUI} {shlex.quote(str(device.link))}")
+    term.wait_for("UART log")
+    time.sleep(0.5)  # keys typed while Textual still queries the terminal can be garbled (test_tui_tmux)
+    for line, reply in (("AT+S.STS=fw_version", "PWNED-TITLE"), ("AT+S.SOCKON=example.com,80,,t", "0 TCP open")):
+        term.type(line)
+        term.keys("Enter")
+        screen = term.wait_for(reply)
+    assert_unharmed(term, screen)
+    assert "fw \\x1b]52;c;UFdORUQtQ0xJUA==\\x07\\x1b]0;PWNED-TITLE\\x07[/]" in screen.splitlines()[0]  # status
+    assert "\\x1b]52;c;UFdORUQtQ0xJUA==" in screen.split("0 TCP open", 1)[1]  # the peer, under its socket
+    term.keys("F4")
+    term.type(str(cert))
+    term.keys("Enter")
+    screen = term.wait_for("subject:")
+    assert_unharmed(term, screen)
+    assert BIDI_SHOWN in screen
+    term.keys("C-q")
+    term.wait_for("EXITED:0")
+    # The recording of that session, replayed: the same text through the replay's panes.
+    (recording,) = (isolated_user_dirs / "data" / "recordings").glob("*.jsonl")
+    term = terminal(f"{SPWF_TUI} replay {shlex.quote(str(recording))}")
+    term.wait_for("REPLAY")
+    time.sleep(0.5)
+    term.keys("C-End")
+    screen = term.wait_for("0 TCP open")
+    assert_unharmed(term, screen)
+    assert "REPLAY end" in screen.splitlines()[0] and "REC" not in screen.splitlines()[0].replace("REPLAY", "")
+    term.keys("C-q")
+    screen = term.wait_for("EXITED:0")
+    assert term.buffers() == "" and term.title() == TITLE and BEFORE in screen

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rich.cells import cell_len
 
 from spwf_tui.commands import run as run_command
 from spwf_tui.commands.decode import run_decode
@@ -137,7 +138,7 @@ def test_tui_log_rows_are_printable_and_measured(data, note, typed, payload, con
         for row in rows:
             assert dangerous(row.text) == [] and "\n" not in row.text and "\t" not in row.text, repr(row.text)
         count, width = measure(entry, options, 0.5)
-        widest = max(len(row.text) for row in rows)
+        widest = max(cell_len(row.text) for row in rows)  # terminal cells (issue 13 §9)
         assert count == len(rows)
         if entry.event is not None and entry.event.kind == DATA and entry.direction == RX:
             assert width >= widest  # payload pieces: an upper bound, measured from the bytes

@@ -39,12 +39,14 @@ def test_timestamps_absolute_and_delta():
 # -- measure: what the UART pane counts instead of making rows ----------------------------------
 
 from hypothesis import given, settings  # noqa: E402
+from rich.cells import cell_len  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from spwf_tui.ui.log_rows import measure  # noqa: E402
 
 _OPTIONS = st.builds(ViewOptions, timestamps=st.sampled_from(["off", "absolute", "delta"]),
-                     show_controls=st.booleans(), hex_payloads=st.booleans())
+                     show_controls=st.booleans(), hex_payloads=st.booleans(),
+                     width=st.sampled_from([0, 0, 8, 30, 76]), wrap=st.booleans())
 _MODULE_BYTES = st.lists(st.one_of(
     st.sampled_from([b"AT-S.Reading:7:7\r\n", b"AT-S.OK\r\n", b"AT-S.ERROR:74:Failed to open socket\r\n",
                      b"+WIND:55:Pending Data::0:5:5\r\n", b"\r\n", b"\r", b"\n", b"caf\xc3\xa9 ", b"\t", b"\x1b[0m"]),
@@ -59,10 +61,42 @@ def test_measure_counts_the_rows_and_bounds_their_width(data, options, previous)
     for entry in entries:
         rows = rows_for(entry, options, previous)
         count, width = measure(entry, options, previous)
-        widest = max(len(row.text) for row in rows)
+        widest = max(cell_len(row.text) for row in rows)  # terminal cells: a CJK character takes two
         assert count == len(rows)
         assert width >= widest
         payload = entry.event.raw if entry.event is not None and entry.event.kind == "data" else b""
         plain = payload.replace(b"\r", b"").replace(b"\n", b"")
         if plain.isascii() and plain.decode().isprintable() and not (payload and options.show_controls):
             assert width == widest  # exact, except for bytes that show escaped
+
+
+# -- wrapping: explanations always, data when asked; widths in terminal cells ---------------------
+
+from spwf_tui.ui.log_rows import wrap_cells  # noqa: E402
+
+
+def test_an_explanation_wraps_to_the_pane_and_its_rows_stay_inside():
+    (error,) = _rx(b"AT-S.ERROR:74:Failed to open socket\r\n")
+    error = LogEntry(error.time, "rx", error.text, error.event, "word " * 30 + "the fix is here.")
+    rows = rows_for(error, ViewOptions(width=40), None)
+    assert rows[0].text == "< AT-S.ERROR:74:Failed to open socket"  # data rows only wrap when asked
+    explanation = [r for r in rows if r.style == "explain"]
+    assert len(explanation) > 3 and all(cell_len(r.text) <= 40 for r in explanation)
+    assert explanation[-1].text.endswith("the fix is here.") and explanation[1].text.startswith("    word")
+    assert measure(error, ViewOptions(width=40), None)[0] == len(rows)
+
+
+@given(text=st.text(st.sampled_from("ab 界é\u0301x"), max_size=80), width=st.integers(1, 30),
+       indent=st.integers(0, 8))
+def test_wrap_cells_keeps_every_character_and_every_row_inside(text, width, indent):
+    rows = wrap_cells(text, width, indent)
+    assert all(cell_len(row) <= max(width, 2) for row in rows)  # a 2-cell character in a 1-cell pane
+    assert "".join(rows).replace(" ", "") == text.replace(" ", "")  # only spaces go (at the breaks)
+
+
+def test_hex_rows_take_eight_bytes_when_sixteen_would_pass_the_edge():
+    header, data, ok = _rx(b"AT-S.Reading:20:20\r\n" + bytes(range(65, 85)) + b"AT-S.OK\r\n")
+    wide = rows_for(data, ViewOptions(hex_payloads=True, width=76), None)
+    narrow = rows_for(data, ViewOptions(hex_payloads=True, width=60), None)
+    assert len(wide) == 3 and wide[1].text.endswith("ABCDEFGHIJKLMNOP")
+    assert len(narrow) == 4 and narrow[1].text.endswith("ABCDEFGH") and all(cell_len(r.text) <= 60 for r in narrow)

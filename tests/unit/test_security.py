@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from spwf_tui.commands.export import write_private
+from spwf_tui.commands.export import write_pieces
 from spwf_tui.core.events import DATA, Event
 from spwf_tui.core.redact import typed_line_holds_secret
 from spwf_tui.session.log import NOTE, RX, TX, LogEntry
@@ -56,11 +56,11 @@ def test_recordings_are_owner_only_whatever_the_umask(tmp_path, open_umask):
 
 def test_exports_are_owner_only_even_over_an_existing_readable_file(tmp_path, open_umask):
     fresh = tmp_path / "fresh.md"
-    write_private(fresh, b"report")
+    write_pieces(fresh, iter(["rep", "ort"]))
     existing = tmp_path / "existing.md"
     existing.write_text("old")
     existing.chmod(0o644)
-    write_private(existing, b"report")
+    write_pieces(existing, iter(["report"]), force=True)  # replacing a file takes --force
     assert (_mode(fresh), _mode(existing)) == (0o600, 0o600)
     assert existing.read_bytes() == b"report"
 

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from spwf_tui.core.catalog.schema import Command, Parameter
 
+TLS_OBJECT_LIMITS = (("ca", 2560), ("cert", 1475), ("key", 2560), ("auth", 64))
+"""Largest upload per TLS object (docs/protocol.md §2.8): ``cert`` as ST states it, ``ca`` and
+``key`` ST's 2.5 KB for a certificate, ``auth`` room for any key id (20 bytes for SHA-1)."""
+
 # Fields shared by the application clients (HTTP, TFTP, MQTT, WebSocket, SMTP, updates).
 _HOST = Parameter("host", "Server name or IPv4 address.", kind="host")
 _PORT = Parameter("port", "Server TCP/UDP port number.", kind="int")
@@ -297,6 +301,7 @@ COMMANDS: tuple[Command, ...] = (
                     _len("length", "Byte count of the object sent after the CR; for content: 1 list, 2 erase.")),
             data_phase=True,
             no_data_when_first=("content",),
+            payload_limits=TLS_OBJECT_LIMITS,  # assumed those of TLSCERT (docs/protocol.md §2.8)
             command_id=0x2A,
             response="AT-S.OK (content: stored-object listing).",
             group="certificates"),
@@ -311,6 +316,7 @@ COMMANDS: tuple[Command, ...] = (
                          "content: 1 list, 2 erase.")),
             data_phase=True,
             no_data_when_first=("content",),
+            payload_limits=TLS_OBJECT_LIMITS,
             command_id=0x2B,
             response="ca: AT-S.SubjectKeyId:<hex> or AT-S.No SubjectKeyId; content,1: CA/Cert/Key/Id "
                      "flags.",

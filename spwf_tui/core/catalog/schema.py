@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+DATA_PHASE_CEILING = 16 * 1024 * 1024
+"""The most spwf-tui sends in one data phase when the catalog states no smaller limit: above
+any upload the module's storage can hold (docs/protocol.md §2.8), it keeps a payload source
+such as ``@/dev/zero`` from being read without end."""
+
+
 @dataclass(frozen=True)
 class Parameter:
     """One positional parameter of an AT command."""
@@ -46,6 +52,10 @@ class Command:
     (TLSCERT ``content``)."""
     no_data_when_len_zero: bool = False
     """True when a length of 0 means "no data phase" (INPUTSSI=0 cleans the buffer)."""
+    payload_limits: tuple[tuple[str, int], ...] = ()
+    """Largest data phase the module takes, by lower-case first parameter (TLSCERT ``("key",
+    2560)``, docs/protocol.md §2.8); a data phase not listed is bounded by
+    ``DATA_PHASE_CEILING`` only."""
     hidden: bool = False
     """True when ``AT+S.HELP`` does not list it."""
     command_id: int | None = None

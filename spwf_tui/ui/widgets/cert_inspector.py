@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
+from spwf_tui.core.display import visible
 from spwf_tui.core.payload import Outgoing
 from spwf_tui.session.frontend import FrontSession
 from spwf_tui.session.pending import PendingCommand
@@ -66,7 +67,8 @@ class CertInspector(Vertical):
         self._path = path
         self._judged_offset = self._session.state.clock_offset
         text, _ = describe_file(path, self._session.state.module_time(), self._session.clock())
-        self.query_one("#cert-report", Static).update(text)
+        # The report quotes the file (subject, SAN, URIs) and its name: escaped, line by line.
+        self.query_one("#cert-report", Static).update(visible(text, keep="\n"))
 
     def module_state_changed(self) -> None:
         """The module clock may have changed: re-judge validity.
@@ -116,4 +118,5 @@ class CertInspector(Vertical):
     @on(StepDone)
     def _step_done(self, message: StepDone) -> None:
         self._step_lines.append(message.text)
-        self.query_one("#cert-steps", Static).update("\n".join(self._step_lines))
+        # Each step quotes the module's replies: escaped.
+        self.query_one("#cert-steps", Static).update("\n".join(map(visible, self._step_lines)))

@@ -1,6 +1,9 @@
 """The socket status pane: the module's client sockets and its state, live.
 
-Rebuilt from ``ModuleState`` after each batch of entries. Actions on the selected socket (read its
+Rebuilt from ``ModuleState`` after each batch of entries. The table fits the side pane (38 columns
+at 120x40): each socket takes two rows, its id, kind and state above its peer, beside the byte
+counts under short headers. Peer names come from the module: shown through ``visible``, as Text
+(a DataTable parses a plain string cell as markup). Actions on the selected socket (read its
 pending bytes, write to it, close it) become command lines the app sends or puts in the builder.
 """
 
@@ -8,16 +11,20 @@ from __future__ import annotations
 
 import time
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from spwf_tui.core.display import visible
 from spwf_tui.session.state import ModuleState
 
-COLUMNS = ("id", "peer", "kind", "state", "pend", "rd", "wr")
+COLUMNS = ("socket · peer", "pend", "rd", "wr")
+PENDING_COLUMN = 1
 KINDS = {"t": "TCP", "u": "UDP", "s": "TLS"}
+STATES = {"open": "open", "closed by peer": "peer closed"}
 
 
 class SocketTable(DataTable):
@@ -91,9 +98,9 @@ class SocketStatus(Vertical):
             width = facts.content_size.width
             if not width or facts.get_content_height(self.content_size, self.app.size, width) != shown_height:
                 facts.refresh(layout=True)
-        rows = [(str(sock.id), f"{sock.peer_ip or sock.host}:{sock.port}",
-                 KINDS.get(sock.kind, f"TLS {sock.kind}" if sock.kind else "?"), sock.status, str(sock.pending),
-                 str(sock.bytes_read), str(sock.bytes_written))
+        rows = [(str(sock.id), f"{sock.id} {visible(KINDS.get(sock.kind, f'TLS {sock.kind}' if sock.kind else '?'))} "
+                 f"{STATES.get(sock.status, sock.status)}\n{visible(f'{sock.peer_ip or sock.host}:{sock.port}')}",
+                 str(sock.pending), str(sock.bytes_read), str(sock.bytes_written))
                 for sock in sorted(state.sockets.values(), key=lambda s: s.id)]
         if rows == self._shown_rows:
             return
@@ -101,20 +108,23 @@ class SocketStatus(Vertical):
         table = self.query_one(SocketTable)
         selected = table.selected_id()
         table.clear()
-        for row in rows:
-            table.add_row(*row, key=row[0])
+        for key, *cells in rows:
+            table.add_row(*(Text(cell, no_wrap=True, overflow="ellipsis") for cell in cells), key=key, height=2)
         if selected is not None and str(selected) in {str(s) for s in state.sockets}:
             table.move_cursor(row=table.get_row_index(str(selected)))
 
 
 def module_summary(state: ModuleState) -> str:
     """Wi-Fi, clock and stored TLS objects, in three short lines."""
-    wifi = f"Wi-Fi up, IP {state.ip_address}" if state.ip_address else "Wi-Fi: no IP yet"
+    wifi = f"Wi-Fi up, IP {visible(state.ip_address)}" if state.ip_address else "Wi-Fi: no IP yet"
     module_time = state.module_time()
     if module_time is None:
         clock = "clock: unknown (AT+S.TIME reads it; set it before TLS)"
     else:
-        clock = "clock: " + time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(module_time))
+        try:
+            clock = "clock: " + time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(module_time))
+        except (OverflowError, OSError, ValueError):  # a clock reading no calendar holds
+            clock = "clock: out of range"
         if module_time < 1_000_000_000:
             clock += " — not set (1970s): TLS will fail"
     labels = {"ca": "CA", "cert": "Cert", "key": "Key", "auth": "Id"}  # as TLSCERT=content,1 says

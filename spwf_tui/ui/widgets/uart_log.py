@@ -44,16 +44,19 @@ CACHED_STRIPS = 1024
 """Rendered rows kept for the next frames (a following log moves its rows up a frame)."""
 
 STYLES = {
-    "tx": Style(color="bright_cyan", bold=True),
+    # Calm by design (toolong, posting): the pane's own background on every row, the text in the
+    # pane's colour, and a colour only where it tells something: what was sent, how a command
+    # ended, what the module announced. Notes and explanations are dim, read as asides.
+    "tx": Style(color="cyan", bold=True),
     "rx-ok": Style(color="green"),
-    "rx-error": Style(color="bright_red", bold=True),
+    "rx-error": Style(color="red", bold=True),
     "rx-wind": Style(color="yellow"),
-    "rx-info": Style(color="white"),
-    "rx-echo": Style(color="bright_black"),
+    "rx-info": Style(),
+    "rx-echo": Style(dim=True),
     "rx-data": Style(color="magenta"),
-    "rx-other": Style(color="white", dim=True),
-    "note": Style(color="bright_blue", italic=True),
-    "explain": Style(color="bright_yellow", italic=True),
+    "rx-other": Style(),
+    "note": Style(color="blue", italic=True),
+    "explain": Style(dim=True, italic=True),
 }
 SEARCH_STYLE = Style(reverse=True)
 
@@ -80,6 +83,8 @@ class UartLog(ScrollView, can_focus=True):
         Binding("x", "toggle_hex", "Hex", id="log.hex"),
         Binding("n", "next_match", "Next match", show=False, id="log.next"),
         Binding("N", "previous_match", "Prev match", show=False, id="log.previous"),
+        Binding("w", "toggle_wrap", "Wrap", id="log.wrap"),
+        Binding("y", "copy_view", "Copy rows in view", show=False, id="log.copy"),
         Binding("end", "follow", "Follow", show=False, id="log.follow"),
     ]
 
@@ -141,15 +146,30 @@ class UartLog(ScrollView, can_focus=True):
     def _update_view(self) -> None:
         self._view_pending = False
         self._view_shown_at = time.monotonic()
-        self._resize(Size(self._width, self._end - self._first_row))
+        laid_out = self._resize(Size(self._width, self._end - self._first_row))
         if self.follow:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            self._follow_end(after_layout=laid_out)
         else:
             self._update_subtitle()
         self.refresh()
 
+    def _follow_end(self, *, after_layout: bool) -> None:
+        """Bring the last row into view; again after the coming layout when one is due.
+
+        When the log first overflows, the scroll bar appears only at the next layout, and until
+        then the pane cannot scroll: scrolling now alone would leave the newest rows below.
+        """
+        self.scroll_end(animate=False, immediate=True, x_axis=False)
+        if after_layout:
+            self.call_after_refresh(self._still_following)
+
+    def _still_following(self) -> None:
+        if self.follow:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+
     def clear(self) -> None:
-        """Forget every entry (a replay that starts over)."""
+        """Forget every entry (a replay that starts over, or the user's "clear": the session's
+        recording keeps everything)."""
         self._all_rows = None
         self._shown.clear()
         self._rows_cache.clear()
@@ -158,6 +178,8 @@ class UartLog(ScrollView, can_focus=True):
         self._waiting_below = 0
         self._width = 0
         self.virtual_size = Size(0, 0)
+        self.follow = True
+        self._update_subtitle()
         self.refresh()
 
     def last_row(self) -> Row | None:
@@ -197,8 +219,9 @@ class UartLog(ScrollView, can_focus=True):
         while len(shown) > 1 and (len(shown) > MAX_ENTRIES or self._end - shown[0].start > MAX_ROWS):
             self._rows_cache.pop(shown.popleft().start, None)
 
-    def _resize(self, size: Size) -> None:
-        """Set the virtual size; without a screen layout when no scroll bar appears or goes.
+    def _resize(self, size: Size) -> bool:
+        """Set the virtual size; without a screen layout when no scroll bar appears or goes
+        (True when a layout is coming).
 
         ``virtual_size`` is a layout reactive: setting it re-arranges the whole screen, which a
         flood would do every frame. Growth that leaves the scroll bars as they are only needs the
@@ -210,7 +233,7 @@ class UartLog(ScrollView, can_focus=True):
             old.width > view.width) == (size.width > view.width)
         if not same_bars or not view:
             self.virtual_size = size
-            return
+            return True
         self.set_reactive(UartLog.virtual_size, size)
         # What a layout would tell the bars; only a bar whose extent changed repaints.
         if size.height != old.height and self.show_vertical_scrollbar:
@@ -218,6 +241,7 @@ class UartLog(ScrollView, can_focus=True):
         if size.width != old.width and self.show_horizontal_scrollbar:
             self.horizontal_scrollbar.window_virtual_size = size.width
         self.scroll_y = self.validate_scroll_y(self.scroll_y)
+        return False
 
     @property
     def _first_row(self) -> int:
@@ -279,8 +303,36 @@ class UartLog(ScrollView, can_focus=True):
     def action_toggle_hex(self) -> None:
         self._set_options(hex_payloads=not self.options.hex_payloads)
 
+    def action_toggle_wrap(self) -> None:
+        self._set_options(wrap=not self.options.wrap)
+
+    def visible_rows(self) -> list[Row]:
+        """The rows on screen now, top to bottom."""
+        top = int(self.scroll_y)
+        rows = (self._row(top + y) for y in range(self.scrollable_content_region.height))
+        return [row for row in rows if row is not None]
+
+    def action_copy_view(self) -> None:
+        """Copy the rows on screen (scroll, or search, to choose them)."""
+        rows = self.visible_rows()
+        if not rows:
+            self.notify("nothing in view to copy", severity="warning")
+            return
+        self.app.copy_lines([row.text for row in rows], "the rows in view")  # type: ignore[attr-defined]
+
     def action_follow(self) -> None:
+        """End: follow again, and show the end now (also when following already)."""
         self.follow = True
+        self._follow_end(after_layout=True)
+
+    def on_resize(self) -> None:
+        # Rows wrap to the pane: a new width re-measures them (the scroll bar's columns kept aside,
+        # so a bar that comes or goes does not re-wrap everything).
+        width = max(0, self.size.width - self.styles.scrollbar_size_vertical)
+        if width != self.options.width:
+            self._set_options(width=width)
+        elif self.follow:
+            self._follow_end(after_layout=True)
 
     def _set_options(self, **changes) -> None:
         self.options = replace(self.options, **changes)
@@ -298,7 +350,7 @@ class UartLog(ScrollView, can_focus=True):
         self._trim()
         self.virtual_size = Size(self._width, self._end - self._first_row)
         if self.follow:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            self._follow_end(after_layout=True)
         self._update_subtitle()
         self.refresh()
 
@@ -321,6 +373,7 @@ class UartLog(ScrollView, can_focus=True):
         flags = [f"time:{opts.timestamps}"] if opts.timestamps != "off" else []
         flags += ["ctrl"] if opts.show_controls else []
         flags += ["hex"] if opts.hex_payloads else []
+        flags += ["wrap"] if opts.wrap else []
         waiting = f"paused, +{self._waiting_below} rows below (End follows)" if not self.follow else ""
         self.border_subtitle = "  ".join(part for part in (waiting, " ".join(flags)) if part)
 
@@ -345,12 +398,14 @@ class UartLog(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         # Only the columns in view are rendered: a payload row can be thousands of columns wide.
         shown = _covering(row.text, scroll_x + width + len(self._search))
-        text = Text(shown, style=STYLES.get(row.style, Style()), no_wrap=True, end="")
+        # The pane's style under the row's: its background on the text too (no band behind it).
+        text = Text(shown, style=base + STYLES.get(row.style, Style()), no_wrap=True, end="")
         if self._search:
             text.highlight_words([self._search], SEARCH_STYLE, case_sensitive=False)
         segments = list(text.render(self.app.console))
         if scroll_x:
-            segments = list(Segment.divide(segments, [scroll_x, scroll_x + width]))[1]
+            # A row shorter than the scroll offset has nothing in view (crop, unlike divide, says so).
+            segments = list(Strip(segments).crop(scroll_x, scroll_x + width))
         # One Strip per row (each one costs its caches): cut and pad the segments first.
         strip = Strip(Segment.adjust_line_length(segments, width, style=base), width)
         if len(self._strips) >= CACHED_STRIPS:
