@@ -30,13 +30,17 @@ SUITE = {
     "upload": ("benchmarks.upload", ["--trials", "5"], ["--trials", "2"]),
     "decode": ("benchmarks.decodebench", ["--megabytes", "100"], ["--megabytes", "5"]),
     "components": ("benchmarks.components", ["--repeats", "5"], ["--repeats", "2"]),
+    "repl": ("benchmarks.replingest", ["--megabytes", "100"], ["--megabytes", "4"]),
+    "runone": ("benchmarks.runone", ["--repeats", "9"], ["--repeats", "2"]),
+    "boards": ("benchmarks.boards", ["--boards", "1", "10", "50", "100", "--seconds", "10"],
+               ["--boards", "1", "5", "--seconds", "2"]),
     "net": ("benchmarks.netingest", ["--megabytes", "50", "--trials", "3", "--handler-megabytes", "1"],
             ["--megabytes", "2", "--trials", "1", "--handler-megabytes", "0"]),
 }
 
 TARGETS = [
     # key, comparison, threshold, text
-    ("headless_ingest_ratio", ">=", 0.5, "headless ingest ≥ 0.5× bare pyserial loop"),
+    ("headless_ingest_ratio", ">=", 1.0, "headless ingest ≥ 1.0× bare pyserial loop"),
     ("headless_line_rate_ratio", ">=", 200, "headless ingest ≥ 200× 921600-baud line rate"),
     ("bytes_lost", "==", 0, "0 bytes lost (every run)"),
     ("tui_line_rate_ratio", ">=", 50, "TUI ingest ≥ 50× line rate, log visible"),
@@ -46,6 +50,11 @@ TARGETS = [
     ("upload_ratio", ">=", 0.9, "upload ≥ 0.9× raw write"),
     ("rss_growth_abs", "<=", 0.10, "RSS flat (±10 %) from 10 MB (quick: 4 MB) to the end of ingest"),
     ("rss_500mb_mib", "<", 150, "RSS under 150 MiB"),
+    ("repl_peak_rss_mib", "<=", 80, "REPL peak RSS ≤ 80 MiB on the flood (in a pipe)"),
+    ("repl_hidden_lines", "==", 0, "REPL hides no line on the flood (in a pipe)"),
+    ("decode_ratio", ">=", 0.5, "decode --json ≥ 0.5× a split-lines loop"),
+    ("run_one_command_s", "<=", 0.25, "run PORT -c AT ≤ 0.25 s on a booted module"),
+    ("boards_at_line_rate", ">=", 100, "100 emulated boards at 921600 baud on one core, 0 lost"),
 ]
 
 
@@ -73,7 +82,8 @@ def collect(names: list[str], quick: bool, progress) -> dict:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     results["load_average_after"] = os.getloadavg()[0]
-    lost = [results[k] for k in ("headless_bytes_lost", "tui_bytes_lost", "keystroke_bytes_lost", "net_bytes_lost")
+    lost = [results[k] for k in ("headless_bytes_lost", "tui_bytes_lost", "keystroke_bytes_lost", "net_bytes_lost",
+                                 "boards_bytes_lost")
             if k in results]
     results["bytes_lost"] = sum(lost) if lost else None
     if results.get("rss_growth") is not None:
@@ -132,6 +142,18 @@ def table(r: dict) -> str:
          f"pyserial's handlers: socket {_fmt(g('net_socket_pyserial_handler_mbps'), ' MB/s', 3)}, rfc2217 "
          f"{_fmt(g('net_rfc2217_pyserial_handler_mbps'), ' MB/s', 3)}; lost {_fmt(g('net_bytes_lost'))}, "
          f"exact {g('net_exact')}"),
+    ]
+    rows += [
+        ("11 REPL ingest (pipe)", _fmt(g("repl_ingest_mbps"), " MB/s"), f"pyserial {_fmt(g('repl_pyserial_read_mbps'), ' MB/s')}",
+         "", f"TUI {_fmt(g('tui_ingest_mbps'), ' MB/s')}; peak RSS {_fmt(g('repl_peak_rss_mib'), ' MiB', 0)}, "
+         f"hidden lines {_fmt(g('repl_hidden_lines'))}"),
+        ("9 run PORT -c AT", _fmt(g("run_one_command_s"), " s", 3),
+         f"python -c pass {_fmt(g('runone_python_pass_s'), ' s', 3)}", "",
+         f"CPU {_fmt(g('run_one_command_cpu_s'), ' s', 3)} (pass: {_fmt(g('runone_python_pass_cpu_s'), ' s', 3)}); "
+         f"sim:// {_fmt(g('run_one_command_sim_s'), ' s', 3)}, CPU {_fmt(g('run_one_command_sim_cpu_s'), ' s', 3)}"),
+        ("10 boards at 921600", _fmt(g("boards_at_line_rate")), "", "",
+         "; ".join(f"N={n}: {_fmt(v.get('cpu_pct_per_board'), ' %', 2)} CPU/board, lost {v.get('bytes_lost')}"
+                   for n, v in (g("boards_runs") or {}).items())),
     ]
     stages = [(key[len("stage_"):-len("_ms_per_mb")], value) for key, value in r.items()
               if key.startswith("stage_") and key.endswith("_ms_per_mb")]

@@ -30,7 +30,7 @@ from spwf_tui.core.redact import redact_text
 from spwf_tui.errors import UserError
 from spwf_tui.core.events import ECHO, WIND
 from spwf_tui.session.pending import INTERRUPTED, PendingCommand
-from spwf_tui.session.quiet import wait_until_idle
+from spwf_tui.session.quiet import wait_until_ready
 from spwf_tui.session.session import Session, read_user_file, timeout_for
 from spwf_tui.transport.errors import PortWriteError
 from spwf_tui.session.transcript import format_entry
@@ -51,7 +51,7 @@ def run_script(args: argparse.Namespace) -> int:
     session.open()
     failed = 0
     try:
-        wait_until_idle(session)
+        wait_until_ready(session)
         _print_entries(session, args.json)
         mark = session.event_seq
         for step in steps:

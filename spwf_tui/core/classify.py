@@ -66,9 +66,17 @@ def classify_parts(line: str) -> Parts:
     upper = line[:6].upper()
     if upper.startswith("AT-S."):
         return _classify_module_line(line[5:])
-    if upper.startswith("AT"):
+    if upper.startswith("AT") and _is_command(line):
         return _ECHO_PARTS
     return _OTHER_PARTS
+
+
+_COMMAND = re.compile(r"AT(?:[+&#$%]|[A-Z]?\d*\s*$|\s*$)", re.IGNORECASE)
+"""An echoed command: ``AT``, ``AT+S.<name>...``, ``ATE0``; not prose that starts with "at"."""
+
+
+def _is_command(line: str) -> bool:
+    return _COMMAND.match(line) is not None
 
 
 def strip_host_prefix(line: str) -> str:

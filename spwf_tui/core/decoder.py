@@ -3,14 +3,20 @@
 Module output is CR LF terminated lines, except for raw payloads that no line framing covers:
 
 * after ``AT-S.Reading:<a>:<b>`` come exactly ``<a>`` raw bytes (SOCKR, SOCKDR, WSOCKR);
-* after ``AT-S.Http Server Status Code:<n>`` the HTTP body runs until the final ``AT-S.OK``;
+* after ``AT-S.Http Server Status Code:<n>`` the HTTP body runs until the module's next status
+  line (``AT-S.OK`` with any line end, ``AT-S.ERROR``, ``AT-S.Http Server Error``);
 * ``AT+S.FSP`` prints the file's bytes, then ``AT-S.OK``; nothing in the output announces them,
   so the session tells the decoder with ``expect_body()`` when it sends FSP.
 
 Chunking never changes the events: every decision depends on the bytes only (a lone CR at the
 end of the input waits for the next byte; a line with no terminator is cut only once the byte
-after ``MAX_LINE`` is known not to end it; payloads are cut into pieces at fixed offsets). The
-decoder never raises on device input and its buffers are bounded (``MAX_LINE``, ``DATA_PIECE``).
+after ``MAX_LINE`` is known not to end it; payloads are cut at the last line end of each
+``DATA_PIECE`` window, which is known once the window's bytes are). The decoder never raises on
+device input and its buffers are bounded (``MAX_LINE``).
+
+Payload pieces end at line ends (docs/protocol.md §2.6): a body line of any length up to
+``MAX_LINE`` is one piece, so no front end shows it as two lines; a longer one is cut at the
+bound and its piece marked ``continued``.
 
 This is the RX hot path (docs/architecture.md §2): ``feed`` works on the whole chunk with ``bytes.find``
 and slices rather than byte by byte, keeps only the unfinished tail between calls, and leaves
@@ -19,20 +25,29 @@ the text of raw payload pieces to be computed when someone shows them (``Event.t
 
 from __future__ import annotations
 
+import re
+
 from spwf_tui.core.classify import classify_parts, strip_host_prefix
 from spwf_tui.core.commandline import data_phase_length
 from spwf_tui.core.digits import ascii_int
-from spwf_tui.core.events import DATA, ECHO, OTHER, Event, bytes_to_text
+from spwf_tui.core.events import DATA, ECHO, OTHER, WIND, Event, bytes_to_text
 
 __all__ = ["DATA_PIECE", "MAX_LINE", "RxDecoder", "bytes_to_text"]
 
 MAX_LINE = 64 * 1024
-"""A line longer than this is cut and delivered in pieces (noise, a missing LF)."""
+"""A line longer than this is cut and delivered in pieces (noise, a missing LF, a minified body)."""
 DATA_PIECE = 4096
-"""Raw payloads are delivered in pieces of at most this many bytes."""
+"""Raw payloads are delivered in pieces of whole lines, each at most this long unless one line is
+longer (then that line, up to ``MAX_LINE``)."""
 
-_BODY_END_MARKERS = (b"AT-S.OK\r\n", b"AT-S.ERROR:")
-_MARKER_SPAN = max(len(m) for m in _BODY_END_MARKERS) - 1
+_BODY_END = re.compile(rb"AT-S\.(?:OK[\r\n]|ERROR|Http Server Error:)")
+"""Where an HTTP or FSP body ends: the module's status lines, with any line end (forum pastes
+are LF only)."""
+_BODY_END_SPAN = len(b"AT-S.Http Server Error:") - 1
+"""Bytes at the end of the input that may still be the start of a body end."""
+_RESYNC = re.compile(rb"AT-S\.|\+WIND:[0-9]{1,3}(?=:|\Z)")
+"""Where a module line starts inside a line of noise (one garbage byte before ``+WIND:``): the
+prefix of a line that ``classify`` takes for a module line (an ``AT-S.`` line, a WIND number)."""
 _HTTP_STATUS_LABEL = "Http Server Status Code"
 _MODE_LABELS = frozenset({"Reading", _HTTP_STATUS_LABEL})
 """Labels of the lines after which raw bytes follow."""
@@ -44,6 +59,8 @@ for the same socket and size, ``Reading`` lines, configuration dumps) and an ``E
 immutable value, so the same line gives the same object. When the table is full it becomes the
 previous one (looked up second; a line found there comes back), and a new one starts: the lines
 that keep coming back stay, one-off lines (scan results, noise) age out."""
+MAX_WARNINGS = 100
+"""Warnings kept for ``decode`` (lenient mode); later ones are counted only."""
 
 _LINES, _COUNTED, _BODY, _BODY_AFTER_ECHO = range(4)
 
@@ -53,24 +70,34 @@ class RxDecoder:
 
     Args:
         lenient: read host logs rather than module bytes: strip timestamps and tags, restore
-            an eaten ``AT``, and mark the unrecognised lines that follow a data-phase command
-            as payload (the PEM text a host logged after ``TLSCERT=ca,<len>``).
+            an eaten ``AT``, mark the unrecognised lines that follow a data-phase command
+            as payload (the PEM text a host logged after ``TLSCERT=ca,<len>``), and collect
+            ``warnings`` (a ``Reading`` count the capture contradicts).
+        piece, max_line: the bounds (``DATA_PIECE``, ``MAX_LINE``); tests make them small.
     """
 
-    def __init__(self, *, lenient: bool = False) -> None:
+    def __init__(self, *, lenient: bool = False, piece: int = DATA_PIECE, max_line: int = MAX_LINE) -> None:
         self.lenient = lenient
+        self._piece = piece
+        self._max_line = max(max_line, piece)
         self._rest = b""
-        """Input not decoded yet: an unfinished line, or less than a whole payload piece."""
+        """Input not decoded yet: an unfinished line, or payload bytes not cut into a piece yet."""
+        self._base = 0
+        """Offset in the whole input of ``_rest``'s first byte (for warnings)."""
         self._mode = _LINES
         self._remaining = 0
         """Bytes still expected in ``_COUNTED`` mode."""
-        self._counted_done = 0
-        """Bytes of the current counted payload already delivered (fixes the piece offsets)."""
+        self._check_count: tuple[int, int] | None = None
+        """After a counted payload (lenient mode): (its announced length, where it ended); the
+        next line must be the final ``AT-S.OK`` or the count disagrees with the capture."""
         self._in_logged_payload = False
         self._known: dict[bytes, Event] = {}
         """Line bytes (terminator included) -> their event (``_BLANK`` for a blank line)."""
         self._known_before: dict[bytes, Event] = {}
         """The previous ``_known`` table (see ``KNOWN_LINES``)."""
+        self.warnings: list[str] = []
+        """What a capture contradicts (lenient mode only; at most ``MAX_WARNINGS``)."""
+        self.warnings_dropped = 0
 
     # -- hints from the TX side -------------------------------------------------------------
 
@@ -90,6 +117,7 @@ class RxDecoder:
         events: list[Event] = []
         if self._mode in (_COUNTED, _BODY) and self._rest:
             events.append(Event(DATA, self._rest))
+            self._base += len(self._rest)
             self._rest = b""
         self._mode = _LINES
         self._remaining = 0
@@ -115,6 +143,7 @@ class RxDecoder:
                 break  # the rest needs more input
             pos = taken
         self._rest = buf[pos:] if pos < end else b""
+        self._base += pos
         return events
 
     def flush(self) -> list[Event]:
@@ -123,10 +152,20 @@ class RxDecoder:
         rest, self._rest = self._rest, b""
         if not rest:
             return events
-        if self._mode in (_COUNTED, _BODY):
+        if self._mode == _BODY:
+            # The input may end right after the body's final line: it has no line end to find.
+            found = _BODY_END.search(rest) or re.search(rb"AT-S\.OK\Z", rest)
+            stop = found.start() if found else len(rest)
+            if stop:
+                events.append(Event(DATA, rest[:stop]))
+            rest = rest[stop:]
+            self._mode = _LINES
+        elif self._mode == _COUNTED:
             events.append(Event(DATA, rest))
-        else:
-            self._line(rest, rest, events)
+            rest = b""
+        if rest:
+            # Only a lone CR can end the input's last line here (it waited for the next byte).
+            self._line(rest, rest[:-1] if rest.endswith(b"\r") else rest, events)
         return events
 
     # -- framing ----------------------------------------------------------------------------
@@ -138,10 +177,12 @@ class RxDecoder:
         find = buf.find
         append = events.append
         known = self._known
+        max_line = self._max_line
         while pos < end:
-            limit = pos + MAX_LINE + 1
+            limit = pos + max_line + 1
             lf = find(b"\n", pos, limit)
             cr = find(b"\r", pos, lf if lf >= 0 else limit)
+            cut = False
             if cr >= 0:
                 # The CR ends the line (alone or as CR LF); as the last byte it must wait.
                 stop = cr + 1
@@ -153,24 +194,35 @@ class RxDecoder:
             elif lf >= 0:
                 content_end = lf
                 stop = lf + 1
-            elif end - pos > MAX_LINE:
+            elif end - pos > max_line:
                 # No terminator within MAX_LINE: deliver a fixed-size piece so memory stays bounded.
-                content_end = stop = pos + MAX_LINE
+                content_end = stop = pos + max_line
+                cut = True
             else:
                 return pos
             raw = buf[pos:stop]
             event = known.get(raw)
             if event is None:
-                event = self._known_before.get(raw) or self._line_event(raw, buf[pos:content_end])
-                if len(known) >= KNOWN_LINES:
-                    self._known_before, known = known, {}
-                    self._known = known
-                known[raw] = event
+                found = self._known_before.get(raw) or self._line_event(raw, buf[pos:content_end])
+                if isinstance(found, tuple):
+                    # Noise before a module line: two events, neither worth keeping.
+                    noise, event = found
+                    append(self._lenient_payload(noise) if self.lenient else noise)
+                elif cut:
+                    event = _continued(found)
+                else:
+                    event = found
+                    if len(known) >= KNOWN_LINES:
+                        self._known_before, known = known, {}
+                        self._known = known
+                    known[raw] = event
             pos = stop
             if event is _BLANK:
                 continue  # blank lines carry nothing; the recording keeps their bytes
             if self.lenient:
                 event = self._lenient_payload(event)
+                if self._check_count is not None:
+                    self._check_reading(event)
             append(event)
             if event.label in _MODE_LABELS or (event.kind == ECHO and self._mode == _BODY_AFTER_ECHO):
                 self._after_line(event)
@@ -179,52 +231,112 @@ class RxDecoder:
         return pos
 
     def _take_counted(self, buf: bytes, pos: int, events: list[Event]) -> int:
-        want = min(self._remaining, DATA_PIECE - (self._counted_done % DATA_PIECE))
-        if len(buf) - pos < want:
-            return pos  # wait for a whole piece (chunking must not change the events)
-        stop = pos + want
-        events.append(Event(DATA, buf[pos:stop]))
-        self._counted_done += want
-        self._remaining -= want
+        available = len(buf) - pos
+        final = self._remaining <= available
+        stop = pos + (self._remaining if final else available)
+        taken = self._cut_pieces(buf, pos, stop, final, events)
+        self._remaining -= taken - pos
         if self._remaining == 0:
             self._mode = _LINES
-        return stop
+            if self.lenient:
+                self._check_count = (taken - pos, self._base + taken)
+        return taken
 
     def _take_body(self, buf: bytes, pos: int, events: list[Event]) -> int:
-        found = [i for i in (buf.find(m, pos) for m in _BODY_END_MARKERS) if i >= 0]
+        found = _BODY_END.search(buf, pos)
         if found:
-            stop = min(found)
+            taken = self._cut_pieces(buf, pos, found.start(), True, events)
             self._mode = _LINES
-        else:
-            # No end marker yet: only whole pieces that no marker can still overlap go out.
-            pieces = (len(buf) - pos - _MARKER_SPAN) // DATA_PIECE
-            if pieces <= 0:
+            return taken
+        # No end yet: only bytes that no end can still overlap may go out.
+        return self._cut_pieces(buf, pos, len(buf) - _BODY_END_SPAN, False, events)
+
+    def _cut_pieces(self, buf: bytes, pos: int, stop: int, final: bool, events: list[Event]) -> int:
+        """Payload ``buf[pos:stop]`` as pieces of whole lines; returns where cutting stopped.
+
+        ``final``: ``stop`` is the payload's end (else more of it may follow). A piece is the
+        lines that end in the next ``piece`` bytes; when none does, the one long line up to
+        ``max_line`` (then cut and marked ``continued``). Each decision looks only at bytes
+        before ``stop``, and waits when they cannot decide: chunking never changes the pieces.
+        """
+        piece, max_line = self._piece, self._max_line
+        rfind, find = buf.rfind, buf.find
+        append = events.append
+        while pos < stop:
+            size = stop - pos
+            if size <= piece:
+                if final:
+                    append(Event(DATA, buf[pos:stop]))
+                    return stop
                 return pos
-            stop = pos + pieces * DATA_PIECE
-        for start in range(pos, stop, DATA_PIECE):
-            events.append(Event(DATA, buf[start:min(start + DATA_PIECE, stop)]))
-        return stop
+            window = pos + piece
+            # The last line end in the window (a CR only when the byte after it is in the window:
+            # CR LF must not be cut in two).
+            cut = max(rfind(b"\n", pos, window), rfind(b"\r", pos, window - 1)) + 1
+            if cut:
+                append(Event(DATA, buf[pos:cut]))
+                pos = cut
+                continue
+            # One line longer than a piece: up to its end, or cut at the bound.
+            limit = min(stop, pos + max_line)
+            lf = find(b"\n", window, limit)
+            cr = find(b"\r", window, (lf if lf >= 0 else limit) - 1)
+            if cr >= 0:
+                cut = cr + 2 if buf[cr + 1] == 0x0A else cr + 1
+            elif lf >= 0:
+                cut = lf + 1
+            elif pos + max_line <= stop:
+                append(Event(DATA, buf[pos:pos + max_line], continued=True))
+                pos += max_line
+                continue
+            elif final:
+                append(Event(DATA, buf[pos:stop]))
+                return stop
+            else:
+                return pos
+            append(Event(DATA, buf[pos:cut]))
+            pos = cut
+        return pos
 
     # -- events -----------------------------------------------------------------------------
 
     def _line(self, raw: bytes, content: bytes, events: list[Event]) -> None:
         """One line outside ``_take_lines`` (the end of the input)."""
-        event = self._line_event(raw, content)
+        found = self._line_event(raw, content)
+        if isinstance(found, tuple):
+            noise, event = found
+            events.append(self._lenient_payload(noise) if self.lenient else noise)
+        else:
+            event = found
         if event is _BLANK:
             return
         if self.lenient:
             event = self._lenient_payload(event)
+            if self._check_count is not None:
+                self._check_reading(event)
         events.append(event)
         self._after_line(event)
 
-    def _line_event(self, raw: bytes, content: bytes) -> Event:
-        """The event of one line (before the host-log payload rule), or ``_BLANK``."""
+    def _line_event(self, raw: bytes, content: bytes) -> Event | tuple[Event, Event]:
+        """The event of one line (before the host-log payload rule), or ``_BLANK``; for noise
+        before a module line (``\\x00+WIND:1:...``), the noise's event and the line's."""
         if not content or content.isspace():
             return _BLANK
         text = content.decode("utf-8", "backslashreplace")
         if self.lenient:
             text = strip_host_prefix(text)
         kind, code, label, fields = classify_parts(text)
+        if kind == OTHER:
+            # Where a module line starts after the noise (one search: the pattern only matches
+            # what classifies as a module line, so a line of many false "+WIND:" costs no more).
+            found = _RESYNC.search(content, 1)
+            if found:
+                start = found.start()
+                rest = content[start:].decode("utf-8", "backslashreplace")
+                parts = classify_parts(rest)
+                if parts[0] != OTHER:
+                    head = raw[:start]
+                    return Event(OTHER, head, bytes_to_text(head)), Event(parts[0], raw[start:], rest, *parts[1:])
         return Event(kind, raw, text, code, label, fields)
 
     def _after_line(self, event: Event) -> None:
@@ -237,9 +349,28 @@ class RxDecoder:
             if length:
                 self._mode = _COUNTED
                 self._remaining = length
-                self._counted_done = 0
         elif event.label == _HTTP_STATUS_LABEL:
             self._mode = _BODY
+
+    def _check_reading(self, event: Event) -> None:
+        """The first line after a counted payload: anything but the final line (or a WIND,
+        which may come at any time) says that the count and the capture disagree."""
+        check = self._check_count
+        if check is None:
+            return
+        length, where = check
+        self._check_count = None
+        if event.is_final or event.kind == WIND:
+            return
+        self._warn(f"byte {where:,}: AT-S.Reading announced {length:,} bytes, but the line after them is not "
+                   "AT-S.OK: the capture lost or added bytes (a paste that turned CR LF into LF?), so the "
+                   "payload and the lines around it may be cut in the wrong place")
+
+    def _warn(self, text: str) -> None:
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(text)
+        else:
+            self.warnings_dropped += 1
 
     def _lenient_payload(self, event: Event) -> Event:
         """In a host log, unrecognised lines right after a data-phase command are its payload."""
@@ -250,3 +381,8 @@ class RxDecoder:
         else:
             self._in_logged_payload = False
         return event
+
+
+def _continued(event: Event) -> Event:
+    """``event`` marked as cut at the bound (its line goes on in the next event)."""
+    return Event(event.kind, event.raw, event.text, event.code, event.label, event.fields, continued=True)

@@ -13,6 +13,10 @@ OTHER = "other"
 KINDS = (ECHO, OK, ERROR, WIND, INFO, DATA, OTHER)
 """Every event kind, in the vocabulary of ``decode --json``."""
 
+CONTINUED_MARK = " […]"
+"""What the front ends show after an event whose last line was cut at the decoder's bound (its
+line goes on in the next event): a line is split only at its end, except beyond that bound."""
+
 
 def bytes_to_text(data: bytes) -> str:
     """Show bytes as text: UTF-8 where valid, ``\\xNN`` escapes elsewhere; never raises."""
@@ -32,10 +36,10 @@ class Event:
     are recorded and counted but never shown.
     """
 
-    __slots__ = ("kind", "raw", "_text", "_text_is_raw", "code", "label", "fields")
+    __slots__ = ("kind", "raw", "_text", "_text_is_raw", "code", "label", "fields", "continued")
 
     def __init__(self, kind: str, raw: bytes, text: str | None = None, code: int | None = None,
-                 label: str | None = None, fields: tuple[str, ...] = ()) -> None:
+                 label: str | None = None, fields: tuple[str, ...] = (), continued: bool = False) -> None:
         self.kind = kind
         """One of ``KINDS``."""
         self.raw = raw
@@ -47,6 +51,9 @@ class Event:
         """``AT-S.<label>`` lines: the label (``Reading``, ``On``, ``Certificate Error``)."""
         self.fields = fields
         """The ``:``-separated fields after the label, the ERROR code or the WIND text."""
+        self.continued = continued
+        """The event ends inside a line that goes on in the next event (cut at the decoder's
+        bound, ``decoder.MAX_LINE``): shown with ``CONTINUED_MARK``."""
 
     @property
     def text(self) -> str:
@@ -68,7 +75,7 @@ class Event:
         return self.kind == OK or (self.kind == ERROR and self.label == "ERROR")
 
     def _key(self) -> tuple[object, ...]:
-        return (self.kind, self.raw, self.text, self.code, self.label, self.fields)
+        return (self.kind, self.raw, self.text, self.code, self.label, self.fields, self.continued)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Event):
@@ -80,4 +87,4 @@ class Event:
 
     def __repr__(self) -> str:
         return (f"Event(kind={self.kind!r}, raw={self.raw!r}, text={self.text!r}, code={self.code!r}, "
-                f"label={self.label!r}, fields={self.fields!r})")
+                f"label={self.label!r}, fields={self.fields!r}, continued={self.continued!r})")

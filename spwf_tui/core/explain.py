@@ -18,15 +18,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from cryptography import x509
-
-from spwf_tui.core import catalog, certerrors, certs
+from spwf_tui.core import catalog, certerrors
 from spwf_tui.core.catalog import tls
 from spwf_tui.core.commandline import parse
 from spwf_tui.core.digits import ascii_int
 from spwf_tui.core.events import DATA, ECHO, ERROR, INFO, OK, OTHER, WIND, Event
 from spwf_tui.core.moduletime import MAX_EPOCH, format_utc
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 EMULATOR_NOT_EMULATED = 120
 """``AT-S.ERROR:120:Not emulated``: the emulated module's refusal (outside the firmware's table)."""
@@ -39,9 +41,13 @@ MAX_CA_PAYLOAD = 8192
 
 _SILENT_KINDS = frozenset({OK, OTHER})
 """Kinds that neither get an explanation nor change the context."""
-_TOLD_INFO_LABELS = frozenset({"No SubjectKeyId", "SubjectKeyId", "Loading"})
+_TOLD_INFO_LABELS = frozenset({"No SubjectKeyId", "SubjectKeyId", "Loading", "Reading", "Http Server Status Code"})
 """The ``AT-S.`` info lines the explainer explains or remembers."""
 _HEX_TEXT = re.compile(rb"[0-9A-Fa-f:\s]+")
+FIRMWARE_BUILDS = {"171117-0328fe3": "1.1.0", "170216-fd39c59": "1.0.0"}
+"""Firmware builds (``+WIND:1:Poweron:<build>-SPWF04S``) and their versions (docs/protocol.md §8)."""
+_STATELESS_CACHE = 1024
+"""Explanations that depend on the line alone, kept by event (repeated lines are one object)."""
 _PEM_END = b"-----END CERTIFICATE-----"
 
 
@@ -73,6 +79,8 @@ class Explainer:
 
     def __init__(self) -> None:
         self._ctx = _TlsContext()
+        self._told: dict[int, tuple[Event, str | None]] = {}
+        """Explanations of single lines (WIND 55, Reading...) by event id: the same line comes back."""
 
     def observe_tx(self, line: str, payload: bytes | None = None) -> None:
         """Note a command the host sent (with its payload), for sessions without echo."""
@@ -88,6 +96,17 @@ class Explainer:
             # The bulk of a stream (replies, payload pieces, other output): nothing to explain
             # or to remember; the RX path calls this for every line, so it answers at once.
             return None
+        if kind == WIND and event.code != 1 or event.label in _LINE_LABELS:
+            # Explained from the line alone and changing no context (WIND 1 resets it): the
+            # same line (one event object, see the decoder's known lines) gets the same text.
+            told = self._told.get(id(event))
+            if told is not None and told[0] is event:
+                return told[1]
+            if len(self._told) >= _STATELESS_CACHE:
+                self._told.clear()
+            text = self._explanation(event)
+            self._told[id(event)] = (event, text)
+            return text
         text = self._explanation(event)
         self._observe(event)
         return text
@@ -182,6 +201,8 @@ class Explainer:
     def _finish_ca_payload(self) -> None:
         ctx = self._ctx
         if ctx.expecting_ca_payload and ctx.ca_buffer:
+            from spwf_tui.core import certs  # cryptography only when a CA went by (start-up time)
+
             try:
                 ctx.ca_cert = certs.load_certificate(bytes(ctx.ca_buffer))
             except certs.CertificateError:
@@ -192,6 +213,8 @@ class Explainer:
     # -- explanations -----------------------------------------------------------------------
 
     def _explanation(self, event: Event) -> str | None:
+        if event.kind == WIND and event.code in (1, 55) or event.label in _LINE_LABELS:
+            return _line_explanation(event)
         if event.kind == WIND and event.code is not None:
             entry = catalog.wind(event.code)
             return entry.explain if entry else f"WIND {event.code} is not in the firmware 1.x tables."
@@ -208,6 +231,9 @@ class Explainer:
             )
         if event.kind == INFO and event.label == "Loading":
             return "TLS handshake in progress: the TCP connection is up."
+        if event.kind == INFO and event.label == "SubjectKeyId":
+            return ("The module stored the CA and found its Subject Key Identifier in it (a DER "
+                    "certificate carries it): no separate auth upload is needed.")
         return None
 
     def _certificate_error(self, number: int | None) -> str:
@@ -238,6 +264,8 @@ class Explainer:
         ctx = self._ctx
         if ctx.ca_cert is None or ctx.auth_payload is None:
             return []
+        from spwf_tui.core import certs  # loaded already: ca_cert was made by it
+
         ski = certs.subject_key_identifier(ctx.ca_cert)
         if ski is None or ctx.auth_payload == ski:
             return []
@@ -270,7 +298,10 @@ class Explainer:
 
     def _module_error(self, code: int | None) -> str:
         ctx = self._ctx
-        entry = catalog.error(code) if code is not None else None
+        if code is None:
+            return ("The module reported an error without a number: the command failed, and this "
+                    "firmware says no more (check its syntax with the command builder's hint).")
+        entry = catalog.error(code)
         if code == 74 and ctx.sockon_kind is not None:
             if ctx.saw_certificate_error:
                 text = ("The TLS handshake failed on the certificate check (see the Certificate "
@@ -313,3 +344,44 @@ def _http_error(event: Event) -> str:
             return "The HTTP client could not connect (connection refused): check host, port and the TLS flag."
         return "The HTTP client failed before a response arrived; the number is not documented."
     return f"The server answered HTTP status {event.code}."
+
+
+_LINE_LABELS = frozenset({"Reading", "Http Server Status Code"})
+"""``AT-S.`` lines explained from their own fields (``_line_explanation``)."""
+
+
+def _line_explanation(event: Event) -> str | None:
+    """What one line says by itself: WIND 1 (build to version), WIND 55 (which socket, how to
+    read), ``Reading`` and ``Http Server Status Code`` (what follows them)."""
+    fields = event.fields
+    if event.code == 1 and event.kind == WIND:
+        build = fields[1] if len(fields) > 1 else ""
+        version = next((v for b, v in FIRMWARE_BUILDS.items() if build.startswith(b)), None)
+        if version:
+            return f"The module booted: firmware {version} (build {build})."
+        return "The module booted; the field is the firmware build (171117-0328fe3 is FW 1.1.0, 170216-fd39c59 FW 1.0.0)."
+    if event.kind == WIND:  # 55: Pending Data:<server id or empty>:<id>:<bytes>:<total>
+        # Shown, not computed with: short ASCII digit strings are enough (and cheap: WIND 55 is
+        # the commonest line of a busy socket).
+        if len(fields) < 5 or not all(_is_count(f) for f in fields[2:5]) or (fields[1] and not _is_count(fields[1])):
+            pending = catalog.wind(55)
+            return pending.explain if pending is not None else None
+        server, sid, size, total = fields[1:5]
+        if fields[1]:
+            return (f"{size} bytes arrived from client {sid} of server socket {server} ({total} in all): read "
+                    f"them with AT+S.SOCKDR={server},{sid},{size}.")
+        return f"{size} bytes arrived on socket {sid} ({total} in all): read them with AT+S.SOCKR={sid},{size}."
+    if event.label == "Reading":
+        count = ascii_int(fields[0]) if fields else None
+        if count is None:
+            return None
+        return f"{count} raw bytes of socket data follow this line, then AT-S.OK."
+    if event.kind == INFO:  # Http Server Status Code
+        status = fields[0] if fields else "?"
+        return f"The HTTP server answered status {status}; the body follows as raw bytes until AT-S.OK."
+    return None
+
+
+def _is_count(field: str) -> bool:
+    """ASCII digits, at most 10 of them (a 32-bit count)."""
+    return 0 < len(field) <= 10 and field.isascii() and field.isdigit()

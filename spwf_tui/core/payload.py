@@ -21,7 +21,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spwf_tui.core import certs
 from spwf_tui.core.catalog import Command
 from spwf_tui.core.commandline import DELIMITER, has_data_phase, parse, payload_limit
 from spwf_tui.core.digits import ascii_int
@@ -246,6 +245,10 @@ def _ski(path: str, read_file: ReadFile) -> bytes:
     if not path:
         raise PayloadError("ski: give the CA certificate's path (e.g. ski:ca_cert.pem)")
     data = _read(path, read_file)
+    # Imported here: cryptography's X.509 costs a one-command ``run`` a third of its start-up,
+    # and only ski: needs it.
+    from spwf_tui.core import certs
+
     try:
         cert = certs.load_certificate(data)
     except certs.CertificateError as exc:

@@ -31,6 +31,7 @@ module's raw payloads (``SOCKR`` data, ``FSP`` bodies), so a payload that itself
 
 from __future__ import annotations
 
+import functools
 import re
 
 from spwf_tui.core import catalog
@@ -76,14 +77,20 @@ def _sequence_prefix(tokens: list[tuple[bytes, bytes]]) -> bytes:
     return b"(?:" + b"|".join(alternatives) + b")"
 
 
-_NAME_PREFIXES = b"(?:" + b"|".join(re.escape(p) for p in sorted({n[:i] for n in _NAMES for i in range(len(n))}, key=len, reverse=True)) + b")"
-_PARTIAL = re.compile(
-    b"(?:" + _sequence_prefix([(b"s\\.scfg", _literal_prefixes(b"s.scfg")), (_B, _B), (b"=", b""), (_B, _B),
-                               (_NAME, _NAME_PREFIXES), (b"[^\\r\\n]", b"")])
-    + b"|" + _sequence_prefix([(b"s\\.var:", _literal_prefixes(b"s.var:")), (_B, _B), (_NAME, _NAME_PREFIXES),
-                               (_B, _B), (b"=", b"")])
-    + b")")
-"""A line end (matched whole, from an ``s``) that following bytes could turn into a match of ``_FULL``."""
+@functools.cache
+def _partial() -> re.Pattern[bytes]:
+    """A line end (matched whole, from an ``s``) that following bytes could turn into a match of
+    ``_FULL``. Compiled on first use: it is the largest pattern of the start-up (tens of ms), and
+    most runs never carry a line end that could begin an assignment."""
+    name_prefixes = b"(?:" + b"|".join(re.escape(p) for p in sorted({n[:i] for n in _NAMES for i in range(len(n))},
+                                                                     key=len, reverse=True)) + b")"
+    return re.compile(
+        b"(?:" + _sequence_prefix([(b"s\\.scfg", _literal_prefixes(b"s.scfg")), (_B, _B), (b"=", b""), (_B, _B),
+                                   (_NAME, name_prefixes), (b"[^\\r\\n]", b"")])
+        + b"|" + _sequence_prefix([(b"s\\.var:", _literal_prefixes(b"s.var:")), (_B, _B), (_NAME, name_prefixes),
+                                   (_B, _B), (b"=", b"")])
+        + b")")
+
 _IN_PARTIAL = frozenset(b"s.cfgvar:= \t" + b"".join(_NAMES))
 """Every byte a carried line end can end with."""
 _CARRY = 6 + _BLANKS + 1 + _BLANKS + max(len(n) for n in _NAMES) + 1
@@ -118,7 +125,7 @@ def _carry_start(lowered: bytes) -> int:
         return size
     start = lowered.find(b"s", max(0, size - _CARRY))
     while start >= 0:
-        if _PARTIAL.fullmatch(lowered, start):
+        if _partial().fullmatch(lowered, start):
             return start
         start = lowered.find(b"s", start + 1)
     return size

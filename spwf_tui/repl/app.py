@@ -26,7 +26,7 @@ from spwf_tui.repl.commands import ColonCommands
 from spwf_tui.repl.completer import AtCompleter, hint_text
 from spwf_tui.repl.history import open_history
 from spwf_tui.repl.payload import payload_prompt
-from spwf_tui.repl.printer import STYLE_RULES, Fragments, View, entry_fragments, message, problem
+from spwf_tui.repl.printer import PRINT_SLICE, STYLE_RULES, Fragments, View, batch_fragments, message, problem
 from spwf_tui.session.session import Session
 from spwf_tui.transport.errors import PortWriteError
 from spwf_tui.transport.serial_transport import CONNECTED
@@ -156,5 +156,6 @@ class Repl:
         self._scheduled = False  # first: entries added from here on schedule another drain
         entries = self.session.entries.drain()
         # Lines the console fell behind on come as one note in their place (EntryBuffer).
-        fragments = [fragment for entry in entries for fragment in entry_fragments(entry, self.view)]
-        self.show(fragments)
+        # In slices: what is made for printing stays small however far behind the console is.
+        for start in range(0, len(entries), PRINT_SLICE):
+            self.show(batch_fragments(entries[start:start + PRINT_SLICE], self.view))

@@ -15,7 +15,7 @@ from typing import TextIO
 from spwf_tui.core.payload import PayloadError, with_typed_payload
 from spwf_tui.repl.commands import ColonCommands
 from spwf_tui.repl.payload import payload_prompt
-from spwf_tui.repl.printer import Fragments, View, entry_fragments, problem, to_plain
+from spwf_tui.repl.printer import PRINT_SLICE, Fragments, View, batch_fragments, problem, to_plain
 from spwf_tui.session.quiet import wait_until_idle
 from spwf_tui.session.session import Session
 from spwf_tui.transport.errors import PortWriteError
@@ -71,10 +71,12 @@ class PlainConsole:
         """Print every entry not printed yet."""
         with self._lock:
             entries = self.session.entries.drain()
-            text = to_plain([f for entry in entries for f in entry_fragments(entry, self.view)])
-            if text:
-                self._stdout.write(text)
-                self._stdout.flush()
+            # In slices: what is made for printing stays small however far behind the console is.
+            for start in range(0, len(entries), PRINT_SLICE):
+                text = to_plain(batch_fragments(entries[start:start + PRINT_SLICE], self.view))
+                if text:
+                    self._stdout.write(text)
+            self._stdout.flush()
 
     def _read_line(self, prompt: str) -> str | None:
         if self._prompt:

@@ -92,14 +92,14 @@ class RedactingEntryBuffer(EntryBuffer):
                 piece = out[offset:offset + len(raw)]
                 offset += len(raw)
                 if piece != raw:
-                    entry = LogEntry(entry.time, RX, None, Event(DATA, piece), entry.explain)
+                    entry = LogEntry(entry.time, RX, None, Event(DATA, piece, continued=event.continued), entry.explain)
             shown.append(entry)
         return shown
 
     def _data_piece(self, entry: LogEntry) -> LogEntry:
         assert entry.event is not None, "a payload piece is an event"
         raw, spans = self._data.feed(entry.event.raw)
-        return LogEntry(entry.time, RX, None, Event(DATA, raw), entry.explain) if spans else entry
+        return LogEntry(entry.time, RX, None, Event(DATA, raw, continued=entry.event.continued), entry.explain) if spans else entry
 
 
 def redact_entry(entry: LogEntry) -> LogEntry:
@@ -114,12 +114,12 @@ def redact_entry(entry: LogEntry) -> LogEntry:
     if event.kind == DATA:
         # A raw payload piece is the user's data, but an echo taken for payload is the module's.
         raw, spans = redact_all(event.raw, tx=False)
-        return LogEntry(entry.time, RX, None, Event(DATA, raw), entry.explain) if spans else entry
+        return LogEntry(entry.time, RX, None, Event(DATA, raw, continued=event.continued), entry.explain) if spans else entry
     text = redact_text(entry.text)[0]
     if text == entry.text:
         return entry
     raw, _ = redact_all(event.raw, tx=False)
-    shown = Event(event.kind, raw, text, event.code, event.label, classify(text).fields)
+    shown = Event(event.kind, raw, text, event.code, event.label, classify(text).fields, event.continued)
     return replace(entry, text=text, event=shown)
 
 
@@ -136,9 +136,9 @@ def _hide_echo(entry: LogEntry, echo: SecretEcho) -> LogEntry:
     if raw == event.raw:
         return entry
     if event.kind == DATA:
-        return LogEntry(entry.time, RX, None, Event(DATA, raw), entry.explain)
+        return LogEntry(entry.time, RX, None, Event(DATA, raw, continued=event.continued), entry.explain)
     text = bytes_to_text(_starred(entry.text.encode("utf-8", "surrogateescape"), echo))
-    shown = Event(event.kind, raw, text, event.code, event.label, classify(text).fields)
+    shown = Event(event.kind, raw, text, event.code, event.label, classify(text).fields, event.continued)
     return replace(entry, text=text, event=shown)
 
 

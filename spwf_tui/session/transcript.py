@@ -7,6 +7,7 @@ Every text here (sent lines from a script, notes, the module's lines, explanatio
 from __future__ import annotations
 
 from spwf_tui.core.display import visible
+from spwf_tui.core.events import CONTINUED_MARK
 from spwf_tui.session.log import NOTE, TX, LogEntry
 
 PREVIEW_BYTES = 16
@@ -21,7 +22,10 @@ def format_entry(entry: LogEntry) -> str:
         return line + "\n"
     if entry.direction == NOTE:
         return f"# {visible(entry.text)}\n"
-    text = f"< {visible(entry.text)}\n"
+    text = f"< {visible(entry.text)}"
+    if entry.event is not None and entry.event.continued:
+        text += CONTINUED_MARK  # the line goes on in the next entry (cut at the decoder's bound)
+    text += "\n"
     if entry.explain:
         text += f"  = {visible(entry.explain)}\n"
     return text

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len, get_character_cell_size
 
 from spwf_tui.core.display import visible, visible_bytes
-from spwf_tui.core.events import DATA
+from spwf_tui.core.events import CONTINUED_MARK, DATA
 from spwf_tui.session.log import NOTE, TX, LogEntry
 
 TIMESTAMP_MODES = ("off", "absolute", "delta")
@@ -134,8 +134,11 @@ def _unwrapped_rows(entry: LogEntry, options: ViewOptions, previous_time: float 
     event = entry.event
     kind = event.kind if event is not None else "other"
     if kind == DATA and event is not None:
-        return _payload_rows(event.raw, event.text, options, stamp, "rx-data", f"{len(event.raw)} bytes")
+        rows = _payload_rows(event.raw, event.text, options, stamp, "rx-data", f"{len(event.raw)} bytes")
+        return _mark_continued(rows) if event.continued else rows
     text = f"{stamp}< {visible(entry.text)}"
+    if event is not None and event.continued:
+        text += CONTINUED_MARK
     if options.show_controls and event is not None:
         text = f"{stamp}< {visible(event.raw.decode('utf-8', 'backslashreplace'))}"
     rows = [Row(f"rx-{kind}", text)]
@@ -160,7 +163,7 @@ def measure(entry: LogEntry, options: ViewOptions, previous_time: float | None) 
     lead = len(_stamp(entry.time, previous_time, options.timestamps)) + 2  # the stamp and "< "
     if event is not None and entry.direction not in (TX, NOTE) and not options.show_controls:
         if event.kind != DATA:  # a received line: its row (and the explanation's), measured as rows_for makes them
-            shown = cell_len(visible(entry.text))
+            shown = cell_len(visible(entry.text)) + (len(CONTINUED_MARK) if event.continued else 0)
             if entry.explain:
                 return 2, max(lead + shown, lead + 2 + cell_len(visible(entry.explain)))
             return 1, lead + shown
@@ -178,7 +181,8 @@ def measure(entry: LogEntry, options: ViewOptions, previous_time: float | None) 
     if options.show_controls:
         return 1, lead + _shown_width(raw)
     lines = _payload_lines(raw)
-    return max(1, len(lines)), lead + max(map(_shown_width, lines), default=0)
+    mark = len(CONTINUED_MARK) if event.continued else 0  # an upper bound: it goes on the last line only
+    return max(1, len(lines)), lead + max(map(_shown_width, lines), default=0) + mark
 
 
 def hex_bytes_per_row(options: ViewOptions, stamp_width: int) -> int:
@@ -228,6 +232,12 @@ def _payload_rows(payload: bytes, text: str | None, options: ViewOptions, stamp:
     if lines and lines[-1] == "":
         lines.pop()
     return [Row(style, f"{stamp}{marker} {visible(line)}") for line in lines] or [Row(style, f"{stamp}{marker} ")]
+
+
+def _mark_continued(rows: list[Row]) -> list[Row]:
+    """The rows of a piece whose last line goes on in the next entry (cut at the decoder's bound)."""
+    last = rows[-1]
+    return [*rows[:-1], Row(last.style, last.text + CONTINUED_MARK)]
 
 
 def _stamp(when: float, previous: float | None, mode: str) -> str:

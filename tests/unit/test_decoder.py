@@ -76,8 +76,10 @@ def test_fsp_body_after_the_echo_when_hinted():
 
 
 def test_lone_cr_lone_lf_empty_lines_and_invalid_utf8():
-    events = decode(b"\r\n\r\nAT-S.OK\rAT-S.OK\n\xff\xfeAT-S.Var:x=\xc3\xa9\r\n")
-    assert kinds(events) == [("ok", "AT-S.OK"), ("ok", "AT-S.OK"), ("other", "\\xff\\xfeAT-S.Var:x=é")]
+    events = decode(b"\r\n\r\nAT-S.OK\rAT-S.OK\n\xff\xfeAT-S.Var:x=\xc3\xa9\r\n\xff\xfe\r\n")
+    # Noise before a module line is its own event: the line after it is still recognised.
+    assert kinds(events) == [("ok", "AT-S.OK"), ("ok", "AT-S.OK"), ("other", "\\xff\\xfe"),
+                             ("info", "AT-S.Var:x=é"), ("other", "\\xff\\xfe")]
 
 
 def test_overlong_line_is_cut_into_bounded_pieces():
@@ -95,12 +97,12 @@ def test_overclaiming_reading_header_is_abandoned_on_request():
     assert [e.kind for e in decoder.feed(b"AT-S.OK\r\n")] == ["ok"]
 
 
-def test_large_payload_comes_in_fixed_pieces():
+def test_large_payload_comes_in_pieces_of_whole_lines():
     payload = bytes(range(256)) * 40
     events = decode(b"AT-S.Reading:%d:%d\r\n" % ((len(payload),) * 2) + payload + b"AT-S.OK\r\n")
     data = [e for e in events if e.kind == "data"]
     assert b"".join(e.raw for e in data) == payload
-    assert all(len(e.raw) == DATA_PIECE for e in data[:-1])
+    assert len(data) > 1 and all(len(e.raw) <= DATA_PIECE and e.raw[-1:] in (b"\n", b"\r") for e in data[:-1])
 
 
 # -- properties ------------------------------------------------------------------------------
@@ -135,3 +137,130 @@ def test_arbitrary_bytes_never_raise_and_lose_nothing_but_blank_lines(data, cuts
 
 def _without_whitespace(data: bytes) -> bytes:
     return data.translate(None, b" \t\r\n\x0b\x0c")
+
+
+# -- payload pieces end at line ends (issue 15, item 8) ---------------------------------------
+
+def test_a_body_line_longer_than_a_piece_stays_one_piece():
+    long_line = b"<script>" + b"x" * (DATA_PIECE * 3) + b"</script>\r\n"
+    body = b"<html>\r\n" + long_line + b"<p>end</p>\r\n"
+    events = decode(b"AT-S.Http Server Status Code:200\r\n" + body + b"AT-S.OK\r\n")
+    data = [e.raw for e in events if e.kind == "data"]
+    assert b"".join(data) == body
+    assert long_line in data or any(piece.endswith(long_line) for piece in data)
+    assert not any(e.continued for e in events)
+
+
+def test_a_line_beyond_the_bound_is_cut_and_marked():
+    decoder = RxDecoder(piece=16, max_line=64)
+    payload = b"y" * 150 + b"\n"
+    events = decoder.feed(b"AT-S.Reading:151:151\r\n" + payload + b"AT-S.OK\r\n") + decoder.flush()
+    data = [e for e in events if e.kind == "data"]
+    assert [len(e.raw) for e in data] == [64, 64, 23]
+    assert [e.continued for e in data] == [True, True, False]
+    assert events[-1].kind == "ok"
+
+
+def test_an_unterminated_line_beyond_max_line_is_marked_continued():
+    events = decode(b"x" * (MAX_LINE + 10) + b"\r\n")
+    assert [e.continued for e in events] == [True, False]
+
+
+_lines_and_payloads = st.lists(
+    st.one_of(
+        st.sampled_from([b"AT-S.OK\r\n", b"AT-S.OK\n", b"AT-S.Reading:40:40\r\n", b"AT-S.Reading:7:7\n",
+                         b"AT-S.Http Server Status Code:200\r\n", b"AT-S.Http Server Error:404\n",
+                         b"AT-S.ERROR:111:Request failed\r\n", b"+WIND:55:Pending Data::0:5:5\r\n", b"\r", b"\n"]),
+        st.binary(max_size=60),
+        st.text(alphabet="ab \r\n", max_size=90).map(str.encode),
+    ),
+    max_size=25,
+).map(b"".join)
+
+
+def _decode_small(data: bytes, cuts: list[int] | None) -> list:
+    decoder = RxDecoder(piece=8, max_line=24)
+    events, pos = [], 0
+    for size in cuts or []:
+        events += decoder.feed(data[pos:pos + size])
+        pos += size
+    return events + decoder.feed(data[pos:]) + decoder.flush()
+
+
+@settings(max_examples=budget(400), deadline=None)
+@given(data=_lines_and_payloads, cuts=st.lists(st.integers(min_value=0, max_value=30), max_size=30))
+def test_bulk_pieces_never_depend_on_chunking_and_lose_nothing(data, cuts):
+    whole = _decode_small(data, None)
+    assert _decode_small(data, cuts) == whole
+    assert _without_whitespace(b"".join(e.raw for e in whole)) == _without_whitespace(data)
+    for event in whole:
+        assert len(event.raw) <= 24 + 2  # the bound, plus a line's terminator
+        if event.kind == "data" and len(event.raw) > 8 and not event.continued:
+            # a piece longer than the window is one line, ended by its line end or the payload's end
+            assert b"\n" not in event.raw.rstrip(b"\r\n") and b"\r" not in event.raw.rstrip(b"\r\n")
+
+
+# -- real captures (issue 16, part 4) -----------------------------------------------------------
+
+def test_http_body_ends_on_status_lines_with_any_line_end():
+    # A forum paste: LF only. The OK, the WIND after it and the next echo are no body.
+    capture = (b"AT+S.HTTPGET=192.168.1.10,/,80\nAT-S.Http Server Status Code:200\n<p>hi</p>\n"
+               b"AT-S.OK\n+WIND:24:WiFi Up:0:192.168.1.50\nAT+S.STS\n")
+    events = decode(capture)
+    assert [e.kind for e in events] == ["echo", "info", "data", "ok", "wind", "echo"]
+    assert events[2].raw == b"<p>hi</p>\n"
+
+
+def test_http_server_error_ends_the_body():
+    events = decode(b"AT-S.Http Server Status Code:404\r\nNot found\r\nAT-S.Http Server Error:404\r\n"
+                    b"AT-S.ERROR:111:Request failed\r\n")
+    assert [(e.kind, e.label) for e in events] == [("info", "Http Server Status Code"), ("data", None),
+                                                  ("error", "Http Server Error"), ("error", "ERROR")]
+
+
+def test_a_last_line_ending_in_a_lone_cr_loses_its_cr():
+    assert kinds(decode(b"AT-S.OK\r")) == [("ok", "AT-S.OK")]
+
+
+def test_cr_only_capture():
+    events = decode(b"AT+S.STS=ip_ipaddr\rAT-S.Var:ip_ipaddr=192.168.1.50\rAT-S.OK\r")
+    assert [e.kind for e in events] == ["echo", "info", "ok"]
+
+
+def test_body_ending_the_input_without_line_end_keeps_its_final_line():
+    events = decode(b"AT-S.Http Server Status Code:200\nbody\nAT-S.OK")
+    assert [e.kind for e in events] == ["info", "data", "ok"]
+
+
+def test_one_noise_byte_before_a_wind_keeps_the_wind():
+    events = decode(b"\x00+WIND:1:Poweron:171117-0328fe3-SPWF04S\r\n\xfeAT-S.OK\r\n")
+    assert [(e.kind, e.code) for e in events] == [("other", None), ("wind", 1), ("other", None), ("ok", None)]
+    assert b"".join(e.raw for e in events) == b"\x00+WIND:1:Poweron:171117-0328fe3-SPWF04S\r\n\xfeAT-S.OK\r\n"
+
+
+def test_prose_starting_with_at_is_no_echo():
+    events = decode(b"at the moment it fails\r\nAttempt 2\r\nAT\r\nat+s.sts\r\nATE0\r\n")
+    assert [e.kind for e in events] == ["other", "other", "echo", "echo", "echo"]
+
+
+def test_a_reading_count_the_capture_contradicts_is_warned_about():
+    decoder = RxDecoder(lenient=True)
+    # The module sent 16 bytes (CR LF line ends); the paste turned them into LF, so the count
+    # takes 4 bytes of the OK line.
+    events = decoder.feed(b"AT-S.Reading:16:16\nhello\nworld\nAT-S.OK\n+WIND:0:Console active\n") + decoder.flush()
+    assert [e.kind for e in events][:2] == ["info", "data"]
+    assert len(decoder.warnings) == 1 and "announced 16 bytes" in decoder.warnings[0]
+    good = RxDecoder(lenient=True)
+    good.feed(b"AT-S.Reading:5:5\r\nhello\r\nAT-S.OK\r\n")
+    assert good.warnings == []
+
+
+def test_a_line_of_many_false_wind_prefixes_does_not_recurse():
+    line = b"x" + b"+WIND:x" * 9000 + b"\r\n"
+    events = decode(line)
+    assert b"".join(e.raw for e in events) == line and [e.kind for e in events] == ["other"]
+
+
+def test_noise_then_a_wind_after_many_false_prefixes():
+    events = decode(b"\x00" + b"+WIND:x" * 100 + b"+WIND:24:WiFi Up:0:10.0.0.2\r\n")
+    assert [e.kind for e in events] == ["other", "wind"] and events[1].code == 24

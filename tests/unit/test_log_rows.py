@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.session.log import LogEntry
-from spwf_tui.ui.log_rows import ViewOptions, rows_for
+from spwf_tui.ui.log_rows import ViewOptions, measure, rows_for
 
 
 def _rx(data: bytes) -> list[LogEntry]:
@@ -68,6 +68,21 @@ def test_measure_counts_the_rows_and_bounds_their_width(data, options, previous)
         plain = payload.replace(b"\r", b"").replace(b"\n", b"")
         if plain.isascii() and plain.decode().isprintable() and not (payload and options.show_controls):
             assert width == widest  # exact, except for bytes that show escaped
+
+
+def test_a_piece_cut_at_the_bound_shows_the_continuation_mark():
+    from spwf_tui.core.events import CONTINUED_MARK
+    from spwf_tui.session.transcript import format_entry
+
+    decoder = RxDecoder(piece=8, max_line=24)
+    events = decoder.feed(b"AT-S.Reading:31:31\r\n" + b"z" * 30 + b"\n" + b"AT-S.OK\r\n")
+    cut = [e for e in events if e.kind == "data"][0]
+    assert cut.continued
+    entry = LogEntry(100.0, "rx", None, cut, None)
+    rows = rows_for(entry, ViewOptions(), None)
+    assert rows[-1].text.endswith("z" * 24 + CONTINUED_MARK)
+    assert measure(entry, ViewOptions(), None)[1] >= len(rows[-1].text)
+    assert format_entry(entry) == "< " + "z" * 24 + CONTINUED_MARK + "\n"
 
 
 # -- wrapping: explanations always, data when asked; widths in terminal cells ---------------------

@@ -177,3 +177,32 @@ def test_reopen_asks_the_session_and_says_how_it_went():
         assert notes[-1] == "not reopened: sim:// is connected: nothing to reopen"
     finally:
         session.close()
+
+
+# -- printing in batches (issue 19, item 3) ----------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from spwf_tui.core.decoder import RxDecoder  # noqa: E402
+from spwf_tui.repl.printer import batch_fragments  # noqa: E402
+from tests.support.fuzz import budget  # noqa: E402
+
+_module_output = st.lists(
+    st.one_of(st.sampled_from([b"AT-S.OK\r\n", b"+WIND:55:Pending Data::0:5:5\r\n", b"AT-S.Reading:5:5\r\n",
+                               b"AT-S.ERROR:74:Failed\r\n", b"\x1b[2J\r\n", b"caf\xc3\xa9\r\n", b"\xcc\x81x\r\n",
+                               b"a\tb\rc\r\n", b"AT-S.Http Server Status Code:200\r\n"]),
+              st.binary(max_size=30), st.text(max_size=20).map(str.encode)),
+    max_size=20).map(b"".join)
+
+
+@settings(max_examples=budget(300), deadline=None)
+@given(data=_module_output, hex_view=st.booleans(), note=st.text(max_size=10))
+def test_a_batch_prints_exactly_what_entry_by_entry_printing_does(data, hex_view, note):
+    decoder = RxDecoder()
+    entries = [LogEntry(0.0, "rx", None if e.kind == "data" else e.text, e, "why\x1b" if e.kind == "error" else None)
+               for e in decoder.feed(data) + decoder.flush()]
+    entries.insert(len(entries) // 2, LogEntry(0.0, NOTE, note))
+    view = View(hex=hex_view)
+    one_by_one = to_plain([f for entry in entries for f in entry_fragments(entry, view)])
+    assert to_plain(batch_fragments(entries, view)) == one_by_one

@@ -89,7 +89,8 @@ WINDS: tuple[Wind, ...] = (
        "A station joined the miniAP (probably its MAC address).",
        ("mac", "value")),
     _W(29, "DHCP Reply",
-       "DHCP gave this address (FW 1.1.0 adds the MAC).",
+       "In miniAP mode: a station got this address from the module's own DHCP server (FW 1.1.0 "
+       "adds the station's MAC).",
        ("ip", "mac")),
     _W(30, "WiFi BSS Lost",
        "The access point stopped answering."),
