@@ -174,6 +174,8 @@ def _dispatch(argv: list[str]) -> int:
         from spwf_tui.commands.sim import run_sim
 
         return run_sim(args)
+    if name in ("run", "repl"):
+        _end_cleanly_on_sigterm()
     if name == "run":
         from spwf_tui.commands.run_boards import boards_of, run_boards
 
@@ -210,6 +212,17 @@ def _dispatch(argv: list[str]) -> int:
     from spwf_tui.commands.tui import run_tui
 
     return run_tui(args)
+
+
+def _end_cleanly_on_sigterm() -> None:
+    """SIGTERM (a CI job's timeout, systemd, kill) unwinds like Ctrl+C: sessions close, so a
+    labgrid place this process acquired is released instead of staying held by nobody."""
+    import signal
+
+    def stop(signum, frame) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _looks_like_a_word(text: str) -> bool:

@@ -113,9 +113,18 @@ def run_boards(args: argparse.Namespace, ports: list[str]) -> int:
     if args.record:
         _plan_recordings(boards, Path(args.record).expanduser())
     output = _Output(as_json=args.json)
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="board") as pool:
-        for _ in pool.map(lambda board: _run_board(board, args, assignments, output), boards):
-            pass
+    children = _Children()
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="board")
+    try:
+        for future in [pool.submit(_run_board, board, args, assignments, output, children) for board in boards]:
+            future.result()
+    except BaseException:
+        # Ctrl+C or SIGTERM (cli turns it into SystemExit): every board's process ends its
+        # session, which releases the labgrid place it acquired; boards not started yet never start.
+        children.stop_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
     if args.json:
         for board in boards:
             print(json.dumps(_as_json(board, len(steps))), flush=True)
@@ -178,7 +187,31 @@ def _child_command(board: Board, args: argparse.Namespace) -> list[str]:
     return command
 
 
-def _run_board(board: Board, args: argparse.Namespace, assignments: dict[str, str], output: _Output) -> None:
+class _Children:
+    """The boards' processes, so that an interrupted run can stop the ones still running."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: list[subprocess.Popen] = []
+        self.stopping = False
+
+    def add(self, child: subprocess.Popen) -> bool:
+        """Track ``child``; False when the run is being stopped (the caller ends it)."""
+        with self._lock:
+            self._running.append(child)
+            return not self.stopping
+
+    def stop_all(self) -> None:
+        with self._lock:
+            self.stopping = True
+            running = list(self._running)
+        for child in running:
+            if child.poll() is None:
+                child.terminate()
+
+
+def _run_board(board: Board, args: argparse.Namespace, assignments: dict[str, str], output: _Output,
+               children: _Children) -> None:
     # --set values reach the child through its environment, not its command line, which other
     # users can read (ps): they may be passphrases. The child's --set and environment rank the same.
     env = {**os.environ, **assignments, "PYTHONUNBUFFERED": "1"}
@@ -189,6 +222,8 @@ def _run_board(board: Board, args: argparse.Namespace, assignments: dict[str, st
     except OSError as exc:
         board.error, board.exit_status = f"cannot start: {exc}", 1
         return
+    if not children.add(child):
+        child.terminate()
     pump = threading.Thread(target=_pump_transcript, args=(board, child.stderr, output), name=f"log {board.label}")
     pump.start()
     for raw in child.stdout:

@@ -52,6 +52,9 @@ class ReadOnlySessionError(PortError):
 class NullTransport:
     """A transport with no port behind it: opens, takes writes and closes without doing anything."""
 
+    route = None
+    """Nowhere."""
+
     def open(self) -> None:
         """Nothing to open."""
 

@@ -143,7 +143,8 @@ class Session:
         # the overdue ones, so a silent module cannot leave a command pending for ever.
         self._watcher = threading.Thread(target=self._watch, name="deadlines", daemon=True)
         self._watcher.start()
-        self.note(f"opened {self.settings.port} at {self.settings.describe()}")
+        route = self._transport.route  # a labgrid place: where it really is
+        self.note(f"opened {self.settings.port}{f' ({route})' if route else ''} at {self.settings.describe()}")
         if recorder is not None and recording and recorder.active:
             self.note(f"recording to {recorder.path}")
 

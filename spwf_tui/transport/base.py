@@ -14,6 +14,11 @@ from typing import Protocol
 class Transport(Protocol):
     """Opens, writes whole buffers, reopens on the user's word, closes."""
 
+    @property
+    def route(self) -> str | None:
+        """Where the port really is when that is not its name (a labgrid place's endpoint and
+        whose hold it is), for the "opened" note; None otherwise."""
+
     def open(self) -> None:
         """Open and start delivering to the listener; raises ``PortError`` with a message for the user."""
 

@@ -168,18 +168,32 @@ def _converse(address: str, talk):
     except ImportError:
         raise LabError(f"labgrid:// ports need labgrid, which is not installed: {INSTALL_HINT}") from None
     outcome: dict = {}
+    done = threading.Event()
 
     def thread_main() -> None:
         try:
             outcome["value"] = asyncio.run(_session(address, talk))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
             outcome["error"] = exc
+        finally:
+            done.set()
 
     quiet = _Quiet()
     logging.getLogger().addHandler(quiet)  # labgrid logs a traceback when the coordinator is gone
     try:
         worker = threading.Thread(target=thread_main, name="labgrid client")
         worker.start()
+        # An Event, not join: a join interrupted by a signal marks the thread as ended while it
+        # still runs (CPython, bpo-45274's fix), so a second join would not wait.
+        try:
+            done.wait()
+        except BaseException:
+            # Ctrl+C or SIGTERM while the coordinator answers: let the conversation end, and
+            # give back a place it acquired for a caller that will never get the lease.
+            done.wait()
+            if isinstance(outcome.get("value"), PlaceLease):
+                outcome["value"].release()
+            raise
         worker.join()
     finally:
         logging.getLogger().removeHandler(quiet)

@@ -170,13 +170,27 @@ class SerialTransport:
         target = self._target()
         try:
             self._serial = self._open_port(target)
-        except PortError:
-            self._release_place()
+        except PortError as exc:
+            if self._lease is not None:
+                self._release_place()
+                raise PortError(f"{self.settings.port}: {exc}") from None  # the place the user named
+            raise
+        except BaseException:
+            self._release_place()  # Ctrl+C or SIGTERM during the open: no session will close it
             raise
         self.identity = identify(target)  # now: once the device is gone, so are its facts
         self.state = CONNECTED
         self._thread = threading.Thread(target=self._read_loop, name=f"rx {self.settings.port}", daemon=False)
         self._thread.start()
+
+    @property
+    def route(self) -> str | None:
+        """For a labgrid place: the endpoint it is reached at and whose hold it is; else None."""
+        lease = self._lease
+        if lease is None:
+            return None
+        hold = "acquired for this session" if lease.acquired_here else "held by you already, kept at the end"
+        return f"{lease.url}, place {hold}"
 
     def write(self, data: bytes) -> int:
         """Write all of ``data``; returns how many bytes went out.

@@ -21,7 +21,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from spwf_tui.core.display import visible
-
 from spwf_tui.core.payload import Outgoing, PayloadError
 from spwf_tui.errors import UserError
 from spwf_tui.session.frontend import FrontSession, Playback
@@ -39,6 +38,8 @@ from spwf_tui.ui.widgets.uart_log import UartLog
 NARROW_WIDTH = 100
 """Below this many columns (class ``-narrow``) or ``SHORT_HEIGHT`` rows (``-short``): one pane."""
 SHORT_HEIGHT = 30
+ROOMY_WIDTH = 140
+"""From this many columns the footer spaces its keys out; below, it is compact."""
 PANES = {"log": "#uart-log", "sockets": "#sockets", "inspector": "#inspector"}
 STEADY_GC_THRESHOLD = (10_000, 10, 10)
 """Collector thresholds for a running TUI (CPython's default: 700, 10, 10): young passes rarer;
@@ -199,8 +200,9 @@ class SpwfApp(App):
         # app's own keys (F9, ^O, ^F) still show at 80 columns.
         footer = self.query_one(KeysFooter)
         narrow = self.size.width < NARROW_WIDTH
-        if (footer.compact, footer.show_command_palette) != (narrow, not narrow):
-            footer.compact = narrow
+        compact = self.size.width < ROOMY_WIDTH  # the log's keys and the app's fill 120 columns
+        if (footer.compact, footer.show_command_palette) != (compact, not narrow):
+            footer.compact = compact
             footer.show_command_palette = not narrow
         self.call_after_refresh(self._refresh_status)
 
@@ -283,6 +285,8 @@ class SpwfApp(App):
         if self._tx is None:
             self.notify("replay is read-only: nothing is sent", severity="warning")
             return
+        # The reply to what the user just sent is always seen: the log follows again from here.
+        self.query_one(UartLog).action_follow()
         try:
             outgoing = self.session.prepare(line)
         except PayloadError as exc:
@@ -313,6 +317,8 @@ class SpwfApp(App):
         yield SystemCommand("Show the UART log", "F2", lambda: self.action_show_pane("log"))
         yield SystemCommand("Show sockets and module state", "F3", lambda: self.action_show_pane("sockets"))
         yield SystemCommand("Show the certificate inspector", "F4", lambda: self.action_show_pane("inspector"))
+        yield SystemCommand("Maximize the UART log", "the whole screen for the log; Esc restores",
+                            self.action_maximize_log)
         yield SystemCommand("Send a file (insert @PATH)", "Ctrl+O", self.action_pick_file)
         yield SystemCommand("Find in the log", "Ctrl+F", self.action_search_log)
         yield SystemCommand("Drop a marker into the recording", "F9", self.action_mark)
@@ -344,15 +350,26 @@ class SpwfApp(App):
             return
         self.query_one(CommandBuilder).input.focus()
 
+    def action_maximize_log(self) -> None:
+        """The log on the whole screen (Textual's own *Maximize* takes whatever has the focus)."""
+        log = self.query_one(UartLog)
+        self.action_show_pane("log")
+        self.screen.maximize(log)
+
     def action_keys_help(self) -> None:
         """The keys of the focused pane and of the app, all of them (the footer has room for few)."""
         groups: dict[str, list[tuple[str, str]]] = {}
         for key, active in self.screen.active_bindings.items():
-            if not active.enabled or not active.binding.description:
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in _GENERIC_ACTIONS:
                 continue
-            group = _group_name(active.node, self)
-            groups.setdefault(group, []).append((self.get_key_display(active.binding), active.binding.description))
-        ordered = sorted(groups.items(), key=lambda item: item[0] == "Everywhere")  # the pane first
+            if (binding.id or "").startswith("replay."):
+                group = "Replay"
+            else:
+                group = _group_name(active.node, self)
+            groups.setdefault(group, []).append((self.get_key_display(binding), binding.description))
+        # The replay's keys first, then the focused pane's, then the app's.
+        ordered = sorted(groups.items(), key=lambda item: (item[0] != "Replay", item[0] == "Everywhere"))
         self.push_screen(KeysHelp(ordered))
 
     def action_clear_log(self) -> None:
@@ -435,6 +452,8 @@ class SpwfApp(App):
         """Playback keys exist only when replaying."""
         if action.startswith("replay_"):
             return self.session.playback is not None
+        if action in ("pick_file", "reopen"):
+            return not self.read_only  # nothing is sent in a replay: no file to pick, no port
         if action == "focus_builder":
             # A dialog keeps its own Esc; so does the builder when it has the focus already.
             return self.screen is self.screen_stack[0] and not (
@@ -525,6 +544,9 @@ def _file_name(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
+_GENERIC_ACTIONS = frozenset({"focus_next", "focus_previous", "app.focus_next", "app.focus_previous",
+                              "copy_text", "screen.copy_text"})
+"""Textual's own keys that say nothing about spwf-tui (Tab between panes is listed by the builder)."""
 _GROUPS = {"UartLog": "UART log", "SocketTable": "Sockets", "CommandBuilder": "Command builder",
            "CertInspector": "Certificate inspector", "KeysHelp": "Help"}
 

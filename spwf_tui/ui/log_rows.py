@@ -185,6 +185,28 @@ def measure(entry: LogEntry, options: ViewOptions, previous_time: float | None) 
     return max(1, len(lines)), lead + max(map(_shown_width, lines), default=0) + mark
 
 
+PREVIEW_BYTES = 200
+_TEXT_CONTROLS = frozenset("\r\n\t")
+
+
+def payload_preview(payload: bytes) -> str:
+    """A sent payload in one row: as text when it is printable UTF-8 and mostly ASCII (line ends
+    escaped, backslashes doubled, so ``\\x1b`` in it is always the byte ESC), else as hex bytes:
+    a certificate's DER or a binary blob must not turn into letters (d5 a4 is not one character)."""
+    head = payload[:PREVIEW_BYTES]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A character cut by the preview's end is still text; anything else is binary.
+        text = head[:exc.start].decode("utf-8") if exc.start >= len(head) - 3 and len(payload) > len(head) else None
+    # Mostly ASCII too: random binary decodes as UTF-8 now and then (d5 a4 is a letter).
+    if (text is not None and all(char.isprintable() or char in _TEXT_CONTROLS for char in text)
+            and 2 * sum(char.isascii() for char in text) >= len(text)):
+        return visible_bytes(head)[:PREVIEW_BYTES]
+    more = " …" if len(payload) > 64 else ""
+    return "hex " + payload[:64].hex(" ") + more
+
+
 def hex_bytes_per_row(options: ViewOptions, stamp_width: int) -> int:
     """16 bytes a hex row, or 8 when 16 would push the ASCII column past the pane's edge."""
     if options.width and stamp_width + _HEX_ROW_LEAD + HEX_WIDTH * 4 > options.width:
@@ -223,8 +245,7 @@ def _payload_rows(payload: bytes, text: str | None, options: ViewOptions, stamp:
     if text is None:
         text = payload.decode("utf-8", "backslashreplace")
     if style == "tx":
-        # A preview of bytes: backslashes doubled, so \x1b in it is always the byte ESC.
-        return [Row(style, f"{stamp}{marker} [{label}] {visible_bytes(payload[:200])[:200]}")]
+        return [Row(style, f"{stamp}{marker} [{label}] {payload_preview(payload)}")]
     if options.show_controls:
         return [Row(style, f"{stamp}{marker} {visible(text)}")]
     # Without control characters shown, split the payload at its own line ends.

@@ -141,11 +141,16 @@ async def test_follow_pauses_when_scrolled_up_and_says_how_much_waits(make_app):
         log.focus()
         await pilot.press("home")
         await wait_until(pilot, lambda: not log.follow)
-        await _type_and_send(pilot, app, "AT+S.STS=fw_version")
+        app.session.note("something the module said meanwhile")  # not a reply to a command sent now
         await wait_until(pilot, lambda: "rows below" in (log.border_subtitle or ""))
+        assert not log.follow
         log.focus()
         await pilot.press("end")
         await wait_until(pilot, lambda: log.follow)
+        await pilot.press("home")
+        await wait_until(pilot, lambda: not log.follow)
+        await _type_and_send(pilot, app, "AT+S.STS=fw_version")  # a command sent: its reply is seen
+        await wait_until(pilot, lambda: log.follow and log.scroll_y == log.max_scroll_y)
 
 
 async def test_port_picker_lists_the_emulated_module():

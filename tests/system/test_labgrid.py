@@ -18,7 +18,9 @@ from tests.system.helpers import CLI, free_port, run_cli, tls_peer
 from tests.system.labgrid_lab import Lab
 from tests.system.test_tui_tmux import SPWF_TUI, Tmux
 
-pytestmark = pytest.mark.system
+# Setting up the lab starts a coordinator, two exporters and three emulators, and labgrid-client
+# takes seconds to import on a busy machine: more than the suite's default 120 s per test.
+pytestmark = [pytest.mark.system, pytest.mark.timeout(300)]
 PLACES = ("bench-1", "bench-2", "bench-3")
 
 
@@ -65,6 +67,8 @@ def test_run_on_a_place_does_the_tls_setup_and_releases_the_place(free_places, t
     results = [json.loads(line) for line in result.stdout.splitlines()]
     assert "AT-S.On:127.0.0.1:0" in results[4]["replies"]
     assert "bal eht hguorht\n" in results[7]["replies"]
+    assert "# opened labgrid://bench-1 (rfc2217://127.0.0.1:" in result.stderr  # the endpoint, for bug reports
+    assert "place acquired for this session) at 115200 8N1" in result.stderr
     assert lab.holder("bench-1") is None  # acquired for the run, released after it
 
 
@@ -95,6 +99,7 @@ def test_a_place_the_user_holds_is_used_and_stays_held(free_places):
     result = run_cli("run", "labgrid://bench-3", "-c", "AT+S.STS=fw_version", env=lab.env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "AT-S.Var:fw_version=1.1.0" in result.stdout
+    assert "place held by you already, kept at the end) at" in result.stdout
     assert lab.holder("bench-3") == mine  # the user acquired it: the user releases it
     lab.client("-p", "bench-3", "release", check=True)
 
@@ -208,3 +213,26 @@ def test_doctor_checks_the_coordinator_and_lists_the_places(free_places):
     assert places["bare-1"]["status"] == "warn" and "no serial port" in places["bare-1"]["found"]
     assert "held by" in places["bench-2"]["found"] and "/carol" in places["bench-2"]["found"]
     assert ": free;" in places["bench-1"]["found"]
+
+
+@pytest.mark.parametrize("ports", [["labgrid://bench-1"], ["labgrid://bench-*"]], ids=["one", "many"])
+def test_sigterm_ends_the_run_and_releases_the_places(free_places, tmp_path, ports):
+    """A CI job's timeout sends SIGTERM: the places must not stay held by a process that is gone."""
+    lab = free_places
+    wanted = ["bench-1"] if len(ports) == 1 and "*" not in ports[0] else list(PLACES)
+    proc = subprocess.Popen([*CLI, "run", *ports, "-c", "sleep 60", "--no-record"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env=lab.env)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not all(lab.holder(p) for p in wanted):
+            time.sleep(0.3)
+        assert all(lab.holder(p) for p in wanted), "the run did not acquire its places"
+        proc.terminate()
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143, proc.stderr.read()
+    assert "Traceback" not in proc.stderr.read()
+    for place in wanted:
+        assert lab.holder(place) is None, place

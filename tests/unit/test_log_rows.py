@@ -115,3 +115,14 @@ def test_hex_rows_take_eight_bytes_when_sixteen_would_pass_the_edge():
     narrow = rows_for(data, ViewOptions(hex_payloads=True, width=60), None)
     assert len(wide) == 3 and wide[1].text.endswith("ABCDEFGHIJKLMNOP")
     assert len(narrow) == 4 and narrow[1].text.endswith("ABCDEFGH") and all(cell_len(r.text) <= 60 for r in narrow)
+
+
+def test_a_sent_payload_previews_as_text_only_when_it_is_printable_text():
+    from spwf_tui.ui.log_rows import payload_preview
+
+    assert payload_preview(b"GET / HTTP/1.1\r\n") == "GET / HTTP/1.1\\r\\n"
+    assert payload_preview(b"caf\xc3\xa9") == "café"
+    assert payload_preview(b"\xd5\xa4") == "hex d5 a4"  # valid UTF-8, but one letter would hide two bytes
+    assert payload_preview(b"\x30\x82\x01\x0a") == "hex 30 82 01 0a"  # DER
+    assert payload_preview(b"\x1b]52;c;x\x07") == "hex 1b 5d 35 32 3b 63 3b 78 07"
+    assert payload_preview(bytes(100)).endswith(" …")

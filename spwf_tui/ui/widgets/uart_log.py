@@ -321,8 +321,9 @@ class UartLog(ScrollView, can_focus=True):
         self.app.copy_lines([row.text for row in rows], "the rows in view")  # type: ignore[attr-defined]
 
     def action_follow(self) -> None:
-        """End: follow again, and show the end now (also when following already)."""
+        """End: follow again, and show the end now (also when following already), from column 0."""
         self.follow = True
+        self.scroll_to(x=0, animate=False, immediate=True)
         self._follow_end(after_layout=True)
 
     def on_resize(self) -> None:
