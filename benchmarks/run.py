@@ -30,6 +30,7 @@ SUITE = {
     "upload": ("benchmarks.upload", ["--trials", "5"], ["--trials", "2"]),
     "decode": ("benchmarks.decodebench", ["--megabytes", "100"], ["--megabytes", "5"]),
     "components": ("benchmarks.components", ["--repeats", "5"], ["--repeats", "2"]),
+    "export": ("benchmarks.exportbench", ["--megabytes", "100"], ["--megabytes", "1", "--pem-megabytes", "1"]),
     "repl": ("benchmarks.replingest", ["--megabytes", "100"], ["--megabytes", "4"]),
     "runone": ("benchmarks.runone", ["--repeats", "9"], ["--repeats", "2"]),
     "boards": ("benchmarks.boards", ["--boards", "1", "10", "50", "100", "--seconds", "10"],
@@ -50,6 +51,8 @@ TARGETS = [
     ("upload_ratio", ">=", 0.9, "upload ≥ 0.9× raw write"),
     ("rss_growth_abs", "<=", 0.10, "RSS flat (±10 %) from 10 MB (quick: 4 MB) to the end of ingest"),
     ("rss_500mb_mib", "<", 150, "RSS under 150 MiB"),
+    ("export_cast_peak_rss_mib", "<=", 200, "cast export of the recording ≤ 200 MiB RSS"),
+    ("export_cast_ratio", "<=", 3, "cast export ≤ 3× reading the recording once"),
     ("repl_peak_rss_mib", "<=", 80, "REPL peak RSS ≤ 80 MiB on the flood (in a pipe)"),
     ("repl_hidden_lines", "==", 0, "REPL hides no line on the flood (in a pipe)"),
     ("decode_ratio", ">=", 0.5, "decode --json ≥ 0.5× a split-lines loop"),
@@ -142,6 +145,16 @@ def table(r: dict) -> str:
          f"pyserial's handlers: socket {_fmt(g('net_socket_pyserial_handler_mbps'), ' MB/s', 3)}, rfc2217 "
          f"{_fmt(g('net_rfc2217_pyserial_handler_mbps'), ' MB/s', 3)}; lost {_fmt(g('net_bytes_lost'))}, "
          f"exact {g('net_exact')}"),
+        ("9 export 100 MB", f"cast {_fmt(g('export_cast_s'), ' s', 1)}, text {_fmt(g('export_text_s'), ' s', 1)}, "
+         f"md {_fmt(g('export_markdown_s'), ' s', 1)}", f"read {_fmt(g('recording_read_s'), ' s', 2)}",
+         f"{_fmt(g('export_cast_ratio'), '×', 1)} / {_fmt(g('export_text_ratio'), '×', 1)} / "
+         f"{_fmt(g('export_markdown_ratio'), '×', 1)}",
+         f"peak RSS cast {_fmt(g('export_cast_peak_rss_mib'), ' MiB', 0)}, text "
+         f"{_fmt(g('export_text_peak_rss_mib'), ' MiB', 0)}, md {_fmt(g('export_markdown_peak_rss_mib'), ' MiB', 0)}; "
+         f"replay {_fmt(g('replay_s'), ' s', 1)} ({_fmt(g('replay_ratio'), '×', 1)}), "
+         f"{_fmt(g('replay_peak_rss_mib'), ' MiB', 0)}; {_fmt(g('recording_megabytes'), ' MB', 0)} file"),
+        (f"9 PEM, {_fmt(g('pem_megabytes'), ' MB', 0)} of BEGIN", _fmt(g("pem_begin_lines_s"), " s", 2), f"split {_fmt(g('pem_split_lines_s'), ' s', 3)}",
+         _fmt(g("pem_ratio"), "×", 1), f"time for 4× the bytes: {_fmt(g('pem_scaling_4x'), '×', 1)} (4 = linear)"),
     ]
     rows += [
         ("11 REPL ingest (pipe)", _fmt(g("repl_ingest_mbps"), " MB/s"), f"pyserial {_fmt(g('repl_pyserial_read_mbps'), ' MB/s')}",
@@ -161,7 +174,7 @@ def table(r: dict) -> str:
         rows.append(("RX stages, ms per MB", "  ".join(f"{name} {value:.1f}" for name, value in stages), "", "",
                      f"{_fmt(r.get('stage_lines_per_mb'), ' lines/MB', 0)}, payload "
                      f"{_fmt((r.get('stage_payload_share') or 0) * 100, ' %', 0)} of the bytes"))
-    widths = [max(len(row[i]) for row in rows[:9]) for i in range(4)]
+    widths = [max(len(row[i]) for row in rows[:11]) for i in range(4)]
     heads = ("benchmark", "spwf-tui", "baseline", "ratio", "notes")
     widths = [max(w, len(h)) for w, h in zip(widths, heads)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(heads, widths)) + "  " + heads[4]]

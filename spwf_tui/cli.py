@@ -34,6 +34,13 @@ def _add_serial_options(parser: argparse.ArgumentParser) -> None:
                         "(default: $LG_COORDINATOR, else 127.0.0.1:20408)")
 
 
+def _add_terminal_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--eol", metavar="cr|lf|crlf", help="raw mode: what Enter sends (default cr)")
+    parser.add_argument("--map", action="append", metavar="NAME[,NAME]",
+                        help="CR/LF maps, tio's names: icrnl (received CR as LF), igncr (received CR "
+                        "dropped), inlcrnl (received LF as CR LF), odelbs (Backspace sends BS)")
+
+
 def _add_record_options(parser: argparse.ArgumentParser) -> None:
     record = parser.add_mutually_exclusive_group()
     record.add_argument("--record", metavar="PATH", help="record the session to PATH (a new file; "
@@ -54,6 +61,7 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     )
     tui.add_argument("port", nargs="?", help="device path, pyserial URL (rfc2217://, socket://, loop://) or sim://")
     _add_serial_options(tui)
+    _add_terminal_options(tui)
     _add_record_options(tui)
     tui.add_argument("--version", action="version", version=f"spwf-tui {__version__}")
 
@@ -99,6 +107,7 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
                    "payload sources, history; plain lines when not on a terminal.")
     repl.add_argument("port", nargs="?", help="device path, pyserial URL or sim://")
     _add_serial_options(repl)
+    _add_terminal_options(repl)
     _add_record_options(repl)
 
     cert = _Parser(prog="spwf-tui cert", description="Certificate doctor: inspect a certificate or key, plan "

@@ -8,6 +8,9 @@ environment variable points elsewhere), then command-line flags. Every problem i
     baud = 115200
     rtscts = false
     timestamps = "delta"        # "off", "absolute" or "delta"
+    eol = "cr"                  # raw mode: what Enter sends ("cr", "lf", "crlf"); --eol
+    map = []                    # CR/LF maps (tio's names: icrnl, igncr, inlcrnl, odelbs); --map
+    paste_delay_ms = 0          # raw mode: pause between the lines of a paste
 
     [recording]
     enabled = true
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spwf_tui import locations
+from spwf_tui.core.rawmode import DEFAULT_EOL, RawModeError, parse_eol, parse_maps
 from spwf_tui.transport.settings import SettingsError, parse_baud
 
 TIMESTAMP_MODES = ("off", "absolute", "delta")
@@ -58,11 +62,19 @@ class Config:
     timestamps: str = "off"
     recording: RecordingConfig = field(default_factory=RecordingConfig)
     keys: dict[str, str] = field(default_factory=dict)
+    eol: str = DEFAULT_EOL
+    """Raw mode: what Enter sends (``core.rawmode.EOLS``)."""
+    maps: frozenset[str] = frozenset()
+    """CR/LF maps (``core.rawmode.MAPS``)."""
+    paste_delay_ms: int = 0
+    """Raw mode: milliseconds between the lines of a paste (slow bootloaders, like Tera Term's delay)."""
     source: Path | None = None
     """The file these came from, or None when there was none."""
 
 
-_TOP_KEYS = {"port", "baud", "rtscts", "xonxoff", "timestamps", "recording", "keys"}
+_TOP_KEYS = {"port", "baud", "rtscts", "xonxoff", "timestamps", "recording", "keys", "eol", "map",
+             "paste_delay_ms"}
+MAX_PASTE_DELAY_MS = 10_000
 _RECORDING_KEYS = {"enabled", "directory", "keep", "max_megabytes"}
 
 
@@ -121,8 +133,33 @@ def _validate(data: dict, text: str, path: Path) -> Config:
     keys = data.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise fail("keys", 'must be a table of action = "key" pairs')
+    terminal = _terminal(data, fail)
     return Config(port, baud, flags["rtscts"], flags["xonxoff"], timestamps,
-                  _recording(data.get("recording", {}), fail), dict(keys), path)
+                  _recording(data.get("recording", {}), fail), dict(keys), **terminal, source=path)
+
+
+def _terminal(data: dict, fail) -> dict:
+    """``eol``, ``map`` and ``paste_delay_ms``: raw mode and line ends (``core.rawmode``)."""
+    try:
+        eol = data.get("eol", DEFAULT_EOL)
+        if not isinstance(eol, str):
+            raise RawModeError('must be "cr", "lf" or "crlf"')
+        eol = parse_eol(eol)
+    except RawModeError as exc:
+        raise fail("eol", str(exc).removeprefix("--eol ")) from None
+    maps = data.get("map", [])
+    if isinstance(maps, str):
+        maps = [maps]
+    if not isinstance(maps, list) or not all(isinstance(m, str) for m in maps):
+        raise fail("map", 'must be a list of names such as ["icrnl"]')
+    try:
+        parsed = parse_maps(maps)
+    except RawModeError as exc:
+        raise fail("map", str(exc).removeprefix("--map ")) from None
+    delay = data.get("paste_delay_ms", 0)
+    if not isinstance(delay, int) or isinstance(delay, bool) or not 0 <= delay <= MAX_PASTE_DELAY_MS:
+        raise fail("paste_delay_ms", f"must be a whole number from 0 to {MAX_PASTE_DELAY_MS}")
+    return {"eol": eol, "maps": parsed, "paste_delay_ms": delay}
 
 
 def _recording(table: object, fail) -> RecordingConfig:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spwf_tui import config as config_file
+from spwf_tui.core.rawmode import LineEnds, RawModeError, parse_eol, parse_maps
 from spwf_tui.errors import UserError
 from spwf_tui.transport.settings import PortSettings, parse_baud
 
@@ -54,3 +55,13 @@ def port_settings(args: argparse.Namespace, port: str | None) -> PortSettings:
     rtscts = cfg.rtscts if getattr(args, "rtscts", None) is None else args.rtscts
     xonxoff = cfg.xonxoff if getattr(args, "xonxoff", None) is None else args.xonxoff
     return PortSettings(port, baud, rtscts=rtscts, xonxoff=xonxoff, coordinator=getattr(args, "coordinator", None))
+
+
+def line_ends(args: argparse.Namespace, cfg: config_file.Config) -> LineEnds:
+    """Raw mode's line ends: ``--eol`` / ``--map`` over the config file's ``eol`` / ``map``."""
+    try:
+        eol = parse_eol(args.eol) if getattr(args, "eol", None) else cfg.eol
+        maps = parse_maps(args.map) if getattr(args, "map", None) else cfg.maps
+    except RawModeError as exc:
+        raise UserError(str(exc)) from None
+    return LineEnds(eol, maps)

@@ -6,15 +6,17 @@ stays flat for any size (``export.stream_export``). Secrets: a recording made wi
 rules), unless ``--include-secrets`` is given. ``-o`` files are written like every file of the
 tool (``safefiles``): created owner-only (0600), never through a symbolic link, and an existing
 file is only replaced with ``--force``. A recording found damaged part-way leaves no ``-o`` file
-behind (standard output has had what came before the damage).
+behind and prints nothing on standard output (it is spooled to an unnamed temporary file first).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import stat
 import sys
+import tempfile
 from pathlib import Path
 
 from spwf_tui import safefiles
@@ -29,8 +31,13 @@ def run_export(args: argparse.Namespace) -> int:
     stream = RecordingStream(args.file)
     pieces = stream_export(stream, args.to, include_secrets=args.include_secrets)
     if args.output is None:
-        for piece in pieces:
-            sys.stdout.write(piece)
+        # Spooled, then copied: a recording found damaged part-way prints nothing but the
+        # error line, as an -o file is not left behind (the copy costs far less than the export).
+        with tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogateescape") as spool:
+            for piece in pieces:
+                spool.write(piece)
+            spool.seek(0)
+            shutil.copyfileobj(spool, sys.stdout, 1 << 16)
         sys.stdout.flush()
         return 0
     write_pieces(Path(args.output).expanduser(), pieces, force=args.force)

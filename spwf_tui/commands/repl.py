@@ -9,15 +9,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from spwf_tui.commands.common import make_recorder, port_settings
+from spwf_tui import config as config_file
+from spwf_tui.commands.common import line_ends, make_recorder, port_settings
 from spwf_tui.repl import wants_full_prompt
 from spwf_tui.session.session import Session
 
 
 def run_repl(args: argparse.Namespace) -> int:
     """Open the port and run the console until the user quits or input ends."""
+    cfg = config_file.load()
     settings = port_settings(args, args.port)
-    session = Session(settings, recorder=make_recorder(args), show_secrets=args.show_secrets)
+    session = Session(settings, recorder=make_recorder(args, cfg), show_secrets=args.show_secrets,
+                      line_ends=line_ends(args, cfg))
     session.open()
     try:
         if not wants_full_prompt():
@@ -26,6 +29,6 @@ def run_repl(args: argparse.Namespace) -> int:
             return PlainConsole(session, sys.stdin, sys.stdout, prompt=sys.stdin.isatty()).run()
         from spwf_tui.repl.app import run_interactive  # prompt-toolkit only for a real terminal
 
-        return run_interactive(session)
+        return run_interactive(session, paste_delay_ms=cfg.paste_delay_ms)
     finally:
         session.close()

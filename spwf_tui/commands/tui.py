@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from spwf_tui import config as config_file
-from spwf_tui.commands.common import make_recorder, port_settings
+from spwf_tui.commands.common import line_ends, make_recorder, port_settings
 from spwf_tui.session.session import Session
 
 
@@ -21,11 +21,13 @@ def run_tui(args: argparse.Namespace) -> int:
         if not port:
             return picker.return_code or 0  # 1 after a crash of the picker (see below)
     settings = port_settings(args, port)
-    session = Session(settings, recorder=make_recorder(args, cfg), show_secrets=args.show_secrets)
+    session = Session(settings, recorder=make_recorder(args, cfg), show_secrets=args.show_secrets,
+                      line_ends=line_ends(args, cfg))
     session.open()
     from spwf_tui.ui.app import SpwfApp
 
-    app = SpwfApp(session, timestamps=cfg.timestamps, keymap=cfg.keys, steady_gc=True)
+    app = SpwfApp(session, timestamps=cfg.timestamps, keymap=cfg.keys, steady_gc=True,
+                  paste_delay_ms=cfg.paste_delay_ms)
     try:
         app.run()
     finally:

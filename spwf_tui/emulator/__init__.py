@@ -110,8 +110,8 @@ Time, status, miscellaneous
     - Not emulated: the arguments are counted (2 / 6), a data phase is read (so its bytes are
       never run as commands), then ``AT-S.ERROR:120:Not emulated`` (120 is outside the
       firmware's table, which ends at 111; with ``console_errs=1`` it is ``AT-S.ERROR:120``):
-      PMS, PYTHON, NVW, MFGTEST, SELFTEST, ADC, FSM, FSU, CMDREQ, BYPASS, WPS, RENEW, TFTPGET,
-      TFTPPUT, SMTP, FWUPDATE, FSUPDATE, INPUTSSI, WSOCKL.
+      PMS, PYTHON, NVW, MFGTEST, SELFTEST, ADC, FSM, FSU, CMDREQ, BYPASS, WPS, RENEW, SMTP,
+      FSUPDATE, INPUTSSI, WSOCKL.
       No command answers OK without doing what it says.
 
 Peripherals (state only: no pin leaves the host)
@@ -188,7 +188,11 @@ Client sockets (the host's real network)
       everything; ``AT-S.Reading:<returned>:<pending before>`` CR LF, exactly the bytes, then
       ``AT-S.OK`` with no CR LF before it; nothing pending -> ``AT-S.Reading:0:0`` and OK.
     - ``SOCKW=<id>,<len>``: unknown id -> 76 and closed by peer -> 78 (header errors, no payload
-      read); length 0 sends nothing; a send failure -> 79; any length (no 730-byte segments).
+      read); length 0 sends nothing; a send failure -> 79; any length is taken and sent whole.
+    - Every TCP connection (client, server, HTTP, WebSocket, MQTT) uses the firmware's 730-byte
+      maximum segment (``netsock.TCP_SEGMENT``), so peers see 730-byte segments. What the
+      module answers to a SOCKW or a UDP datagram over 730 bytes, or a SOCKR over 730, is not
+      known: those are not limited.
     - ``SOCKC``: unread bytes -> 77, else closed (no WIND). Any unknown id -> 76.
     - ``SOCKL``: ``AT-S.List::<id>:<0 TCP|1 UDP|2 TLS>:<1 connected|0 closed by peer>:<pending>:
       <peer ip>:<peer port>`` per socket (one line; wrapped here).
@@ -212,6 +216,26 @@ HTTP client (HTTPGET, HTTPPOST; the host's real network)
       HTTP response: ``AT-S.Http Client Error:1`` then 111 (1 is the only number seen on real
       modules, for a refused connection).
     - An answer is read for at most 30 s and 1 MiB: a peer that streams for ever is cut there.
+
+TFTP client (TFTPGET, TFTPPUT; the host's real UDP; RFC 1350 octet mode)
+    - ``TFTPGET=<host>,<port>,<DownFile>[,<LocalFile>]``: the file goes to the RAM disk under
+      ``<LocalFile>`` (empty: the remote name), replacing a file of that name; ``AT-S.OK`` then
+      ``+WIND:90:File Received``. No other line: the firmware's are not known.
+    - ``TFTPPUT=<host>,<port>,<UpFile>``: the RAM-disk file (missing -> 51 before anything is
+      sent) under the same name on the server; ``AT-S.OK`` after the last ACK.
+    - Port 0 -> 7; no address -> 60; a name that does not resolve -> 65; a server error, or
+      silence after 4 resends 2 s apart (60 s per transfer at most) -> 111; a file the RAM disk
+      cannot hold -> 91 (the server is told "Disk full", nothing is stored).
+
+Firmware update (FWUPDATE; the host's real network)
+    - ``FWUPDATE=e,<host>,<path>,<port>,<TLS>,<usn>,<pwd>``: first field not ``e`` -> 7; the
+      image is downloaded with the HTTP client above (same lines and errors, no body printed).
+      An image carrying a known build tag (``171117-0328fe3-SPWF04S`` = 1.1.0,
+      ``170216-fd39c59-SPWF04S`` = 1.0.0): ``AT-S.OK``, then a reboot into that release (its
+      build in ``+WIND:1:Poweron``, ``fw_version``/``var_version``/``build`` in STS, and
+      ``+WIND:73:System Configuration Updated`` before Console active when the release
+      changed); flash (saved configuration, TLS objects) is kept. Any other image -> 120 after
+      the download, nothing changes. No progress lines: none are known.
 
 Server sockets (SOCKDON ...; the host's real network)
     - ``SOCKDON=<port>,<t|s1|s2>`` listens on the host on ``127.0.0.1:<port>`` (the world

@@ -81,12 +81,17 @@ class Radio:
         return self.address is not None
 
 
-def boot_script(model: str, build: str = BUILD, factory_reset: bool = False) -> list[Step]:
+def boot_script(model: str, build: str = BUILD, factory_reset: bool = False,
+                config_updated: bool = False) -> list[Step]:
     """Power-on to ``WiFi Hardware Started`` (order of the UART capture in docs/protocol.md §8);
-    ``+WIND:65:Factory Reset:0`` before Console active when the flash was reset."""
+    ``+WIND:65:Factory Reset:0`` before Console active when the flash was reset;
+    ``+WIND:73:System Configuration Updated`` in the same place at the first boot of another
+    firmware release (docs/protocol.md §7.3)."""
     steps = [Step(1, (f"{build}-SPWF04S",)), Step(13, (model,))]
     if factory_reset:
         steps.append(Step(65, ("0",)))
+    if config_updated:
+        steps.append(Step(73))
     return steps + [
         Step(0, console_up=True),
         Step(3, (WATCHDOG_SECONDS,)),

@@ -23,7 +23,7 @@ from spwf_tui.emulator.commands_sockets import handshake, sni_for
 from spwf_tui.emulator.commands_wifi import resolve
 from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
 from spwf_tui.emulator.filesystem import canonical_name
-from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, TlsChannel
+from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, TlsChannel, tcp_connect
 from spwf_tui.emulator.replies import CommandError, Reply
 
 if TYPE_CHECKING:
@@ -47,20 +47,37 @@ _TLS_FLAG = {"0": False, "2": True}
 
 
 def _request(module: EmulatedModule, call: Call, method: str, reply: Reply) -> None:
-    host = call.arg(0)
-    path = call.arg(1) or "/"
-    port = parse_uint(call.arg(2), maximum=65535)
-    if port == 0 or call.arg(3) not in _TLS_FLAG:
-        raise CommandError(ERR_INVALID)
-    use_tls = _TLS_FLAG[call.arg(3)]
-    user, password = call.arg(4), call.arg(5)
     down_file, up_file = call.arg(6), call.arg(7)
     body = bytes(module.disk.read(up_file, None, None)) if up_file else b""
+    content = fetch(module, reply, call.args[:6], method, body)
+    if down_file:
+        store_file(module, down_file, content)
+    else:
+        reply.raw(content)
+
+
+def fetch(module: EmulatedModule, reply: Reply, fields: list[str], method: str = "GET",
+          body: bytes = b"") -> bytes:
+    """One request from ``<host>,<path>,<port>,<TLS>,<usn>,<pwd>``; the module's lines up to
+    ``Http Server Status Code`` go to ``reply``; returns the body of a status below 400.
+
+    Shared by HTTPGET/HTTPPOST and FWUPDATE (whose download is the same HTTP client).
+
+    Raises:
+        CommandError: 7 for bad fields, 60 without an address, 111 when the request fails.
+    """
+    fields = fields + [""] * (6 - len(fields))
+    host, path, port_text, tls_text, user, password = fields[:6]
+    path = path or "/"
+    port = parse_uint(port_text, maximum=65535)
+    if port == 0 or tls_text not in _TLS_FLAG:
+        raise CommandError(ERR_INVALID)
+    use_tls = _TLS_FLAG[tls_text]
     if not module.radio.ip_up:
         raise CommandError(ERR_IP_NOT_READY)
     address = resolve(host)
     try:
-        raw = socket.create_connection((address, port), timeout=CONNECT_TIMEOUT)
+        raw = tcp_connect(address, port)
     except OSError:
         reply.line("Http Client Error", CLIENT_ERROR_CONNECT)
         raise CommandError(ERR_REQUEST_FAILED) from None
@@ -92,10 +109,7 @@ def _request(module: EmulatedModule, call: Call, method: str, reply: Reply) -> N
     if status >= 400:
         reply.line("Http Server Error", status)
         raise CommandError(ERR_REQUEST_FAILED)
-    if down_file:
-        _store(module, down_file, content)
-    else:
-        reply.raw(content)
+    return content
 
 
 def _head(method: str, host: str, port: int, use_tls: bool, path: str, user: str,
@@ -156,7 +170,7 @@ def _split(answer: bytes) -> tuple[int | None, bytes]:
     return int(parts[1]), body
 
 
-def _store(module: EmulatedModule, name: str, content: bytes) -> None:
+def store_file(module: EmulatedModule, name: str, content: bytes) -> None:
     """``<DownFile>``: the body replaces that RAM-disk file (91 when it does not fit)."""
     capacity = module.config.get_int("ramdisk_memsize") * 1024
     key = canonical_name(name)

@@ -4,7 +4,6 @@ MQTTDISC (MQTT 3.1.1; TLS checked like SOCKON)."""
 from __future__ import annotations
 
 import contextlib
-import socket
 import ssl
 import struct
 from typing import TYPE_CHECKING
@@ -33,7 +32,7 @@ from spwf_tui.emulator.mqtt import (
     connect_packet,
     packet,
 )
-from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket
+from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket, tcp_connect
 from spwf_tui.emulator.replies import CommandError, Reply
 
 if TYPE_CHECKING:
@@ -85,7 +84,7 @@ def _mqttconn(module: EmulatedModule, call: Call, reply: Reply) -> None:
         raise CommandError(ERR_TOO_MANY_SOCKETS)
     address = resolve(host)
     try:
-        raw = socket.create_connection((address, port), timeout=CONNECT_TIMEOUT)
+        raw = tcp_connect(address, port)
     except OSError:
         raise CommandError(ERR_OPEN_FAILED) from None
     channel = None

@@ -15,7 +15,7 @@ from spwf_tui.emulator.dispatch import (
     Handler,
     parse_uint,
 )
-from spwf_tui.emulator.netsock import HostSocket, server_context
+from spwf_tui.emulator.netsock import HostSocket, limit_segments, server_context
 from spwf_tui.emulator.replies import CommandError, Reply
 from spwf_tui.emulator.serversock import MAX_CLIENTS, MAX_SERVERS, ServerEvents, ServerSocket
 
@@ -74,6 +74,7 @@ def _sockdon(module: EmulatedModule, call: Call, reply: Reply) -> None:
     host, host_port = module.world.server_address(port)
     try:
         listener = socket.create_server((host, host_port))
+        limit_segments(listener)
     except OSError:
         raise CommandError(ERR_OPEN_FAILED) from None
     server = ServerSocket(server_id, port, listener, ServerEvents(module.post_wind),

@@ -18,6 +18,7 @@ from spwf_tui.emulator.netsock import (
     SocketTable,
     TlsChannel,
     client_context,
+    tcp_connect,
 )
 from spwf_tui.emulator.replies import CommandError, Reply
 
@@ -113,7 +114,7 @@ def _connect(protocol: str, address: str, port: int) -> socket.socket:
             raw = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             raw.connect((address, port))
             return raw
-        return socket.create_connection((address, port), timeout=CONNECT_TIMEOUT)
+        return tcp_connect(address, port)
     except OSError:
         raise CommandError(ERR_OPEN_FAILED) from None
 

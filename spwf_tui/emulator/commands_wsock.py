@@ -20,7 +20,7 @@ from spwf_tui.emulator.dispatch import (
     Handler,
     parse_uint,
 )
-from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket, TlsChannel
+from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket, TlsChannel, tcp_connect
 from spwf_tui.emulator.replies import CommandError, Reply
 from spwf_tui.emulator.websocket import (
     MAX_HANDSHAKE,
@@ -97,7 +97,7 @@ def _wsockon(module: EmulatedModule, call: Call, reply: Reply) -> None:
         raise CommandError(ERR_TOO_MANY_SOCKETS)
     address = resolve(host)
     try:
-        raw = socket.create_connection((address, port), timeout=CONNECT_TIMEOUT)
+        raw = tcp_connect(address, port)
     except OSError:
         raise CommandError(ERR_OPEN_FAILED) from None
     channel = None

@@ -147,7 +147,9 @@ def build_registry() -> dict[str, Handler]:
         commands_server,
         commands_sockets,
         commands_system,
+        commands_tftp,
         commands_tls,
+        commands_update,
         commands_wifi,
         commands_wsock,
     )
@@ -155,7 +157,7 @@ def build_registry() -> dict[str, Handler]:
     registry: dict[str, Handler] = {}
     for group in (commands_system, commands_wifi, commands_files, commands_tls,
                   commands_sockets, commands_http, commands_server, commands_gpio,
-                  commands_wsock, commands_mqtt):
+                  commands_wsock, commands_mqtt, commands_update, commands_tftp):
         registry.update(group.HANDLERS)
     unknown = [name for name in registry if catalog.command(name) is None]
     if unknown:

@@ -135,6 +135,7 @@ class EmulatedModule:
                                       name="spwf-emu-winds")
         self._timeline = Timeline(self, self.world.faults, self._stop)
         self._first_boot_factory_reset = self.world.factory_reset
+        self._next_boot_config_updated = False
         if self.world.factory_reset:
             self.config.wipe_flash()
         else:
@@ -226,6 +227,14 @@ class EmulatedModule:
         with self._gate:
             self._winds.clear()
         self._boot()
+
+    def install_firmware(self, version: str) -> None:
+        """FWUPDATE's end: the new release is in flash and the module reboots into it after
+        the current response; another release updates the configuration (WIND 73)."""
+        if version != self.world.firmware:
+            self.world.firmware = version
+            self._next_boot_config_updated = True
+        self.power_cycle()
 
     def radio_off(self, steps: list[tuple[int, tuple[str, ...]]]) -> None:
         """``WIFI=0``: the link is down now; the given WINDs follow."""
@@ -458,7 +467,9 @@ class EmulatedModule:
 
     def _run_boot(self, epoch: int) -> None:
         factory_reset, self._first_boot_factory_reset = self._first_boot_factory_reset, False
-        if self._play(boot_script(self.model, self.world.build, factory_reset), epoch, False):
+        updated, self._next_boot_config_updated = self._next_boot_config_updated, False
+        if self._play(boot_script(self.model, self.world.build, factory_reset, updated), epoch,
+                      False):
             self._join_loop(epoch)
 
     def _run_radio_on(self, epoch: int) -> None:

@@ -30,11 +30,39 @@ CLOSED_BY_PEER = 0
 CLOSED_BY_ERROR = 1
 """WIND 58 reason when the connection broke (reset, TLS error)."""
 
+TCP_SEGMENT = 730
+"""The firmware cuts TCP segments at 730 bytes (docs/protocol.md §7.1): every TCP connection
+of the emulated module (client, server, HTTP, WebSocket, MQTT) announces and uses this maximum
+segment size, so a peer sees the module's segments on the wire (on Linux the usable payload is
+730 minus TCP options, e.g. 718 with timestamps)."""
+
 _RECV_SIZE = 65536
 RX_BUFFER = 1024 * 1024
 """Unread bytes a socket keeps at most (the default; a world may set another). A TCP or TLS
 peer that streams for ever is then held back by TCP flow control (the emulator stops reading
 until the host drains), a UDP datagram that does not fit is dropped with WIND 63."""
+
+
+def limit_segments(raw: socket.socket) -> None:
+    """Apply ``TCP_SEGMENT`` (before connect, or on a listener: accepted sockets inherit it).
+    A platform without the option keeps its own segment size."""
+    with contextlib.suppress(OSError, AttributeError):
+        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, TCP_SEGMENT)
+
+
+def tcp_connect(address: str, port: int) -> socket.socket:
+    """A TCP connection to an already resolved address, with the module's segment size and
+    ``CONNECT_TIMEOUT``. Raises OSError when it cannot be made."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    raw = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        limit_segments(raw)
+        raw.settimeout(CONNECT_TIMEOUT)
+        raw.connect((address, port))
+    except OSError:
+        raw.close()
+        raise
+    return raw
 
 
 class TlsChannel:

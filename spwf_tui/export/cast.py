@@ -95,7 +95,8 @@ class _Screen:
         lead = ""
         if text.startswith("\n") and self._after_cr[RX]:
             lead, text = "\n", text[1:]  # the LF of a CR LF cut between two reads
-        body = lead + _LONE_LF.sub("\r\n", _escape_controls(text, colour))
+        # a lone LF becomes CR LF, a CR LF stays (str.replace: a lookbehind regex is slow)
+        body = lead + _escape_controls(text, colour).replace("\r\n", "\n").replace("\n", "\r\n")
         self._at_line_start = text.endswith(("\r", "\n")) if text else True
         return body
 
@@ -127,7 +128,6 @@ class _Screen:
 _PIECE = 64 * 1024
 _ESCAPED_IN_NOTES = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 """In a note, which is one line, LF and CR too."""
-_LONE_LF = re.compile(r"(?<!\r)\n")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -137,14 +137,16 @@ def _escaper(colour: str):
 
 _C0 = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _NOT_C0 = bytes(b for b in range(256) if b not in _C0)
-_C1 = tuple(chr(code).encode("utf-8") for code in range(0x80, 0xA0))
-_REPLACEMENTS: dict[str, tuple[dict[int, bytes], tuple[tuple[bytes, bytes], ...]]] = {}
+_C1_BYTES = re.compile(b"\xc2[\x80-\x9f]")
+"""C1 controls as UTF-8."""
+_REPLACEMENTS: dict[str, tuple[dict[int, bytes], dict[bytes, bytes]]] = {}
 
 
-def _replacements(colour: str) -> tuple[dict[int, bytes], tuple[tuple[bytes, bytes], ...]]:
+def _replacements(colour: str) -> tuple[dict[int, bytes], dict[bytes, bytes]]:
     if colour not in _REPLACEMENTS:
         shown = lambda code: f"{_ESCAPE_COLOUR}\\x{code:02x}{_RESET}{colour}".encode("utf-8")  # noqa: E731
-        _REPLACEMENTS[colour] = ({b: shown(b) for b in _C0}, tuple((seq, shown(0x80 + i)) for i, seq in enumerate(_C1)))
+        _REPLACEMENTS[colour] = ({b: shown(b) for b in _C0},
+                                 {chr(code).encode("utf-8"): shown(code) for code in range(0x80, 0xA0)})
     return _REPLACEMENTS[colour]
 
 
@@ -171,9 +173,8 @@ def _escape_controls(text: str, colour: str) -> str:
         for byte in present:
             data = data.replace(bytes((byte,)), c0[byte])
     if b"\xc2" in data:
-        for sequence, shown in c1:
-            if sequence in data:
-                data = data.replace(sequence, shown)
+        for sequence in set(_C1_BYTES.findall(data)):  # one scan for which of the 32 are there
+            data = data.replace(sequence, c1[sequence])
     return data.decode("utf-8")
 
 

@@ -10,6 +10,7 @@ the port run in the default executor so a long payload never freezes the prompt'
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ from prompt_toolkit.application import get_app
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.patch_stdout import patch_stdout
 from prompt_toolkit.styles import Style
 
@@ -25,30 +27,48 @@ from spwf_tui.core.payload import Outgoing, PayloadError, with_typed_payload
 from spwf_tui.repl.commands import ColonCommands
 from spwf_tui.repl.completer import AtCompleter, hint_text
 from spwf_tui.repl.history import open_history
+from spwf_tui.repl.keyline import run_job, run_raw
 from spwf_tui.repl.payload import payload_prompt
 from spwf_tui.repl.printer import PRINT_SLICE, STYLE_RULES, Fragments, View, batch_fragments, message, problem
-from spwf_tui.session.session import Session
+from spwf_tui.session.paste_queue import STOPPED_ON_ERROR, PasteQueue, is_multi_line, split_pasted
+from spwf_tui.session.session import RAW_CHUNK, Session
 from spwf_tui.transport.errors import PortWriteError
 from spwf_tui.transport.serial_transport import CONNECTED
 
 PROMPT = "spwf> "
 BATCH_SECONDS = 0.03
 """Output that arrives within this time is printed in one go (one redraw of the prompt)."""
-BANNER = "Tab completes, :help lists the : commands, Ctrl+] or Ctrl+D quits."
+SMALL_RAW_SEND = 4 * RAW_CHUNK
+"""Raw sends up to this size go out without a progress line."""
+BANNER = "Tab completes, :help lists the : commands, F6 raw mode, Ctrl+] or Ctrl+D quits."
 
 
-def run_interactive(session: Session) -> int:
+class _EnterRaw(Exception):
+    """F6 at the prompt: leave the line prompt for raw mode."""
+
+
+class _Pasted(Exception):
+    """A paste of several lines at the prompt: it becomes a queue (``session.paste_queue``)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+def run_interactive(session: Session, *, paste_delay_ms: int = 0) -> int:
     """Run the REPL on an open session until the user quits; returns the exit status."""
-    return asyncio.run(Repl(session).run())
+    return asyncio.run(Repl(session, paste_delay_ms=paste_delay_ms).run())
 
 
 class Repl:
     """One interactive console on one session."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, paste_delay_ms: int = 0) -> None:
         self.session = session
+        self.paste_delay_ms = paste_delay_ms
         self.view = View(show_typed_tx=False)  # the prompt line already shows what was typed
-        self.colon = ColonCommands(session, self.view, self.show, self._send_file)
+        self.colon = ColonCommands(session, self.view, self.show, self._send_file, self._enter_raw)
+        self._raw = False
         self._style = Style.from_dict(STYLE_RULES)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._scheduled = False
@@ -60,6 +80,21 @@ class Repl:
         @bindings.add("c-]", eager=True)  # eager: emacs mode also has Ctrl+] <char> (jump to char)
         def _quit(event) -> None:  # telnet's and miniterm's escape key
             event.app.exit(exception=EOFError())
+
+        @bindings.add("f6")
+        def _raw(event) -> None:
+            event.app.exit(exception=_EnterRaw())
+
+        @bindings.add(Keys.BracketedPaste)
+        def _paste(event) -> None:
+            # Several lines pasted become a queue; one line is typed into the prompt as usual.
+            buffer = event.current_buffer
+            text = buffer.text[:buffer.cursor_position] + event.data + buffer.text[buffer.cursor_position:]
+            if is_multi_line(text):
+                buffer.reset()
+                event.app.exit(exception=_Pasted(text))
+            else:
+                buffer.insert_text(event.data.replace("\r\n", "\n").replace("\r", "").replace("\n", ""))
 
         self._prompt: PromptSession[str] = PromptSession(
             PROMPT, history=history, completer=AtCompleter(session.state), complete_while_typing=False,
@@ -78,12 +113,21 @@ class Repl:
                     self.show(problem(self._history_warning))
                 self._drain()
                 while not self.colon.quit:
+                    if self._raw:
+                        await self._raw_mode()
+                        continue
                     try:
                         line = await self._prompt.prompt_async()
                     except KeyboardInterrupt:
                         continue
                     except EOFError:
                         break
+                    except _EnterRaw:
+                        self._enter_raw()
+                        continue
+                    except _Pasted as paste:
+                        await self._paste(paste.text)
+                        continue
                     await self._submit(line)
         finally:
             self._closing = True
@@ -101,6 +145,9 @@ class Repl:
     async def _submit(self, line: str) -> None:
         stripped = line.strip()
         if not stripped:
+            return
+        if is_multi_line(line):  # a terminal without bracketed paste, or a line edited into several
+            await self._paste(line)
             return
         if stripped.startswith(":"):
             self.colon.run(stripped)
@@ -127,7 +174,71 @@ class Repl:
         return with_typed_payload(outgoing, typed, self.session.read_file)
 
     def _send_file(self, data: bytes, label: str) -> None:
-        self._background = asyncio.ensure_future(self._write(self.session.send_raw, data, label))
+        """``:send`` / ``:send-file``: a job with progress, cancelled by Esc or Ctrl+C (a few
+        pieces' worth goes out at once: a progress line that flashes by would only eat the keys
+        typed meanwhile)."""
+        if len(data) <= SMALL_RAW_SEND:
+            self._background = asyncio.ensure_future(self._write(self.session.send_raw, data, label))
+            return
+        done = [0]
+
+        def work(cancel: threading.Event) -> None:
+            try:
+                self.session.send_raw(data, label, progress=lambda sent, _total: done.__setitem__(0, sent),
+                                      cancel=cancel)
+            except PortWriteError as exc:
+                self._call_soon(self.show, problem(f"not sent: {exc}"))
+
+        def status() -> str:
+            return f"{label}: {done[0]:,}/{len(data):,} bytes ({100 * done[0] // len(data)} %)"
+
+        self._background = asyncio.ensure_future(run_job(work, status, self._style))
+
+    def _call_soon(self, function: Callable[..., Any], *args: Any) -> None:
+        """From a worker thread: run ``function`` on the event loop."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(function, *args)
+
+    # -- paste and raw mode ------------------------------------------------------------------
+
+    async def _paste(self, text: str) -> None:
+        """Several pasted lines: each sent after the previous one's final reply (docs/protocol.md §12)."""
+        lines = split_pasted(text)
+        try:
+            queue = PasteQueue(self.session, lines)
+        except PayloadError as exc:
+            self.show(problem(str(exc)))
+            return
+        while True:
+            outcome = await run_job(queue.run, queue.progress_text, self._style)
+            if outcome != STOPPED_ON_ERROR or not queue.remaining:
+                break
+            question = (f"line {queue.sent}/{queue.total} answered {queue.last_reason}: "
+                        f"send the remaining {queue.remaining}? [y/N] ")
+            try:
+                answer = await self._payload_prompt.prompt_async(question)
+            except (KeyboardInterrupt, EOFError):
+                answer = ""
+            if answer.strip().lower() not in ("y", "yes"):
+                break
+        self.session.note(queue.summary())
+
+    def _enter_raw(self) -> None:
+        self._raw = True
+
+    async def _raw_mode(self) -> None:
+        ends = self.session.line_ends
+
+        def status() -> str:
+            return f"RAW  keys go to the port as typed  ·  Enter sends {ends.eol.upper()}  ·  Ctrl+] or F6 leaves"
+
+        self.session.note(f"raw mode on ({ends.describe()}; Ctrl+] or F6 leaves)")
+        try:
+            await run_raw(self.session, self._style, status, lambda text: self._call_soon(self.show, problem(text)),
+                          self.paste_delay_ms)
+        finally:
+            self._raw = False
+            self.session.note("raw mode off")
 
     async def _write(self, send: Callable[..., Any], *args: Any) -> None:
         try:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from spwf_tui.core.display import visible
+from spwf_tui.core.payload import PayloadError, resolve_source
 from spwf_tui.repl.printer import Fragments, View, message, problem
 from spwf_tui.session.session import Session
 
@@ -18,7 +20,9 @@ COMMANDS = {
     ":hex on|off": "show data payloads (received and sent) as a hex dump",
     ":time": "the module's clock (as last set or read) and the host's",
     ":note TEXT": "put a marker in the log and the recording",
+    ":send SOURCE": "send bytes as they are, no command: :send hex:03, :send @fw.bin, :send \"text\\r\"",
     ":send-file PATH": "send a file's bytes exactly as they are (no CR added, no length)",
+    ":raw": "raw mode: every key goes to the port as typed (F6 too; Ctrl+] or F6 leaves)",
     ":reopen": "open the port again after it vanished (when it is not reopened by itself)",
     ":quit": "leave (Ctrl+] and Ctrl+D too)",
 }
@@ -37,11 +41,14 @@ class ColonCommands:
     """Parses and runs ``:`` lines for one session."""
 
     def __init__(self, session: Session, view: View, show: Callable[[Fragments], None],
-                 send_file: Callable[[bytes, str], None]) -> None:
+                 send_file: Callable[[bytes, str], None], enter_raw: Callable[[], None] | None = None) -> None:
+        """``send_file(data, label)`` sends bytes raw; ``enter_raw`` switches to raw mode (None:
+        this front end has none)."""
         self.session = session
         self.view = view
         self._show = show
         self._send_file = send_file
+        self._enter_raw = enter_raw
         self.quit = False
         """Set by ``:quit``; the front end leaves when it sees it."""
 
@@ -50,7 +57,7 @@ class ColonCommands:
         name, _, argument = line.strip().partition(" ")
         handler = {
             ":help": self._help, ":hex": self._hex, ":time": self._time, ":note": self._note,
-            ":send-file": self._send, ":reopen": self._reopen, ":quit": self._quit, ":q": self._quit, ":exit": self._quit,
+            ":send-file": self._send, ":send": self._send_source, ":raw": self._raw, ":reopen": self._reopen, ":quit": self._quit, ":q": self._quit, ":exit": self._quit,
         }.get(name.lower())
         if handler is None:
             self._show(problem(f"unknown command {name!r}: :help lists the : commands"))
@@ -107,6 +114,29 @@ class ColonCommands:
             self._show(problem(f"{path}: the file is empty; nothing sent"))
             return
         self._send_file(data, f":send-file {path}")
+
+    def _send_source(self, source: str) -> None:
+        if not source:
+            self._show(problem(':send wants a payload source: hex:03, @FILE or "text\\r" (nothing sent)'))
+            return
+        if source.startswith("ski:"):
+            self._show(problem(":send takes hex:.., @FILE or \"text\"; ski: belongs in TLSCERT=auth (nothing sent)"))
+            return
+        try:
+            data = resolve_source(source, self.session.read_file)
+        except PayloadError as exc:
+            self._show(problem(f"{exc}; nothing sent"))
+            return
+        if not data:
+            self._show(problem(f"{visible(source)}: no bytes to send; nothing sent"))
+            return
+        self._send_file(data, f":send {source}")
+
+    def _raw(self, _: str) -> None:
+        if self._enter_raw is None:
+            self._show(problem(":raw needs the interactive REPL (a terminal on both ends)"))
+            return
+        self._enter_raw()
 
     def _reopen(self, _: str) -> None:
         self.session.reopen()  # says how it went in a note

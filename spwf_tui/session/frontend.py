@@ -100,6 +100,9 @@ class FrontSession(Protocol):
 
     def execute(self, line: str, timeout: float | None = None) -> PendingCommand: ...
 
+    def send_keys(self, data: bytes) -> None:
+        """Raw mode: bytes sent as they are."""
+
     def wait(self, command: PendingCommand, timeout: float | None = None) -> PendingCommand: ...
 
     def note(self, text: str) -> None: ...

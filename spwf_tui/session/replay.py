@@ -192,6 +192,10 @@ class ReplaySession:
         """A replay sends nothing."""
         return self.send(line)
 
+    def send_keys(self, data: bytes) -> None:
+        """A replay sends nothing."""
+        self.send("raw keys")
+
     def wait(self, command: PendingCommand, timeout: float | None = None) -> PendingCommand:
         """Nothing a replay sent can be waited for (it sends nothing): ``command`` as it is."""
         return command

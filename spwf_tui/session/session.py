@@ -23,6 +23,7 @@ from spwf_tui.core.display import visible
 from spwf_tui.core.events import DATA, WIND, Event
 from spwf_tui.core.explain import Explainer
 from spwf_tui.core.payload import Outgoing, PayloadError, encode
+from spwf_tui.core.rawmode import LineEnds
 from spwf_tui.inputfiles import read_limited
 from spwf_tui.session.log import NOTE, RX, TX, EntryBuffer, LogEntry
 from spwf_tui.session.pending import PendingCommand, PendingTracker
@@ -56,6 +57,11 @@ MAX_INTERNAL_ERROR_NOTES = 10
 """Internal errors on received bytes that get a note each; later ones are only counted."""
 WATCH_INTERVAL = 0.1
 """Seconds between two looks for overdue commands (the precision of a timeout)."""
+RAW_CHUNK = 4096
+"""A raw send goes out in pieces of this size: progress and cancelling act between two (at
+115200 baud a piece takes 0.36 s)."""
+RAW_LABEL = "raw keys"
+"""The recording's label for keys typed in raw mode."""
 
 
 def read_user_file(path: str) -> bytes:
@@ -86,17 +92,18 @@ class Session:
     def __init__(self, settings: PortSettings, *, clock: Callable[[], float] = time.time,
                  read_file: Callable[[str], bytes] = read_user_file, reconnect: bool = True,
                  recorder: Recorder | None = None, transport: Transport | None = None,
-                 show_secrets: bool = False) -> None:
-        """``recorder`` records the session (see ``session.recorder``); ``transport`` replaces the
-        serial port (a ``transport.base.Transport``: replays use one that sends nothing);
-        ``show_secrets`` hands the front ends entries with secrets left in (``session.shown``:
-        redacted by default)."""
+                 show_secrets: bool = False, line_ends: LineEnds | None = None) -> None:
+        """``line_ends``: ``--eol`` and ``--map`` (``core.rawmode``); ``recorder`` records the
+        session (see ``session.recorder``); ``transport`` replaces the serial port (a
+        ``transport.base.Transport``: replays use one that sends nothing); ``show_secrets`` hands
+        the front ends entries with secrets left in (``session.shown``: redacted by default)."""
         self.settings = settings
         self.recorder = recorder
         self.clock = clock
         self.read_file = read_file
         self.state = ModuleState(clock=clock)
         self.show_secrets = show_secrets
+        self.line_ends = line_ends or LineEnds()
         self.entries = EntryBuffer() if show_secrets else RedactingEntryBuffer()
         self.link_state = "closed"
         self.rx_bytes = 0
@@ -227,18 +234,46 @@ class Session:
         self._wake()
         return command
 
-    def send_raw(self, data: bytes, label: str) -> None:
+    def send_raw(self, data: bytes, label: str, *, progress: Callable[[int, int], None] | None = None,
+                 cancel: threading.Event | None = None) -> int:
         """Send ``data`` exactly as it is (a file sent raw): no CR added, no reply awaited.
 
-        ``label`` stands in the log where a command line would (``:send-file notes.txt``).
+        ``label`` stands in the log where a command line would (``:send @notes.txt``). The bytes
+        go out in ``RAW_CHUNK`` pieces, each recorded as it is written, so a cancelled send
+        leaves a recording of exactly what went out; ``progress(sent, total)`` is called after
+        each piece and ``cancel`` is looked at before each. Returns the number of bytes sent.
         Raises ``PortWriteError`` like ``send_outgoing``.
         """
+        sent = 0
         with self._tx_lock:
             self.entries.append(LogEntry(self.clock(), TX, label, payload=data))
-            if self.recorder is not None:
-                self.recorder.tx(data, raw=label)
-            self._transport.write(data)
+            self._wake()
+            try:
+                while sent < len(data):
+                    if cancel is not None and cancel.is_set():
+                        break
+                    piece = data[sent:sent + RAW_CHUNK]
+                    if self.recorder is not None:
+                        self.recorder.tx(piece, raw=label)
+                    self._transport.write(piece)
+                    sent += len(piece)
+                    if progress is not None:
+                        progress(sent, len(data))
+            except PortWriteError as exc:
+                self.note(f"{label}: {exc}; {sent + exc.sent} of {len(data)} bytes went out")
+                raise
+        if sent < len(data):
+            self.note(f"{label}: cancelled after {sent:,} of {len(data):,} bytes")
         self._wake()
+        return sent
+
+    def send_keys(self, data: bytes) -> None:
+        """Raw mode: bytes typed (a key, a pasted line) sent as they are, with no log entry of
+        their own (the device's echo shows them); recorded as ``RAW_LABEL``. Raises ``PortWriteError``."""
+        with self._tx_lock:
+            if self.recorder is not None:
+                self.recorder.tx(data, raw=RAW_LABEL)
+            self._transport.write(data)
 
     def execute(self, line: str, timeout: float | None = None) -> PendingCommand:
         """Send ``line`` and wait for its final reply (or the timeout); never raises on timeout."""
@@ -323,6 +358,8 @@ class Session:
                 self.recorder.rx(data)
                 recorded = self.recorder.active
             self.rx_bytes += len(data)
+            if self.line_ends.maps_rx:  # --map: the recording above keeps the bytes as received
+                data = self.line_ends.map_rx(data)
             with self._rx_lock:
                 events = self._decoder.feed(data)
             self._deliver(events)

@@ -35,7 +35,7 @@ class TxWorker:
 
     def __init__(self, session: FrontSession) -> None:
         self._session = session
-        self._queue: queue.Queue[Outgoing | Steps | None] = queue.Queue()
+        self._queue: queue.Queue[Outgoing | bytes | Steps | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="tx", daemon=False)
 
     def start(self) -> None:
@@ -49,6 +49,10 @@ class TxWorker:
         """Queue a run of commands that wait for each other's replies (any thread)."""
         self._queue.put(steps)
 
+    def submit_raw(self, data: bytes) -> None:
+        """Queue bytes typed in raw mode (``Session.send_keys``), in order with the commands."""
+        self._queue.put(data)
+
     def stop(self) -> None:
         """Finish what is queued, then stop the thread."""
         self._queue.put(None)
@@ -61,9 +65,13 @@ class TxWorker:
                 self._run_steps(item)
                 continue
             try:
-                self._session.send_outgoing(item)
+                if isinstance(item, bytes):
+                    self._session.send_keys(item)
+                else:
+                    self._session.send_outgoing(item)
             except PortError as exc:
-                self._session.note(f"not sent: {item.line}: {exc}")
+                what = "raw keys" if isinstance(item, bytes) else item.line
+                self._session.note(f"not sent: {what}: {exc}")
 
     def _run_steps(self, steps: Steps) -> None:
         for outgoing in steps.commands:

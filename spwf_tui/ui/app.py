@@ -33,6 +33,8 @@ from spwf_tui.ui.screens.payload_dialog import PayloadDialog
 from spwf_tui.ui.widgets.cert_inspector import CertInspector
 from spwf_tui.ui.widgets.command_builder import CommandBuilder
 from spwf_tui.ui.widgets.socket_status import SocketStatus
+from spwf_tui.ui.terminal_actions import TerminalActions
+from spwf_tui.ui.widgets.raw_keys import RawKeys
 from spwf_tui.ui.widgets.uart_log import UartLog
 
 NARROW_WIDTH = 100
@@ -62,7 +64,7 @@ def steady_collector() -> None:
     gc.set_threshold(*STEADY_GC_THRESHOLD)
 
 
-class SpwfApp(App):
+class SpwfApp(TerminalActions, App):
     """spwf-tui on one session (live, or a read-only replay)."""
 
     TITLE = "spwf-tui"
@@ -72,7 +74,7 @@ class SpwfApp(App):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_WIDTH, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_HEIGHT, "-tall")]
     BINDINGS = [
-        Binding("ctrl+right_square_bracket", "quit", "Quit", id="app.quit", priority=True, show=False),
+        Binding("ctrl+right_square_bracket", "leave_raw_or_quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit2", priority=True),
         Binding("f2", "show_pane('log')", "Log", id="app.pane.log"),
         Binding("f3", "show_pane('sockets')", "Sockets", id="app.pane.sockets"),
@@ -88,6 +90,9 @@ class SpwfApp(App):
         Binding("ctrl+l", "clear_log", "Clear log view", show=False, id="app.clear"),
         Binding("ctrl+y", "copy_reply", "Copy last reply", show=False, id="app.copy_reply"),
         Binding("f5", "reopen", "Reopen port", show=False, id="app.reopen"),
+        Binding("f6", "toggle_raw", "Raw", show=False, id="app.raw"),  # in the palette; keeps the footer short
+        # Only while a paste or raw send runs (check_action): Ctrl+C cancels it, elsewhere copies.
+        Binding("ctrl+c", "cancel_job", "Cancel", id="app.cancel", priority=True, show=False),
         # Replay only (see check_action): playback controls.
         Binding("space", "replay_toggle", "Play/pause", id="replay.toggle"),
         Binding("period", "replay_step", "Step", id="replay.step"),
@@ -99,11 +104,13 @@ class SpwfApp(App):
     ]
 
     def __init__(self, session: FrontSession, *, timestamps: str = "off", keymap: dict[str, str] | None = None,
-                 steady_gc: bool = False) -> None:
+                 steady_gc: bool = False, paste_delay_ms: int = 0) -> None:
         """``steady_gc``: tune the process's collector once mounted (``steady_collector``). The
         CLI asks for it; tests, which run many apps in one process, do not."""
         super().__init__()
         self._steady_gc = steady_gc
+        self.paste_delay_ms = paste_delay_ms
+        """Raw mode: milliseconds between the lines of a paste (config ``paste_delay_ms``)."""
         if keymap:
             self.set_keymap(keymap)  # the config file's [keys]: binding id -> key
         self.session = session
@@ -127,6 +134,7 @@ class SpwfApp(App):
                                     send_steps=self._tx.submit_steps if self._tx is not None else None)
         yield Input(placeholder="find in log (Enter; n/N in the log for next/previous)", id="search")
         yield CommandBuilder(id="builder", facts=lambda: self.session.state, prepare=self.session.prepare)
+        yield RawKeys(lambda: self.session.line_ends, id="raw-keys")
         yield KeysFooter()
 
     def _fatal_error(self) -> None:
@@ -213,6 +221,7 @@ class SpwfApp(App):
         port = visible(str(s.settings.port))
         short_port = port if len(port) <= 24 or "/" not in port else "…/" + _file_name(port)
         facts = [(port, short_port), (s.settings.describe(),) * 2, (visible(s.link_state),) * 2]
+        facts.extend(self.terminal_status())
         playback = s.playback
         if playback is not None:
             state = "end" if playback.at_end else f"playing ×{playback.speed:g}" if playback.playing else "paused"
@@ -285,6 +294,9 @@ class SpwfApp(App):
         if self._tx is None:
             self.notify("replay is read-only: nothing is sent", severity="warning")
             return
+        if line.startswith(":"):
+            self.colon_line(line)
+            return
         # The reply to what the user just sent is always seen: the log follows again from here.
         self.query_one(UartLog).action_follow()
         try:
@@ -319,7 +331,9 @@ class SpwfApp(App):
         yield SystemCommand("Show the certificate inspector", "F4", lambda: self.action_show_pane("inspector"))
         yield SystemCommand("Maximize the UART log", "the whole screen for the log; Esc restores",
                             self.action_maximize_log)
-        yield SystemCommand("Send a file (insert @PATH)", "Ctrl+O", self.action_pick_file)
+        yield SystemCommand("Send a file (as a command's payload, or as it is)", "Ctrl+O", self.action_pick_file)
+        yield SystemCommand("Raw mode: every key to the port as typed", "F6; Ctrl+] or F6 leaves",
+                            self.action_toggle_raw)
         yield SystemCommand("Find in the log", "Ctrl+F", self.action_search_log)
         yield SystemCommand("Drop a marker into the recording", "F9", self.action_mark)
         yield SystemCommand("Reopen the port after it vanished", "F5", self.action_reopen)
@@ -341,14 +355,23 @@ class SpwfApp(App):
     # -- actions ----------------------------------------------------------------------------
 
     def action_focus_builder(self) -> None:
-        """Back to the builder from anywhere: a maximized pane is restored, the find box closed."""
+        """Back to the builder from anywhere: a maximized pane is restored, the find box closed; a
+        running paste or raw send is cancelled first."""
+        if self.cancel_job():
+            return
         if self.screen.maximized is not None:
             self.screen.minimize()
         self.query_one("#search", Input).remove_class("-visible")
         if self.read_only:
             self.query_one(UartLog).focus()  # nothing to type in a replay: the playback keys work
             return
+        if self.raw:
+            self.query_one(RawKeys).focus()
+            return
         self.query_one(CommandBuilder).input.focus()
+
+    def action_cancel_job(self) -> None:
+        self.cancel_job()
 
     def action_maximize_log(self) -> None:
         """The log on the whole screen (Textual's own *Maximize* takes whatever has the focus)."""
@@ -418,10 +441,7 @@ class SpwfApp(App):
     def action_pick_file(self) -> None:
         def picked(path) -> None:
             if path is not None:
-                builder = self.query_one(CommandBuilder)
-                field = builder.input
-                field.insert_text_at_cursor(f"@{path}")
-                field.focus()
+                self.offer_file(path)
 
         self.push_screen(FilePicker(), picked)
 
@@ -449,12 +469,18 @@ class SpwfApp(App):
     # -- replay -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Playback keys exist only when replaying."""
+        """Playback keys exist only when replaying; raw mode lets Ctrl+Q, Ctrl+P, Esc and Ctrl+C through."""
         if action.startswith("replay_"):
             return self.session.playback is not None
+        if action == "cancel_job":
+            return self.job_running and not self.raw  # else Ctrl+C copies, or goes to the port (raw)
+        if self.raw and action in ("quit", "command_palette", "focus_builder"):
+            return False  # raw mode: Ctrl+Q, Ctrl+P and Esc go to the port; Ctrl+] is the way out
         if action in ("pick_file", "reopen"):
             return not self.read_only  # nothing is sent in a replay: no file to pick, no port
         if action == "focus_builder":
+            if self.job_running and self.screen is self.screen_stack[0]:
+                return True  # Esc cancels the paste or raw send, wherever the focus is
             # A dialog keeps its own Esc; so does the builder when it has the focus already.
             return self.screen is self.screen_stack[0] and not (
                 self.focused is self.query_one(CommandBuilder).input and self.screen.maximized is None)

@@ -165,8 +165,13 @@ def test_wss_with_the_stored_ca(module, wire, tmp_path: Path):
         assert open_ws(module, wire, server.port, tls=2).endswith(
             b"AT-S.Certificate Error:23\r\nAT-S.ERROR:74:Failed to open socket\r\n")
         now = int(dt.datetime.now(dt.timezone.utc).timestamp())
-        exchange(module, wire, f"AT+S.TIME={now}\r".encode())
-        exchange(module, wire, f"AT+S.TLSCERT=ca,{len(ca.der)}\r".encode() + ca.der)
+        # Each answer is awaited: after a deferred command (the refused WSOCKON) the worker
+        # thread may still own the input for a moment, so the reply can come later.
+        for line in (f"AT+S.TIME={now}\r".encode(),
+                     f"AT+S.TLSCERT=ca,{len(ca.der)}\r".encode() + ca.der):
+            wire.take()
+            module.receive(line)
+            wire.wait_for(FINAL, timeout=15)
         out = open_ws(module, wire, server.port, tls=2)
         assert out.endswith(b"AT-S.Loading:1:2\r\nAT-S.On:0\r\n" + OK)
         exchange(module, wire, b"AT+S.WSOCKW=0,0,0,0,6\rsecret")

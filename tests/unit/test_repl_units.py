@@ -179,6 +179,24 @@ def test_reopen_asks_the_session_and_says_how_it_went():
         session.close()
 
 
+def test_send_takes_every_payload_source_and_refuses_bad_ones(tmp_path):
+    commands, _, shown, sent = _colon()
+    (tmp_path / "fw.bin").write_bytes(b"\x00\xff")
+    commands.run(":send hex:03 41")
+    commands.run(':send "hi\\r"')
+    commands.run(f":send @{tmp_path / 'fw.bin'}")
+    assert sent == [(b"\x03A", ":send hex:03 41"), (b"hi\r", ':send "hi\\r"'),
+                    (b"\x00\xff", f":send @{tmp_path / 'fw.bin'}")]
+    for bad, said in ((":send", "wants a payload source"), (":send hex:0", "odd number of digits"),
+                      (":send ski:ca.pem", "ski: belongs in TLSCERT=auth"), (':send "open', "missing closing quote"),
+                      (f":send @{tmp_path / 'none'}", "no such file")):
+        commands.run(bad)
+        assert said in shown[-1] and "nothing sent" in shown[-1], (bad, shown[-1])
+    assert len(sent) == 3
+    commands.run(":raw")
+    assert ":raw needs the interactive REPL" in shown[-1]
+
+
 # -- printing in batches (issue 19, item 3) ----------------------------------------------------
 
 from hypothesis import given, settings  # noqa: E402

@@ -32,7 +32,9 @@ class FilePicker(ModalScreen[Path | None]):
 
     @on(DirectoryTree.FileSelected)
     def _picked(self, event: DirectoryTree.FileSelected) -> None:
-        self.dismiss(event.path)
+        if self.is_current:  # a second Enter queued before the picker closed: nothing more to pick
+            self.dismiss(event.path)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.is_current:
+            self.dismiss(None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 from spwf_tui.core.completion import Completion, ModuleFacts, complete
 from spwf_tui.core.payload import Outgoing, PayloadError
 from spwf_tui.pathnames import complete_path
+from spwf_tui.session.paste_queue import is_multi_line
 from spwf_tui.session.transcript import payload_preview
 from spwf_tui.ui.history import History
 
@@ -62,6 +63,17 @@ class CommandInput(Input):
         """
         return max(super().content_width, self.content_size.width)
 
+    def _on_paste(self, event: events.Paste) -> None:
+        """Several lines pasted become a queue (the app sends them one reply at a time);
+        Textual's Input would keep the first line and drop the rest."""
+        text = self.value[:self.cursor_position] + event.text + self.value[self.cursor_position:]
+        if not is_multi_line(text):
+            return  # Input._on_paste (next in the MRO) inserts the line
+        event.stop()
+        event.prevent_default()
+        self.value = ""
+        self.post_message(CommandBuilder.Pasted(text))
+
     def _builder(self) -> CommandBuilder:
         assert isinstance(self.parent, CommandBuilder)
         return self.parent
@@ -88,6 +100,13 @@ class CommandBuilder(Vertical):
         def __init__(self, line: str) -> None:
             super().__init__()
             self.line = line
+
+    class Pasted(Message):
+        """Several lines were pasted into the input (what was typed before included)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     def __init__(self, *, facts: Callable[[], ModuleFacts | None],
                  prepare: Callable[[str], Outgoing], history: History | None = None, id: str | None = None) -> None:
