@@ -13,8 +13,6 @@ import sys
 from spwf_tui import __version__
 from spwf_tui.errors import UserError, user_message
 
-EXIT_FAILED = 1
-"""A command ran but a step failed (``run``)."""
 EXIT_USAGE = 2
 """The user asked for something that cannot be done as asked."""
 
@@ -216,7 +214,7 @@ def _dispatch(argv: list[str]) -> int:
 
         return run_script(args)
     if name == "repl":
-        from spwf_tui.repl import run_repl  # prompt-toolkit is imported only for the REPL
+        from spwf_tui.commands.repl import run_repl  # prompt-toolkit is imported only for the REPL
 
         return run_repl(args)
     if name == "doctor":

@@ -26,7 +26,6 @@ class FetchedChain:
     """DER, leaf first."""
     complete: bool
     """True when every certificate the server sent could be read (Python 3.13+)."""
-    tls_version: str | None
 
 
 class FetchFailed(Exception):
@@ -87,11 +86,11 @@ def _read_chain(tls: ssl.SSLSocket) -> FetchedChain:
         # Documented (3.13) as DER bytes; anything else falls back to the leaf below.
         chain = tuple(item for item in get_chain() or () if isinstance(item, bytes))
         if chain:
-            return FetchedChain(chain, True, tls.version())
+            return FetchedChain(chain, True)
     leaf = tls.getpeercert(binary_form=True)
     if not leaf:
         raise FetchFailed(74, "the server sent no certificate (an anonymous or PSK cipher suite)")
-    return FetchedChain((leaf,), False, tls.version())
+    return FetchedChain((leaf,), False)
 
 
 def _is_address(host: str) -> bool:

@@ -84,9 +84,9 @@ def _config() -> Check:
 
 
 def _ports() -> list[Check]:
-    from serial.tools import list_ports
+    from spwf_tui.transport.ports import detected_ports
 
-    ports = sorted(list_ports.comports())
+    ports = detected_ports()
     if not ports:
         return [Check("warn", "ports", "no serial ports detected",
                       "plug the Nucleo board in (USB); it shows as /dev/ttyACM* (ST-LINK) or /dev/ttyUSB*; "

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from serial.tools import list_ports
-
 from spwf_tui.core.display import visible
+from spwf_tui.transport.ports import ports_and_sim
 
 
 def run_ports() -> int:
     """Print one port per line: device, description, hardware id."""
-    rows = [(p.device, p.description or "", p.hwid or "") for p in sorted(list_ports.comports())]
-    rows.append(("sim://", "emulated SPWF04SA (built in)", ""))
+    rows = [(p.device, p.description, p.hwid) for p in ports_and_sim()]
     width = max(len(device) for device, _, _ in rows)
     for device, description, hwid in rows:
         # Descriptions come from the USB device itself (its product string): shown escaped.

@@ -199,7 +199,7 @@ def strict_opinion(ca: x509.Certificate, chain: Sequence[x509.Certificate], cloc
     if not name:
         return None
     try:
-        subject: x509.GeneralName = x509.IPAddress(ipaddress.ip_address(name))
+        subject: x509.DNSName | x509.IPAddress = x509.IPAddress(ipaddress.ip_address(name))
     except ValueError:
         subject = x509.DNSName(name)
     try:
@@ -269,7 +269,7 @@ def _aki_hint(leaf: x509.Certificate, ca: x509.Certificate) -> str:
 def _describe(cert: x509.Certificate) -> str:
     """``CN=...`` or the subject, escaped: a server's certificate says what its maker wrote."""
     common = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return visible(f"CN={common[0].value}" if common else cert.subject.rfc4514_string() or "(no subject)")
+    return visible(f"CN={_text(common[0].value)}" if common else cert.subject.rfc4514_string() or "(no subject)")
 
 
 def _subjects(path: Sequence[x509.Certificate] | None) -> tuple[str, ...]:
@@ -280,7 +280,7 @@ def _leaf_names(leaf: x509.Certificate) -> list[str]:
     try:
         san = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
-        return [visible(f"CN={a.value}") for a in leaf.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
+        return [visible(f"CN={_text(a.value)}") for a in leaf.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
     return [visible(f"DNS:{n}") for n in san.get_values_for_type(x509.DNSName)] + \
         [f"IP:{a}" for a in san.get_values_for_type(x509.IPAddress)]
 
@@ -291,3 +291,8 @@ def _pattern_matches(pattern: str, wanted: str) -> bool:
         head, _, tail = wanted.partition(".")
         return bool(head) and tail == pattern[2:]
     return pattern == wanted
+
+
+def _text(value: str | bytes) -> str:
+    """A name attribute's value as text (a few ASN.1 string types come back as bytes)."""
+    return value if isinstance(value, str) else value.decode("utf-8", errors="replace")

@@ -171,7 +171,8 @@ def locked_key_facts(structure: str | None) -> KeyFacts:
 def public_key_id(public_key: PublicKeyTypes) -> bytes | None:
     """The RFC 5280 method-1 key id (SHA-1 of the public key bits), or None if not computable."""
     try:
-        return x509.SubjectKeyIdentifier.from_public_key(public_key).digest
+        # DH and X25519/X448 keys are not accepted: TypeError, caught below.
+        return x509.SubjectKeyIdentifier.from_public_key(public_key).digest  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from cryptography import x509
 
@@ -137,7 +138,7 @@ def check_role(blob: Blob, certificates: tuple[CertFacts, ...], role: str | None
     return "ca" if certificates[0].is_ca else "cert"
 
 
-def report_as_dict(report: CertReport) -> dict:
+def report_as_dict(report: CertReport) -> dict[str, Any]:
     """The report as JSON-ready data (bytes as colon hex, dates as ISO 8601 UTC)."""
     blob = report.blob
     return {
@@ -152,8 +153,10 @@ def report_as_dict(report: CertReport) -> dict:
     }
 
 
-def _cert_dict(c: CertFacts) -> dict:
-    hexed = lambda b: certs.colon_hex(b) if b is not None else None  # noqa: E731 - local shorthand
+def _cert_dict(c: CertFacts) -> dict[str, Any]:
+    def hexed(value: bytes | None) -> str | None:
+        return certs.colon_hex(value) if value is not None else None
+
     return {
         "subject": c.subject, "issuer": c.issuer, "serial": c.serial,
         "not_before": iso_utc(c.not_before), "not_after": iso_utc(c.not_after), "validity": c.validity,
@@ -165,7 +168,7 @@ def _cert_dict(c: CertFacts) -> dict:
     }
 
 
-def _key_dict(k: KeyFacts) -> dict:
+def _key_dict(k: KeyFacts) -> dict[str, Any]:
     return {
         "structure": k.structure, "encrypted": k.encrypted, "locked": k.locked,
         "key": k.key.describe() if k.key else None, "key_algorithm": k.key.algorithm if k.key else None,

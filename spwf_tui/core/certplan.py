@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import re
+from typing import Any
 from dataclasses import dataclass
 
 from spwf_tui.core import certs
@@ -58,7 +59,6 @@ class UploadPlan:
     clock: ModuleClock
     """The time set on the module (and that validity was judged at)."""
     sets_time: bool
-    cleans: bool
     warnings: tuple[CertWarning, ...]
 
     @property
@@ -126,10 +126,10 @@ def build_plan(data: bytes, clock: ModuleClock, *, name: str, script_path: str, 
                                                      "public key, which the emulated module accepts; a real "
                                                      "module may not"))
     steps.append(_listing_step(report, clean))
-    return UploadPlan(report, tuple(steps), clock, set_time, clean, tuple(warnings))
+    return UploadPlan(report, tuple(steps), clock, set_time, tuple(warnings))
 
 
-def plan_as_dict(plan: UploadPlan, *, include_secrets: bool = False) -> dict:
+def plan_as_dict(plan: UploadPlan, *, include_secrets: bool = False) -> dict[str, Any]:
     """The plan as JSON-ready data; payloads both base64 and hex, except a private key's unless
     ``include_secrets`` (then ``payload_redacted`` is true and the payload fields are null: a
     plan is pasted into bug reports)."""
@@ -147,11 +147,11 @@ def plan_as_dict(plan: UploadPlan, *, include_secrets: bool = False) -> dict:
         "steps": [
             {"line": s.line, "script_line": s.script_line,
              "payload_length": len(s.payload) if s.payload is not None else None,
-             "payload_base64": base64.b64encode(shown(s)).decode("ascii") if shown(s) is not None else None,
-             "payload_hex": shown(s).hex() if shown(s) is not None else None,
-             "payload_redacted": s.payload is not None and shown(s) is None,
+             "payload_base64": base64.b64encode(payload).decode("ascii") if payload is not None else None,
+             "payload_hex": payload.hex() if payload is not None else None,
+             "payload_redacted": s.payload is not None and payload is None,
              "expect": list(s.expect), "why": s.why}
-            for s in plan.steps
+            for s, payload in ((s, shown(s)) for s in plan.steps)
         ],
         "warnings": [{"level": w.level, "text": w.text} for w in plan.warnings],
         "script": plan.script(),

@@ -15,9 +15,10 @@ _WIDTH = 15
 
 
 def inspect_text(report: CertReport, *, role_given: bool, compared_with: str | None = None,
-                 role_change: str = "--as to change") -> str:
+                 role_change: str = "--as to change", warnings: bool = True) -> str:
     """The ``cert inspect`` report for a terminal; ``role_change`` says how to pick another role
-    (the CLI's flag; the TUI's buttons)."""
+    (the CLI's flag; the TUI's buttons); ``warnings=False`` leaves the warnings out (the TUI's
+    inspector shows them first, in its own form)."""
     blob = report.blob
     lines = [f"{report.name}: {report.kind}, {blob.format}"
              + (f", {blob.line_ends} line ends" if blob.format == "PEM" else "")]
@@ -33,7 +34,8 @@ def inspect_text(report: CertReport, *, role_given: bool, compared_with: str | N
             lines += _certificate_lines(facts)
     elif report.key is not None:
         lines += _key_lines(report.key, compared_with)
-    lines += _warning_lines(report.warnings)
+    if warnings:
+        lines += _warning_lines(report.warnings)
     return "\n".join(lines) + "\n"
 
 

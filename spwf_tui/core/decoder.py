@@ -212,14 +212,15 @@ class RxDecoder:
             raw = buf[pos:stop]
             event = known.get(raw)
             if event is None:
-                event = self._known_before.get(raw) or self._line_event(raw, buf[pos:content_end])
-                if event.__class__ is tuple:
+                found = self._known_before.get(raw) or self._line_event(raw, buf[pos:content_end])
+                if isinstance(found, tuple):
                     # Noise before a module line: two events, neither worth keeping.
-                    noise, event = event
+                    noise, event = found
                     append(self._lenient_payload(noise) if self.lenient else noise)
                 elif cut:
-                    event = _continued(event)
+                    event = _continued(found)
                 else:
+                    event = found
                     if len(known) >= KNOWN_LINES:
                         self._known_before, known = known, {}
                         self._known = known
@@ -310,10 +311,12 @@ class RxDecoder:
 
     def _line(self, raw: bytes, content: bytes, events: list[Event]) -> None:
         """One line outside ``_take_lines`` (the end of the input)."""
-        event = self._line_event(raw, content)
-        if event.__class__ is tuple:
-            noise, event = event
+        found = self._line_event(raw, content)
+        if isinstance(found, tuple):
+            noise, event = found
             events.append(self._lenient_payload(noise) if self.lenient else noise)
+        else:
+            event = found
         if event is _BLANK:
             return
         if self.lenient:
@@ -361,7 +364,10 @@ class RxDecoder:
     def _check_reading(self, event: Event) -> None:
         """The first line after a counted payload: anything but the final line (or a WIND,
         which may come at any time) says that the count and the capture disagree."""
-        length, where = self._check_count
+        check = self._check_count
+        if check is None:
+            return
+        length, where = check
         self._check_count = None
         if event.is_final or event.kind == WIND:
             return

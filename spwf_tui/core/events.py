@@ -74,7 +74,7 @@ class Event:
         """True for the line that ends a command: ``AT-S.OK`` or ``AT-S.ERROR``."""
         return self.kind == OK or (self.kind == ERROR and self.label == "ERROR")
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[object, ...]:
         return (self.kind, self.raw, self.text, self.code, self.label, self.fields, self.continued)
 
     def __eq__(self, other: object) -> bool:

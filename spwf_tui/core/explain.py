@@ -399,17 +399,18 @@ def _line_explanation(event: Event) -> str | None:
         # Shown, not computed with: short ASCII digit strings are enough (and cheap: WIND 55 is
         # the commonest line of a busy socket).
         if len(fields) < 5 or not all(_is_count(f) for f in fields[2:5]) or (fields[1] and not _is_count(fields[1])):
-            return catalog.wind(55).explain
+            pending = catalog.wind(55)
+            return pending.explain if pending is not None else None
         server, sid, size, total = fields[1:5]
         if fields[1]:
             return (f"{size} bytes arrived from client {sid} of server socket {server} ({total} in all): read "
                     f"them with AT+S.SOCKDR={server},{sid},{size}.")
         return f"{size} bytes arrived on socket {sid} ({total} in all): read them with AT+S.SOCKR={sid},{size}."
     if event.label == "Reading":
-        size = ascii_int(fields[0]) if fields else None
-        if size is None:
+        count = ascii_int(fields[0]) if fields else None
+        if count is None:
             return None
-        return f"{size} raw bytes of socket data follow this line, then AT-S.OK."
+        return f"{count} raw bytes of socket data follow this line, then AT-S.OK."
     if event.kind == INFO:  # Http Server Status Code
         status = fields[0] if fields else "?"
         return f"The HTTP server answered status {status}; the body follows as raw bytes until AT-S.OK."

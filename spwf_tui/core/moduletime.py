@@ -70,12 +70,12 @@ def parse_module_time(text: str) -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     try:
-        parsed = parsed.astimezone(timezone.utc)
+        in_utc: datetime | None = parsed.astimezone(timezone.utc)
     except OverflowError:  # year 1 or 9999 pushed past the calendar by its zone
-        parsed = None
-    if parsed is None or not 0 <= parsed.timestamp() <= MAX_EPOCH:
+        in_utc = None
+    if in_utc is None or not 0 <= in_utc.timestamp() <= MAX_EPOCH:
         raise ModuleTimeError(f"module time {text!r}: the module clock runs from 1970 to 2106")
-    return parsed
+    return in_utc
 
 
 def format_utc(moment: datetime) -> str:

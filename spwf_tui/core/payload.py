@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from spwf_tui.core.catalog import Command
 from spwf_tui.core.commandline import DELIMITER, has_data_phase, parse, payload_limit
 from spwf_tui.core.digits import ascii_int
 from spwf_tui.core.display import visible
@@ -93,12 +94,45 @@ def encode(line: str, read_file: ReadFile) -> Outgoing:
     return Outgoing(f"{head}{len(payload)}", payload, source_text)
 
 
-def _check_limit(cmd, params: tuple[str, ...], size: int, what: str) -> None:
+def _check_limit(cmd: Command, params: tuple[str, ...], size: int, what: str) -> None:
     """Refuse a data phase larger than the catalog says the module takes (docs/protocol.md §2.8)."""
     limit, sent_as = payload_limit(cmd, params)
     if size > limit:
         raise PayloadError(f"{what} bytes, more than {sent_as} takes ({limit:,} bytes); "
                            "nothing was sent")
+
+
+def typed_payload_bytes(typed: str, read_file: ReadFile) -> bytes:
+    """The bytes a payload typed on its own stands for (after a plain data-phase length): a
+    source's bytes, else the text as UTF-8. The line end a terminal leaves is not part of it.
+
+    Both front ends ask for such a payload (the TUI's dialog, the REPL's next line) and read it
+    here, so the same typing gives the same bytes in both.
+
+    Raises:
+        PayloadError: nothing typed, or a bad source.
+    """
+    text = typed.rstrip("\r\n")
+    if not text:
+        raise PayloadError("no payload given; nothing sent")
+    return resolve_source(text, read_file) if is_source(text) else text.encode("utf-8")
+
+
+def with_typed_payload(outgoing: Outgoing, typed: str, read_file: ReadFile) -> Outgoing:
+    """``outgoing`` (awaiting its payload) with the payload typed on its own.
+
+    Raises:
+        PayloadError: nothing typed, a bad source, or not the announced number of bytes (the
+            module would wait for bytes that never come, or take the rest as a command).
+    """
+    data = typed_payload_bytes(typed, read_file)
+    wanted = outgoing.awaiting_payload
+    if len(data) != wanted:
+        raise PayloadError(
+            f"{outgoing.line} announces {wanted} bytes but {len(data)} were given; nothing sent "
+            "(put the source in place of the length and it is computed for you)"
+        )
+    return Outgoing(outgoing.line, data, typed.rstrip("\r\n"))
 
 
 def is_source(text: str) -> bool:

@@ -47,11 +47,6 @@ class InputFramer:
         self._payload = bytearray()
         self._payload_left = 0
 
-    @property
-    def in_data_phase(self) -> bool:
-        """True while payload bytes of a data-phase command are still expected."""
-        return self._payload_left > 0
-
     def reset(self) -> None:
         """Forget a half-typed line and any unfinished payload (power cycle)."""
         self._line.clear()

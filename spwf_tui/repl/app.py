@@ -24,12 +24,12 @@ from prompt_toolkit.patch_stdout import patch_stdout
 from prompt_toolkit.styles import Style
 
 from spwf_tui.core import authcheck
-from spwf_tui.core.payload import Outgoing, PayloadError
+from spwf_tui.core.payload import Outgoing, PayloadError, with_typed_payload
 from spwf_tui.repl.commands import ColonCommands
 from spwf_tui.repl.completer import AtCompleter, hint_text
 from spwf_tui.repl.history import open_history
 from spwf_tui.repl.keyline import run_job, run_raw
-from spwf_tui.repl.payload import CONFIRM_PROMPT, confirmed, payload_prompt, with_typed_payload
+from spwf_tui.repl.payload import CONFIRM_PROMPT, confirmed, payload_prompt
 from spwf_tui.repl.printer import (PRINT_SLICE, STYLE_RULES, Fragments, View, batch_fragments, entry_fragments,
                                    message, problem)
 from spwf_tui.session.paste_queue import STOPPED_ON_ERROR, PasteQueue, is_multi_line, split_pasted

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from prompt_toolkit.completion import CompleteEvent, Completer, Completion, PathCompleter
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
 from spwf_tui.core.completion import ModuleFacts, complete
+from spwf_tui.pathnames import complete_path
 from spwf_tui.repl.commands import COMMANDS, NAMES
 
 DEFAULT_HINT = "Tab completes · :help lists the : commands · Ctrl+R searches the history · Ctrl+] quits"
@@ -23,7 +24,6 @@ class AtCompleter(Completer):
 
     def __init__(self, facts: ModuleFacts | None = None) -> None:
         self._facts = facts
-        self._paths = PathCompleter(expanduser=True)
 
     def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
         text = document.text_before_cursor
@@ -54,8 +54,10 @@ class AtCompleter(Completer):
                     yield Completion(choice, start_position=-len(argument))
 
     def _path(self, partial: str, complete_event: CompleteEvent) -> Iterable[Completion]:
-        # The partial path ends at the cursor, so the path completer's offsets apply unchanged.
-        yield from self._paths.get_completions(Document(partial, len(partial)), complete_event)
+        # The partial path ends at the cursor: each name replaces the last part typed.
+        found = complete_path(partial)
+        for name in found.names:
+            yield Completion(name, start_position=-len(found.stem), display=name)
 
 
 def hint_text(text: str, facts: ModuleFacts | None = None) -> str:

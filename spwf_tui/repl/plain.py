@@ -12,12 +12,12 @@ from __future__ import annotations
 import threading
 from typing import TextIO
 
-from spwf_tui.commands.run import wait_until_idle
 from spwf_tui.core import authcheck
-from spwf_tui.core.payload import PayloadError
+from spwf_tui.core.payload import PayloadError, with_typed_payload
 from spwf_tui.repl.commands import ColonCommands
-from spwf_tui.repl.payload import CONFIRM_PROMPT, confirmed, payload_prompt, with_typed_payload
+from spwf_tui.repl.payload import CONFIRM_PROMPT, confirmed, payload_prompt
 from spwf_tui.repl.printer import PRINT_SLICE, Fragments, View, batch_fragments, problem, to_plain
+from spwf_tui.session.quiet import wait_until_idle
 from spwf_tui.session.session import Session
 from spwf_tui.transport.errors import PortWriteError
 

@@ -51,7 +51,9 @@ class LogEntry:
         # Only reached for a slot never set: the deferred ``text`` of an event's entry.
         if name != "text":
             raise AttributeError(name)
-        text = self.text = self.event.text
+        event = self.event
+        assert event is not None, "only an entry made from an event defers its text"
+        text = self.text = event.text
         return text
 
 

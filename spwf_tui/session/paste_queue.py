@@ -21,6 +21,7 @@ from collections.abc import Callable
 from spwf_tui.core.display import visible
 from spwf_tui.core.payload import Outgoing, PayloadError
 from spwf_tui.core.redact import redact_text
+from spwf_tui.session.frontend import FrontSession
 from spwf_tui.session.pending import DONE_ERROR, INTERRUPTED
 from spwf_tui.transport.errors import PortError
 
@@ -50,7 +51,7 @@ def is_multi_line(text: str) -> bool:
 class PasteQueue:
     """The lines of one paste, encoded, and how far sending them has got."""
 
-    def __init__(self, session, lines: list[str]) -> None:
+    def __init__(self, session: FrontSession, lines: list[str]) -> None:
         """Encode every line now.
 
         Raises:

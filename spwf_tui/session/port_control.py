@@ -17,9 +17,10 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spwf_tui.core.commandline import parse
+from spwf_tui.transport.base import PortLines
 from spwf_tui.transport.errors import PortError
 from spwf_tui.transport.modem import LineAction
 from spwf_tui.transport.settings import PortSettings, SettingsError, parse_baud
@@ -48,7 +49,7 @@ class PortControl:
 
     # -- the user's changes -----------------------------------------------------------------
 
-    def change(self, **changes: object) -> PortSettings:
+    def change(self, **changes: Any) -> PortSettings:
         """Apply ``PortSettings`` field changes (``baudrate=921600``) to the open port.
 
         Raises:
@@ -57,10 +58,10 @@ class PortControl:
         session = self._session
         old = session.settings
         new = replace(old, **changes)
-        apply = getattr(session._transport, "apply_settings", None)
-        if apply is None:
+        transport = session._transport
+        if not isinstance(transport, PortLines):
             raise PortError("this session has no port to change (a replay)")
-        apply(new)
+        transport.apply_settings(new)
         session.settings = new
         if new.baudrate == self.speed_offer:
             self.speed_offer = None
@@ -77,7 +78,7 @@ class PortControl:
         """
         session = self._session
         transport = session._transport
-        if not hasattr(transport, "set_line"):
+        if not isinstance(transport, PortLines):
             raise PortError("this session has no port lines (a replay)")
         if action.line == "break":
             self._record("break", ms=str(action.ms))
@@ -95,8 +96,8 @@ class PortControl:
 
     def lines(self) -> dict[str, bool] | None:
         """CTS, DSR, RI and CD where the port reports them (None: it does not)."""
-        lines = getattr(self._session._transport, "modem_lines", None)
-        return lines() if lines is not None else None
+        transport = self._session._transport
+        return transport.modem_lines() if isinstance(transport, PortLines) else None
 
     def _record(self, event: str, **fields: str) -> None:
         recorder = self._session.recorder

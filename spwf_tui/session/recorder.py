@@ -39,7 +39,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spwf_tui import __version__, safefiles
 from spwf_tui.core.redact import StreamRedactor, redact_text
@@ -157,7 +157,7 @@ class Recorder:
         """A note or a marker."""
         if not self.active:
             return
-        event: dict = {"t": self._offset(), "dir": "note"}
+        event: dict[str, Any] = {"t": self._offset(), "dir": "note"}
         event.update(self._text_fields(text))
         self._write(event)
 
@@ -173,7 +173,7 @@ class Recorder:
         """A session decision a replay must repeat (``timeout``, ``link``)."""
         if not self.active:
             return
-        record: dict = {"t": self._offset(), "dir": "session", "event": event}
+        record: dict[str, Any] = {"t": self._offset(), "dir": "session", "event": event}
         for key, value in fields.items():
             record[key] = value if self.keep_secrets else redact_text(value)[0]
         self._write(record)
@@ -186,7 +186,7 @@ class Recorder:
         with self._lock:
             if not self.active:
                 return
-            spans: list = []
+            spans: list[Any] = []
             if not self.keep_secrets:
                 if direction == "tx":
                     # Module output held with its line (a key may be echoed back) came first:
@@ -206,19 +206,19 @@ class Recorder:
         if problem:
             self._on_problem(problem)
 
-    def _data_event(self, direction: str, data: bytes, spans: list) -> dict:
-        event: dict = {"t": self._offset(), "dir": direction}
+    def _data_event(self, direction: str, data: bytes, spans: list[Any]) -> dict[str, Any]:
+        event: dict[str, Any] = {"t": self._offset(), "dir": direction}
         try:
             event["text"] = data.decode("utf-8")
         except UnicodeDecodeError:
-            # Left as bytes for ``_event_line`` to splice in: as a str (``encode_bytes``) the
-            # base64 of a 64 KiB upload cost two more 87 KB copies on the way to the file.
+            # Left as bytes for ``_event_line`` to splice in: as a str, the base64 of a 64 KiB
+            # upload would cost two more 87 KB copies on the way to the file.
             event["b64"] = base64.b64encode(data)
         if spans:
             event["redacted"] = [list(span) for span in spans]
         return event
 
-    def _text_fields(self, text: str) -> dict:
+    def _text_fields(self, text: str) -> dict[str, Any]:
         if self.keep_secrets:
             return {"text": text.encode("utf-8", "backslashreplace").decode("utf-8")}
         redacted, spans = redact_text(text)
@@ -227,13 +227,13 @@ class Recorder:
     def _offset(self) -> float:
         return round(self._monotonic() - self._t0, 6)
 
-    def _write(self, event: dict) -> None:
+    def _write(self, event: dict[str, Any]) -> None:
         with self._lock:
             problem = self._write_locked(event)
         if problem:
             self._on_problem(problem)
 
-    def _write_locked(self, event: dict) -> str | None:
+    def _write_locked(self, event: dict[str, Any]) -> str | None:
         """Append one event; returns a problem to report (outside the lock) or None."""
         if not self.active or self._fd is None:
             return None
@@ -280,7 +280,7 @@ class Recorder:
         raise FileExistsError(f"{directory / base} and 999 variants exist")
 
 
-def header(settings: PortSettings, started: float, keep_secrets: bool) -> dict:
+def header(settings: PortSettings, started: float, keep_secrets: bool) -> dict[str, Any]:
     """The first line of a recording."""
     return {
         "format": FORMAT,
@@ -300,15 +300,16 @@ def header(settings: PortSettings, started: float, keep_secrets: bool) -> dict:
     }
 
 
-def encode_bytes(data: bytes) -> dict:
-    """``{"text": ...}`` when ``data`` is valid UTF-8, else ``{"b64": ...}``."""
+def encode_bytes(data: bytes) -> dict[str, str]:
+    """``{"text": ...}`` when ``data`` is valid UTF-8, else ``{"b64": ...}`` (how an event's bytes
+    are written; ``recording`` writes redacted events back this way)."""
     try:
         return {"text": data.decode("utf-8")}
     except UnicodeDecodeError:
         return {"b64": base64.b64encode(data).decode("ascii")}
 
 
-def _event_line(event: dict) -> bytes:
+def _event_line(event: dict[str, Any]) -> bytes:
     """``event`` as one JSON line, exactly as ``json.dumps`` writes it (compact, non-ASCII kept);
     a ``b64`` value may be given as bytes."""
     b64 = event.get("b64")

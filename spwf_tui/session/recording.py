@@ -23,7 +23,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeGuard
 
 from spwf_tui.core.display import visible
 from spwf_tui.core.redact import StreamRedactor, redact_text
@@ -63,7 +63,7 @@ class RecordedEvent:
     """``note``: its text."""
     redacted: tuple[tuple[int, int], ...] = ()
     """Byte runs (offset, length) replaced by ``*``."""
-    fields: dict = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
     """The whole object as read, for ``facts`` and ``session`` events and future fields."""
 
     @property
@@ -76,7 +76,7 @@ class RecordedEvent:
 class _HeaderFacts:
     """What a recording's header says (shared by the indexed and the streamed forms)."""
 
-    header: dict
+    header: dict[str, Any]
 
     @property
     def secrets_kept(self) -> bool:
@@ -96,7 +96,7 @@ class _HeaderFacts:
         port = port if isinstance(port, str) and port else "?"
         given = self.header.get("settings")
         given = given if isinstance(given, dict) else {}
-        usable = {}
+        usable: dict[str, Any] = {}
         for key, types in _SETTING_TYPES.items():
             value = given.get(key)
             # bool is an int in Python: keep true/false for the flags only
@@ -115,7 +115,7 @@ class Recording(_HeaderFacts):
 
     name: str
     """Where it came from, for messages."""
-    header: dict
+    header: dict[str, Any]
     events: Sequence[RecordedEvent]
     truncated: bool = False
     """The last line was cut short (the recording process was killed mid-write) and dropped."""
@@ -137,8 +137,8 @@ class Recording(_HeaderFacts):
         return known
 
 
-_SETTING_TYPES = {"baudrate": int, "bytesize": int, "parity": str, "stopbits": (int, float),
-                  "rtscts": bool, "xonxoff": bool}
+_SETTING_TYPES: dict[str, type | tuple[type, ...]] = {
+    "baudrate": int, "bytesize": int, "parity": str, "stopbits": (int, float), "rtscts": bool, "xonxoff": bool}
 _CODES = {direction: code for code, direction in enumerate(KNOWN_DIRECTIONS)}
 
 
@@ -168,7 +168,7 @@ class EventLog(Sequence[RecordedEvent]):
     def __len__(self) -> int:
         return len(self._offsets)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index: Any) -> Any:  # an int gives an event, a slice a list of them
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:
@@ -246,12 +246,12 @@ def open_recording_file(path: str | Path) -> BinaryIO:
     return os.fdopen(fd, "rb", buffering=1 << 20)
 
 
-def _index(file: BinaryIO, name: str) -> tuple[str, dict, EventLog, bool]:
+def _index(file: BinaryIO, name: str) -> tuple[str, dict[str, Any], EventLog, bool]:
     """One pass over the file: the header, the index of the events, and whether the last line
     was cut. Every event is decoded once here, so reading it later cannot fail on its content."""
     events = EventLog(file, name)
     stream = _scan(file, name, events)
-    header = next(stream)  # type: ignore[call-overload]
+    header = next(stream)
     truncated = False
     for item in stream:
         if item is _TRUNCATED:
@@ -262,7 +262,7 @@ def _index(file: BinaryIO, name: str) -> tuple[str, dict, EventLog, bool]:
 _TRUNCATED = object()
 
 
-def _scan(file: BinaryIO, name: str, index: EventLog | None = None):
+def _scan(file: BinaryIO, name: str, index: EventLog | None = None) -> Iterator[Any]:
     """Yield the header, then each event (or record it in ``index``), then ``_TRUNCATED`` when
     the last line was cut short. Lines longer than ``MAX_LINE_BYTES`` are refused unread."""
     first = file.readline(MAX_LINE_BYTES + 1)
@@ -393,7 +393,7 @@ def _event_json(event: RecordedEvent) -> bytes:
 
 # -- parsing helpers ------------------------------------------------------------------------
 
-def _load_event_line(raw: bytes, line: int, name: str) -> dict:
+def _load_event_line(raw: bytes, line: int, name: str) -> dict[str, Any]:
     """One line as a JSON object; anything else (nesting deeper than the parser goes, a number
     of more digits than Python reads, bytes that are not UTF-8) is a damaged line."""
     try:
@@ -405,7 +405,7 @@ def _load_event_line(raw: bytes, line: int, name: str) -> dict:
     return obj
 
 
-def _header(first: bytes, name: str) -> dict:
+def _header(first: bytes, name: str) -> dict[str, Any]:
     not_ours = RecordingError(f"{name} is not a spwf-tui recording (its first line is not a recording header)")
     try:
         header = json.loads(first.decode("utf-8"))
@@ -420,7 +420,7 @@ def _header(first: bytes, name: str) -> dict:
     return header
 
 
-def _event(obj: dict, line: int, name: str) -> RecordedEvent | None:
+def _event(obj: dict[str, Any], line: int, name: str) -> RecordedEvent | None:
     direction = obj.get("dir")
     t = obj.get("t")
     if not _is_number(t) or not math.isfinite(t) or not isinstance(direction, str):
@@ -442,9 +442,10 @@ def _event(obj: dict, line: int, name: str) -> RecordedEvent | None:
     return RecordedEvent(line, float(t), direction, fields=obj)
 
 
-def _bytes_of(obj: dict, line: int, name: str, direction: str) -> bytes:
+def _bytes_of(obj: dict[str, Any], line: int, name: str, direction: str) -> bytes:
     if isinstance(obj.get("text"), str):
-        return obj["text"].encode("utf-8", "surrogatepass")
+        text: str = obj["text"]
+        return text.encode("utf-8", "surrogatepass")
     if isinstance(obj.get("b64"), str):
         try:
             return base64.b64decode(obj["b64"], validate=True)
@@ -463,5 +464,5 @@ def _spans(value: object, line: int, name: str) -> tuple[tuple[int, int], ...]:
                          f"(numbers from 0 to {MAX_SPAN})")
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)

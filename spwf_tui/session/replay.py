@@ -22,11 +22,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 from spwf_tui.core.display import visible
 from spwf_tui.core.hostframe import HostFramer
-from spwf_tui.session.log import NOTE, TX, LogEntry
-from spwf_tui.session.recording import CONTROL, FACTS, RX, EventLog, Recording, RecordedEvent
+from spwf_tui.core.payload import Outgoing
+from spwf_tui.session.log import NOTE, TX, EntryBuffer, LogEntry
+from spwf_tui.session.pending import PendingCommand
+from spwf_tui.session.recording import CONTROL, RX, EventLog, Recording, RecordedEvent, RecordingStream
 from spwf_tui.session.session import Session
 from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.errors import PortError
@@ -49,8 +52,15 @@ class ReadOnlySessionError(PortError):
 class NullTransport:
     """A transport with no port behind it: opens, takes writes and closes without doing anything."""
 
+    route = None
+    """Nowhere."""
+
     def open(self) -> None:
         """Nothing to open."""
+
+    def reopen(self) -> str:
+        """There is no port to open again."""
+        raise PortError("this session has no port: nothing to reopen")
 
     def write(self, data: bytes) -> int:
         """Swallow ``data``."""
@@ -63,7 +73,7 @@ class NullTransport:
 class _ReplayCore(Session):
     """The live session's code, fed from a recording instead of a port."""
 
-    def __init__(self, recording: Recording, clock: Callable[[], float]) -> None:
+    def __init__(self, recording: Recording | RecordingStream, clock: Callable[[], float]) -> None:
         # The recording decides what is shown: callers redact it first (``recording.redacted``)
         # unless they were asked to keep its secrets (``replay --show-secrets``, exports).
         super().__init__(recording.settings, clock=clock, transport=NullTransport(),
@@ -79,8 +89,7 @@ class _ReplayCore(Session):
         if event.dir == RX:
             self.data_received(event.data)
         elif event.dir == TX and event.raw_label is not None:
-            self.entries.append(LogEntry(self.clock(), TX, event.raw_label, payload=event.data))
-            self._wake()
+            self.show(LogEntry(self.clock(), TX, event.raw_label, payload=event.data))
         elif event.dir == TX:
             source = event.fields.get("source")
             for outgoing in self._framer.feed(event.data):
@@ -88,20 +97,14 @@ class _ReplayCore(Session):
                     outgoing, source = replace(outgoing, source=source), None
                 self.send_outgoing(outgoing)
         elif event.dir == NOTE:
-            self.entries.append(LogEntry(self.clock(), NOTE, event.text))
-            self._wake()
+            self.show(LogEntry(self.clock(), NOTE, event.text))
         elif event.dir == CONTROL:
             self._control(event.fields)
 
-    def _control(self, fields: dict) -> None:
+    def _control(self, fields: dict[str, Any]) -> None:
         what = fields.get("event")
         if what == "timeout" and isinstance(fields.get("line"), str):
-            with self._rx_lock:
-                leftovers = self._decoder.abandon_payload()
-            self._deliver(leftovers)
-            command = self._pending.find(fields["line"])
-            if command is not None:
-                self._pending.expire(command, "no final reply (recorded timeout)")
+            self.expire_command(fields["line"], "no final reply (recorded timeout)")
         elif what == "link" and isinstance(fields.get("state"), str):
             self.state_changed(fields["state"], str(fields.get("reason", "")))
             self.link_state = REPLAY
@@ -119,6 +122,8 @@ class ReplaySession:
     link_state = REPLAY
     read_only = True
     """Front ends check this to hide sending (the TUI's command builder, the inspector)."""
+    clock = staticmethod(time.time)
+    """The host's clock, for what a front end judges now (a certificate's validity)."""
 
     def __init__(self, recording: Recording, *, speed: float = 1.0, max_gap: float | None = None,
                  path: Path | None = None) -> None:
@@ -132,7 +137,7 @@ class ReplaySession:
         """Bumped when the replay went backwards and ``entries`` was rebuilt from the start."""
         self.position = 0
         """Index of the next event to apply."""
-        self._listeners: list[Callable[[], None]] = []
+        self._listeners: list[Callable[[], object]] = []
         self._changed = threading.Condition(threading.RLock())
         self._paused = True
         self._stopped = False
@@ -148,7 +153,12 @@ class ReplaySession:
         return self._core.state
 
     @property
-    def entries(self):
+    def playback(self) -> ReplaySession:
+        """The controls are this object's own (``session.frontend.Playback``)."""
+        return self
+
+    @property
+    def entries(self) -> EntryBuffer:
         return self._core.entries
 
     @property
@@ -164,18 +174,41 @@ class ReplaySession:
     def playing(self) -> bool:
         return not self._paused and not self.at_end
 
-    def add_listener(self, wake: Callable[[], None]) -> None:
+    def add_listener(self, wake: Callable[[], object]) -> None:
         """Call ``wake()`` (from any thread) whenever new entries are ready."""
         self._listeners.append(wake)
 
-    def send(self, line: str):
+    def send(self, line: str) -> PendingCommand:
         """A replay sends nothing."""
         raise ReadOnlySessionError(f"this is a replay of {self.recording.name}: it is read-only, "
                                    f"{line.strip()!r} was not sent")
 
-    send_outgoing = send_raw = execute = send
+    def send_outgoing(self, outgoing: Outgoing) -> PendingCommand:
+        """A replay sends nothing."""
+        return self.send(outgoing.line)
 
-    def prepare(self, line: str):
+    def send_raw(self, data: bytes, label: str) -> None:
+        """A replay sends nothing."""
+        self.send(label)
+
+    def execute(self, line: str, timeout: float | None = None) -> PendingCommand:
+        """A replay sends nothing."""
+        return self.send(line)
+
+    def send_keys(self, data: bytes) -> None:
+        """A replay sends nothing."""
+        self.send("raw keys")
+
+    def wait(self, command: PendingCommand, timeout: float | None = None) -> PendingCommand:
+        """Nothing a replay sent can be waited for (it sends nothing): ``command`` as it is."""
+        return command
+
+    def reopen(self) -> bool:
+        """A replay has no port: says so and returns False."""
+        self.note("nothing to reopen: a replay has no port")
+        return False
+
+    def prepare(self, line: str) -> Outgoing:
         """Encode ``line`` as a live session would (for previews); payload files are not read."""
         return self._core.prepare(line)
 
@@ -250,8 +283,6 @@ class ReplaySession:
         with self._changed:
             self._paused = True
             self._changed.notify_all()
-
-    resume = play
 
     def wait_until_paused(self, timeout: float | None = None) -> bool:
         """Block until playback has stopped (paused or at the end); True when it has."""
@@ -338,7 +369,7 @@ class StreamingReplay:
     entries are handed on as they come, events are read as they are applied.
     """
 
-    def __init__(self, recording, events: Iterable[RecordedEvent]) -> None:
+    def __init__(self, recording: Recording | RecordingStream, events: Iterable[RecordedEvent]) -> None:
         self.recording = recording
         self._events = events
         self._time = 0.0
@@ -358,7 +389,7 @@ class StreamingReplay:
         yield from drain()
 
 
-def state_snapshot(state: ModuleState) -> dict:
+def state_snapshot(state: ModuleState) -> dict[str, Any]:
     """The module state as plain data (JSON-ready): what ``replay --print-state`` prints."""
     return {
         "firmware": state.firmware,

@@ -36,8 +36,10 @@ from spwf_tui.transport.serial_transport import CLOSED, CONNECTED, LOST, RECONNE
 from spwf_tui.transport.settings import PortSettings
 
 if TYPE_CHECKING:
+    from spwf_tui.session.frontend import Playback
     from spwf_tui.session.recorder import Recorder
     from spwf_tui.session.text_log import TextLog
+    from spwf_tui.transport.base import Transport
 
 DEFAULT_TIMEOUT = 5.0
 """Seconds to wait for a final reply."""
@@ -78,16 +80,25 @@ def read_user_file(path: str) -> bytes:
 
 
 class Session:
-    """The open port, its decoder, the module state and the pending commands."""
+    """The open port, its decoder, the module state and the pending commands.
+
+    A ``session.frontend.FrontSession``: what the front ends see of it is typed there.
+    """
+
+    read_only = False
+    """A live session sends (a replay does not)."""
+    generation = 0
+    """A live session never goes back in time: its view is never rebuilt."""
+    playback: Playback | None = None
+    """No playback controls: this is a port, not a recording."""
 
     def __init__(self, settings: PortSettings, *, clock: Callable[[], float] = time.time,
                  read_file: Callable[[str], bytes] = read_user_file, reconnect: bool = True,
-                 recorder: Recorder | None = None, transport: object | None = None,
+                 recorder: Recorder | None = None, transport: Transport | None = None,
                  show_secrets: bool = False, line_ends: LineEnds | None = None, follow_speed: bool = False,
                  text_log: TextLog | None = None) -> None:
         """``line_ends``: ``--eol`` and ``--map`` (``core.rawmode``); ``recorder`` records the session (see ``session.recorder``); ``transport`` replaces the
-        serial port (anything with ``open``, ``write`` and ``close``: replays use one that sends
-        nothing); ``show_secrets`` hands the front ends entries with secrets left in
+        serial port (a ``transport.base.Transport``: replays use one that sends nothing); ``show_secrets`` hands the front ends entries with secrets left in
         (``session.shown``: redacted by default); ``follow_speed`` switches the port to the
         module's new ``console_speed`` once saved and reset (``session.port_control``);
         ``text_log`` gets what the front ends are shown, as text (``--log``, ``session.text_log``)."""
@@ -113,7 +124,7 @@ class Session:
         self._pending = PendingTracker()
         self._rx_lock = threading.Lock()
         self._tx_lock = threading.Lock()
-        self._listeners: list[Callable[[], None]] = []
+        self._listeners: list[Callable[[], object]] = []
         self._recent: deque[tuple[int, list[Event], int]] = deque()
         """Batches of recent events: (sequence number of the first, the events, their bytes)."""
         self._recent_count = 0
@@ -121,7 +132,7 @@ class Session:
         self._recent_changed = threading.Condition()
         self.event_seq = 0
         """Number of events received so far; a mark for ``wait_for_event``."""
-        self._transport = transport or SerialTransport(settings, self, reconnect=reconnect)
+        self._transport: Transport = transport or SerialTransport(settings, self, reconnect=reconnect)
         self.port = PortControl(self, follow_speed=follow_speed)
         """Line settings, modem lines and BREAK of the open port (docs/protocol.md §9.1, §9.2)."""
         self._give_up_lock = threading.Lock()
@@ -136,12 +147,13 @@ class Session:
     def open(self) -> None:
         """Open the port (raises ``PortError`` with a message for the user)."""
         # The recording starts first so that the first bytes the reader gets are in it.
-        recording = self.recorder is not None and self.recorder.start(self.settings, self._recording_problem)
+        recorder = self.recorder
+        recording = recorder is not None and recorder.start(self.settings, self._recording_problem)
         try:
             self._transport.open()
         except BaseException:
-            if recording:
-                self.recorder.discard()
+            if recorder is not None and recording:
+                recorder.discard()
             raise
         self.link_state = CONNECTED
         self._link_up.set()
@@ -149,10 +161,10 @@ class Session:
         # the overdue ones, so a silent module cannot leave a command pending for ever.
         self._watcher = threading.Thread(target=self._watch, name="deadlines", daemon=True)
         self._watcher.start()
-        route = getattr(self._transport, "route", None)  # a labgrid place: where it really is
+        route = self._transport.route  # a labgrid place: where it really is
         self.note(f"opened {self.settings.port}{f' ({route})' if route else ''} at {self.settings.describe()}")
-        if recording and self.recorder.active:
-            self.note(f"recording to {self.recorder.path}")
+        if recorder is not None and recording and recorder.active:
+            self.note(f"recording to {recorder.path}")
         if self.text_log is not None:
             self.note(f"logging what is shown to {self.text_log.path}")
 
@@ -181,18 +193,14 @@ class Session:
     def reopen(self) -> bool:
         """Reopen a port that vanished and is not reopened automatically (the user asked: F5 in
         the TUI, ``:reopen`` in the REPL); the outcome is a note. True when it is open again."""
-        reopen = getattr(self._transport, "reopen", None)
-        if reopen is None:
-            self.note("nothing to reopen: this session has no port")
-            return False
         try:
-            reopen()
+            self._transport.reopen()
         except PortError as exc:
             self.note(f"not reopened: {exc}")
             return False
         return True
 
-    def add_listener(self, wake: Callable[[], None]) -> None:
+    def add_listener(self, wake: Callable[[], object]) -> None:
         """Call ``wake()`` (from any thread) whenever new entries are ready."""
         self._listeners.append(wake)
 
@@ -302,7 +310,8 @@ class Session:
         """Give up on every command past its deadline (see ``wait``); returns them."""
         overdue = self._pending.overdue(time.monotonic())
         for command in overdue:
-            self._give_up(command, command.deadline - command.sent_at)
+            deadline = command.deadline if command.deadline is not None else command.sent_at
+            self._give_up(command, deadline - command.sent_at)
         return overdue
 
     def _give_up(self, command: PendingCommand, limit: float) -> None:
@@ -310,13 +319,24 @@ class Session:
         with self._give_up_lock:  # ``wait`` and the watcher may both get here
             if command.done:
                 return
-            with self._rx_lock:
-                leftovers = self._decoder.abandon_payload()
+            leftovers = self._abandon_payload()
             if self.recorder is not None:
                 self.recorder.control("timeout", line=command.line)  # a replay must give up here too
             self._deliver(leftovers)
             self._pending.expire(command, f"no final reply within {limit:g} s")
             self.note(f"{command.line}: no final reply within {limit:g} s")
+
+    def expire_command(self, line: str, reason: str) -> None:
+        """End the oldest pending ``line`` as the live session did when it gave up on it (a
+        replay's recorded timeout): what an unfinished payload left is decoded first, as then."""
+        self._deliver(self._abandon_payload())
+        command = self._pending.find(line)
+        if command is not None:
+            self._pending.expire(command, reason)
+
+    def _abandon_payload(self) -> list[Event]:
+        with self._rx_lock:
+            return self._decoder.abandon_payload()
 
     def _watch(self) -> None:
         while not self._watch_stop.wait(WATCH_INTERVAL):
@@ -419,7 +439,7 @@ class Session:
         pending, attribute, apply = self._pending, self._pending.attribute, self.state.apply
         explain = self._explainer.explain
         applied_kinds = self.state.APPLIED_KINDS
-        rows = []
+        rows: list[LogEntry] = []
         row = rows.append
         for event in events:
             kind = event.kind
@@ -427,8 +447,8 @@ class Session:
                 if kind == WIND and event.code == 1:
                     self.entries.extend(rows)  # the notes go after the lines before the reset
                     rows.clear()
-                    for command in pending.interrupt_all("the module reset (boot WINDs arrived)"):
-                        self.note(f"{command.line}: interrupted, the module reset")
+                    for interrupted in pending.interrupt_all("the module reset (boot WINDs arrived)"):
+                        self.note(f"{interrupted.line}: interrupted, the module reset")
                 command = attribute(event)
                 apply(event, command.line if command else None)
             elif kind in applied_kinds:
@@ -493,6 +513,11 @@ class Session:
         if self.recorder is not None:
             self.recorder.note(text)
         self.entries.append(LogEntry(self.clock(), NOTE, text))
+        self._wake()
+
+    def show(self, entry: LogEntry) -> None:
+        """Hand ``entry`` to the front ends without recording it (a replay's recorded notes)."""
+        self.entries.append(entry)
         self._wake()
 
     def _wake(self) -> None:

@@ -48,7 +48,8 @@ class RedactingEntryBuffer(EntryBuffer):
         # lines does each line get its own look (nearly every batch holds none). Payload pieces
         # always go through the stream of pieces, which has its own fast path.
         if not self._echo.active and all(entry.direction == RX and entry.event is not None for entry in entries):
-            lines = [entry.text for entry in entries if entry.event.kind != DATA]
+            # (every entry has an event: checked just above; mypy cannot see it through all())
+            lines = [entry.text for entry in entries if entry.event.kind != DATA]  # type: ignore[union-attr]
             if not holds_secret_assignment("\n".join(lines)):
                 if len(lines) < len(entries):
                     entries = self._data_pieces(entries)
@@ -64,7 +65,7 @@ class RedactingEntryBuffer(EntryBuffer):
                     if spans:
                         entry = replace(entry, payload=payload)
                 elif is_secret_payload(entry.text):
-                    self._echo.learn(entry.payload)
+                    self._echo.learn(entry.payload or b"")
             event = entry.event
             if entry.direction != RX or event is None:
                 return redact_entry(entry)
@@ -76,24 +77,27 @@ class RedactingEntryBuffer(EntryBuffer):
 
     def _data_pieces(self, entries: list[LogEntry]) -> list[LogEntry]:
         """``entries`` with their payload pieces redacted: the pieces are fed to the stream at
-        once (its output keeps every length, so it is cut back into the pieces)."""
-        pieces = [entry.event.raw for entry in entries if entry.event.kind == DATA]
+        once (its output keeps every length, so it is cut back into the pieces). Every entry has
+        an event (``extend`` checked)."""
+        events = [entry.event for entry in entries]
+        pieces = [event.raw for event in events if event is not None and event.kind == DATA]
         with self._follow:
             out, spans = self._data.feed(b"".join(pieces))
         if not spans:
             return entries
         shown, offset = [], 0
-        for entry in entries:
-            if entry.event.kind == DATA:
-                raw = entry.event.raw
+        for entry, event in zip(entries, events):
+            if event is not None and event.kind == DATA:
+                raw = event.raw
                 piece = out[offset:offset + len(raw)]
                 offset += len(raw)
                 if piece != raw:
-                    entry = LogEntry(entry.time, RX, None, Event(DATA, piece, continued=entry.event.continued), entry.explain)
+                    entry = LogEntry(entry.time, RX, None, Event(DATA, piece, continued=event.continued), entry.explain)
             shown.append(entry)
         return shown
 
     def _data_piece(self, entry: LogEntry) -> LogEntry:
+        assert entry.event is not None, "a payload piece is an event"
         raw, spans = self._data.feed(entry.event.raw)
         return LogEntry(entry.time, RX, None, Event(DATA, raw, continued=entry.event.continued), entry.explain) if spans else entry
 
@@ -110,7 +114,7 @@ def redact_entry(entry: LogEntry) -> LogEntry:
     if event.kind == DATA:
         # A raw payload piece is the user's data, but an echo taken for payload is the module's.
         raw, spans = redact_all(event.raw, tx=False)
-        return LogEntry(entry.time, RX, None, Event(DATA, raw, continued=entry.event.continued), entry.explain) if spans else entry
+        return LogEntry(entry.time, RX, None, Event(DATA, raw, continued=event.continued), entry.explain) if spans else entry
     text = redact_text(entry.text)[0]
     if text == entry.text:
         return entry
@@ -127,6 +131,7 @@ def _sent_raw(entry: LogEntry) -> bool:
 def _hide_echo(entry: LogEntry, echo: SecretEcho) -> LogEntry:
     """``entry`` with the runs that reproduce a key line just sent starred."""
     event = entry.event
+    assert event is not None, "only module lines are echoes"
     raw = _starred(event.raw, echo)
     if raw == event.raw:
         return entry

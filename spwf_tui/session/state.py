@@ -123,7 +123,7 @@ class ModuleState:
         elif event.code == 55 and len(fields) >= 5:
             sock = self._socket(fields[2])
             pending = ascii_int(fields[4]) if sock else None
-            if pending is not None:
+            if sock and pending is not None:
                 sock.pending = pending
         elif event.code == 58 and len(fields) >= 2:
             sock = self._socket(fields[1])
@@ -167,11 +167,13 @@ class ModuleState:
         cmd = parse(command_line)
         params = [p.strip() for p in cmd.params]
         if cmd.name == "SOCKC" and params:
-            self.sockets.pop(ascii_int(params[0], MAX_SOCKET_ID), None)
-        elif cmd.name == "SOCKW" and len(params) >= 2 and ascii_int(params[-1]) is not None:
+            closed = ascii_int(params[0], MAX_SOCKET_ID)
+            if closed is not None:
+                self.sockets.pop(closed, None)
+        elif cmd.name == "SOCKW" and len(params) >= 2 and (written := ascii_int(params[-1])) is not None:
             sock = self._socket(params[0])
             if sock:
-                sock.bytes_written += ascii_int(params[-1])
+                sock.bytes_written += written
         elif cmd.name == "TIME" and params:
             # The module took the value; one AT+S.TIME cannot hold (beyond 32 bits, not a
             # number) leaves its clock unknown rather than a time no clock display can show.
@@ -224,9 +226,10 @@ class ModuleState:
     def _set_clock_from_readout(self, date: str, clock: str) -> None:
         """``Date:<YY>.<MM>.<DD>``, ``Time:<hh>.<mm>.<ss>``: two ASCII digits each (docs/protocol.md §6.5).
         A readout that is no real time (``99.13.01``, 5-digit years) is ignored."""
-        parts = [ascii_int(x, 99) for x in (*date.split("."), *clock.split("."))]
+        read = [ascii_int(x, 99) for x in (*date.split("."), *clock.split("."))]
         self._date_readout = None
-        if len(parts) != 6 or None in parts:
+        parts = [part for part in read if part is not None]
+        if len(read) != 6 or len(parts) != 6:
             return
         yy, mm, dd, hh, mi, ss = parts
         try:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from spwf_tui import safefiles
@@ -64,7 +64,7 @@ class TextLog:
             except OSError:
                 pass
 
-    def _lines(self, entries: list[LogEntry]):
+    def _lines(self, entries: list[LogEntry]) -> Iterator[str]:
         for entry in entries:
             text = format_entry(redact_entry(entry) if self._redact else entry)
             if self._timestamps:

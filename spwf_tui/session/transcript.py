@@ -1,4 +1,4 @@
-"""Plain-text transcript lines for ``run`` (and later the REPL's dumb-terminal mode).
+"""Plain-text transcript lines for ``run`` and the text export.
 
 Every text here (sent lines from a script, notes, the module's lines, explanations) goes through
 ``core.display.visible``, one line each: nothing in them reaches the terminal as a control.
@@ -32,7 +32,7 @@ def format_entry(entry: LogEntry) -> str:
 
 
 def payload_preview(payload: bytes) -> str:
-    """The first bytes as hex, e.g. ``3e f1 74 … (20 bytes)``."""
+    """The first ``PREVIEW_BYTES`` bytes as hex, then ``…`` when there are more: ``3e f1 74 …``."""
     head = " ".join(f"{b:02x}" for b in payload[:PREVIEW_BYTES])
     return head + (" …" if len(payload) > PREVIEW_BYTES else "")
 

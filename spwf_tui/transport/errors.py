@@ -55,9 +55,9 @@ def describe_open_failure(port: str, exc: Exception) -> PortError:
 
 
 def _available_ports_hint() -> str:
-    from serial.tools import list_ports
+    from spwf_tui.transport.ports import detected_ports
 
-    found = sorted(p.device for p in list_ports.comports())
+    found = [p.device for p in detected_ports()]
     listed = ", ".join(found) if found else "no serial ports detected"
     return f"Ports found: {listed}; sim:// is the emulated module (spwf-tui ports lists them)."
 

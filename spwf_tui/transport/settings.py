@@ -8,6 +8,7 @@ DEFAULT_BAUD = 115200
 """The module's factory ``console_speed``."""
 MAX_BAUD = 12_000_000
 PARITIES = {"N": "none", "E": "even", "O": "odd", "M": "mark", "S": "space"}
+"""Parity letters (pyserial's) and the words a user may type for them."""
 
 
 class SettingsError(ValueError):

@@ -24,8 +24,8 @@ from spwf_tui.core import authcheck
 from spwf_tui.core.display import visible
 from spwf_tui.core.payload import Outgoing, PayloadError
 from spwf_tui.errors import UserError
+from spwf_tui.session.frontend import FrontSession, Playback
 from spwf_tui.session.log import NOTE, TX
-from spwf_tui.session.session import Session
 from spwf_tui.session.tx_worker import TxWorker
 from spwf_tui.transport.errors import PortError
 from spwf_tui.transport.modem import DEFAULT_BREAK_MS, DEFAULT_PULSE_MS, parse_line_action
@@ -50,8 +50,8 @@ ROOMY_WIDTH = 140
 PANES = {"log": "#uart-log", "sockets": "#sockets", "inspector": "#inspector"}
 STEADY_GC_THRESHOLD = (10_000, 10, 10)
 """Collector thresholds for a running TUI (CPython's default: 700, 10, 10): young passes rarer;
-older generations as often as before counted in young passes (rarer still would let RSS creep:
-+7 % against +4.5 % over 120 MB in the TUI ingest benchmark, for no gain in key latency)."""
+older generations as often as before counted in young passes (rarer still lets RSS creep in the
+TUI ingest benchmark, for no gain in key latency)."""
 
 
 def steady_collector() -> None:
@@ -111,7 +111,7 @@ class SpwfApp(TerminalActions, App):
         Binding("ctrl+end", "replay_end", "To end", id="replay.end"),
     ]
 
-    def __init__(self, session: Session, *, timestamps: str = "off", keymap: dict[str, str] | None = None,
+    def __init__(self, session: FrontSession, *, timestamps: str = "off", keymap: dict[str, str] | None = None,
                  steady_gc: bool = False, paste_delay_ms: int = 0) -> None:
         """``steady_gc``: tune the process's collector once mounted (``steady_collector``). The
         CLI asks for it; tests, which run many apps in one process, do not."""
@@ -122,11 +122,11 @@ class SpwfApp(TerminalActions, App):
         if keymap:
             self.set_keymap(keymap)  # the config file's [keys]: binding id -> key
         self.session = session
-        self.read_only = bool(getattr(session, "read_only", False))
+        self.read_only = session.read_only
         self._timestamps = timestamps
         self._tx = None if self.read_only else TxWorker(session)
         self._pane = "log"
-        self._generation = getattr(session, "generation", 0)
+        self._generation = session.generation
         self._shown_status = ""
         self._partial_shown = None
         """The line still arriving as last shown (``Session.partial_line``)."""
@@ -140,7 +140,8 @@ class SpwfApp(TerminalActions, App):
             yield UartLog(id="uart-log", timestamps=self._timestamps)
             with Vertical(id="side"):
                 yield SocketStatus(id="sockets")
-                yield CertInspector(id="inspector", session=self.session)
+                yield CertInspector(id="inspector", session=self.session,
+                                    send_steps=self._tx.submit_steps if self._tx is not None else None)
         yield Input(placeholder="find in log (Enter; n/N in the log for next/previous)", id="search")
         yield CommandBuilder(id="builder", facts=lambda: self.session.state, prepare=self.session.prepare)
         yield RawKeys(lambda: self.session.line_ends, id="raw-keys")
@@ -189,7 +190,7 @@ class SpwfApp(TerminalActions, App):
     def _drain(self) -> None:
         if not self.is_running:
             return  # quitting: the panes are going away, but a streaming module still wakes us up
-        generation = getattr(self.session, "generation", 0)
+        generation = self.session.generation
         if generation != self._generation:  # a replay went backwards and started over
             self._generation = generation
             self.query_one(UartLog).clear()
@@ -239,13 +240,14 @@ class SpwfApp(TerminalActions, App):
         short_port = port if len(port) <= 24 or "/" not in port else "…/" + _file_name(port)
         facts = [(port, short_port), (s.settings.describe(),) * 2, (visible(s.link_state),) * 2]
         facts.extend(self.terminal_status())
-        if self.read_only and hasattr(s, "playing"):
-            state = "end" if s.at_end else f"playing ×{s.speed:g}" if s.playing else "paused"
-            where = f"{state} at {s.time:.1f}/{s.recording.duration:.1f} s"
+        playback = s.playback
+        if playback is not None:
+            state = "end" if playback.at_end else f"playing ×{playback.speed:g}" if playback.playing else "paused"
+            where = f"{state} at {playback.time:.1f}/{playback.recording.duration:.1f} s"
             facts.insert(0, (f"▶ REPLAY {where}", f"REPLAY {where}"))
             facts.append(("? keys: space ▶/⏸  . step  [ ] marks  +/- speed", "? keys"))
         else:
-            recording = getattr(s, "recording_path", None)
+            recording = s.recording_path
             if recording:
                 # The whole path is in the log's "recording to" note; the line names the file while it fits.
                 facts.append((f"● REC {visible(_file_name(str(recording)))}", "● REC"))
@@ -332,13 +334,15 @@ class SpwfApp(TerminalActions, App):
             self._submit_checked(line, outgoing)
             return
 
-        def with_payload(payload: bytes | None) -> None:
-            if payload is None:
+        tx = self._tx
+
+        def with_payload(complete: Outgoing | None) -> None:
+            if complete is None:
                 self.session.note(f"not sent: {outgoing.line} (payload dialog cancelled)")
             else:
-                self._submit_checked(line, Outgoing(outgoing.line, payload, "dialog"))
+                self._submit_checked(line, complete)
 
-        self.push_screen(PayloadDialog(outgoing.line, outgoing.awaiting_payload, self.session.read_file), with_payload)
+        self.push_screen(PayloadDialog(outgoing, self.session.read_file), with_payload)
 
     def _submit_checked(self, typed: str, outgoing: Outgoing) -> None:
         """Queue ``outgoing``, unless it repeats the seed mistake and the user says no."""
@@ -569,7 +573,7 @@ class SpwfApp(TerminalActions, App):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Playback keys exist only when replaying; raw mode lets Ctrl+Q, Ctrl+P, Esc and Ctrl+C through."""
         if action.startswith("replay_"):
-            return self.read_only and hasattr(self.session, "play")
+            return self.session.playback is not None
         if action == "cancel_job":
             return self.job_running and not self.raw  # else Ctrl+C copies, or goes to the port (raw)
         if self.raw and action in ("quit", "command_palette", "focus_builder"):
@@ -584,34 +588,44 @@ class SpwfApp(TerminalActions, App):
                 self.focused is self.query_one(CommandBuilder).input and self.screen.maximized is None)
         return True
 
+    def _playback(self) -> Playback:
+        playback = self.session.playback
+        assert playback is not None, "check_action offers the replay keys only with playback controls"
+        return playback
+
     def action_replay_toggle(self) -> None:
-        if self.session.playing:
-            self.session.pause()
+        playback = self._playback()
+        if playback.playing:
+            playback.pause()
         else:
-            self.session.play()
+            playback.play()
         self._refresh_status()
 
     def action_replay_step(self) -> None:
-        self.session.pause()
-        self.session.step()
+        playback = self._playback()
+        playback.pause()
+        playback.step()
 
     def action_replay_marker(self, direction: int) -> None:
-        self.session.pause()
-        found = self.session.next_marker() if direction > 0 else self.session.previous_marker()
+        playback = self._playback()
+        playback.pause()
+        found = playback.next_marker() if direction > 0 else playback.previous_marker()
         if found is None:
             self.notify("no more markers that way", severity="information")
 
     def action_replay_speed(self, factor: float) -> None:
-        speed = min(1000.0, max(0.125, self.session.speed * factor))
-        if self.session.playing:
-            self.session.play(speed)
+        playback = self._playback()
+        speed = min(1000.0, max(0.125, playback.speed * factor))
+        if playback.playing:
+            playback.play(speed)
         else:
-            self.session.speed = speed
+            playback.speed = speed
         self._refresh_status()
 
     def action_replay_end(self) -> None:
-        self.session.pause()
-        self.session.to_end()
+        playback = self._playback()
+        playback.pause()
+        playback.to_end()
 
     # -- layout -----------------------------------------------------------------------------
 

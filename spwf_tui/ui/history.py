@@ -1,36 +1,29 @@
-"""The command builder's persistent history: one line per command, newest last.
-
-The file is 0600 in a 0700 directory, replaced whole on each save and never read or written
-through a symbolic link (``safefiles``); lines that carry a secret never reach it.
-"""
+"""The command builder's history browsing (Up/Down by prefix, Ctrl+R search) over the shared
+history file (``spwf_tui.history``: the REPL's too; secrets never written, 0600, no links)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from spwf_tui import locations, safefiles
-from spwf_tui.core.redact import typed_line_holds_secret
-
-MAX_HISTORY = 1000
+from spwf_tui.history import MAX_HISTORY, HistoryFile
 
 
 class History:
     """Commands typed before, kept in the user data directory across sessions."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or locations.data_dir() / "tui_history"
-        self.lines: list[str] = self._load()
+        self._file = HistoryFile(path)
+        self.path = self._file.path
+        self.lines: list[str] = self._file.load()
         self._cursor = len(self.lines)
         self._prefix = ""
 
     def add(self, line: str) -> None:
-        """Remember ``line`` (not twice in a row) and save, unless it carries a secret."""
+        """Remember ``line`` (not twice in a row) and save it, unless it carries a secret."""
         if line and (not self.lines or self.lines[-1] != line):
             self.lines.append(line)
             del self.lines[:-MAX_HISTORY]
-            if not sets_a_secret(line):
-                self._save()
+            self._file.append(line)
         self.reset()
 
     def reset(self) -> None:
@@ -64,27 +57,3 @@ class History:
             if text.lower() in self.lines[index].lower():
                 return index, self.lines[index]
         return None
-
-    def _load(self) -> list[str]:
-        try:
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
-            with os.fdopen(fd, "rb") as file:
-                lines = file.read().decode("utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            return []
-        # A file written before secrets were kept out of it may hold some: they are not loaded.
-        return [line for line in lines if not sets_a_secret(line)][-MAX_HISTORY:]
-
-    def _save(self) -> None:
-        kept = [line for line in self.lines if not sets_a_secret(line)]
-        try:
-            safefiles.private_dir(self.path.parent, "data folder")
-            safefiles.replace_private(self.path, ("\n".join(kept) + "\n").encode("utf-8"), "history file")
-        except (OSError, safefiles.UnsafeFileError):
-            pass  # history is a convenience; a read-only home or a planted link must not break the session
-
-
-def sets_a_secret(line: str) -> bool:
-    """True for ``AT+S.SCFG=<secret variable>,...`` and a key typed inline (``core.redact``):
-    such lines stay out of the history file."""
-    return typed_line_holds_secret(line)

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from serial.tools import list_ports
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
-SIM = "sim://"
+from spwf_tui.core.display import visible
+from spwf_tui.transport.ports import ports_and_sim
 
 
 def available_ports() -> list[tuple[str, str]]:
     """(device, description) of each detected port, then the emulated module."""
-    found = [(p.device, p.description or p.hwid or "") for p in sorted(list_ports.comports())]
-    return [*found, (SIM, "emulated SPWF04SA (built in)")]
+    return [(p.device, p.description or p.hwid) for p in ports_and_sim()]
 
 
 class PortPickerApp(App[str | None]):
@@ -26,8 +26,9 @@ class PortPickerApp(App[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Label("No port given. Pick one (Enter), or Esc to quit:")
-        yield OptionList(*[Option(f"{device}  {text}", id=device) for device, text in available_ports()],
-                         id="ports")
+        # Descriptions come from the USB device (its product string): escaped, and never markup.
+        yield OptionList(*[Option(Content(visible(f"{device}  {text}")), id=device)
+                           for device, text in available_ports()], id="ports")
         yield Footer()
 
     @on(OptionList.OptionSelected)

@@ -24,8 +24,8 @@ def test_history_is_private_and_keeps_no_passphrase(sim, isolated_user_dirs):  #
     data = isolated_user_dirs / "data"
     data.mkdir(mode=0o755)
     data.chmod(0o755)
-    (data / "repl_history").write_text("\n# old\n+AT\n")
-    (data / "repl_history").chmod(0o644)
+    (data / "history").write_text("AT\n")
+    (data / "history").chmod(0o644)
     child = spawn_repl(sim)
     for line in (f":note joined with AT+S.SCFG=wifi_wpa_psk_text,{PASSPHRASE}",
                  "AT+S.SCFG=console_delimiter,;", f"AT+S.SCFG=wifi_wpa_psk_text;{PASSPHRASE}",
@@ -34,10 +34,25 @@ def test_history_is_private_and_keeps_no_passphrase(sim, isolated_user_dirs):  #
         child.expect("spwf>")
     child.expect("fw_version=1.1.0")
     assert quit_with(child, "\x04") == 0
-    text = (data / "repl_history").read_text()
-    assert "AT+S.STS=fw_version" in text and "console_delimiter" in text
+    text = (data / "history").read_text()
+    assert text.startswith("AT\n") and "AT+S.STS=fw_version" in text and "console_delimiter" in text
     assert PASSPHRASE not in text and "Tr0ub" not in text
-    assert _mode(data) == 0o700 and _mode(data / "repl_history") == 0o600
+    assert _mode(data) == 0o700 and _mode(data / "history") == 0o600
+
+
+def test_an_older_versions_repl_history_is_carried_over(sim, isolated_user_dirs):  # noqa: F811
+    data = isolated_user_dirs / "data"
+    data.mkdir(mode=0o700)
+    (data / "repl_history").write_text("\n# 2025-01-01 10:00\n+AT+S.STS=fw_version\n")
+    child = spawn_repl(sim)
+    child.send("\x1b[A")  # Up: the command saved by the older version
+    child.expect("fw_version")
+    child.send("\r")
+    child.expect("fw_version=1.1.0")
+    assert quit_with(child, "\x04") == 0
+    # carried over, and the same command recalled is not saved twice in a row (prompt-toolkit's rule)
+    assert (data / "history").read_text() == "AT+S.STS=fw_version\n"
+    assert (data / "repl_history").exists()  # left in place
 
 
 def test_a_history_file_planted_as_a_link_is_not_written_through(sim, isolated_user_dirs, tmp_path):  # noqa: F811
@@ -46,13 +61,13 @@ def test_a_history_file_planted_as_a_link_is_not_written_through(sim, isolated_u
     target = tmp_path / "victim.txt"
     target.write_text("precious\n")
     target.chmod(0o644)
-    (data / "repl_history").symlink_to(target)
+    (data / "history").symlink_to(target)
     child = spawn_repl(sim)
     child.send("AT+S.STS=fw_version\r")
     child.expect("fw_version=1.1.0")
     assert quit_with(child, "\x04") == 0
     assert target.read_text() == "precious\n" and _mode(target) == 0o644
-    assert (data / "repl_history").is_symlink()
+    assert (data / "history").is_symlink()
 
 
 @pytest.mark.parametrize("planted", ["dir_link", "file_link"])
@@ -65,7 +80,7 @@ def test_the_data_folder_or_history_as_a_link_gives_a_warning_not_a_write(sim, i
         data.symlink_to(elsewhere)
     else:
         data.mkdir()
-        (data / "repl_history").symlink_to(elsewhere / "h")
+        (data / "history").symlink_to(elsewhere / "h")
     env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"}
     child = pexpect.spawn(CLI[0], [*CLI[1:], "repl", str(sim.link)], env=env, encoding="utf-8", timeout=15,
                           dimensions=(24, 200))
@@ -76,4 +91,4 @@ def test_the_data_folder_or_history_as_a_link_gives_a_warning_not_a_write(sim, i
     child.send("AT\r")
     child.expect("AT-S.OK")
     assert quit_with(child, "\x04") == 0
-    assert not (elsewhere / "repl_history").exists() and not (elsewhere / "h").exists()
+    assert not (elsewhere / "history").exists() and not (elsewhere / "h").exists()

@@ -83,7 +83,7 @@ def test_history_survives_a_restart(sim, isolated_user_dirs):
     child.send("AT+S.STS=fw_version\r")
     child.expect("AT-S.Var:fw_version=1.1.0")
     assert quit_with(child, "\x04") == 0  # Ctrl+D on an empty line
-    assert "AT+S.STS=fw_version" in (isolated_user_dirs / "data" / "repl_history").read_text()
+    assert "AT+S.STS=fw_version" in (isolated_user_dirs / "data" / "history").read_text()
 
     child = spawn_repl(sim)
     child.send(UP)

@@ -98,6 +98,8 @@ def test_concurrent_uploads_from_every_front_end_arrive_whole(tmp_path):
 class FailingAfter:
     """A transport whose write stops after ``limit`` bytes, as a port unplugged mid-upload does."""
 
+    route = None  # the port is where its name says (transport.base.Transport)
+
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.written = bytearray()

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from spwf_tui.commands.run import wait_until_idle
+from spwf_tui.session.quiet import wait_until_idle
 from spwf_tui.core.payload import PayloadError
 from spwf_tui.session.paste_queue import (
     CANCELLED,

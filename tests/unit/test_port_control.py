@@ -18,6 +18,7 @@ from spwf_tui.transport.settings import PortSettings, SettingsError, as_changes,
 
 class _Port:
     """A transport that records the calls (the real ones are tested on ptys and ser2net)."""
+    route = None  # transport.base.Transport: no endpoint other than its name
 
     def __init__(self, refuse: bool = False) -> None:
         self.calls: list = []

@@ -14,6 +14,8 @@ from spwf_tui.transport.settings import PortSettings
 class CountingTransport:
     """Takes writes like a port would and keeps them."""
 
+    route = None  # the port is where its name says (transport.base.Transport)
+
     def __init__(self) -> None:
         self.writes: list[bytes] = []
 

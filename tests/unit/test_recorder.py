@@ -25,6 +25,8 @@ SETTINGS = PortSettings("/dev/ttyUSB0", 921600, rtscts=True)
 class FakeTransport:
     """Takes writes; the test plays the module by calling ``session.data_received``."""
 
+    route = None  # the port is where its name says (transport.base.Transport)
+
     def __init__(self) -> None:
         self.written = bytearray()
 

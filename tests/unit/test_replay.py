@@ -103,18 +103,6 @@ def test_a_replay_is_read_only(tmp_path):
     assert replay.link_state == "replay" and replay.settings.port == "/dev/ttyUSB0"
 
 
-@pytest.mark.parametrize("module", ["spwf_tui.session.recorder", "spwf_tui.session.recording",
-                                    "spwf_tui.session.replay", "spwf_tui.export.markdown", "spwf_tui.export.cast",
-                                    "spwf_tui.commands.export", "spwf_tui.commands.replay"])
-def test_recording_modules_stay_headless(module):
-    import subprocess
-    import sys
-
-    code = (f"import sys, {module}; print(','.join(m for m in ('textual', 'prompt_toolkit') if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == ""
-
-
 @pytest.mark.parametrize("command", [[], ["run", "sim://"], ["repl"]])
 def test_record_flags_on_every_session_command(command):
     from spwf_tui.cli import build_parsers

@@ -15,6 +15,7 @@ from spwf_tui.transport.settings import PortSettings
 
 class _Echo:
     """A module that echoes each line and answers OK."""
+    route = None  # transport.base.Transport: no endpoint other than its name
 
     def __init__(self) -> None:
         self.session: Session | None = None

@@ -7,6 +7,7 @@ plain data (see ``schema``).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from spwf_tui.core.catalog.commands import COMMANDS
 from spwf_tui.core.catalog.errors import ERRORS
@@ -63,7 +64,7 @@ def wind(number: int) -> Wind | None:
 
 
 @lru_cache(maxsize=None)
-def _by_name(table: tuple) -> dict:
+def _by_name(table: tuple[Any, ...]) -> dict[str, Any]:
     return {entry.name.lower(): entry for entry in table}
 
 

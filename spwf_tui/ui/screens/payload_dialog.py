@@ -1,4 +1,8 @@
-"""The payload dialog: a data-phase command typed with a plain length asks for its bytes here."""
+"""The payload dialog: a data-phase command typed with a plain length asks for its bytes here.
+
+The field is read by ``core.payload.with_typed_payload``, as the REPL reads its payload line:
+the same typing gives the same bytes, and anything but exactly the announced count is refused.
+"""
 
 from __future__ import annotations
 
@@ -11,23 +15,24 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from spwf_tui.core.payload import PayloadError, is_source, resolve_source
+from spwf_tui.core.payload import Outgoing, PayloadError, typed_payload_bytes, with_typed_payload
 
 
-class PayloadDialog(ModalScreen[bytes | None]):
-    """Ask for exactly ``length`` payload bytes: a source (@FILE, hex:, ski:, "...") or plain text."""
+class PayloadDialog(ModalScreen[Outgoing | None]):
+    """Ask for exactly the payload bytes ``outgoing`` announces: a source (@FILE, hex:, ski:,
+    "...") or plain text. Dismissed with the complete command, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="payload.cancel")]
 
-    def __init__(self, line: str, length: int, read_file: Callable[[str], bytes]) -> None:
+    def __init__(self, outgoing: Outgoing, read_file: Callable[[str], bytes]) -> None:
         super().__init__()
-        self._line = line
-        self._length = length
+        self._outgoing = outgoing
+        self._length = outgoing.awaiting_payload
         self._read_file = read_file
 
     def compose(self) -> ComposeResult:
         with Vertical(id="payload-dialog"):
-            yield Label(f"{self._line} needs {self._length} payload bytes", markup=False)
+            yield Label(f"{self._outgoing.line} needs {self._length} payload bytes", markup=False)
             yield Static('Type text, or a source: @FILE  hex:3e f1 ..  ski:CA.pem  "text with \\r\\n"', markup=False)
             yield Input(id="payload-input")
             yield Static("", id="payload-status", markup=False)
@@ -35,14 +40,14 @@ class PayloadDialog(ModalScreen[bytes | None]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
-    def _bytes_of(self, text: str) -> bytes:
-        return resolve_source(text, self._read_file) if is_source(text) else text.encode("utf-8")
-
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         status = self.query_one("#payload-status", Static)
+        if not event.value:
+            status.update(f"0 of {self._length} bytes")
+            return
         try:
-            count = len(self._bytes_of(event.value))
+            count = len(typed_payload_bytes(event.value, self._read_file))
         except PayloadError as exc:
             status.update(f"✗ {exc}")
             return
@@ -51,15 +56,11 @@ class PayloadDialog(ModalScreen[bytes | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         try:
-            payload = self._bytes_of(event.value)
+            outgoing = with_typed_payload(self._outgoing, event.value, self._read_file)
         except PayloadError as exc:
             self.query_one("#payload-status", Static).update(f"✗ {exc}")
             return
-        if len(payload) != self._length:
-            self.query_one("#payload-status", Static).update(
-                f"✗ {len(payload)} bytes given, {self._length} announced: nothing sent")
-            return
-        self.dismiss(payload)
+        self.dismiss(outgoing)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

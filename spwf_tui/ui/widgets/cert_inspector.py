@@ -3,25 +3,29 @@ one-step upload (CA plus the 20-byte ``auth`` when needed, cert or key) checked 
 ``TLSCERT=content,1``.
 
 The facts and warnings come from ``ui/cert_report.py`` (a thin view over the core certificate
-logic); the uploads go through the session like typed commands, so they are logged and recorded.
+logic), the upload's commands from ``core.certplan`` (as ``cert plan``). They are sent by the app's
+``TxWorker`` like typed commands, each after the previous one's reply, so they are logged and
+recorded and keep their place among what the user types.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-from textual import on, work
+from collections.abc import Callable
+
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
 from spwf_tui.core.display import visible
-from spwf_tui.core.payload import PayloadError
-from spwf_tui.session.session import Session
-from spwf_tui.transport.errors import PortError
-from spwf_tui.ui.cert_report import describe_file, upload_steps
+from spwf_tui.core.payload import Outgoing
+from spwf_tui.session.frontend import FrontSession
+from spwf_tui.session.pending import PendingCommand
+from spwf_tui.session.tx_worker import Steps
+from spwf_tui.ui.cert_report import describe_file, upload_commands
 from spwf_tui.ui.widgets.path_suggester import PathSuggester
 
 
@@ -35,14 +39,16 @@ class CertInspector(Vertical):
             super().__init__()
             self.text = text
 
-    def __init__(self, *, session: Session, id: str | None = None) -> None:
+    def __init__(self, *, session: FrontSession, send_steps: Callable[[Steps], None] | None = None,
+                 id: str | None = None) -> None:
+        """``send_steps`` queues a run of commands on the app's TX worker (None: read-only)."""
         super().__init__(id=id)
         self._session = session
+        self._send_steps = send_steps
         self._path: Path | None = None
         self._judged_offset: float | None = None
         """The module clock offset the report was made with."""
         self._step_lines: list[str] = []
-        self._last_replies: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="cert/key file; → completes, Enter inspects", id="cert-path",
@@ -60,8 +66,7 @@ class CertInspector(Vertical):
         """Show the report for ``path``."""
         self._path = path
         self._judged_offset = self._session.state.clock_offset
-        host_clock = getattr(self._session, "clock", time.time)
-        text, _ = describe_file(path, self._session.state.module_time(), host_clock())
+        text, _ = describe_file(path, self._session.state.module_time(), self._session.clock())
         # The report quotes the file (subject, SAN, URIs) and its name: escaped, line by line.
         self.query_one("#cert-report", Static).update(visible(text, keep="\n"))
 
@@ -83,7 +88,7 @@ class CertInspector(Vertical):
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
         role = (event.button.id or "").removeprefix("upload-")
-        if getattr(self._session, "read_only", False):
+        if self._session.read_only or self._send_steps is None:
             self.notify("replay is read-only: nothing is sent", severity="warning")
             return
         if role != "list" and self._path is None:
@@ -91,30 +96,24 @@ class CertInspector(Vertical):
             return
         self._step_lines = []
         self.query_one("#cert-steps", Static).update("")
-        self._upload(role)
-
-    @work(thread=True, exclusive=True, group="cert-upload")
-    def _upload(self, role: str) -> None:
         try:
-            steps = upload_steps(self._path, role)
+            commands = upload_commands(self._path, role, self._session.read_file,
+                                       self._session.state.module_time(), self._session.clock())
         except ValueError as exc:
-            self.post_message(self.StepDone(f"✗ {exc}"))
+            self._step_done(self.StepDone(f"✗ {exc}"))
             return
-        for line, needed in steps:
-            if needed is not None and not needed(self._last_replies):
-                continue
-            try:
-                command = self._session.execute(line)
-            except (PayloadError, PortError) as exc:
-                self.post_message(self.StepDone(f"✗ {line}: {exc}"))
-                return
-            self._last_replies = [event.text for event in command.replies]
-            final = command.final.text if command.final else f"{command.outcome}: {command.reason}"
-            detail = [r for r in self._last_replies[1:-1] if r]
-            self.post_message(self.StepDone(f"{'✓' if command.succeeded else '✗'} {command.line}  → "
-                                            + "  ".join([*detail, final])))
-            if not command.succeeded:
-                return
+        self._send_steps(Steps(commands, self._step_result))
+
+    def _step_result(self, outgoing: Outgoing, command: PendingCommand | None, problem: str | None) -> None:
+        """One step's outcome (on the TX thread: only posts)."""
+        if command is None:
+            self.post_message(self.StepDone(f"✗ {outgoing.line}: {problem}"))
+            return
+        replies = [event.text for event in command.replies]
+        final = command.final.text if command.final else f"{command.outcome}: {command.reason}"
+        detail = [r for r in replies[1:-1] if r]
+        self.post_message(self.StepDone(f"{'✓' if command.succeeded else '✗'} {command.line}  → "
+                                        + "  ".join([*detail, final])))
 
     @on(StepDone)
     def _step_done(self, message: StepDone) -> None:

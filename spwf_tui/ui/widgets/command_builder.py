@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -26,6 +25,7 @@ from spwf_tui.core import authcheck
 from spwf_tui.core.completion import Completion, ModuleFacts, complete
 from spwf_tui.core.display import preview_bytes
 from spwf_tui.core.payload import Outgoing, PayloadError
+from spwf_tui.pathnames import complete_path
 from spwf_tui.session.paste_queue import is_multi_line
 from spwf_tui.ui.history import History
 
@@ -65,8 +65,8 @@ class CommandInput(Input):
 
         ``Input`` sets its virtual size to this on every change of the value, and a new virtual
         size lays out the whole screen: every key typed repainted the log pane too (the
-        keystroke benchmark's p99 under a flood). While the line fits, the size now stays put
-        and a key repaints only this line; a longer line scrolls as before.
+        keystroke benchmark's p99 under a flood). While the line fits, the size stays put and a
+        key repaints only this line; a longer line scrolls.
         """
         return max(super().content_width, self.content_size.width)
 
@@ -190,18 +190,12 @@ class CommandBuilder(Vertical):
     def _complete_path(self, result: Completion) -> None:
         field = self.input
         partial = result.wants_path or ""
-        base = Path(partial).expanduser()
-        directory, stem = (base, "") if partial.endswith("/") else (base.parent, base.name)
-        try:
-            names = sorted(p.name + ("/" if p.is_dir() else "") for p in directory.iterdir()
-                           if p.name.startswith(stem) and not p.name.startswith("."))
-        except OSError:
-            names = []
+        found = complete_path(partial)
+        names, stem, common = found.names, found.stem, found.common
         if not names:
             self._hint(f"no file matches {partial or './'}")
             return
         prefix_text = partial[: len(partial) - len(stem)] or "./"
-        common = os.path.commonprefix(names)
         value = field.value[:field.cursor_position]
         value = value[: len(value) - len(stem)] + common
         field.value = value + field.value[field.cursor_position:]

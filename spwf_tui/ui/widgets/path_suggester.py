@@ -1,11 +1,10 @@
-"""Ghost completion of file paths for path inputs (accepted with →)."""
+"""Ghost completion of file paths for path inputs (accepted with →), from ``pathnames``."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from textual.suggester import Suggester
+
+from spwf_tui.pathnames import complete_path
 
 
 class PathSuggester(Suggester):
@@ -17,11 +16,5 @@ class PathSuggester(Suggester):
     async def get_suggestion(self, value: str) -> str | None:
         if not value:
             return None
-        typed = Path(value).expanduser()
-        directory, stem = (typed, "") if value.endswith(os.sep) else (typed.parent, typed.name)
-        try:
-            names = sorted(p.name + (os.sep if p.is_dir() else "") for p in directory.iterdir()
-                           if p.name.startswith(stem) and not p.name.startswith("."))
-        except OSError:
-            return None
-        return value + names[0][len(stem):] if names else None
+        found = complete_path(value)
+        return value + found.names[0][len(found.stem):] if found.names else None

@@ -1,0 +1,125 @@
+"""What a front end (the TUI, the REPL, ``run``) sees of a session: ``FrontSession``, and of a
+replay, its ``Playback`` controls.
+
+``Session`` (a live port) and ``ReplaySession`` (a recording, read-only) both fit
+``FrontSession``, so the TUI takes either without probing attributes: a replay answers
+``read_only`` and has ``playback``; a live session has ``playback = None`` and a ``generation``
+that never changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from spwf_tui.core.payload import Outgoing
+from spwf_tui.session.log import EntryBuffer
+from spwf_tui.session.pending import PendingCommand
+from spwf_tui.session.recording import Recording
+from spwf_tui.session.state import ModuleState
+from spwf_tui.transport.settings import PortSettings
+
+
+class Playback(Protocol):
+    """Controls of a replay (``ReplaySession``)."""
+
+    recording: Recording
+    speed: float
+    """Playback speed factor (1.0 is real time); ``play`` may change it."""
+
+    @property
+    def playing(self) -> bool: ...
+
+    @property
+    def at_end(self) -> bool: ...
+
+    @property
+    def time(self) -> float:
+        """Seconds into the recording."""
+
+    def play(self, speed: float | None = None) -> None: ...
+
+    def pause(self) -> None: ...
+
+    def step(self) -> object | None:
+        """Apply the next event; None at the end."""
+
+    def next_marker(self) -> object | None: ...
+
+    def previous_marker(self) -> object | None: ...
+
+    def to_end(self) -> None: ...
+
+
+class FrontSession(Protocol):
+    """The session as the front ends use it (``Session`` and ``ReplaySession``)."""
+
+    @property
+    def settings(self) -> PortSettings: ...
+
+    @property
+    def state(self) -> ModuleState:
+        """The module's facts (written by the reader thread only; read as they are)."""
+
+    @property
+    def entries(self) -> EntryBuffer:
+        """What to show, drained by the one front end."""
+
+    @property
+    def link_state(self) -> str: ...
+
+    @property
+    def recording_path(self) -> Path | None: ...
+
+    @property
+    def read_only(self) -> bool:
+        """True for a replay: nothing can be sent."""
+
+    @property
+    def generation(self) -> int:
+        """Changes when the view must be cleared and filled again (a replay went backwards)."""
+
+    @property
+    def playback(self) -> Playback | None:
+        """The replay's controls; None for a live session."""
+
+    @property
+    def read_file(self) -> Callable[[str], bytes]:
+        """How payload sources (``@FILE``) are read."""
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The host's time (seconds since the epoch) as the session sees it."""
+
+    def add_listener(self, wake: Callable[[], object]) -> None: ...
+
+    def prepare(self, line: str) -> Outgoing: ...
+
+    def send_outgoing(self, outgoing: Outgoing) -> PendingCommand: ...
+
+    def execute(self, line: str, timeout: float | None = None) -> PendingCommand: ...
+
+    def send_keys(self, data: bytes) -> None:
+        """Raw mode: bytes sent as they are."""
+
+    def wait(self, command: PendingCommand, timeout: float | None = None) -> PendingCommand: ...
+
+    def note(self, text: str) -> None: ...
+
+    def reopen(self) -> bool: ...
+
+
+if TYPE_CHECKING:
+    from spwf_tui.session.replay import ReplaySession
+    from spwf_tui.session.session import Session
+
+    # Never called: mypy checks here that both kinds of session fit what front ends expect.
+    def _live_fits(live: Session) -> FrontSession:
+        return live
+
+    def _replay_fits(replay: ReplaySession) -> FrontSession:
+        return replay
+
+    def _replay_has_playback(replay: ReplaySession) -> Playback:
+        return replay

@@ -1,0 +1,55 @@
+"""``Transport``: what a session needs of the thing that carries its bytes.
+
+``SerialTransport`` (a port by name or URL, with its reader thread) is the real one; replays use
+``session.replay.NullTransport``, and tests a recording fake. The incoming side is the
+``TransportListener`` the transport was made with (``serial_transport``): bytes and link changes
+are pushed to it, never pulled.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from spwf_tui.transport.settings import PortSettings
+
+
+class Transport(Protocol):
+    """Opens, writes whole buffers, reopens on the user's word, closes."""
+
+    @property
+    def route(self) -> str | None:
+        """Where the port really is when that is not its name (a labgrid place's endpoint and
+        whose hold it is), for the "opened" note; None otherwise."""
+
+    def open(self) -> None:
+        """Open and start delivering to the listener; raises ``PortError`` with a message for the user."""
+
+    def write(self, data: bytes) -> int:
+        """Write all of ``data`` and return the count; raises ``PortWriteError`` with the count that left."""
+
+    def reopen(self) -> str:
+        """Open again after a loss the transport does not recover from by itself; returns the
+        reason given with the ``connected`` change. Raises ``PortError`` when there is nothing
+        to reopen or it cannot be opened."""
+
+    def close(self) -> None:
+        """Stop delivering and release the port; safe to call twice."""
+
+
+@runtime_checkable
+class PortLines(Protocol):
+    """What a real port adds: line settings, modem lines and BREAK while open (a replay's
+    transport has none of these; docs/protocol.md §9.1, §9.2)."""
+
+    def apply_settings(self, settings: PortSettings) -> None:
+        """Change speed, framing and flow control of the open port; raises ``PortError``."""
+
+    def set_line(self, line: str, on: bool) -> None:
+        """Assert (``on``) or release DTR or RTS; raises ``PortError``."""
+
+    def send_break(self, seconds: float) -> None:
+        """Hold TX in BREAK for ``seconds``; raises ``PortError``."""
+
+    def modem_lines(self) -> dict[str, bool] | None:
+        """CTS, DSR, RI and CD where the port reports them, else None."""
