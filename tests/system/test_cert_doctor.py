@@ -78,7 +78,8 @@ def _predict(bench: Bench, ca: str, *extra: str) -> dict:
 
 def _plan_script(bench: Bench, ca: str, *extra: str) -> Path:
     script = bench.dir / f"{ca}.at"
-    result = run_cli("cert", "plan", str(bench.dir / ca), "--write-script", str(script), *extra)
+    # several tests plan on one bench: the script of an earlier one is replaced on purpose
+    result = run_cli("cert", "plan", str(bench.dir / ca), "--write-script", str(script), "--force", *extra)
     assert result.returncode == 0, result.stdout + result.stderr
     return script
 
