@@ -72,6 +72,7 @@ async def test_end_brings_the_newest_rows_back_into_view(make_app):
         await _send(pilot, "AT+S.STS")
         await wait_until(pilot, lambda: "< AT-S.OK" in log_text(app))
         log.focus()
+        await wait_until(pilot, lambda: app.focused is log)  # else Home may still reach the builder
         await pilot.press("home")
         await wait_until(pilot, lambda: not log.follow)
         await pilot.press("end")
