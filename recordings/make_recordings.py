@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from spwf_tui.commands.run import wait_until_idle  # noqa: E402
+from spwf_tui.session.quiet import wait_until_idle  # noqa: E402
 from spwf_tui.core.events import WIND  # noqa: E402
 from spwf_tui.export import render, replay_all  # noqa: E402
 from spwf_tui.session.recorder import Recorder  # noqa: E402

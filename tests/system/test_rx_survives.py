@@ -133,7 +133,7 @@ def test_the_tui_lives_on_after_time_beyond_32_bits_is_answered_ok(board, tui):
 
 CRASHING_TUI = (
     "import sys; from spwf_tui.ui import app; "
-    "app.SpwfApp._status_text = lambda self: 1 / 0; "  # a bug in the status line, as OverflowError was
+    "app.SpwfApp._status_facts = lambda self: 1 / 0; "  # a bug in the status line, as OverflowError was
     "from spwf_tui.cli import main; sys.exit(main(sys.argv[1:]))"
 )
 
