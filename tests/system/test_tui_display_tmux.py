@@ -241,8 +241,8 @@ def test_replay_says_replay_and_lists_its_keys(tui, size):
     status = screen.splitlines()[0]
     assert "REC" not in status.replace("REPLAY", "")
     term.keys("?")
-    screen = term.wait_for("Play/pause")
-    assert "Next mark" in screen and "Faster" in screen
+    screen = term.wait_for("Keys (Esc closes)")  # the overlay (the footer names Play/pause too)
+    assert "Play/pause" in screen and "Next mark" in screen and "Faster" in screen
     term.keys("Escape")
     term.wait_gone("Keys (Esc closes)")
     _quit(term)
