@@ -9,6 +9,7 @@ from spwf_tui.transport.settings import PortSettings
 
 
 class _Silent:
+    route = None  # transport.base.Transport: no endpoint other than its name
     def open(self) -> None: ...
     def write(self, data: bytes) -> int: return len(data)
     def close(self) -> None: ...
