@@ -123,6 +123,18 @@ def paste(term: Tmux, text: str) -> None:
     term._run("paste-buffer", "-p", "-d", "-t", "0")
 
 
+def wait_still(term: Tmux, timeout: float = 10) -> None:
+    """Until two captures 0.3 s apart are the same: a dialog that is still filling takes no keys yet."""
+    deadline = time.monotonic() + timeout
+    last = term.screen()
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        now = term.screen()
+        if now == last:
+            return
+        last = now
+
+
 def wait_until(predicate, what: str, timeout: float = 15) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -306,6 +318,7 @@ def test_tui_ctrl_o_offers_payload_or_the_file_as_it_is(terminal, sim, tmp_path)
     before = len(sim.received())
     term.keys("C-o")
     term.wait_for("blob.bin")
+    wait_still(term)
     term.keys("Down")
     term.keys("Enter")
     term.wait_for("Send the file as it is")
@@ -314,6 +327,7 @@ def test_tui_ctrl_o_offers_payload_or_the_file_as_it_is(terminal, sim, tmp_path)
     wait_until(lambda: sim.received()[before:] == b"\x10\x20RAW\r", "the file's bytes")
     term.keys("C-o")
     term.wait_for("blob.bin")
+    wait_still(term)
     term.keys("Down")
     term.keys("Enter")
     term.wait_for("Send the file as it is")
