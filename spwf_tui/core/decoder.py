@@ -26,6 +26,8 @@ the text of raw payload pieces to be computed when someone shows them (``Event.t
 from __future__ import annotations
 
 import re
+from itertools import compress, repeat
+from operator import is_
 
 from spwf_tui.core.classify import classify_parts, strip_host_prefix
 from spwf_tui.core.commandline import data_phase_length
@@ -48,6 +50,10 @@ _BODY_END_SPAN = len(b"AT-S.Http Server Error:") - 1
 _RESYNC = re.compile(rb"AT-S\.|\+WIND:[0-9]{1,3}(?=:|\Z)")
 """Where a module line starts inside a line of noise (one garbage byte before ``+WIND:``): the
 prefix of a line that ``classify`` takes for a module line (an ``AT-S.`` line, a WIND number)."""
+_MODE_HINT = re.compile(rb"Reading|Http Server Status Code")
+"""Somewhere in every line that can switch to a payload mode (``AT-S.Reading:``, ``AT-S.Http
+Server Status Code:``, with noise or a host log's prefix before them): the lines between two
+such hints are framed in bulk (``_take_run``); the hinted line itself goes the per-line way."""
 _HTTP_STATUS_LABEL = "Http Server Status Code"
 _MODE_LABELS = frozenset({"Reading", _HTTP_STATUS_LABEL})
 """Labels of the lines after which raw bytes follow."""
@@ -98,6 +104,9 @@ class RxDecoder:
         self.warnings: list[str] = []
         """What a capture contradicts (lenient mode only; at most ``MAX_WARNINGS``)."""
         self.warnings_dropped = 0
+        self.bulk = True
+        """Frame runs of lines in bulk (``_take_run``); False: line by line, the slower way the
+        tests compare the bulk path with."""
 
     # -- hints from the TX side -------------------------------------------------------------
 
@@ -181,7 +190,101 @@ class RxDecoder:
 
     def _take_lines(self, buf: bytes, pos: int, events: list[Event]) -> int:
         """Lines from ``pos`` on, until the input ends or a line switches the mode; returns
-        where decoding stopped."""
+        where decoding stopped.
+
+        The lines up to the next one that may switch the mode (``_MODE_HINT``) are framed in
+        bulk (``_take_run``): nearly all module output. The hinted line, lines of more than
+        ``max_line`` and everything while FSP's echo is awaited go through ``_take_each``.
+        """
+        end = len(buf)
+        search = _MODE_HINT.search
+        rfind = buf.rfind
+        while pos < end:
+            if self._mode == _BODY_AFTER_ECHO or not self.bulk:
+                return self._take_each(buf, pos, events)
+            hint = search(buf, pos)
+            if hint is None:
+                stop = end
+            else:
+                at = hint.start()
+                stop = max(rfind(b"\n", pos, at), rfind(b"\r", pos, at)) + 1 or pos
+            if stop > pos:
+                taken = self._take_run(buf, pos, stop, events)
+                if taken is None:  # a line longer than max_line: cut the per-line way
+                    return self._take_each(buf, pos, events)
+                if taken < stop or stop == end:
+                    return taken  # an unfinished line waits for more input
+                pos = taken
+            # The hinted line, alone.
+            taken = self._take_each(buf, pos, events, once=True)
+            if taken == pos or self._mode != _LINES:
+                return taken
+            pos = taken
+        return pos
+
+    def _take_run(self, buf: bytes, pos: int, stop: int, events: list[Event]) -> int | None:
+        """The lines of ``buf[pos:stop]`` (none of them switches the mode), at C speed where
+        the line was seen before: split at every line end at once, looked up in the known-lines
+        table at once, only new lines classified one by one. Returns where decoding stopped (an
+        unfinished last line, or a lone CR at the end of the input, waits), or None when a
+        line is longer than ``max_line`` (``_take_each`` cuts it)."""
+        lines = buf[pos:stop].splitlines(True)
+        last = lines[-1]
+        if last[-1] != 0x0A and (stop == len(buf) or last[-1] != 0x0D):
+            # No terminator yet, or a CR whose LF may be the next byte: not a line yet.
+            if last[-1] != 0x0D and len(last) > self._max_line:
+                return None
+            lines.pop()
+            stop -= len(last)
+            if not lines:
+                return pos
+        max_line = self._max_line
+        if stop - pos > max_line and max(map(len, lines)) > max_line:
+            return None  # (a terminated line of max_line content has 1-2 bytes more: cut the slow way too)
+        known = self._known
+        found: list[Event | tuple[Event, Event] | None] = list(map(known.get, lines))
+        noise = False
+        for index in compress(range(len(found)), map(is_, found, repeat(None))):
+            raw = lines[index]
+            event: Event | tuple[Event, Event] | None = self._known_before.get(raw)
+            if event is None:
+                event = self._line_event(raw, raw[:-2] if raw[-2:] == b"\r\n" else raw[:-1])
+            if isinstance(event, tuple):
+                noise = True  # noise before a module line: two events, neither kept
+            else:
+                if len(known) >= KNOWN_LINES:
+                    self._known_before, known = known, {}
+                    self._known = known
+                known[raw] = event
+            found[index] = event
+        if noise or self.lenient or any(map(is_, found, repeat(_BLANK))):
+            self._append_each(found, events)
+        else:
+            events.extend(found)  # type: ignore[arg-type]  # (every None was replaced above)
+        return stop
+
+    def _append_each(self, found: list[Event | tuple[Event, Event] | None], events: list[Event]) -> None:
+        """``_take_run``'s events one by one: blank lines dropped, noise split off, a host
+        log's payload rule applied (what ``_take_each`` does per line)."""
+        append = events.append
+        lenient = self.lenient
+        for item in found:
+            if isinstance(item, tuple):
+                noise, event = item
+                append(self._lenient_payload(noise) if lenient else noise)
+            else:
+                assert item is not None, "_take_run replaced every unknown line"
+                event = item
+            if event is _BLANK:
+                continue
+            if lenient:
+                event = self._lenient_payload(event)
+                if self._check_count is not None:
+                    self._check_reading(event)
+            append(event)
+
+    def _take_each(self, buf: bytes, pos: int, events: list[Event], once: bool = False) -> int:
+        """``_take_lines`` one line at a time (``once``: only the line at ``pos``)."""
         end = len(buf)
         find = buf.find
         append = events.append
@@ -237,6 +340,8 @@ class RxDecoder:
                 self._after_line(event)
                 if self._mode != _LINES and self._mode != _BODY_AFTER_ECHO:
                     return pos
+            if once:
+                return pos
         return pos
 
     def _take_counted(self, buf: bytes, pos: int, events: list[Event]) -> int:

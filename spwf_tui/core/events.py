@@ -18,6 +18,20 @@ CONTINUED_MARK = " […]"
 line goes on in the next event): a line is split only at its end, except beyond that bound."""
 
 
+class Later:
+    """The type of ``LATER``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "LATER"
+
+
+LATER = Later()
+"""An explanation left for when it is read: one that depends on its line alone
+(``core.explain.line_explanation``); most lines of a flood are never shown."""
+
+
 def bytes_to_text(data: bytes) -> str:
     """Show bytes as text: UTF-8 where valid, ``\\xNN`` escapes elsewhere; never raises."""
     return data.decode("utf-8", errors="backslashreplace")

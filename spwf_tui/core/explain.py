@@ -25,7 +25,7 @@ from spwf_tui.core.authcheck import ca_file_of, ski_fix
 from spwf_tui.core.catalog import tls
 from spwf_tui.core.commandline import parse
 from spwf_tui.core.digits import ascii_int
-from spwf_tui.core.events import DATA, ECHO, ERROR, INFO, OK, OTHER, WIND, Event
+from spwf_tui.core.events import DATA, ECHO, ERROR, INFO, LATER, OK, OTHER, WIND, Event, Later
 from spwf_tui.core.moduletime import MAX_EPOCH, format_utc
 
 if TYPE_CHECKING:
@@ -117,9 +117,23 @@ class Explainer:
                 return told[1]
             if len(self._told) >= _STATELESS_CACHE:
                 self._told.clear()
-            text = self._explanation(event)
+            text = line_explanation(event)
             self._told[id(event)] = (event, text)
             return text
+        text = self._explanation(event)
+        self._observe(event)
+        return text
+
+    def explain_or_later(self, event: Event) -> str | None | Later:
+        """``explain``, except that an explanation that depends on ``event`` alone is not made:
+        ``LATER`` stands for it (``line_explanation(event)`` gives it when it is shown). The
+        RX path's way: a flood's WINDs and ``Reading`` lines are counted, rarely read."""
+        kind = event.kind
+        if kind in _SILENT_KINDS or (kind == INFO and event.label not in _TOLD_INFO_LABELS) or (
+                kind == DATA and not (self._ctx.expecting_auth_payload or self._ctx.expecting_ca_payload)):
+            return None
+        if kind == WIND and event.code != 1 or event.label in _LINE_LABELS:
+            return LATER
         text = self._explanation(event)
         self._observe(event)
         return text
@@ -226,12 +240,8 @@ class Explainer:
     # -- explanations -----------------------------------------------------------------------
 
     def _explanation(self, event: Event) -> str | None:
-        if event.kind == WIND and event.code in (1, 55) or event.label in _LINE_LABELS:
-            return _line_explanation(event)
-        if event.kind == WIND and event.code is not None:
-            entry = catalog.wind(event.code)
-            return _with_fields(entry.explain, entry.fields, event.fields[1:]) if entry else \
-                f"WIND {event.code} is not in the firmware 1.x tables."
+        if event.kind == WIND or event.label in _LINE_LABELS:
+            return line_explanation(event)
         if event.kind == ERROR and event.label == "Certificate Error":
             return self._certificate_error(event.code)
         if event.kind == ERROR and event.label == "ERROR":
@@ -383,6 +393,18 @@ def _http_error(event: Event) -> str:
 
 _LINE_LABELS = frozenset({"Reading", "Http Server Status Code"})
 """``AT-S.`` lines explained from their own fields (``_line_explanation``)."""
+
+
+def line_explanation(event: Event) -> str | None:
+    """The explanation of a WIND, a ``Reading`` or an ``Http Server Status Code`` line: what
+    the line says by itself, whatever came before it (``Explainer.explain_or_later``)."""
+    if event.kind == WIND and event.code not in (1, 55):
+        if event.code is None:
+            return None
+        entry = catalog.wind(event.code)
+        return _with_fields(entry.explain, entry.fields, event.fields[1:]) if entry else \
+            f"WIND {event.code} is not in the firmware 1.x tables."
+    return _line_explanation(event)
 
 
 def _line_explanation(event: Event) -> str | None:

@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spwf_tui.core.events import Event
+from spwf_tui.core.events import LATER, Event, Later
 
 RX = "rx"
 TX = "tx"
@@ -24,7 +24,8 @@ class LogEntry:
 
     An entry made with an event and no ``text`` takes the event's text when ``text`` is first
     read: the text of a raw payload piece (binary bytes escaped) is costly, and most pieces
-    are never shown as text.
+    are never shown as text. Likewise an entry made with ``explain=LATER`` explains its event
+    when ``explain`` is first read.
     """
 
     time: float
@@ -38,23 +39,32 @@ class LogEntry:
     """For ``tx``: the data-phase bytes sent after the line."""
 
     def __init__(self, time: float, direction: str, text: str | None = None, event: Event | None = None,
-                 explain: str | None = None, payload: bytes | None = None) -> None:
+                 explain: str | None | Later = None, payload: bytes | None = None) -> None:
         self.time = time
         self.direction = direction
         if text is not None or event is None:
             self.text = text or ""
         self.event = event
-        self.explain = explain
+        if not isinstance(explain, Later):
+            self.explain = explain
+        elif event is None:
+            self.explain = None
         self.payload = payload
 
-    def __getattr__(self, name: str) -> str:
-        # Only reached for a slot never set: the deferred ``text`` of an event's entry.
-        if name != "text":
-            raise AttributeError(name)
+    def __getattr__(self, name: str) -> str | None:
+        # Only reached for a slot never set: the deferred ``text`` or ``explain`` of an event's entry.
         event = self.event
-        assert event is not None, "only an entry made from an event defers its text"
-        text = self.text = event.text
-        return text
+        if name == "text":
+            assert event is not None, "only an entry made from an event defers its text"
+            text = self.text = event.text
+            return text
+        if name == "explain":
+            from spwf_tui.core.explain import line_explanation  # noqa: PLC0415 - read by a few shown rows only
+
+            assert event is not None, "only an entry made from an event defers its explanation"
+            explanation = self.explain = line_explanation(event)
+            return explanation
+        raise AttributeError(name)
 
 
 class EntryBuffer:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from spwf_tui.core.commandline import parse
 from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.core.display import visible
-from spwf_tui.core.events import DATA, WIND, Event
+from spwf_tui.core.events import DATA, INFO, WIND, Event
 from spwf_tui.core.explain import Explainer
 from spwf_tui.core.payload import Outgoing, PayloadError, encode
 from spwf_tui.core.rawmode import LineEnds
@@ -381,7 +381,7 @@ class Session:
             with self._rx_lock:
                 events = self._decoder.feed(data)
                 held = not events and self._decoder.unfinished_line()
-            self._deliver(events)
+            self._deliver(events, len(data))
             if held:
                 self._wake()  # no line ended, but the one arriving grew: front ends show it
         except Exception as exc:  # noqa: BLE001 - the last line of defence, see _contain
@@ -429,15 +429,46 @@ class Session:
         else:
             self.note(f"port {self.settings.port} closed")
 
-    def _deliver(self, events: list[Event]) -> None:
+    def _deliver(self, events: list[Event], size: int | None = None) -> None:
+        """Hand decoded events on: pending commands, module state, explanations, entries.
+        ``size``: their bytes, when the caller knows it (the read they came from)."""
         if not events:
             return
         now = self.clock()
         # The RX hot path (one call per transport read, ~10,000 lines a MB): methods looked up
         # once per batch, the entries handed over in one piece, no per-line lock when no
-        # command waits for a reply.
+        # command waits for a reply, explanations of single lines made only when shown (LATER).
+        pending = self._pending
+        explain = self._explainer.explain_or_later
+        apply = self.state.apply
+        if pending:
+            rows = self._attributed_rows(events, now, explain)
+        else:
+            # Nothing waits for a reply (and a command sent now came after these bytes): the
+            # state reads only what it reads unsolicited.
+            winds, labels = self.state.UNSOLICITED_WINDS, self.state.UNSOLICITED_LABELS
+            rows = []
+            row = rows.append
+            for event in events:
+                kind = event.kind
+                if kind == DATA:
+                    row(LogEntry(now, RX, None, event, explain(event)))
+                    continue
+                if kind == WIND:
+                    if event.code in winds:
+                        apply(event, None)
+                elif kind == INFO and event.label in labels:
+                    apply(event, None)
+                row(LogEntry(now, RX, event.text, event, explain(event)))
+        self.entries.extend(rows)
+        if self.recorder is not None:
+            self.recorder.facts(firmware=self.state.firmware, model=self.state.model)
+        self._remember(events, size)
+        self._wake()
+
+    def _attributed_rows(self, events: list[Event], now: float, explain: Callable[[Event], object]) -> list[LogEntry]:
+        """``_deliver``'s entries while commands wait for replies: each event goes to its command."""
         pending, attribute, apply = self._pending, self._pending.attribute, self.state.apply
-        explain = self._explainer.explain
         applied_kinds = self.state.APPLIED_KINDS
         rows: list[LogEntry] = []
         row = rows.append
@@ -446,7 +477,8 @@ class Session:
             if pending:
                 if kind == WIND and event.code == 1:
                     self.entries.extend(rows)  # the notes go after the lines before the reset
-                    rows.clear()
+                    rows = []
+                    row = rows.append
                     for interrupted in pending.interrupt_all("the module reset (boot WINDs arrived)"):
                         self.note(f"{interrupted.line}: interrupted, the module reset")
                 command = attribute(event)
@@ -454,17 +486,15 @@ class Session:
             elif kind in applied_kinds:
                 apply(event, None)
             # A payload piece's text is left to the entry: escaping binary bytes is costly.
-            row(LogEntry(now, RX, None if kind == DATA else event.text, event, explain(event)))
-        self.entries.extend(rows)
-        if self.recorder is not None:
-            self.recorder.facts(firmware=self.state.firmware, model=self.state.model)
-        self._remember(events)
-        self._wake()
+            row(LogEntry(now, RX, None if kind == DATA else event.text, event, explain(event)))  # type: ignore[arg-type]
+        return rows
 
-    def _remember(self, events: list[Event]) -> None:
+    def _remember(self, events: list[Event], size: int | None = None) -> None:
         """Keep the latest events for ``wait_for_event``, bounded in count and bytes. Whole
-        batches come and go: per-event bookkeeping would cost the RX path a loop a line."""
-        size = sum(len(event.raw) for event in events)
+        batches come and go: per-event bookkeeping would cost the RX path a loop a line.
+        ``size``: the bytes of the read the events came from, when known (close to theirs)."""
+        if size is None:
+            size = sum(map(len, [event.raw for event in events]))
         with self._recent_changed:
             recent = self._recent
             recent.append((self.event_seq + 1, events, size))

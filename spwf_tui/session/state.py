@@ -94,6 +94,10 @@ class ModuleState:
 
     APPLIED_KINDS = frozenset({WIND, INFO, OK})
     """The event kinds ``apply`` reads; the RX path skips the call for the others."""
+    UNSOLICITED_WINDS = frozenset({1, 13, 24, 33, 55, 58})
+    UNSOLICITED_LABELS = frozenset({*_TLS_LIST_LABELS, "Clean", "Date", "Time", "Var", "SubjectKeyId", "No SubjectKeyId"})
+    """The WINDs and ``AT-S.`` labels ``apply`` reads when no command is pending (its
+    ``command_line`` None): the RX path calls it for these only while nothing waits for a reply."""
 
     def apply(self, event: Event, command_line: str | None) -> None:
         """Update from one event; ``command_line`` is the command it answers, if any."""

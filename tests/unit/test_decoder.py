@@ -264,3 +264,46 @@ def test_a_line_of_many_false_wind_prefixes_does_not_recurse():
 def test_noise_then_a_wind_after_many_false_prefixes():
     events = decode(b"\x00" + b"+WIND:x" * 100 + b"+WIND:24:WiFi Up:0:10.0.0.2\r\n")
     assert [e.kind for e in events] == ["other", "wind"] and events[1].code == 24
+
+
+# -- bulk framing (issue 19, item 1) ------------------------------------------------------------
+
+_framing_cases = st.lists(
+    st.one_of(
+        st.sampled_from([b"AT-S.OK\r\n", b"AT-S.OK\n", b"AT-S.Reading:9:9\r\n", b"\x00AT-S.Reading:3:3\r\n",
+                         b"AT-S.Http Server Status Code:200\r\n", b"AT-S.Var:wifi_ssid=net\r\n", b"  \r\n",
+                         b"+WIND:55:Pending Data::0:5:5\r\n", b"\x07+WIND:24:WiFi Up:0:10.0.0.2\r\n",
+                         b"AT+S.FSP=/f\r\n", b"AT+S.TLSCERT=ca,5\r\n", b"[12:00:01] -S.OK\r\n", b"\r", b"\n"]),
+        st.binary(max_size=50),
+        st.text(alphabet="aR \r\n", max_size=120).map(str.encode),
+    ),
+    max_size=30,
+).map(b"".join)
+
+
+def _decode_with(data: bytes, cuts: list[int], *, bulk: bool, lenient: bool, small: bool) -> tuple[list, list]:
+    decoder = RxDecoder(lenient=lenient, piece=8, max_line=24) if small else RxDecoder(lenient=lenient)
+    decoder.bulk = bulk
+    events, pos = [], 0
+    for size in cuts:
+        events += decoder.feed(data[pos:pos + size])
+        pos += size
+    events += decoder.feed(data[pos:]) + decoder.flush()
+    return events, decoder.warnings
+
+
+@settings(max_examples=budget(400), deadline=None)
+@given(data=_framing_cases, cuts=st.lists(st.integers(min_value=0, max_value=40), max_size=20),
+       lenient=st.booleans(), small=st.booleans())
+def test_bulk_framing_gives_exactly_the_events_of_line_by_line_framing(data, cuts, lenient, small):
+    bulk = _decode_with(data, cuts, bulk=True, lenient=lenient, small=small)
+    assert bulk == _decode_with(data, cuts, bulk=False, lenient=lenient, small=small)
+    assert bulk == _decode_with(data, [], bulk=True, lenient=lenient, small=small)
+
+
+def test_bulk_framing_keeps_a_line_that_reaches_the_input_end_waiting():
+    decoder = RxDecoder()
+    assert [e.raw for e in decoder.feed(b"AT-S.OK\r\n+WIND:33:x\r")] == [b"AT-S.OK\r\n"]
+    assert decoder.unfinished_line() == b"+WIND:33:x\r"
+    assert [e.raw for e in decoder.feed(b"\nAT-S.O")] == [b"+WIND:33:x\r\n"]
+    assert decoder.unfinished_line() == b"AT-S.O"

@@ -101,3 +101,32 @@ def test_the_known_line_tables_never_change_the_events(monkeypatch):
     cached = RxDecoder().feed(b"".join(lines))
     fresh = [event for line in lines for event in RxDecoder().feed(line)]
     assert cached == fresh
+
+
+def test_explanations_made_when_read_are_those_made_at_once_and_the_state_is_the_same():
+    # The flood of the benchmarks (every kind of line, payloads, boots, TLS failures) through a
+    # session, against the plain rule: every event explained in order, every applied kind applied.
+    from benchmarks.flood import build_block
+    from spwf_tui.core.explain import Explainer
+    from spwf_tui.session.state import ModuleState
+
+    block = build_block(size=200_000) + b"+WIND:1:Poweron:171117-0328fe3-SPWF04S\r\nAT-S.ERROR:74:Failed\r\n"
+    session = _session()
+    for start in range(0, len(block), 4096):
+        session.data_received(block[start:start + 4096])
+    shown = [e for e in session.entries.drain() if e.direction == RX]
+    session.close()
+    events = RxDecoder().feed(block)
+    explainer, state = Explainer(), ModuleState()
+    expected = []
+    for event in events:
+        expected.append(explainer.explain(event))
+        if event.kind in state.APPLIED_KINDS:
+            state.apply(event, None)
+    assert [e.event for e in shown] == events
+    assert [e.explain for e in shown] == expected
+    assert sum(1 for text in expected if text) > 100  # the flood has much to explain
+    assert (session.state.ip_address, session.state.firmware, session.state.model, session.state.resets) == (
+        state.ip_address, state.firmware, state.model, state.resets)
+    assert {sid: vars(sock) for sid, sock in session.state.sockets.items()} == {
+        sid: vars(sock) for sid, sock in state.sockets.items()}

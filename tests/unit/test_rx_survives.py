@@ -156,16 +156,15 @@ def test_module_time_option_refuses_what_the_clock_cannot_hold_in_one_line(text)
 
 
 def _break_state_on(session: Session, trigger: str) -> None:
-    """A bug in the RX pipeline: applying the line ``trigger`` raises."""
-    apply = session.state.apply
+    """A bug in the RX pipeline: handing on the line ``trigger`` raises."""
+    extend = session.entries.extend
 
-    def faulty(event, command_line):
-        if event.text == trigger:
+    def faulty(entries):
+        if any(entry.text == trigger for entry in entries):
             raise ValueError(f"cannot apply {trigger!r}")
-        apply(event, command_line)
+        extend(entries)
 
-    session.state.apply = faulty
-    session.state.APPLIED_KINDS = frozenset({"wind", "info", "ok", "other", "error", "echo"})
+    session.entries.extend = faulty
 
 
 def test_a_bug_on_received_bytes_gives_one_note_keeps_the_bytes_and_reading_goes_on(tmp_path):
