@@ -92,7 +92,7 @@ def measure(repeats: int = 5) -> dict:
             s.open()
             for piece in pieces:
                 s.data_received(piece)
-            s.entries.drain()
+                s.entries.drain()  # as a front end does, many times a second
             s.close()
 
         for name, run in (("decoder", decoder), ("pending", pending), ("state", state), ("explainer", explainer),

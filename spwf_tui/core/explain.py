@@ -170,6 +170,8 @@ class Explainer:
         ctx.last_command, ctx.payload_since_command = text, False
         cmd = parse(text)
         ctx.expecting_auth_payload = False
+        if cmd.name not in _CONTEXT_COMMANDS:
+            return  # (the RX path meets an echo every few lines)
         params = [p.strip() for p in cmd.params]
         if cmd.name == "TIME" and params and params[0]:
             ctx.clock_set = True
@@ -391,6 +393,8 @@ def _http_error(event: Event) -> str:
     return f"The server answered HTTP status {event.code}."
 
 
+_CONTEXT_COMMANDS = frozenset({"TIME", "TLSCERT", "SOCKON"})
+"""The commands whose parameters ``_note_command`` remembers."""
 _LINE_LABELS = frozenset({"Reading", "Http Server Status Code"})
 """``AT-S.`` lines explained from their own fields (``_line_explanation``)."""
 

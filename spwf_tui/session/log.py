@@ -101,8 +101,9 @@ class EntryBuffer:
         if self.tap is not None:
             self.tap([entry])
 
-    def extend(self, entries: list[LogEntry]) -> None:
-        """Add a batch of entries (any thread): one lock for all of them, the RX path's way."""
+    def extend(self, entries: list[LogEntry], *, received: bool = False) -> None:
+        """Add a batch of entries (any thread): one lock for all of them, the RX path's way.
+        ``received``: every entry is a module event's (the RX path says so; a subclass may use it)."""
         with self._lock:
             self._entries.extend(entries)
             if len(self._entries) > self._max:

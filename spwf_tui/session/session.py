@@ -460,7 +460,7 @@ class Session:
                 elif kind == INFO and event.label in labels:
                     apply(event, None)
                 row(LogEntry(now, RX, event.text, event, explain(event)))
-        self.entries.extend(rows)
+        self.entries.extend(rows, received=True)
         if self.recorder is not None:
             self.recorder.facts(firmware=self.state.firmware, model=self.state.model)
         self._remember(events, size)

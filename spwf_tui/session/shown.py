@@ -43,11 +43,12 @@ class RedactingEntryBuffer(EntryBuffer):
     def append(self, entry: LogEntry) -> None:
         super().append(self._shown(entry))
 
-    def extend(self, entries: list[LogEntry]) -> None:
+    def extend(self, entries: list[LogEntry], *, received: bool = False) -> None:
         # A batch of module output is looked at once: only when a keyword is somewhere in its
         # lines does each line get its own look (nearly every batch holds none). Payload pieces
         # always go through the stream of pieces, which has its own fast path.
-        if not self._echo.active and all(entry.direction == RX and entry.event is not None for entry in entries):
+        if not self._echo.active and (received or all(entry.direction == RX and entry.event is not None
+                                                      for entry in entries)):
             # (every entry has an event: checked just above; mypy cannot see it through all())
             lines = [entry.text for entry in entries if entry.event.kind != DATA]  # type: ignore[union-attr]
             if not holds_secret_assignment("\n".join(lines)):

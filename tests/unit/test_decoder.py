@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spwf_tui.core.decoder import DATA_PIECE, MAX_LINE, RxDecoder
+from spwf_tui.core.events import bytes_to_text
 from tests.support.fuzz import budget
 
 
@@ -307,3 +308,17 @@ def test_bulk_framing_keeps_a_line_that_reaches_the_input_end_waiting():
     assert decoder.unfinished_line() == b"+WIND:33:x\r"
     assert [e.raw for e in decoder.feed(b"\nAT-S.O")] == [b"+WIND:33:x\r\n"]
     assert decoder.unfinished_line() == b"AT-S.O"
+
+
+_UTF8_EDGES = st.sampled_from([0x41, 0x5C, 0x0A, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0,
+                               0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF])
+
+
+@settings(max_examples=budget(1000), deadline=None)
+@given(data=st.one_of(st.binary(max_size=64), st.lists(_UTF8_EDGES, max_size=24).map(bytes),
+                      st.text(max_size=20).map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_the_text_of_bytes_is_exactly_utf8_with_backslash_escapes(data):
+    # The fast escaper (payload pieces, noise) against the codec's own error handler: lead bytes,
+    # continuation bytes, overlong forms, surrogates and code points above U+10FFFF at every edge.
+    assert bytes_to_text(data) == data.decode("utf-8", "backslashreplace")
+    assert bytes_to_text(data + b"\xe2\x82") == (data + b"\xe2\x82").decode("utf-8", "backslashreplace")

@@ -159,10 +159,10 @@ def _break_state_on(session: Session, trigger: str) -> None:
     """A bug in the RX pipeline: handing on the line ``trigger`` raises."""
     extend = session.entries.extend
 
-    def faulty(entries):
+    def faulty(entries, **options):
         if any(entry.text == trigger for entry in entries):
             raise ValueError(f"cannot apply {trigger!r}")
-        extend(entries)
+        extend(entries, **options)
 
     session.entries.extend = faulty
 
