@@ -85,6 +85,9 @@ def strip_host_prefix(line: str) -> str:
     Removes timestamps and direction tags, and restores the ``AT`` that debug printers eat:
     ``-S.OK`` becomes ``AT-S.OK``, ``+S.TIME`` becomes ``AT+S.TIME``.
     """
+    first = line[:1]
+    if first == "A" or (first == "+" and not line.startswith("+S.")):
+        return line  # no host decoration starts so (the module's own AT-S. and +WIND lines)
     previous = None
     while previous != line:
         previous = line

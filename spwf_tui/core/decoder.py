@@ -268,6 +268,18 @@ class RxDecoder:
         log's payload rule applied (what ``_take_each`` does per line)."""
         append = events.append
         lenient = self.lenient
+        if lenient and self._check_count is None and not self._in_logged_payload:
+            # A host log's usual run: no count to check, no payload being logged; only an echo
+            # (which may start a logged payload) needs the per-line rule.
+            for index, item in enumerate(found):
+                if item is _BLANK:
+                    continue
+                if isinstance(item, tuple) or item is None or item.kind == ECHO:
+                    found = found[index:]
+                    break
+                append(item)
+            else:
+                return
         for item in found:
             if isinstance(item, tuple):
                 noise, event = item

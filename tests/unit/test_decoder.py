@@ -322,3 +322,16 @@ def test_the_text_of_bytes_is_exactly_utf8_with_backslash_escapes(data):
     # continuation bytes, overlong forms, surrogates and code points above U+10FFFF at every edge.
     assert bytes_to_text(data) == data.decode("utf-8", "backslashreplace")
     assert bytes_to_text(data + b"\xe2\x82") == (data + b"\xe2\x82").decode("utf-8", "backslashreplace")
+
+
+@settings(max_examples=budget(300), deadline=None)
+@given(rest=st.text(max_size=30), first=st.sampled_from(["A", "+", "AT", "+WIND:"]))
+def test_no_host_decoration_starts_where_a_module_line_does(rest, first):
+    # strip_host_prefix returns lines starting "A" or "+" (not "+S.") at once: no decoration matches there.
+    from spwf_tui.core.classify import _HOST_PREFIXES, strip_host_prefix
+
+    line = first + rest
+    if line.startswith("+S."):
+        return
+    assert _HOST_PREFIXES.match(line) is None or _HOST_PREFIXES.match(line).end() == 0
+    assert strip_host_prefix(line) == line
