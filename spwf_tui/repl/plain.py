@@ -16,7 +16,7 @@ from spwf_tui.core import authcheck
 from spwf_tui.core.payload import PayloadError, with_typed_payload
 from spwf_tui.repl.commands import ColonCommands
 from spwf_tui.repl.payload import CONFIRM_PROMPT, confirmed, payload_prompt
-from spwf_tui.repl.printer import PRINT_SLICE, Fragments, View, batch_fragments, problem, to_plain
+from spwf_tui.repl.printer import PRINT_SLICE, Fragments, View, batch_text, problem, to_plain
 from spwf_tui.session.quiet import wait_until_idle
 from spwf_tui.session.session import Session
 from spwf_tui.transport.errors import PortWriteError
@@ -74,7 +74,7 @@ class PlainConsole:
             entries = self.session.entries.drain()
             # In slices: what is made for printing stays small however far behind the console is.
             for start in range(0, len(entries), PRINT_SLICE):
-                text = to_plain(batch_fragments(entries[start:start + PRINT_SLICE], self.view))
+                text = batch_text(entries[start:start + PRINT_SLICE], self.view)
                 if text:
                     self._stdout.write(text)
             self._stdout.flush()

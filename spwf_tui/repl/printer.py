@@ -9,6 +9,8 @@ clipboard, or reorder the line. No prompt-toolkit import: the plain mode does no
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from spwf_tui.core.display import visible, visible_lines
@@ -35,6 +37,8 @@ STYLE_RULES = {
 }
 """Colours by kind; the keys are the style classes used in the fragments."""
 
+_MARKS = frozenset(("Mn", "Mc", "Me"))
+"""Combining marks: drawn on the character before them."""
 HEX_ROW = 16
 PRINT_SLICE = 2000
 """Entries made into text and printed at a time by the front ends (``batch_fragments``)."""
@@ -56,29 +60,77 @@ def entry_fragments(entry: LogEntry, view: View) -> Fragments:
 
 
 def batch_fragments(entries: list[LogEntry], view: View) -> Fragments:
-    """``entry_fragments`` of every entry, in one list: what a front end prints per batch.
+    """``entry_fragments`` of every entry, runs of one style joined: what a front end prints
+    per batch.
 
     The same text as entry by entry, made faster for a flood: the lines are made with the
-    outside text as it is and made safe all at once, one ``visible`` call over the batch
-    (``\\n`` kept: it ends every line and no line holds another). That is exact for ASCII lines,
-    which module output nearly always is (invalid UTF-8 bytes come escaped as ``\\xNN``); an
-    entry with other characters (where a combining mark at a line's start depends on the line)
-    or a line end inside a text is made safe on its own. Consecutive lines of one style become
-    one fragment, so prompt-toolkit draws a few runs instead of a fragment per line.
+    outside text as it is and made safe all at once, one ``visible`` call over the batch (``\\n``
+    kept: it ends every line). That is exact unless a line holds a line end of its own (a
+    multi-line explanation) or an outside text starts with a combining mark: made safe alone
+    it has no base and is escaped, after the line's ``< `` it would sit on the space. Every
+    outside text follows a space of the line's own, so a batch with no mark after a space is
+    exact at once; otherwise each entry is looked at (``_entrywise``). Consecutive lines of one
+    style become one fragment, so prompt-toolkit draws a few runs instead of a fragment per line.
     """
+    fragments: Fragments = []
+    for entry in entries:
+        fragments += _entry_lines(entry, view, _as_is)
+    if not fragments:
+        return []
+    joined = "".join([text for _, text in fragments])
+    if not _bulk_safe(joined, len(fragments)):
+        return _merged(_entrywise(entries, view))
+    shown = visible(joined, keep="\t\n").split("\n")
+    out: Fragments = []
+    first = 0
+    style = fragments[0][0]
+    for index, (fragment_style, _) in enumerate(fragments):
+        if fragment_style != style:
+            out.append((style, "\n".join(shown[first:index]) + "\n"))
+            first, style = index, fragment_style
+    out.append((style, "\n".join(shown[first:len(fragments)]) + "\n"))
+    return out
+
+
+def batch_text(entries: list[LogEntry], view: View) -> str:
+    """``to_plain(batch_fragments(entries, view))`` without the styles: the plain REPL's way
+    (a pipe or a dumb terminal)."""
+    texts: list[str] = []
+    for entry in entries:
+        texts += [text for _, text in _entry_lines(entry, view, _as_is)]
+    joined = "".join(texts)
+    if not _bulk_safe(joined, len(texts)):
+        return to_plain(_entrywise(entries, view))
+    return visible(joined, keep="\t\n")
+
+
+_SPACE_THEN_NON_ASCII = re.compile(" [^\x00-\x7f]")
+
+
+def _bulk_safe(joined: str, lines: int) -> bool:
+    """Whether ``visible`` over ``joined`` (``lines`` lines, each ended by ``\\n``) makes each line
+    what making its outside text safe alone makes it (see ``batch_fragments``)."""
+    if joined.count("\n") != lines:
+        return False
+    return joined.isascii() or not any(unicodedata.category(found.group()[1]) in _MARKS
+                                       for found in _SPACE_THEN_NON_ASCII.finditer(joined))
+
+
+def _entrywise(entries: list[LogEntry], view: View) -> Fragments:
+    """``batch_fragments`` entry by entry: the entries whose lines ``_bulk_safe`` allows are
+    made safe together, the others alone."""
     out: list[tuple[str, str | None]] = []
     bulk: list[str] = []
     for entry in entries:
         lines = _entry_lines(entry, view, _as_is)
-        if all(text.isascii() and text.count("\n") == 1 for _, text in lines):
+        texts = [text for _, text in lines]
+        if _bulk_safe("".join(texts), len(texts)):
             out += [(style, None) for style, _ in lines]
-            bulk += [text for _, text in lines]
+            bulk += texts
         else:
             out += entry_fragments(entry, view)
-    if not bulk:
-        return _merged(out)
     shown = iter(visible("".join(bulk), keep="\t\n").split("\n"))
-    return _merged([(style, next(shown) + "\n" if text is None else text) for style, text in out])
+    return [(style, next(shown) + "\n" if text is None else text) for style, text in out]
 
 
 def _merged(fragments: Fragments) -> Fragments:

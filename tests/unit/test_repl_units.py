@@ -203,13 +203,14 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from spwf_tui.core.decoder import RxDecoder  # noqa: E402
-from spwf_tui.repl.printer import batch_fragments  # noqa: E402
+from spwf_tui.repl.printer import _merged, batch_fragments, batch_text  # noqa: E402
 from tests.support.fuzz import budget  # noqa: E402
 
 _module_output = st.lists(
     st.one_of(st.sampled_from([b"AT-S.OK\r\n", b"+WIND:55:Pending Data::0:5:5\r\n", b"AT-S.Reading:5:5\r\n",
                                b"AT-S.ERROR:74:Failed\r\n", b"\x1b[2J\r\n", b"caf\xc3\xa9\r\n", b"\xcc\x81x\r\n",
-                               b"a\tb\rc\r\n", b"AT-S.Http Server Status Code:200\r\n"]),
+                               b"a\tb\rc\r\n", b"AT-S.Http Server Status Code:200\r\n",
+                               "\u0301\u200b\u202e\U0001f600\ufe0f\u00ad\u0085x\r\n".encode(), b"\xed\xb2\x80\r\n"]),
               st.binary(max_size=30), st.text(max_size=20).map(str.encode)),
     max_size=20).map(b"".join)
 
@@ -222,5 +223,8 @@ def test_a_batch_prints_exactly_what_entry_by_entry_printing_does(data, hex_view
                for e in decoder.feed(data) + decoder.flush()]
     entries.insert(len(entries) // 2, LogEntry(0.0, NOTE, note))
     view = View(hex=hex_view)
-    one_by_one = to_plain([f for entry in entries for f in entry_fragments(entry, view)])
+    fragments = [f for entry in entries for f in entry_fragments(entry, view)]
+    one_by_one = to_plain(fragments)
     assert to_plain(batch_fragments(entries, view)) == one_by_one
+    assert batch_fragments(entries, view) == _merged(fragments)  # the styles too
+    assert batch_text(entries, view) == one_by_one
