@@ -80,8 +80,6 @@ class Explainer:
 
     def __init__(self, *, ca_file: str | None = None) -> None:
         self._ctx = _TlsContext(ca_file=ca_file)
-        self._told: dict[int, tuple[Event, str | None]] = {}
-        """Explanations of single lines (WIND 55, Reading...) by event id: the same line comes back."""
 
     def observe_tx(self, line: str, payload: bytes | None = None, source: str | None = None) -> None:
         """Note a command the host sent (with its payload), for sessions without echo.
@@ -110,16 +108,8 @@ class Explainer:
             # or to remember; the RX path calls this for every line, so it answers at once.
             return None
         if kind == WIND and event.code != 1 or event.label in _LINE_LABELS:
-            # Explained from the line alone and changing no context (WIND 1 resets it): the
-            # same line (one event object, see the decoder's known lines) gets the same text.
-            told = self._told.get(id(event))
-            if told is not None and told[0] is event:
-                return told[1]
-            if len(self._told) >= _STATELESS_CACHE:
-                self._told.clear()
-            text = line_explanation(event)
-            self._told[id(event)] = (event, text)
-            return text
+            # Explained from the line alone and changing no context (WIND 1 resets it).
+            return line_explanation(event)
         text = self._explanation(event)
         self._observe(event)
         return text
@@ -399,9 +389,25 @@ _LINE_LABELS = frozenset({"Reading", "Http Server Status Code"})
 """``AT-S.`` lines explained from their own fields (``_line_explanation``)."""
 
 
+_told_lines: dict[int, tuple[Event, str | None]] = {}
+"""``line_explanation``'s answers by event (repeated lines are one object, see the decoder's
+known lines); at most ``_STATELESS_CACHE``. Any thread: a dict's get and set are atomic."""
+
+
 def line_explanation(event: Event) -> str | None:
     """The explanation of a WIND, a ``Reading`` or an ``Http Server Status Code`` line: what
     the line says by itself, whatever came before it (``Explainer.explain_or_later``)."""
+    told = _told_lines.get(id(event))
+    if told is not None and told[0] is event:
+        return told[1]
+    if len(_told_lines) >= _STATELESS_CACHE:
+        _told_lines.clear()
+    text = _explain_line(event)
+    _told_lines[id(event)] = (event, text)
+    return text
+
+
+def _explain_line(event: Event) -> str | None:
     if event.kind == WIND and event.code not in (1, 55):
         if event.code is None:
             return None
