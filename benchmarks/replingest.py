@@ -13,6 +13,7 @@ benchmark 1 runs here too.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import threading
@@ -55,6 +56,7 @@ def repl_trial(pty: Pty, total: int, env: dict[str, str]) -> dict:
     peak = 0
     try:
         time.sleep(1.0)  # the REPL is up and reading the port (it prints nothing before output)
+        cpu_before = _cpu_seconds(proc.pid)
         writer.go()
         start = time.perf_counter()
         deadline = start + TIMEOUT
@@ -62,6 +64,7 @@ def repl_trial(pty: Pty, total: int, env: dict[str, str]) -> dict:
             peak = max(peak, _high_water_kib(proc.pid))
         elapsed = time.perf_counter() - start
         peak = max(peak, _high_water_kib(proc.pid))
+        cpu = _cpu_seconds(proc.pid) - cpu_before
     finally:
         proc.stdin.close()
         try:
@@ -73,7 +76,16 @@ def repl_trial(pty: Pty, total: int, env: dict[str, str]) -> dict:
     if not seen.is_set():
         raise RuntimeError("the REPL never printed the flood's last line")
     return {"seconds": elapsed, "mbps": writer.size / elapsed / MB, "peak_rss_mib": peak / 1024,
+            "cpu_s_per_mb": cpu / (writer.size / MB),
             "hidden_lines": counts["hidden"], "output_bytes": counts["bytes"]}
+
+
+def _cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system) process ``pid`` has used so far: on a busy machine the
+    wall-clock rate counts the other processes too, the CPU time per MB does not."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run(total: int, trials: int) -> dict:
@@ -91,6 +103,7 @@ def run(total: int, trials: int) -> dict:
         "repl_ingest_mbps": median([t["mbps"] for t in ours]),
         "repl_pyserial_read_mbps": median([t["mbps"] for t in base]),
         "repl_peak_rss_mib": max(t["peak_rss_mib"] for t in ours),
+        "repl_cpu_s_per_mb": median([t["cpu_s_per_mb"] for t in ours]),
         "repl_hidden_lines": sum(t["hidden_lines"] for t in ours),
         "repl_megabytes": total / MB,
     }

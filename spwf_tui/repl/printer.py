@@ -9,11 +9,10 @@ clipboard, or reorder the line. No prompt-toolkit import: the plain mode does no
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
-from spwf_tui.core.display import visible, visible_lines
+from spwf_tui.core.display import escape_char, visible, visible_lines
 from spwf_tui.core.events import CONTINUED_MARK, DATA
 from spwf_tui.session.log import NOTE, TX, LogEntry
 from spwf_tui.session.transcript import payload_preview
@@ -65,21 +64,22 @@ def batch_fragments(entries: list[LogEntry], view: View) -> Fragments:
 
     The same text as entry by entry, made faster for a flood: the lines are made with the
     outside text as it is and made safe all at once, one ``visible`` call over the batch (``\\n``
-    kept: it ends every line). That is exact unless a line holds a line end of its own (a
-    multi-line explanation) or an outside text starts with a combining mark: made safe alone
-    it has no base and is escaped, after the line's ``< `` it would sit on the space. Every
-    outside text follows a space of the line's own, so a batch with no mark after a space is
-    exact at once; otherwise each entry is looked at (``_entrywise``). Consecutive lines of one
-    style become one fragment, so prompt-toolkit draws a few runs instead of a fragment per line.
+    kept: it ends every line). ``visible``'s rule looks beyond one character only for a
+    combining mark (is there a base before it?), and the kept ``\\n`` reads as no base, as the
+    start of a line does. What would differ is a mark at the start of an outside text: made
+    safe alone it has no base, in the line it would sit on the space of ``< ``; those marks are
+    escaped before the batch is joined (``_for_batch``). A text with a line end of its own (a
+    multi-line explanation) makes the batch go entry by entry. Consecutive lines of one style
+    become one fragment, so prompt-toolkit draws a few runs instead of a fragment per line.
     """
     fragments: Fragments = []
     for entry in entries:
-        fragments += _entry_lines(entry, view, _as_is)
+        fragments += _entry_lines(entry, view, _for_batch)
     if not fragments:
         return []
     joined = "".join([text for _, text in fragments])
-    if not _bulk_safe(joined, len(fragments)):
-        return _merged(_entrywise(entries, view))
+    if joined.count("\n") != len(fragments):
+        return _merged([fragment for entry in entries for fragment in entry_fragments(entry, view)])
     shown = visible(joined, keep="\t\n").split("\n")
     out: Fragments = []
     first = 0
@@ -97,40 +97,22 @@ def batch_text(entries: list[LogEntry], view: View) -> str:
     (a pipe or a dumb terminal)."""
     texts: list[str] = []
     for entry in entries:
-        texts += [text for _, text in _entry_lines(entry, view, _as_is)]
+        texts += [text for _, text in _entry_lines(entry, view, _for_batch)]
     joined = "".join(texts)
-    if not _bulk_safe(joined, len(texts)):
-        return to_plain(_entrywise(entries, view))
+    if joined.count("\n") != len(texts):
+        return to_plain([fragment for entry in entries for fragment in entry_fragments(entry, view)])
     return visible(joined, keep="\t\n")
 
 
-_SPACE_THEN_NON_ASCII = re.compile(" [^\x00-\x7f]")
-
-
-def _bulk_safe(joined: str, lines: int) -> bool:
-    """Whether ``visible`` over ``joined`` (``lines`` lines, each ended by ``\\n``) makes each line
-    what making its outside text safe alone makes it (see ``batch_fragments``)."""
-    if joined.count("\n") != lines:
-        return False
-    return joined.isascii() or not any(unicodedata.category(found.group()[1]) in _MARKS
-                                       for found in _SPACE_THEN_NON_ASCII.finditer(joined))
-
-
-def _entrywise(entries: list[LogEntry], view: View) -> Fragments:
-    """``batch_fragments`` entry by entry: the entries whose lines ``_bulk_safe`` allows are
-    made safe together, the others alone."""
-    out: list[tuple[str, str | None]] = []
-    bulk: list[str] = []
-    for entry in entries:
-        lines = _entry_lines(entry, view, _as_is)
-        texts = [text for _, text in lines]
-        if _bulk_safe("".join(texts), len(texts)):
-            out += [(style, None) for style, _ in lines]
-            bulk += texts
-        else:
-            out += entry_fragments(entry, view)
-    shown = iter(visible("".join(bulk), keep="\t\n").split("\n"))
-    return [(style, next(shown) + "\n" if text is None else text) for style, text in out]
+def _for_batch(text: str) -> str:
+    """An outside text as ``batch_fragments`` joins it: as it is, but for the combining marks
+    it starts with, escaped as ``visible`` escapes a mark without a base."""
+    if not text or text[0] < "\u0300" or unicodedata.category(text[0]) not in _MARKS:
+        return text  # (no mark below U+0300)
+    lead = 1
+    while lead < len(text) and unicodedata.category(text[lead]) in _MARKS:
+        lead += 1
+    return "".join(map(escape_char, text[:lead])) + text[lead:]
 
 
 def _merged(fragments: Fragments) -> Fragments:
@@ -147,10 +129,6 @@ def _merged(fragments: Fragments) -> Fragments:
     if run:
         out.append((style, "".join(run)))
     return out
-
-
-def _as_is(text: str) -> str:
-    return text
 
 
 def _entry_lines(entry: LogEntry, view: View, safe) -> Fragments:
