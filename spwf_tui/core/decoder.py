@@ -19,8 +19,10 @@ Payload pieces end at line ends (docs/protocol.md §2.6): a body line of any len
 bound and its piece marked ``continued``.
 
 This is the RX hot path (docs/architecture.md §2): ``feed`` works on the whole chunk with ``bytes.find``
-and slices rather than byte by byte, keeps only the unfinished tail between calls, and leaves
-the text of raw payload pieces to be computed when someone shows them (``Event.text``).
+and slices rather than byte by byte, frames the runs of lines between payload headers in bulk
+(docs/protocol.md §2.6: one ``splitlines``, one table lookup for the lot), keeps only the
+unfinished tail between calls, and leaves the text of raw payload pieces to be computed when
+someone shows them (``Event.text``).
 """
 
 from __future__ import annotations
