@@ -80,6 +80,7 @@ def run(megabytes: float) -> dict:
         "decode_text_mbps": size / text_s,
         "split_lines_mbps": size / baseline,
         "decode_ratio": baseline / json_s,
+        "decode_text_ratio": baseline / text_s,
         "decode_peak_rss_mib": max(json_rss, text_rss),
         "decode_megabytes": size,
     }
