@@ -103,14 +103,14 @@ def raw_read(path: Path) -> float:
 
 
 def pem_scan(size: int) -> tuple[float, float]:
-    """(CPU seconds for ``certblob.examine`` on ``size`` bytes of BEGIN lines, CPU seconds to split them)."""
-    from spwf_tui.core import certblob
+    """(CPU seconds for ``certs.blob.examine`` on ``size`` bytes of BEGIN lines, CPU seconds to split them)."""
+    from spwf_tui.core.certs import blob
 
     data = b"-----BEGIN CERTIFICATE-----\n" * (size // 28)
     start = time.process_time()  # CPU time: see the module docstring
     try:
-        certblob.examine(data)
-    except certblob.CertificateError:
+        blob.examine(data)
+    except blob.CertificateError:
         pass
     scan = time.process_time() - start
     start = time.process_time()

@@ -1,6 +1,6 @@
 """``spwf-tui cert inspect|plan|check``: the certificate doctor's file and network side.
 
-The judgement lives in ``core`` (``certinspect``, ``certplan``, ``certcheck``); this module reads
+The judgement lives in ``core`` (``core.certs``: ``inspect``, ``plan``, ``check``); this module reads
 the files, fetches a server's chain, turns every problem into one ``UserError`` line naming the
 file, and prints. Exit status: 0, or for ``check`` 1 when the module will fail; 2 for a mistake.
 """
@@ -20,13 +20,14 @@ from pathlib import Path
 from cryptography import x509
 
 from spwf_tui import safefiles
-from spwf_tui.core import certtext as cert_format
+from spwf_tui.core.certs import text as cert_format
 from spwf_tui.commands.cert_fetch import FetchFailed, fetch_chain, parse_server
-from spwf_tui.core import certblob, certs
-from spwf_tui.core.certcheck import AS_PLANNED, CheckResult, check_chain, fails_before_certificates
-from spwf_tui.core.certinspect import inspect, report_as_dict
-from spwf_tui.core.certplan import build_plan, plan_as_dict
-from spwf_tui.core.certs import CertificateError
+from spwf_tui.core.certs import loading
+from spwf_tui.core.certs.blob import CERTIFICATE, examine
+from spwf_tui.core.certs.check import AS_PLANNED, CheckResult, check_chain, fails_before_certificates
+from spwf_tui.core.certs.inspect import inspect, report_as_dict
+from spwf_tui.core.certs.plan import build_plan, plan_as_dict
+from spwf_tui.core.certs.loading import CertificateError
 from spwf_tui.core.display import visible, visible_lines
 from spwf_tui.core.moduletime import ModuleClock, ModuleTimeError, parse_module_time
 from spwf_tui.core.payload import PayloadError, read_problem, resolve_source
@@ -50,7 +51,7 @@ def _inspect(args: argparse.Namespace) -> int:
     clock = _clock(args.module_time)
     compare = _certificate_of(args.cert, "--cert") if args.cert else None
     with _named(args.file):
-        if compare is not None and certblob.examine(data).kind == certblob.CERTIFICATE:
+        if compare is not None and examine(data).kind == CERTIFICATE:
             raise CertificateError("is a certificate: --cert compares a private key with its certificate")
         report = inspect(data, clock, name=args.file, role=args.role,
                          passphrase=_passphrase(args.passphrase_env), compare_with=compare)
@@ -113,9 +114,9 @@ def _check(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UserError(f"{args.server}: the server's certificate cannot be read ({_one_line(str(exc))})") from None
         seen_all, strict_name, source = fetched.complete, args.name or host, args.server
-    if len(certs.load_certificates(ca_data)) > 1:
+    if len(loading.load_certificates(ca_data)) > 1:
         notes.append(f"{args.ca} holds several certificates: the module keeps the first as its CA.")
-    result = check_chain(ca, chain, clock, name=args.name, ca_is_pem=certs.is_pem(ca_data), auth=auth,
+    result = check_chain(ca, chain, clock, name=args.name, ca_is_pem=loading.is_pem(ca_data), auth=auth,
                          intermediates_seen=seen_all, strict_name=strict_name)
     if notes:
         result = replace(result, notes=(*result.notes, *notes))
@@ -133,7 +134,7 @@ def _print_check(args: argparse.Namespace, result: CheckResult, *, source: str) 
 
 
 def _print_text(report: str) -> None:
-    """A report on stdout. The certificate facts are escaped where they are read (``certfacts``);
+    """A report on stdout. The certificate facts are escaped where they are read (``core.certs.facts``);
     this last pass catches what a report quotes besides them (file names, library messages)."""
     sys.stdout.write(visible_lines(report))
 
@@ -179,10 +180,9 @@ def _certificates(path: str, option: str, data: bytes | None = None) -> list[x50
     """Every certificate in the file named by ``option``; refuses keys and anything else."""
     data = _read(path) if data is None else data
     with _named(path):
-        blob = certblob.examine(data)
-        if blob.kind != certblob.CERTIFICATE:
+        if examine(data).kind != CERTIFICATE:
             raise CertificateError(f"is a private key, not a certificate: {_NEEDS[option]}")
-        return certs.load_certificates(data)
+        return loading.load_certificates(data)
 
 
 def _certificate_of(path: str, option: str, data: bytes | None = None) -> x509.Certificate:

@@ -33,9 +33,9 @@ from rich.cells import cell_len
 from spwf_tui.commands import run as run_command
 from spwf_tui.commands.decode import _RECORDING_MARK, _looks_utf16, run_decode
 from spwf_tui.commands.script import EXPECT, Expectation, Step
-from spwf_tui.core import certtext
-from spwf_tui.core.certcheck import check_chain
-from spwf_tui.core.certinspect import inspect
+from spwf_tui.core.certs import text as report_text
+from spwf_tui.core.certs.check import check_chain
+from spwf_tui.core.certs.inspect import inspect
 from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.core.events import DATA, bytes_to_text
 from spwf_tui.core.explain import Explainer
@@ -191,15 +191,15 @@ def test_certificate_reports_are_printable(name, dns, uri, server_name):
     cert = _hostile_cert(name, dns, uri, ca=True)
     plain = _hostile_cert("plain", "example.com", "http://example.com/crl", ca=True)
     for data in (cert.public_bytes(Encoding.PEM), cert.public_bytes(Encoding.DER)):
-        shown = certtext.inspect_text(inspect(data, _CLOCK, name="server.pem"), role_given=False)
-        benign = certtext.inspect_text(inspect(plain.public_bytes(Encoding.PEM if data.startswith(b"-")
+        shown = report_text.inspect_text(inspect(data, _CLOCK, name="server.pem"), role_given=False)
+        benign = report_text.inspect_text(inspect(plain.public_bytes(Encoding.PEM if data.startswith(b"-")
                                                                   else Encoding.DER), _CLOCK, name="server.pem"),
                                        role_given=False)
         assert dangerous(shown, keep="\n") == [], shown
         assert shown.count("\n") == benign.count("\n"), shown  # no line forged by a line feed in a name
     for ca, chain in ((plain, [cert]), (cert, [cert])):  # a chain that does not lead to the CA, and one that does
         result = check_chain(ca, chain, _CLOCK, name=server_name or None)
-        shown = certtext.check_text(result)
+        shown = report_text.check_text(result)
         assert dangerous(shown, keep="\n") == [], shown
         assert shown.count("\n") == 1 + len(result.reasons) + len(result.notes), shown
 
