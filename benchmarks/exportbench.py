@@ -39,7 +39,7 @@ _READ = 4096
 
 def make_recording(path: Path, megabytes: float) -> int:
     """A recording of about ``megabytes`` MB made by the real recorder; returns its size."""
-    from spwf_tui.session.recorder import Recorder
+    from spwf_tui.session.recording.writer import Recorder
     from spwf_tui.transport.settings import PortSettings
 
     recorder = Recorder(path=path, max_bytes=1 << 40)

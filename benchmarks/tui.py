@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.common import MB, Pty, Writer, emit, peak_rss_mib, recorded_rx, rss_mib
 from benchmarks.flood import END_LINE, LINE_RATE
-from spwf_tui.session.recorder import Recorder
+from spwf_tui.session.recording.writer import Recorder
 from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
 

@@ -12,7 +12,7 @@ from spwf_tui.errors import UserError
 from spwf_tui.transport.settings import PortSettings, parse_baud, parse_bytesize, parse_parity, parse_stopbits
 
 if TYPE_CHECKING:
-    from spwf_tui.session.recorder import Recorder
+    from spwf_tui.session.recording.writer import Recorder
 
 
 def make_recorder(args: argparse.Namespace, cfg: config_file.Config | None = None) -> Recorder | None:
@@ -23,7 +23,7 @@ def make_recorder(args: argparse.Namespace, cfg: config_file.Config | None = Non
         UserError: ``--record PATH`` names a file that exists or a folder that does not.
     """
     from spwf_tui.locations import data_dir
-    from spwf_tui.session.recorder import Recorder
+    from spwf_tui.session.recording.writer import Recorder
 
     cfg = cfg or config_file.load()
     settings = cfg.recording

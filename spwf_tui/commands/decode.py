@@ -31,7 +31,7 @@ CHUNK = 1 << 20
 SNIFF = 4
 """Bytes looked at to tell UTF-8 with BOM and UTF-16 from a plain capture."""
 _RECORDING_MARK = re.compile(rb'\{\s*"format"\s*:\s*"spwf-tui-recording"')
-"""How a spwf-tui recording's header line starts (``session.recorder.header``)."""
+"""How a spwf-tui recording's header line starts (``session.recording.writer.header``)."""
 MAX_RECORDING_LINE = 64 * 1024 * 1024
 """Longest recording line read (a recorded read is at most a few MB of base64)."""
 OUTPUT_CACHE = 4096

@@ -23,7 +23,7 @@ from spwf_tui import safefiles
 from spwf_tui.core.display import visible
 from spwf_tui.errors import UserError
 from spwf_tui.export import stream_export
-from spwf_tui.session.recording import RecordingError, RecordingStream
+from spwf_tui.session.recording.reader import RecordingError, RecordingStream
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from spwf_tui.errors import UserError
-from spwf_tui.session.recording import read_recording, redacted
-from spwf_tui.session.replay import ReplaySession, state_snapshot
+from spwf_tui.session.recording.reader import read_recording, redacted
+from spwf_tui.session.recording.replay import ReplaySession, state_snapshot
 
 
 def run_replay(args: argparse.Namespace) -> int:

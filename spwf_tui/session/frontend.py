@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from spwf_tui.core.payload import Outgoing
 from spwf_tui.session.log import EntryBuffer
 from spwf_tui.session.pending import PendingCommand
-from spwf_tui.session.recording import Recording
+from spwf_tui.session.recording.reader import Recording
 from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.settings import PortSettings
 
@@ -111,7 +111,7 @@ class FrontSession(Protocol):
 
 
 if TYPE_CHECKING:
-    from spwf_tui.session.replay import ReplaySession
+    from spwf_tui.session.recording.replay import ReplaySession
     from spwf_tui.session.session import Session
 
     # Never called: mypy checks here that both kinds of session fit what front ends expect.

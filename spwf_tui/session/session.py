@@ -29,6 +29,7 @@ from spwf_tui.session.log import NOTE, RX, TX, EntryBuffer, LogEntry
 from spwf_tui.session.partial import partial_entry
 from spwf_tui.session.pending import PendingCommand, PendingTracker
 from spwf_tui.session.port_control import PortControl
+from spwf_tui.session.recording.format import LINK_EVENT, TIMEOUT_EVENT
 from spwf_tui.session.shown import RedactingEntryBuffer
 from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.errors import PortError, PortWriteError
@@ -37,7 +38,7 @@ from spwf_tui.transport.settings import PortSettings
 
 if TYPE_CHECKING:
     from spwf_tui.session.frontend import Playback
-    from spwf_tui.session.recorder import Recorder
+    from spwf_tui.session.recording.writer import Recorder
     from spwf_tui.session.text_log import TextLog
     from spwf_tui.transport.base import Transport
 
@@ -97,7 +98,7 @@ class Session:
                  recorder: Recorder | None = None, transport: Transport | None = None,
                  show_secrets: bool = False, line_ends: LineEnds | None = None, follow_speed: bool = False,
                  text_log: TextLog | None = None) -> None:
-        """``line_ends``: ``--eol`` and ``--map`` (``core.rawmode``); ``recorder`` records the session (see ``session.recorder``); ``transport`` replaces the
+        """``line_ends``: ``--eol`` and ``--map`` (``core.rawmode``); ``recorder`` records the session (see ``session.recording``); ``transport`` replaces the
         serial port (a ``transport.base.Transport``: replays use one that sends nothing); ``show_secrets`` hands the front ends entries with secrets left in
         (``session.shown``: redacted by default); ``follow_speed`` switches the port to the
         module's new ``console_speed`` once saved and reset (``session.port_control``);
@@ -321,7 +322,7 @@ class Session:
                 return
             leftovers = self._abandon_payload()
             if self.recorder is not None:
-                self.recorder.control("timeout", line=command.line)  # a replay must give up here too
+                self.recorder.control(TIMEOUT_EVENT, line=command.line)  # a replay must give up here too
             self._deliver(leftovers)
             self._pending.expire(command, f"no final reply within {limit:g} s")
             self.note(f"{command.line}: no final reply within {limit:g} s")
@@ -398,7 +399,7 @@ class Session:
     def state_changed(self, state: str, reason: str) -> None:
         """The transport's link state changed."""
         if self.recorder is not None:
-            self.recorder.control("link", state=state, reason=reason)
+            self.recorder.control(LINK_EVENT, state=state, reason=reason)
         self.link_state = state
         if state == CONNECTED:
             self._link_up.set()

@@ -22,7 +22,7 @@ from spwf_tui.core.payload import PayloadError, encode
 from spwf_tui.export import render, replay_all, stream_export
 from spwf_tui.export.cast import _ESCAPE_COLOUR, _NOTE_COLOUR, _RESET, _TX_COLOUR, _Screen
 from spwf_tui.inputfiles import FileTooLargeError, NotARegularFileError, read_limited
-from spwf_tui.session.recording import EventLog, RecordingError, RecordingStream, parse_recording, read_recording
+from spwf_tui.session.recording.reader import EventLog, RecordingError, RecordingStream, parse_recording, read_recording
 
 EXAMPLES = Path(__file__).parent.parent.parent / "recordings"
 

@@ -18,7 +18,7 @@ from spwf_tui.core.events import KINDS
 from spwf_tui.core.explain import Explainer
 from spwf_tui.core.redact import redact_text
 from spwf_tui.session.log import NOTE, RX, TX, LogEntry
-from spwf_tui.session.replay import NullTransport
+from spwf_tui.session.recording.replay import NullTransport
 from spwf_tui.session.session import Session
 from spwf_tui.session.shown import redact_entry
 from spwf_tui.transport.settings import PortSettings

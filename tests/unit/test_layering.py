@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 HEADLESS = [
     "spwf_tui.core.decoder", "spwf_tui.core.completion", "spwf_tui.core.explain", "spwf_tui.core.payload",
-    "spwf_tui.session.session", "spwf_tui.session.replay", "spwf_tui.session.recorder",
-    "spwf_tui.session.recording", "spwf_tui.session.quiet", "spwf_tui.transport.serial_transport",
+    "spwf_tui.session.session", "spwf_tui.session.recording.replay", "spwf_tui.session.recording.writer",
+    "spwf_tui.session.recording.reader", "spwf_tui.session.quiet", "spwf_tui.transport.serial_transport",
     "spwf_tui.transport.ports", "spwf_tui.emulator", "spwf_tui.export.text", "spwf_tui.export.markdown",
     "spwf_tui.export.cast", "spwf_tui.cli", "spwf_tui.commands.run", "spwf_tui.commands.decode",
     "spwf_tui.commands.cert", "spwf_tui.commands.export", "spwf_tui.commands.replay",

@@ -1,12 +1,12 @@
-"""Replay (session.replay): the same session code rebuilds the state; the controls."""
+"""Replay (session.recording.replay): the same session code rebuilds the state; the controls."""
 
 from __future__ import annotations
 
 import pytest
 
-from spwf_tui.session.recorder import Recorder
-from spwf_tui.session.recording import read_recording
-from spwf_tui.session.replay import ReadOnlySessionError, ReplaySession, state_snapshot
+from spwf_tui.session.recording.writer import Recorder
+from spwf_tui.session.recording.reader import read_recording
+from spwf_tui.session.recording.replay import ReadOnlySessionError, ReplaySession, state_snapshot
 from spwf_tui.transport.errors import PortError
 from tests.unit.test_recorder import open_session
 

@@ -14,8 +14,8 @@ from spwf_tui.commands.export import write_pieces
 from spwf_tui.core.events import DATA, Event
 from spwf_tui.core.redact import typed_line_holds_secret
 from spwf_tui.session.log import NOTE, RX, TX, LogEntry
-from spwf_tui.session.recorder import Recorder
-from spwf_tui.session.replay import NullTransport
+from spwf_tui.session.recording.writer import Recorder
+from spwf_tui.session.recording.replay import NullTransport
 from spwf_tui.session.session import Session
 from spwf_tui.session.shown import redact_entry
 from spwf_tui.transport.settings import PortSettings

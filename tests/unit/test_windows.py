@@ -18,7 +18,7 @@ from pathlib import Path
 from serial.tools.list_ports_common import ListPortInfo
 
 from spwf_tui.cli import _looks_like_a_word
-from spwf_tui.session.recorder import file_name
+from spwf_tui.session.recording.writer import file_name
 
 ROOT = Path(__file__).parent.parent.parent
 POSIX_ONLY = ("termios", "fcntl", "pty", "tty", "grp", "pwd", "resource")
