@@ -30,7 +30,7 @@ from spwf_tui.session.partial import partial_entry
 from spwf_tui.session.pending import PendingCommand, PendingTracker
 from spwf_tui.session.port_control import PortControl
 from spwf_tui.session.recording.format import LINK_EVENT, TIMEOUT_EVENT
-from spwf_tui.session.shown import RedactingEntryBuffer
+from spwf_tui.session.redacted_entries import RedactingEntryBuffer
 from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.errors import PortError, PortWriteError
 from spwf_tui.transport.serial_transport import CLOSED, CONNECTED, LOST, RECONNECTING, SerialTransport
@@ -100,7 +100,7 @@ class Session:
                  text_log: TextLog | None = None) -> None:
         """``line_ends``: ``--eol`` and ``--map`` (``core.rawmode``); ``recorder`` records the session (see ``session.recording``); ``transport`` replaces the
         serial port (a ``transport.base.Transport``: replays use one that sends nothing); ``show_secrets`` hands the front ends entries with secrets left in
-        (``session.shown``: redacted by default); ``follow_speed`` switches the port to the
+        (``session.redacted_entries``: redacted by default); ``follow_speed`` switches the port to the
         module's new ``console_speed`` once saved and reset (``session.port_control``);
         ``text_log`` gets what the front ends are shown, as text (``--log``, ``session.text_log``)."""
         self.settings = settings

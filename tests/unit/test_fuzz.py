@@ -20,7 +20,7 @@ from spwf_tui.core.redact import redact_text
 from spwf_tui.session.log import NOTE, RX, TX, LogEntry
 from spwf_tui.session.recording.replay import NullTransport
 from spwf_tui.session.session import Session
-from spwf_tui.session.shown import redact_entry
+from spwf_tui.session.redacted_entries import redact_entry
 from spwf_tui.transport.settings import PortSettings
 from tests.support.fuzz import budget
 
