@@ -5,9 +5,9 @@ Text and Markdown start from the recording replayed through the session code
 rebuilt module state; the cast shows the recorded bytes themselves. ``stream_export`` produces
 an export in pieces while the recording is read front to back once, so memory stays flat
 however large the recording (a 100 MB one included); ``render`` returns a whole export as one
-string (small recordings, tests). ``commands.export`` does the file handling. A recording made
+string (small recordings, tests). ``cli.export`` does the file handling. A recording made
 with ``--record-secrets`` is redacted first unless the caller asks to keep its secrets
-(``commands.export --include-secrets``).
+(``cli.export``, ``--include-secrets``).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from spwf_tui.commands.script import load_steps
+from spwf_tui.cli.script import load_steps
 from spwf_tui.core.certs.inspect import RoleError
 from spwf_tui.core.certs.plan import PlanError, build_plan, plan_as_dict, preview
 from spwf_tui.core.moduletime import ModuleClock

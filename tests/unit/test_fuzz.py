@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spwf_tui.commands.decode import decode_bytes
+from spwf_tui.cli.decode import decode_bytes
 from spwf_tui.config import Config, ConfigError, load
 from spwf_tui.core.classify import classify, strip_host_prefix
 from spwf_tui.core.decoder import RxDecoder

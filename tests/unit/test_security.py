@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from spwf_tui.commands.export import write_pieces
+from spwf_tui.cli.export import write_pieces
 from spwf_tui.core.events import DATA, Event
 from spwf_tui.core.redact import typed_line_holds_secret
 from spwf_tui.session.log import NOTE, RX, TX, LogEntry

@@ -1,7 +1,7 @@
 """``spwf-tui repl``: open the port and run the line-mode console (``spwf_tui.repl``).
 
 The console itself never reads arguments, the config or the recording options: those are the
-CLI's (``commands.common``), so ``repl/`` depends on no subcommand module.
+CLI's (``cli.common``), so ``repl/`` depends on no subcommand module.
 """
 
 from __future__ import annotations
@@ -10,12 +10,27 @@ import argparse
 import sys
 
 from spwf_tui import config as config_file
-from spwf_tui.commands.common import line_ends, port_settings, session_options
+from spwf_tui.cli.common import line_ends, port_settings, session_options
+from spwf_tui.cli.options import (
+    add_log_options, add_record_options, add_serial_options, add_terminal_options, end_cleanly_on_sigterm,
+)
 from spwf_tui.repl import wants_full_prompt
 from spwf_tui.session.session import Session
 
 
-def run_repl(args: argparse.Namespace) -> int:
+DESCRIPTION = ("Line-mode console (prompt-toolkit): completion, payload sources, history; plain lines "
+               "when not on a terminal.")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("port", nargs="?", help="device path, pyserial URL or sim://")
+    add_serial_options(parser)
+    add_terminal_options(parser)
+    add_record_options(parser)
+    add_log_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
     """Open the port and run the console until the user quits or input ends."""
     cfg = config_file.load()
     settings = port_settings(args, args.port)

@@ -58,7 +58,15 @@ def decode_stream(chunks: Iterable[bytes], decoder: RxDecoder | None = None) -> 
         yield event, explain(event)
 
 
-def run_decode(args: argparse.Namespace) -> int:
+DESCRIPTION = "Classify and explain every line of a captured log."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", default="-", help="log file, or - for stdin (default)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+
+
+def run(args: argparse.Namespace) -> int:
     """Print the decoded capture as text or JSON lines."""
     source = _open_input(args.file)
     out = sys.stdout

@@ -12,7 +12,20 @@ from spwf_tui.session.recording.reader import read_recording, redacted
 from spwf_tui.session.recording.replay import ReplaySession, state_snapshot
 
 
-def run_replay(args: argparse.Namespace) -> int:
+DESCRIPTION = "Open a recording read-only: the log, sockets and module state rebuilt by the session code."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="a recording (.jsonl)")
+    parser.add_argument("--speed", type=float, default=1.0, help="playback speed factor (default 1: real time)")
+    parser.add_argument("--to-end", action="store_true", help="start at the end of the recording")
+    parser.add_argument("--print-state", action="store_true",
+                        help="no TUI: replay to the end and print the rebuilt module state as JSON")
+    parser.add_argument("--show-secrets", action="store_true",
+                        help="show the secrets of a recording made with --record-secrets (redacted by default)")
+
+
+def run(args: argparse.Namespace) -> int:
     """Replay ``args.file``: headless with ``--print-state``, else in the TUI."""
     if not 0 < args.speed < float("inf"):  # also refuses nan
         raise UserError(f"--speed must be above 0 (2 plays twice as fast), not {args.speed:g}")
@@ -38,4 +51,4 @@ def run_replay(args: argparse.Namespace) -> int:
         app.run()
     finally:
         session.close()
-    return app.return_code or 0  # 1 after a crash (see commands.tui)
+    return app.return_code or 0  # 1 after a crash (see cli.tui)

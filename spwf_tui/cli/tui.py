@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import argparse
 
-from spwf_tui import config as config_file
-from spwf_tui.commands.common import line_ends, port_settings, session_options
+from spwf_tui import __version__, config as config_file
+from spwf_tui.cli.options import (
+    add_log_options, add_record_options, add_serial_options, add_terminal_options,
+)
+from spwf_tui.cli.common import line_ends, port_settings, session_options
 from spwf_tui.session.session import Session
 
 
-def run_tui(args: argparse.Namespace) -> int:
+DESCRIPTION = "Terminal workbench for the SPWF04SA/SC Wi-Fi module."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("port", nargs="?", help="device path, pyserial URL (rfc2217://, socket://, loop://) or sim://")
+    add_serial_options(parser)
+    add_terminal_options(parser)
+    add_record_options(parser)
+    add_log_options(parser)
+    parser.add_argument("--version", action="version", version=f"spwf-tui {__version__}")
+
+
+def run(args: argparse.Namespace) -> int:
     """Open the port, then run the Textual app until the user quits."""
     cfg = config_file.load()
     port = args.port or cfg.port
