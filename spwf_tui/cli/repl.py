@@ -33,10 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Open the port and run the console until the user quits or input ends."""
     cfg = config_file.load()
-    settings = port_settings(args, args.port)
-    session = Session(settings, line_ends=line_ends(args, cfg), **session_options(args, cfg))
-    session.open()
-    try:
+    settings = port_settings(args, args.port, cfg)
+    with Session(settings, line_ends=line_ends(args, cfg), **session_options(args, cfg)) as session:
         if not wants_full_prompt():
             from spwf_tui.repl.plain import PlainConsole
 
@@ -44,5 +42,3 @@ def run(args: argparse.Namespace) -> int:
         from spwf_tui.repl.app import run_interactive  # prompt-toolkit only for a real terminal
 
         return run_interactive(session, paste_delay_ms=cfg.paste_delay_ms)
-    finally:
-        session.close()

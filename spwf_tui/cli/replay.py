@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from spwf_tui import config as config_file
 from spwf_tui.errors import UserError
 from spwf_tui.session.recording.reader import read_recording, redacted
 from spwf_tui.session.recording.replay import ReplaySession, state_snapshot
@@ -32,23 +33,19 @@ def run(args: argparse.Namespace) -> int:
     recording = read_recording(args.file)
     if not args.show_secrets:
         recording = redacted(recording)  # a --record-secrets recording is shown redacted too
-    session = ReplaySession(recording, speed=args.speed, path=Path(args.file))
-    if args.print_state:
-        session.to_end()
-        json.dump({"recording": args.file, "events": len(recording.events), "duration": recording.duration,
-                   "truncated": recording.truncated, "secrets": recording.header.get("secrets"),
-                   "state": state_snapshot(session.state)}, sys.stdout, indent=2)
-        print()
-        return 0
-    if args.to_end:
-        session.to_end()
-    else:
-        session.play()
-    from spwf_tui.ui.app import SpwfApp  # Textual is costly to import; only the TUI needs it
+    with ReplaySession(recording, speed=args.speed, path=Path(args.file)) as session:
+        if args.print_state:
+            session.to_end()
+            json.dump({"recording": args.file, "events": len(recording.events), "duration": recording.duration,
+                       "truncated": recording.truncated, "secrets": recording.header.get("secrets"),
+                       "state": state_snapshot(session.state)}, sys.stdout, indent=2)
+            print()
+            return 0
+        cfg = config_file.load()  # the keymap and timestamps apply to a replay as to a live port
+        if args.to_end:
+            session.to_end()
+        else:
+            session.play()
+        from spwf_tui.ui.factory import run_app  # Textual is costly to import; only the TUI needs it
 
-    app = SpwfApp(session, steady_gc=True)
-    try:
-        app.run()
-    finally:
-        session.close()
-    return app.return_code or 0  # 1 after a crash (see cli.tui)
+        return run_app(session, cfg)  # 1 after a crash of the app

@@ -13,6 +13,7 @@ import os
 import sys
 import time
 
+from spwf_tui import config as config_file
 from spwf_tui.cli.common import port_settings, session_options
 from spwf_tui.cli.options import add_log_options, add_record_options, add_serial_options, end_cleanly_on_sigterm
 from spwf_tui.cli.port_steps import run_port_step
@@ -81,16 +82,15 @@ def run_script(args: argparse.Namespace) -> int:
     if args.timeout is not None and not 0 < args.timeout <= MAX_SECONDS:
         raise UserError(f"--timeout wants seconds above 0 and at most {MAX_SECONDS:g} (e.g. --timeout 10), "
                         f"not {args.timeout:g}")
-    settings = port_settings(args, args.port)
+    cfg = config_file.load()
+    settings = port_settings(args, args.port, cfg)
     variables = script_variables(parse_assignments(getattr(args, "set", None) or []), os.environ)
     # all checked before opening
     steps = load_steps(args.script, args.commands, read_user_file, variables, force=args.force)
     # With --keep-going a lost port may come back (the transport's reconnect rules decide) and
     # the steps after the loss run on it; without, the first failure ends the run anyway.
-    session = Session(settings, reconnect=args.keep_going, **session_options(args))
-    session.open()
     failed = 0
-    try:
+    with Session(settings, reconnect=args.keep_going, **session_options(args, cfg)) as session:
         wait_until_ready(session)
         _print_entries(session, args.json)
         mark = session.event_seq
@@ -113,8 +113,6 @@ def run_script(args: argparse.Namespace) -> int:
                       flush=True)
                 if not args.keep_going:
                     break
-    finally:
-        session.close()
     return 1 if failed else 0
 
 

@@ -35,17 +35,8 @@ def run(args: argparse.Namespace) -> int:
         port = picker.run()
         if not port:
             return picker.return_code or 0  # 1 after a crash of the picker (see below)
-    settings = port_settings(args, port)
-    session = Session(settings, line_ends=line_ends(args, cfg), **session_options(args, cfg))
-    session.open()
-    from spwf_tui.ui.app import SpwfApp
+    settings = port_settings(args, port, cfg)
+    with Session(settings, line_ends=line_ends(args, cfg), **session_options(args, cfg)) as session:
+        from spwf_tui.ui.factory import run_app  # Textual once the port is open (its errors come first)
 
-    app = SpwfApp(session, timestamps=cfg.timestamps, keymap=cfg.keys, steady_gc=True,
-                  paste_delay_ms=cfg.paste_delay_ms)
-    try:
-        app.run()
-    finally:
-        session.close()
-    # Textual reports an exception in the app (after printing it) as return code 1: a crash
-    # must not look like a clean quit to the shell or a script.
-    return app.return_code or 0
+        return run_app(session, cfg)  # 1 after a crash of the app

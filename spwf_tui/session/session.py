@@ -15,6 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from spwf_tui.core.commandline import parse
@@ -168,6 +169,15 @@ class Session:
             self.note(f"recording to {recorder.path}")
         if self.text_log is not None:
             self.note(f"logging what is shown to {self.text_log.path}")
+
+    def __enter__(self) -> Session:
+        """``with Session(...) as session``: opened here, closed when the block is left, however."""
+        self.open()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
 
     @property
     def recording_path(self) -> Path | None:

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from spwf_tui.core.display import visible
@@ -147,11 +148,28 @@ class ReplaySession:
         """(monotonic time, recording time) that playback timing counts from."""
         self._core = self._new_core()
 
+    def __enter__(self) -> ReplaySession:
+        """``with ReplaySession(...) as replay``: the playback thread stops when the block is left."""
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
     # -- what the front ends read ----------------------------------------------------------
 
     @property
     def state(self) -> ModuleState:
         return self._core.state
+
+    @property
+    def port(self) -> None:
+        """A replay drives no port: no settings to change, no modem lines, no speed to follow."""
+        return None
+
+    def partial_line(self) -> LogEntry | None:
+        """None: a replay shows the lines the recording completes, not one still arriving."""
+        return None
 
     @property
     def playback(self) -> ReplaySession:
