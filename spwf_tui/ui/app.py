@@ -203,8 +203,7 @@ class SpwfApp(TerminalActions, App):
             self.query_one(UartLog).clear()
         entries = self.session.entries.drain()
         log = self.query_one(UartLog)
-        partial_line = getattr(self.session, "partial_line", None)  # a replay has none
-        partial = partial_line() if partial_line is not None else None
+        partial = self.session.partial_line()
         if entries:
             log.show_partial(None)  # the line that was arriving is complete in this batch
             log.add_entries(entries)
@@ -258,7 +257,7 @@ class SpwfApp(TerminalActions, App):
             if recording:
                 # The whole path is in the log's "recording to" note; the line names the file while it fits.
                 facts.append((f"● REC {visible(_file_name(str(recording)))}", "● REC"))
-            port = getattr(s, "port", None)
+            port = s.port
             if port is not None:
                 lines = port.lines()
                 if lines is not None:
@@ -279,10 +278,6 @@ class SpwfApp(TerminalActions, App):
         if s.state.model:
             facts.append((visible(s.state.model),) * 2)
         return facts
-
-    def _status_text(self) -> str:
-        """The status line as it would read on a wide terminal (tests, and the first frame)."""
-        return fit_status(self._status_facts(), 10_000)
 
     def _follow_replies(self, entries) -> None:
         """Keep the last reply for Ctrl+Y; tell of a command's final reply when the log is hidden."""
@@ -395,7 +390,7 @@ class SpwfApp(TerminalActions, App):
         yield SystemCommand("Log: follow the end", "End in the log", log.action_follow)
         yield SystemCommand("Port settings: baud, data bits, parity, stop bits, flow control", "F7",
                             self.action_port_settings)
-        offer = getattr(getattr(self.session, "port", None), "speed_offer", None)
+        offer = self.session.port.speed_offer if self.session.port is not None else None
         if offer:
             yield SystemCommand(f"Follow the module to {offer} baud", "its new console_speed",
                                 lambda: self._change_port({"baudrate": offer}))
