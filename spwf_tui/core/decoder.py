@@ -233,8 +233,9 @@ class RxDecoder:
         lines = buf[pos:stop].splitlines(True)
         last = lines[-1]
         if last[-1] != 0x0A and (stop == len(buf) or last[-1] != 0x0D):
-            # No terminator yet, or a CR whose LF may be the next byte: not a line yet.
-            if last[-1] != 0x0D and len(last) > self._max_line:
+            # No terminator yet, or a CR whose LF may be the next byte: not a line yet, unless
+            # it is already longer than max_line (cut the per-line way).
+            if len(last) - (last[-1] == 0x0D) > self._max_line:
                 return None
             lines.pop()
             stop -= len(last)

@@ -335,3 +335,12 @@ def test_no_host_decoration_starts_where_a_module_line_does(rest, first):
         return
     assert _HOST_PREFIXES.match(line) is None or _HOST_PREFIXES.match(line).end() == 0
     assert strip_host_prefix(line) == line
+
+
+def test_a_line_longer_than_the_bound_waiting_for_its_lf_is_cut_as_line_by_line():
+    data = b"\x00" * 26 + b"\r"
+    for bulk in (True, False):
+        decoder = RxDecoder(piece=8, max_line=24)
+        decoder.bulk = bulk
+        events = decoder.feed(data) + decoder.flush()
+        assert [(len(e.raw), e.continued) for e in events] == [(24, True), (3, False)]
