@@ -71,8 +71,15 @@ def _entries(data: bytes, note: str, typed: str, payload: bytes) -> list[LogEntr
 
 
 def _lines_of(entry: LogEntry) -> int:
-    """Lines a one-line-per-entry front end may print for ``entry``: its own, and an explanation."""
-    return 1 + bool(entry.explain)
+    """Lines a transcript prints for ``entry``: its own (a sent payload's preview is a second;
+    a raw payload piece gives one per line it holds), and an explanation."""
+    own = 1
+    if entry.direction == TX and entry.payload is not None:
+        own = 2
+    elif entry.event is not None and entry.event.kind == DATA:
+        pieces = entry.event.raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+        own = max(1, len(pieces) - (pieces[-1] == b""))
+    return own + bool(entry.explain)
 
 
 @_FUZZ
