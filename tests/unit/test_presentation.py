@@ -18,7 +18,7 @@ from spwf_tui.core.events import CONTINUED_MARK, DATA, ECHO, ERROR, INFO, KINDS,
 from spwf_tui.core.explain import Explainer
 from spwf_tui.core.logentry import NOTE, RX, TX, LogEntry
 from spwf_tui.core.present import styles
-from spwf_tui.core.present.clock import CLOCK_ADVICE, SET_CLOCK, clock_text, offset_text, utc_text
+from spwf_tui.core.present.clock import CLOCK_ADVICE, clock_text, offset_text, utc_text
 from spwf_tui.core.present.entries import EXPLANATION_MARK, Line, Presentation, entry_lines
 from spwf_tui.core.present.payloads import hex_row_width, hex_rows, payload_preview
 from spwf_tui.core.present.status import NO_MODEM_LINES, modem_lines_marks, modem_lines_text, speed_offer_text
@@ -130,8 +130,8 @@ def test_a_sent_payload_previews_as_text_only_when_it_is_printable_text():
     assert payload_preview(b"\x30\x82\x01\x0a") == "hex 30 82 01 0a"  # DER
     assert payload_preview(b"\x1b]52;c;x\x07") == "hex 1b 5d 35 32 3b 63 3b 78 07"
     assert payload_preview(b"a\\x1b") == "a\\\\x1b"  # the four characters, not the byte ESC
-    assert payload_preview(bytes(100)) == "hex " + " ".join(["00"] * 64) + " …"
-    assert payload_preview(b"x" * 300) == "x" * 192 + " …"
+    assert payload_preview(bytes(100)) == "hex " + " ".join(["00"] * 66) + " …"
+    assert payload_preview(b"x" * 300) == "x" * 200 + " …"
     assert payload_preview(b"x" * 300, columns=48) == "x" * 48 + " …"
     assert payload_preview(bytes(20), columns=48) == "hex " + " ".join(["00"] * 16) + " …"
 
@@ -171,7 +171,7 @@ def test_hostile_entries_give_printable_lines_with_known_styles(data, text, payl
 def test_the_tui_the_repl_and_run_say_the_same_for_the_same_entry(data, text, payload, hex_view):
     """The three formatters that drifted apart now differ only in what their medium needs:
     the REPL keeps TABs (its terminal lays them out) and both line front ends shorten the
-    preview of a sent payload (48 columns, the TUI 192)."""
+    preview of a sent payload (48 columns, the TUI 200)."""
     text = text.replace("\t", " ")
     payload = payload[:16]  # within every front end's preview: the same preview everywhere
     for entry in _entries(data.replace(b"\t", b" "), text, payload):
@@ -214,8 +214,8 @@ def test_sgr_sequences_for_plain_terminals_and_casts():
 def test_the_clock_in_words_with_the_advice_where_it_is_needed():
     now = dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.timezone.utc).timestamp()
     assert clock_text(now) == "2026-12-07 08:00:00 UTC"
-    assert clock_text(None) == f"unknown ({CLOCK_ADVICE})" and SET_CLOCK in CLOCK_ADVICE
-    assert clock_text(300.0) == f"1970-01-01 00:05:00 UTC: not set since the last reset, TLS fails until {SET_CLOCK}"
+    assert clock_text(None) == f"unknown ({CLOCK_ADVICE})" and "AT+S.TIME" in CLOCK_ADVICE
+    assert clock_text(300.0) == "1970-01-01 00:05:00 UTC — not set (1970s): TLS will fail"
     assert utc_text(1e20) == "100000000000000000000 s since 1970 (out of the calendar's range)"
     assert clock_text(1e20).startswith("100000000000000000000 s since 1970")
     assert offset_text(0.6) == "in step with the host"

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-SET_CLOCK = "AT+S.TIME=<seconds since 1970>"
-CLOCK_ADVICE = f"AT+S.TIME reads it; set it before TLS: {SET_CLOCK}"
-"""What to do about a clock not known or not set."""
+CLOCK_ADVICE = "AT+S.TIME reads it; set it before TLS"
+"""What to do about a clock not known (short: it fits the TUI's sockets pane on one line)."""
 NEVER_SET_BEFORE = 1_000_000_000
 """A module clock before 2001 was never set since the module's last power-up or reset (it starts
 in 1970); no certificate is valid then."""
@@ -32,7 +31,7 @@ def clock_text(module_time: float | None) -> str:
         return f"unknown ({CLOCK_ADVICE})"
     shown = utc_text(module_time)
     if module_time < NEVER_SET_BEFORE:
-        return f"{shown}: not set since the last reset, TLS fails until {SET_CLOCK}"
+        return f"{shown} — not set (1970s): TLS will fail"
     return shown
 
 

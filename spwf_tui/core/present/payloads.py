@@ -13,8 +13,8 @@ HEX_PER_ROW = 16
 """Bytes in a hex row; 8 where 16 would not fit (the TUI on a narrow pane)."""
 OFFSET_DIGITS = 6
 """Hex digits of a row's offset: up to 16 MiB, the most a payload source may hold, stays aligned."""
-PREVIEW_COLUMNS = 192
-"""What a sent payload's preview may take: 192 bytes of text, or 64 bytes as hex."""
+PREVIEW_COLUMNS = 200
+"""What a sent payload's preview may take: 200 bytes of text, or 66 bytes as hex (3 columns each)."""
 
 
 def hex_rows(data: bytes, per_row: int = HEX_PER_ROW) -> list[str]:
