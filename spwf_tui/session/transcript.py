@@ -12,8 +12,10 @@ from spwf_tui.core.display import visible
 from spwf_tui.core.logentry import LogEntry
 from spwf_tui.core.present.entries import Presentation, entry_lines
 
-TRANSCRIPT = Presentation(preview_columns=48)
-"""A transcript line is a terminal's or a file's: a sent payload's preview takes 48 columns."""
+TRANSCRIPT = Presentation(preview_columns=48, whole_payloads=True)
+"""A transcript line is a terminal's or a file's: a sent payload's preview takes 48 columns, and a
+received payload piece is one line with its line ends shown (``< Hello\\r\\n``): a record of the
+bytes the module sent, as ``run`` always printed it."""
 
 
 def format_entry(entry: LogEntry) -> str:

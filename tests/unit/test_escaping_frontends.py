@@ -71,15 +71,9 @@ def _entries(data: bytes, note: str, typed: str, payload: bytes) -> list[LogEntr
 
 
 def _lines_of(entry: LogEntry) -> int:
-    """Lines a transcript prints for ``entry``: its own (a sent payload's preview is a second;
-    a raw payload piece gives one per line it holds), and an explanation."""
-    own = 1
-    if entry.direction == TX and entry.payload is not None:
-        own = 2
-    elif entry.event is not None and entry.event.kind == DATA:
-        pieces = entry.event.raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
-        own = max(1, len(pieces) - (pieces[-1] == b""))
-    return own + bool(entry.explain)
+    """Lines a transcript prints for ``entry``: its own (a sent payload's preview is a second),
+    and an explanation."""
+    return 1 + (entry.direction == TX and entry.payload is not None) + bool(entry.explain)
 
 
 @_FUZZ

@@ -8,12 +8,12 @@ One entry gives (docs/architecture.md §6.7):
 * a module line: ``< AT-S.OK``, styled by its kind; `` […]`` (``CONTINUED_MARK``) when the line
   goes on in the next entry (cut at the decoder's bound);
 * a raw payload piece: one ``< `` line per line of it (cut at CR LF, CR or LF), or one line with
-  the line ends escaped (``controls``), or ``< [N bytes]`` and hex rows (``hex``);
+  the line ends escaped (``controls``, ``whole_payloads``), or ``< [N bytes]`` and hex rows (``hex``);
 * a note: ``# text``;
 * an explanation, under what it explains: ``  ↳ sentence`` (one marker in every front end).
 
 A front end chooses only what the user can choose: a time stamp before the first line, hex view,
-line ends shown, whether a typed line is shown again, the hex row width and preview length, and
+line ends shown (all of them, or a payload's only), whether a typed line is shown again, the hex row width and preview length, and
 how outside text is escaped (``escape``: ``visible`` for a fixed row, TAB kept for a terminal
 line). Every outside text (sent lines, notes, module lines, explanations, payloads) goes through
 ``escape`` or ``visible_bytes``; the rest is the tool's own ASCII.
@@ -46,6 +46,9 @@ class Presentation:
     controls: bool = False
     """Line ends shown: a payload piece on one line with ``\\r\\n`` escaped, a module line with
     its terminator, a sent line followed by ``\\r``."""
+    whole_payloads: bool = False
+    """A received payload piece on one line with its line ends escaped (``run``'s transcript, a
+    record of the exact bytes; the decoder already cuts pieces at line ends), not cut at them."""
     typed_tx: bool = True
     """Show a sent line that has no payload (off where the terminal already shows what was typed)."""
     preview_columns: int = PREVIEW_COLUMNS
@@ -119,7 +122,7 @@ def _payload_lines(payload: bytes, text: str | None, view: Presentation, stamp: 
         return [Line(style, f"{stamp}{marker}[{label}] {payload_preview(payload, view.preview_columns)}")]
     if text is None:
         text = payload.decode("utf-8", "backslashreplace")
-    if view.controls:
+    if view.controls or view.whole_payloads:
         return [Line(style, f"{stamp}{marker}{view.escape(text)}")]
     return [Line(style, f"{stamp}{marker}{view.escape(line)}") for line in split_lines(text)] or [
         Line(style, f"{stamp}{marker}")]
