@@ -74,16 +74,17 @@ def batch_fragments(entries: list[LogEntry], view: View) -> Fragments:
     out: list[tuple[str, str | None]] = []
     bulk: list[str] = []
     as_is, made_safe = view.presentation(_as_is), view.presentation()
+    classes = _CLASSES
     for entry in entries:
-        lines = _entry_lines(entry, as_is)
-        if all(text.isascii() and text.count("\n") == 1 for _, text in lines):
-            out += [(style, None) for style, _ in lines]
+        lines = entry_lines(entry, as_is)
+        if all(text.isascii() and "\n" not in text for _, text in lines):
+            out += [(classes[style], None) for style, _ in lines]
             bulk += [text for _, text in lines]
         else:
             out += _entry_lines(entry, made_safe)
     if not bulk:
         return _merged(out)
-    shown = iter(visible("".join(bulk), keep="\t\n").split("\n"))
+    shown = iter(visible("\n".join(bulk), keep="\t\n").split("\n"))
     return _merged([(style, next(shown) + "\n" if text is None else text) for style, text in out])
 
 
@@ -110,7 +111,10 @@ def _as_is(text: str) -> str:
 def _entry_lines(entry: LogEntry, presentation: Presentation) -> Fragments:
     """One fragment per line for ``entry``; ``presentation.escape`` makes each outside text
     printable (or, for ``batch_fragments``, leaves it to be done for the batch)."""
-    return [(f"class:{line.style}", line.text + "\n") for line in entry_lines(entry, presentation)]
+    return [(_CLASSES[style], text + "\n") for style, text in entry_lines(entry, presentation)]
+
+
+_CLASSES = {name: f"class:{name}" for name in styles.LOOKS}
 
 
 def message(text: str) -> Fragments:

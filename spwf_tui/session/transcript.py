@@ -20,7 +20,10 @@ bytes the module sent, as ``run`` always printed it."""
 
 def format_entry(entry: LogEntry) -> str:
     """One entry as text lines, each with its line end."""
-    return "".join(line.text + "\n" for line in entry_lines(entry, TRANSCRIPT))
+    lines = entry_lines(entry, TRANSCRIPT)
+    if len(lines) == 1:  # nearly every entry: no list, no join
+        return lines[0][1] + "\n"
+    return "".join([text + "\n" for _, text in lines])
 
 
 PARTIAL_MARK = "  [no line end yet]"

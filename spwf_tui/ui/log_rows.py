@@ -21,9 +21,11 @@ Every text in a row (sent lines, notes, the module's lines, explanations, payloa
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.style import Style
@@ -32,7 +34,7 @@ from spwf_tui.core.display import visible
 from spwf_tui.core.events import CONTINUED_MARK, DATA
 from spwf_tui.core.logentry import NOTE, TX, LogEntry
 from spwf_tui.core.present import styles
-from spwf_tui.core.present.entries import EXPLANATION_MARK, Line, Presentation, entry_lines
+from spwf_tui.core.present.entries import EXPLANATION_MARK, Presentation, entry_lines
 from spwf_tui.core.present.payloads import HEX_PER_ROW, hex_row_width
 
 TIMESTAMP_MODES = ("off", "absolute", "delta")
@@ -66,15 +68,18 @@ class ViewOptions:
     """Wrap every row at ``width``, not only explanations."""
 
 
-Row = Line
-"""One display row: a style name (``core/present/styles.py``: ``tx``, ``ok``, ``error``, ...,
-``note``, ``explanation``) and its text."""
+class Row(NamedTuple):
+    """One display row: a style name (``core/present/styles.py``: ``tx``, ``ok``, ``error``, ...,
+    ``note``, ``explanation``) and its text."""
+
+    style: str
+    text: str
 
 
 def rows_for(entry: LogEntry, options: ViewOptions, previous_time: float | None) -> list[Row]:
     """The rows for one entry; ``previous_time`` feeds the delta timestamps."""
     stamp = _stamp(entry.time, previous_time, options.timestamps)
-    rows = entry_lines(entry, _presentation(options, len(stamp)), stamp)
+    rows = list(map(Row._make, entry_lines(entry, _presentation(options, len(stamp)), stamp)))
     width = options.width
     if width <= 0:
         return rows
@@ -87,7 +92,10 @@ def rows_for(entry: LogEntry, options: ViewOptions, previous_time: float | None)
     return wrapped
 
 
+@functools.lru_cache(maxsize=64)
 def _presentation(options: ViewOptions, stamp_width: int) -> Presentation:
+    """The presentation for the user's options (made once per options and stamp width: rows
+    are made for every entry that scrolls into view)."""
     return Presentation(hex=options.hex_payloads, hex_per_row=hex_bytes_per_row(options, stamp_width),
                         controls=options.show_controls)
 

@@ -19,7 +19,7 @@ from spwf_tui.core.explain import Explainer
 from spwf_tui.core.logentry import NOTE, RX, TX, LogEntry
 from spwf_tui.core.present import styles
 from spwf_tui.core.present.clock import CLOCK_ADVICE, clock_text, offset_text, utc_text
-from spwf_tui.core.present.entries import EXPLANATION_MARK, Line, Presentation, entry_lines
+from spwf_tui.core.present.entries import EXPLANATION_MARK, Presentation, entry_lines
 from spwf_tui.core.present.payloads import hex_row_width, hex_rows, payload_preview
 from spwf_tui.core.present.status import NO_MODEM_LINES, modem_lines_marks, modem_lines_text, speed_offer_text
 from spwf_tui.repl import printer
@@ -44,67 +44,67 @@ def _data(raw: bytes, continued: bool = False) -> LogEntry:
 
 @pytest.mark.parametrize("kind", [ECHO, OK, ERROR, WIND, INFO, OTHER])
 def test_a_module_line_is_styled_by_its_kind(kind):
-    assert entry_lines(_line(kind, "AT-S.x"), PLAIN) == [Line(kind, "< AT-S.x")]
+    assert entry_lines(_line(kind, "AT-S.x"), PLAIN) == [(kind, "< AT-S.x")]
 
 
 def test_every_event_kind_has_a_look_and_an_entry_without_event_is_other():
     assert set(KINDS) == set(styles.RX_STYLES) and set(KINDS) <= set(styles.LOOKS)
-    assert entry_lines(LogEntry(1.0, RX, "left over"), PLAIN) == [Line(OTHER, "< left over")]
+    assert entry_lines(LogEntry(1.0, RX, "left over"), PLAIN) == [(OTHER, "< left over")]
 
 
 def test_the_explanation_has_one_marker_and_sits_under_the_line_it_explains():
     lines = entry_lines(_line(ERROR, "AT-S.ERROR:17:x", explain="Why."), PLAIN, stamp="12:00:00.000 ")
-    assert lines == [Line(ERROR, "12:00:00.000 < AT-S.ERROR:17:x"),
-                     Line(styles.EXPLANATION, f"{' ' * 13}  {EXPLANATION_MARK} Why.")]
+    assert lines == [(ERROR, "12:00:00.000 < AT-S.ERROR:17:x"),
+                     (styles.EXPLANATION, f"{' ' * 13}  {EXPLANATION_MARK} Why.")]
     assert EXPLANATION_MARK == "↳"
 
 
 def test_a_note_and_a_sent_line():
-    assert entry_lines(LogEntry(1.0, NOTE, "marker"), PLAIN) == [Line(styles.NOTE, "# marker")]
-    assert entry_lines(LogEntry(1.0, TX, "AT"), PLAIN) == [Line(styles.TX, "> AT")]
-    assert entry_lines(LogEntry(1.0, TX, "AT"), Presentation(controls=True)) == [Line(styles.TX, "> AT\\r")]
+    assert entry_lines(LogEntry(1.0, NOTE, "marker"), PLAIN) == [(styles.NOTE, "# marker")]
+    assert entry_lines(LogEntry(1.0, TX, "AT"), PLAIN) == [(styles.TX, "> AT")]
+    assert entry_lines(LogEntry(1.0, TX, "AT"), Presentation(controls=True)) == [(styles.TX, "> AT\\r")]
     assert entry_lines(LogEntry(1.0, TX, "AT"), Presentation(typed_tx=False)) == []
 
 
 def test_a_sent_payload_is_previewed_or_dumped_even_when_typed_lines_are_not_shown():
     entry = LogEntry(1.0, TX, "AT+S.SOCKW=0,5", payload=b"hello")
-    assert [line.text for line in entry_lines(entry, Presentation(typed_tx=False))] == [
+    assert [text for _, text in entry_lines(entry, Presentation(typed_tx=False))] == [
         "> AT+S.SOCKW=0,5", "> [5 payload bytes] hello"]
     dumped = entry_lines(entry, Presentation(hex=True), stamp="+   0.100 ")
-    assert [line.text for line in dumped] == [
+    assert [text for _, text in dumped] == [
         "+   0.100 > AT+S.SOCKW=0,5", "+   0.100 > [5 payload bytes]",
         "            000000  68 65 6c 6c 6f" + " " * 33 + "  hello"]
-    assert {line.style for line in dumped} == {styles.TX}
+    assert {style for style, _ in dumped} == {styles.TX}
 
 
 def test_a_received_payload_by_line_with_line_ends_or_as_hex():
     entry = _data(b"HTTP/1.0 200 OK\r\n\r\nbody\rmore\n")
-    assert [line.text for line in entry_lines(entry, PLAIN)] == ["< HTTP/1.0 200 OK", "< ", "< body", "< more"]
-    assert entry_lines(entry, Presentation(controls=True)) == [Line(DATA, "< HTTP/1.0 200 OK\\r\\n\\r\\nbody\\rmore\\n")]
+    assert [text for _, text in entry_lines(entry, PLAIN)] == ["< HTTP/1.0 200 OK", "< ", "< body", "< more"]
+    assert entry_lines(entry, Presentation(controls=True)) == [(DATA, "< HTTP/1.0 200 OK\\r\\n\\r\\nbody\\rmore\\n")]
     assert entry_lines(entry, Presentation(whole_payloads=True)) == entry_lines(entry, Presentation(controls=True))
     assert format_entry(entry) == "< HTTP/1.0 200 OK\\r\\n\\r\\nbody\\rmore\\n\n"
     hexed = entry_lines(entry, Presentation(hex=True, hex_per_row=8))
-    assert hexed[0] == Line(DATA, "< [29 bytes]") and len(hexed) == 1 + 4
-    assert hexed[1].text == "  000000  48 54 54 50 2f 31 2e 30  HTTP/1.0"
-    assert entry_lines(_data(b""), PLAIN) == [Line(DATA, "< ")]
+    assert hexed[0] == (DATA, "< [29 bytes]") and len(hexed) == 1 + 4
+    assert hexed[1][1] == "  000000  48 54 54 50 2f 31 2e 30  HTTP/1.0"
+    assert entry_lines(_data(b""), PLAIN) == [(DATA, "< ")]
 
 
 def test_a_line_cut_at_the_decoders_bound_is_marked_on_its_last_row():
-    assert entry_lines(_line(INFO, "zzz", continued=True), PLAIN) == [Line(INFO, "< zzz" + CONTINUED_MARK)]
+    assert entry_lines(_line(INFO, "zzz", continued=True), PLAIN) == [(INFO, "< zzz" + CONTINUED_MARK)]
     rows = entry_lines(_data(b"a\nbbb", continued=True), PLAIN)
-    assert [line.text for line in rows] == ["< a", "< bbb" + CONTINUED_MARK]
+    assert [text for _, text in rows] == ["< a", "< bbb" + CONTINUED_MARK]
 
 
 def test_line_ends_shown_give_the_module_line_as_it_came():
     lines = entry_lines(_line(OK, "AT-S.OK"), Presentation(controls=True))
-    assert lines == [Line(OK, "< AT-S.OK\\r\\n")]
+    assert lines == [(OK, "< AT-S.OK\\r\\n")]
 
 
 def test_outside_text_goes_through_the_front_ends_escape():
     entry = LogEntry(1.0, NOTE, "a\tb\x1b]52;c;x\x07")
-    assert entry_lines(entry, PLAIN)[0].text == "# a\\tb\\x1b]52;c;x\\x07"
+    assert entry_lines(entry, PLAIN)[0][1] == "# a\\tb\\x1b]52;c;x\\x07"
     keep_tab = Presentation(escape=printer.safe)
-    assert entry_lines(entry, keep_tab)[0].text == "# a\tb\\x1b]52;c;x\\x07"
+    assert entry_lines(entry, keep_tab)[0][1] == "# a\tb\\x1b]52;c;x\\x07"
 
 
 # -- the hex dump and the preview ---------------------------------------------------------------
@@ -163,9 +163,9 @@ def _entries(data: bytes, text: str, payload: bytes) -> list[LogEntry]:
        stamp=st.sampled_from(["", "+   0.250 "]))
 def test_hostile_entries_give_printable_lines_with_known_styles(data, text, payload, view, stamp):
     for entry in _entries(data, text, payload):
-        for line in entry_lines(entry, view, stamp):
-            assert dangerous(line.text) == [] and "\n" not in line.text, repr(line.text)
-            assert line.style in styles.LOOKS and line.text.startswith((stamp, " " * len(stamp)))
+        for style, text in entry_lines(entry, view, stamp):
+            assert dangerous(text) == [] and "\n" not in text, repr(text)
+            assert style in styles.LOOKS and text.startswith((stamp, " " * len(stamp)))
 
 
 @_FUZZ

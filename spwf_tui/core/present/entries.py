@@ -57,48 +57,39 @@ class Presentation:
     end lays out TABs itself."""
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One presented line: a style name (``styles.py``) and its text, without a line end."""
-
-    style: str
-    text: str
+Line = tuple[str, str]
+"""One presented line: ``(style name, text)``, the text without a line end. A plain tuple: a
+flood makes one per line shown, and a tuple costs a tenth of a named tuple or a dataclass."""
 
 
 def entry_lines(entry: LogEntry, view: Presentation, stamp: str = "") -> list[Line]:
     """The lines for ``entry`` (possibly none); ``stamp`` (a time, or "") starts the first, and
     the lines under it (hex rows, an explanation) are indented by its width."""
-    if entry.direction == TX:
+    # Written flat, without a helper per kind: every front end calls this for every line of a flood.
+    direction = entry.direction
+    if direction == TX:
         return _sent(entry, view, stamp)
-    if entry.direction == NOTE:
-        return [Line(styles.NOTE, f"{stamp}{NOTED}{view.escape(entry.text)}")]
+    escape = view.escape
+    if direction == NOTE:
+        return [(styles.NOTE, f"{stamp}{NOTED}{escape(entry.text)}")]
     event = entry.event
-    if event is not None and event.kind == DATA:
+    if event is None:
+        lines = [(OTHER, f"{stamp}{RECEIVED}{escape(entry.text)}")]
+    elif event.kind == DATA:
         lines = _payload_lines(event.raw, event.text, view, stamp, DATA, RECEIVED, f"{len(event.raw)} bytes")
         if event.continued:
-            lines[-1] = Line(lines[-1].style, lines[-1].text + CONTINUED_MARK)
-    else:
-        lines = [_module_line(entry, view, stamp)]
-    if entry.explain:
-        lines.append(explanation_line(entry.explain, view, stamp))
-    return lines
-
-
-def explanation_line(explain: str, view: Presentation, stamp: str = "") -> Line:
-    """The sentence under an error or a WIND, indented under the line it explains."""
-    return Line(styles.EXPLANATION, f"{' ' * len(stamp)}  {EXPLANATION_MARK} {view.escape(explain)}")
-
-
-def _module_line(entry: LogEntry, view: Presentation, stamp: str) -> Line:
-    event = entry.event
-    kind = event.kind if event is not None else OTHER
-    if view.controls and event is not None:
+            lines[-1] = (DATA, lines[-1][1] + CONTINUED_MARK)
+    elif view.controls:
         # The line as it came, terminator included (escaped): what the module really sent.
-        return Line(kind, f"{stamp}{RECEIVED}{view.escape(event.raw.decode('utf-8', 'backslashreplace'))}")
-    text = f"{stamp}{RECEIVED}{view.escape(entry.text)}"
-    if event is not None and event.continued:
-        text += CONTINUED_MARK
-    return Line(kind, text)
+        lines = [(event.kind, f"{stamp}{RECEIVED}{escape(event.raw.decode('utf-8', 'backslashreplace'))}")]
+    elif event.continued:
+        lines = [(event.kind, f"{stamp}{RECEIVED}{escape(entry.text)}{CONTINUED_MARK}")]
+    else:
+        lines = [(event.kind, f"{stamp}{RECEIVED}{escape(entry.text)}")]
+    explain = entry.explain
+    if explain:
+        lines.append((styles.EXPLANATION, f"{' ' * len(stamp)}  {EXPLANATION_MARK} {escape(explain)}"))
+    return lines
 
 
 def _sent(entry: LogEntry, view: Presentation, stamp: str) -> list[Line]:
@@ -106,7 +97,7 @@ def _sent(entry: LogEntry, view: Presentation, stamp: str) -> list[Line]:
     if payload is None and not view.typed_tx:
         return []
     line = f"{stamp}{SENT}{view.escape(entry.text)}" + ("\\r" if view.controls else "")
-    lines = [Line(styles.TX, line)]
+    lines = [(styles.TX, line)]
     if payload is not None:
         lines += _payload_lines(payload, None, view, stamp, styles.TX, SENT, f"{len(payload)} payload bytes")
     return lines
@@ -116,16 +107,16 @@ def _payload_lines(payload: bytes, text: str | None, view: Presentation, stamp: 
                    label: str) -> list[Line]:
     if view.hex:
         pad = " " * len(stamp)
-        return [Line(style, f"{stamp}{marker}[{label}]"),
-                *[Line(style, f"{pad}  {row}") for row in hex_rows(payload, view.hex_per_row)]]
+        return [(style, f"{stamp}{marker}[{label}]"),
+                *[(style, f"{pad}  {row}") for row in hex_rows(payload, view.hex_per_row)]]
     if style == styles.TX:
-        return [Line(style, f"{stamp}{marker}[{label}] {payload_preview(payload, view.preview_columns)}")]
+        return [(style, f"{stamp}{marker}[{label}] {payload_preview(payload, view.preview_columns)}")]
     if text is None:
         text = payload.decode("utf-8", "backslashreplace")
     if view.controls or view.whole_payloads:
-        return [Line(style, f"{stamp}{marker}{view.escape(text)}")]
-    return [Line(style, f"{stamp}{marker}{view.escape(line)}") for line in split_lines(text)] or [
-        Line(style, f"{stamp}{marker}")]
+        return [(style, f"{stamp}{marker}{view.escape(text)}")]
+    return [(style, f"{stamp}{marker}{view.escape(line)}") for line in split_lines(text)] or [
+        (style, f"{stamp}{marker}")]
 
 
 def split_lines(text: str) -> list[str]:
