@@ -234,3 +234,12 @@ def test_modem_lines_and_the_speed_offer_in_words():
     assert modem_lines_marks(lines) == "CTS● DSR○ CD●"
     assert modem_lines_text(None) == NO_MODEM_LINES
     assert speed_offer_text(921600, "F7") == "the module talks at 921600 baud now: F7 follows"
+
+
+def test_the_presentation_benchmark_runs_and_reports_every_front_end():
+    from benchmarks import present
+
+    result = present.run(megabytes=0.05, trials=1)  # that it runs; the figures are the machine's
+    assert result["present_entries"] > 100
+    for name in present.FRONT_ENDS:
+        assert result[f"present_{name}_mbps"] > 0 and result[f"present_{name}_ratio"] > 0
