@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from spwf_tui.core.events import Event
 
 RX = "rx"
+"""Received: a decoded event of what the module sent (also a recording's ``dir``)."""
 TX = "tx"
+"""Sent: a command line, and its payload (also a recording's ``dir``)."""
 NOTE = "note"
+"""A note from the tool or a marker from the user (also a recording's ``dir``)."""
 
 
 @dataclass(slots=True, init=False)

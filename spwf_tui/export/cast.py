@@ -17,7 +17,8 @@ import re
 from collections.abc import Iterable, Iterator
 
 from spwf_tui.core.present import styles
-from spwf_tui.session.recording import NOTE, RX, TX, RecordedEvent, Recording, RecordingStream
+from spwf_tui.session.recording.format import NOTE, RX, TX
+from spwf_tui.session.recording.reader import RecordedEvent, Recording, RecordingStream
 
 WIDTH = 120
 HEIGHT = 40

@@ -6,7 +6,8 @@ import threading
 from collections import deque
 from collections.abc import Callable
 
-# The entry itself is pure data (core/logentry.py); importers of session.log keep their names.
+# The entry is pure data (core/logentry.py), its directions the recording's (session/recording/format.py
+# takes them from there); importers of session.log keep their names.
 from spwf_tui.core.logentry import NOTE as NOTE, RX as RX, TX as TX, LogEntry as LogEntry
 
 
