@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spwf_tui.core.display import visible
 from spwf_tui.core.logentry import LogEntry
-from spwf_tui.core.present.entries import Presentation, entry_lines
+from spwf_tui.core.present.entries import RECEIVED, Presentation, entry_lines
 
 TRANSCRIPT = Presentation(preview_columns=48, whole_payloads=True)
 """A transcript line is a terminal's or a file's: a sent payload's preview takes 48 columns, and a
@@ -45,4 +45,4 @@ class PartialLines:
         self._last = text
         if entry is None:
             return ""
-        return f"< {visible(entry.text)}{PARTIAL_MARK}\n"
+        return f"{RECEIVED}{visible(entry.text)}{PARTIAL_MARK}\n"
