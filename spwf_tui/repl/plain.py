@@ -22,6 +22,12 @@ from spwf_tui.session.session import Session
 from spwf_tui.transport.errors import PortWriteError
 
 PROMPT = "spwf> "
+BEHIND = 20_000
+"""Entries waiting to be printed beyond which the port's reader waits for the printer (below the
+entry buffer's 50,000, past which lines would be dropped from view)."""
+CATCH_UP_SECONDS = 0.05
+"""How long the reader waits for the printer at a time: a stdout nobody reads cannot hold the
+port for longer (the entry buffer then drops lines from view, counted, as it always did)."""
 CTRL_RIGHT_BRACKET = "\x1d"
 """What Ctrl+] gives on a cooked terminal: a line holding it ends the session."""
 
@@ -40,10 +46,11 @@ class PlainConsole:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._printer = threading.Thread(target=self._print_loop, name="spwf-repl-printer")
+        self._caught_up = threading.Event()
 
     def run(self) -> int:
         """Until end of input or :quit; returns 0."""
-        self.session.add_listener(self._wake.set)
+        self.session.add_listener(self._entries_added)
         self._printer.start()
         try:
             wait_until_idle(self.session)
@@ -78,6 +85,7 @@ class PlainConsole:
                 if text:
                     self._stdout.write(text)
             self._stdout.flush()
+        self._caught_up.set()
 
     def _read_line(self, prompt: str) -> str | None:
         if self._prompt:
@@ -123,6 +131,16 @@ class PlainConsole:
         # is not taken for the answer of the next line.
         wait_until_idle(self.session)
         self.flush()
+
+    def _entries_added(self) -> None:
+        """The session's listener (the port's reader, mostly): wake the printer; when it is far
+        behind (a flood faster than a pipe takes the text), give it the time to catch up rather
+        than let the entry buffer drop lines from view. The bytes wait in the port's buffer
+        meanwhile; at a UART's rate the printer is never that far behind."""
+        self._wake.set()
+        if self.session.entries.waiting > BEHIND and threading.current_thread() is not self._printer:
+            self._caught_up.clear()
+            self._caught_up.wait(CATCH_UP_SECONDS)
 
     def _print_loop(self) -> None:
         while not self._stop.is_set():

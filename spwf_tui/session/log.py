@@ -55,6 +55,11 @@ class EntryBuffer:
         if self.tap is not None:
             self.tap(entries)
 
+    @property
+    def waiting(self) -> int:
+        """Entries added and not drained yet (no lock: a deque's length is read atomically)."""
+        return len(self._entries)
+
     def drain(self) -> list[LogEntry]:
         """Take every entry added since the last drain, gap notes where lines were dropped."""
         with self._lock:

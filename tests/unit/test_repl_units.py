@@ -232,3 +232,45 @@ def test_a_batch_prints_exactly_what_entry_by_entry_printing_does(data, hex_view
     assert to_plain(batch_fragments(entries, view)) == one_by_one
     assert batch_fragments(entries, view) == _merged(fragments)  # the styles too
     assert batch_text(entries, view) == one_by_one
+
+
+# -- the plain REPL lets its printer catch up (issue 19, item 3) --------------------------------
+
+import io  # noqa: E402
+import threading  # noqa: E402
+
+from spwf_tui.repl import plain  # noqa: E402
+from spwf_tui.session.recording.replay import NullTransport  # noqa: E402
+from spwf_tui.session.session import Session  # noqa: E402
+from spwf_tui.transport.settings import PortSettings  # noqa: E402
+
+
+def _console_with(waiting: int) -> tuple[Session, plain.PlainConsole, io.StringIO]:
+    session = Session(PortSettings("/dev/ttyX"), transport=NullTransport(), reconnect=False)
+    line = Event("wind", b"+WIND:33:WiFi Down\r\n", "+WIND:33:WiFi Down", 33, None, ("WiFi Down",))
+    session.entries.extend([LogEntry(0.0, RX, line.text, line, None) for _ in range(waiting)], received=True)
+    out = io.StringIO()
+    return session, plain.PlainConsole(session, io.StringIO(), out, prompt=False), out
+
+
+def test_far_behind_the_reader_waits_for_the_printer_and_no_line_is_dropped(monkeypatch):
+    monkeypatch.setattr(plain, "CATCH_UP_SECONDS", 60.0)
+    session, console, out = _console_with(plain.BEHIND + 1)
+    reader = threading.Thread(target=console._entries_added)
+    reader.start()
+    reader.join(0.2)
+    assert reader.is_alive()  # waiting for the printer (for up to a minute)
+    console.flush()  # the printer's work: everything printed, then the reader goes on
+    reader.join(30)
+    assert not reader.is_alive()
+    assert out.getvalue().count("< +WIND:33:WiFi Down\n") == plain.BEHIND + 1
+    assert session.entries.dropped == 0
+
+
+def test_a_printer_that_keeps_up_never_holds_the_reader(monkeypatch):
+    monkeypatch.setattr(plain, "CATCH_UP_SECONDS", 60.0)
+    _session, console, _out = _console_with(plain.BEHIND)
+    reader = threading.Thread(target=console._entries_added)
+    reader.start()
+    reader.join(30)
+    assert not reader.is_alive()
