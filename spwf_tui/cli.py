@@ -205,11 +205,16 @@ def _dispatch(argv: list[str]) -> int:
     if name in ("run", "repl"):
         _end_cleanly_on_sigterm()
     if name == "run":
-        from spwf_tui.commands.run_boards import boards_of, run_boards
+        from spwf_tui.transport.urls import is_place_pattern
 
-        boards = boards_of(args)
-        if boards is not None:
-            return run_boards(args, boards)
+        if getattr(args, "ports", None) or (args.port is not None and is_place_pattern(args.port)):
+            # several boards: threads, subprocesses, perhaps a lab's coordinator (not imported
+            # for one port: `run PORT -c AT` starts in a fraction of a second)
+            from spwf_tui.commands.run_boards import boards_of, run_boards
+
+            boards = boards_of(args)
+            if boards is not None:
+                return run_boards(args, boards)
         from spwf_tui.commands.run import run_script
 
         return run_script(args)
