@@ -8,27 +8,40 @@ from __future__ import annotations
 
 from spwf_tui.core.display import visible
 from spwf_tui.core.events import CONTINUED_MARK
-from spwf_tui.session.log import NOTE, TX, LogEntry
+from spwf_tui.session.log import NOTE, RX, TX, LogEntry
 
 PREVIEW_BYTES = 16
 
 
 def format_entry(entry: LogEntry) -> str:
     """One entry as text lines: ``> `` sent, ``< `` received, ``# `` note, ``= `` explanation."""
+    return "".join(line + "\n" for line in entry_lines(entry, [visible(text) for text in outside_texts(entry)]))
+
+
+def outside_texts(entry: LogEntry) -> list[str]:
+    """The texts of ``entry`` that come from outside (the line, the explanation quoting it), in
+    the order ``entry_lines`` takes them made safe."""
+    if entry.direction == RX and entry.explain:
+        return [entry.text, entry.explain]
+    return [entry.text]
+
+
+def entry_lines(entry: LogEntry, shown: list[str]) -> list[str]:
+    """``format_entry``'s lines without their ends; ``shown`` is ``outside_texts(entry)`` made
+    safe (``visible``), which the text export does for many entries at once."""
     if entry.direction == TX:
-        line = f"> {visible(entry.text)}"
+        line = f"> {shown[0]}"
         if entry.payload is not None:
             line += f"  [+{len(entry.payload)} payload bytes: {payload_preview(entry.payload)}]"
-        return line + "\n"
+        return [line]
     if entry.direction == NOTE:
-        return f"# {visible(entry.text)}\n"
-    text = f"< {visible(entry.text)}"
+        return [f"# {shown[0]}"]
+    text = f"< {shown[0]}"
     if entry.event is not None and entry.event.continued:
         text += CONTINUED_MARK  # the line goes on in the next entry (cut at the decoder's bound)
-    text += "\n"
     if entry.explain:
-        text += f"  = {visible(entry.explain)}\n"
-    return text
+        return [text, f"  = {shown[1]}"]
+    return [text]
 
 
 def payload_preview(payload: bytes) -> str:

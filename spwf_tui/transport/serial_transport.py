@@ -16,6 +16,8 @@ import os
 import select
 import sys
 import threading
+import time
+from collections.abc import Callable
 from typing import Protocol
 
 import serial
@@ -39,6 +41,40 @@ READ_BATCH = 64 * 1024
 """Most bytes handed on at once: what is already waiting joins the read that woke the reader
 (a tty returns at most 4 KiB a read), so a flood costs one decode, record and wake-up per
 batch instead of per read. Nothing waits for more bytes: latency stays that of one read."""
+
+
+STREAM_INTERVAL = 0.04
+"""While a module streams (read after read finds bytes at once), they are handed on at most this
+often: at 921600 baud a read holds ~10 lines, and the fixed cost of handing a batch on (decoding
+set-up, a recording line, waking the front end) dominated. 40 ms is below a frame of the TUI."""
+STREAM_BUFFERED = 16 * 1024
+"""Most bytes a pause lets gather in the kernel at the rate just seen (a tty buffers 64 KiB)."""
+STREAM_READS = 3
+"""Reads in a row that found bytes waiting before pauses begin: an echo and its reply, a short
+answer, are handed on at once."""
+
+
+class _StreamPacer:
+    """When the reader should pause before its next read, so a stream comes in fewer, larger
+    batches. A read that waited for its first byte (an idle line) resets it; a full batch
+    (``READ_BATCH``) never pauses: the module is faster than a pause could be."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._streak = 0
+        self._last = clock()
+
+    def pause_after(self, size: int, waited: float) -> float:
+        """Seconds to wait after handing on ``size`` bytes read by a read that waited ``waited``
+        seconds for its first byte."""
+        now = self._clock()
+        since, self._last = now - self._last, now
+        # A read that found bytes waiting (or waited less than an interval for them): a stream.
+        self._streak = self._streak + 1 if waited < STREAM_INTERVAL else 0
+        if self._streak < STREAM_READS or size >= READ_BATCH:
+            return 0.0
+        rate = size / max(since, 1e-4)
+        return min(STREAM_INTERVAL, STREAM_BUFFERED / rate)
 
 
 def _read_waiting(port: serial.SerialBase, data: bytes) -> bytes:
@@ -400,6 +436,8 @@ class SerialTransport:
                 pass
 
     def _read_loop(self) -> None:
+        pacer = _StreamPacer()
+        ready = time.monotonic()  # since when the reader has been waiting for bytes
         while not self._stop.is_set():
             port = self._serial
             try:
@@ -412,7 +450,12 @@ class SerialTransport:
                     break
                 continue
             if data:
+                waited = time.monotonic() - ready
                 self._listener.data_received(data)
+                pause = pacer.pause_after(len(data), waited)
+                if pause:
+                    self._stop.wait(pause)  # the bytes wait in the kernel's buffer meanwhile
+                ready = time.monotonic()
 
     def _handle_loss(self, reason: str) -> bool:
         """The device went away: wait for it (or for the user) to bring it back. False when the
