@@ -229,6 +229,7 @@ class Session:
         """Send an encoded command (line, CR and payload in one write: never interleaved)."""
         with self._tx_lock:
             command = self._pending.add(outgoing.line, timeout_for(outgoing.line))
+            self._hurry_reader()
             if outgoing.line.strip().upper().startswith("AT+S.FSP"):
                 with self._rx_lock:
                     self._decoder.expect_body(after_echo=self.state.echo)
@@ -299,6 +300,7 @@ class Session:
             if self.recorder is not None:
                 self.recorder.tx(data, raw=RAW_LABEL)
             self._transport.write(data)
+        self._hurry_reader()  # the device's echo of a key is awaited
 
     def execute(self, line: str, timeout: float | None = None) -> PendingCommand:
         """Send ``line`` and wait for its final reply (or the timeout); never raises on timeout."""
@@ -373,6 +375,18 @@ class Session:
                 self._recent_changed.wait(remaining)
 
     # -- RX (transport thread) --------------------------------------------------------------
+
+    def _hurry_reader(self) -> None:
+        """A reply is awaited: a reader pausing in a stream reads at once (a transport without
+        pauses has no ``hurry``)."""
+        hurry = getattr(self._transport, "hurry", None)
+        if hurry is not None:
+            hurry()
+
+    def awaiting_reply(self) -> bool:
+        """True while a command waits for its reply: the transport then hands on what it reads
+        at once, not paced as a stream (``transport.serial_transport._StreamPacer``)."""
+        return bool(self._pending)
 
     def data_received(self, data: bytes) -> None:
         """Bytes from the module: decode, attribute, update state, log. Never raises: the

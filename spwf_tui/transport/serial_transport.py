@@ -57,7 +57,9 @@ answer, are handed on at once."""
 class _StreamPacer:
     """When the reader should pause before its next read, so a stream comes in fewer, larger
     batches. A read that waited for its first byte (an idle line) resets it; a full batch
-    (``READ_BATCH``) never pauses: the module is faster than a pause could be."""
+    (``READ_BATCH``) never pauses: the module is faster than a pause could be. The reader does
+    not pause while the listener awaits a reply (a command, an upload): commands in a row would
+    each wait."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
@@ -180,7 +182,9 @@ def _why(exc: BaseException) -> str:
 
 
 class TransportListener(Protocol):
-    """What the transport calls, from its reader thread."""
+    """What the transport calls, from its reader thread. A listener may also have
+    ``awaiting_reply() -> bool`` (the session does): while it says True, a stream is handed on
+    read by read, unpaced (``_StreamPacer``): someone waits for a reply in it."""
 
     def data_received(self, data: bytes) -> None:
         """Bytes arrived from the module."""
@@ -211,6 +215,8 @@ class SerialTransport:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._resume = threading.Event()
+        self._hurry = threading.Event()
+        """Set by ``hurry`` and ``close``: ends the reader's pause in a stream."""
         """Set by ``reopen`` and ``close``: wakes a reader that waits for the port to return."""
         self.state = CLOSED
         self.identity: PortIdentity | None = None
@@ -250,6 +256,11 @@ class SerialTransport:
             return None
         hold = "acquired for this session" if lease.acquired_here else "held by you already, kept at the end"
         return f"{lease.url}, place {hold}"
+
+    def hurry(self) -> None:
+        """A reply is awaited now (a command was sent): the reader stops pausing (if it is) and
+        reads at once."""
+        self._hurry.set()
 
     def write(self, data: bytes) -> int:
         """Write all of ``data``; returns how many bytes went out.
@@ -378,6 +389,7 @@ class SerialTransport:
         """Stop the reader and close the port; idempotent."""
         self._stop.set()
         self._resume.set()
+        self._hurry.set()
         port = self._serial
         if port is not None and hasattr(port, "cancel_read"):
             try:
@@ -437,6 +449,7 @@ class SerialTransport:
 
     def _read_loop(self) -> None:
         pacer = _StreamPacer()
+        awaiting_reply = getattr(self._listener, "awaiting_reply", None)
         ready = time.monotonic()  # since when the reader has been waiting for bytes
         while not self._stop.is_set():
             port = self._serial
@@ -454,7 +467,9 @@ class SerialTransport:
                 self._listener.data_received(data)
                 pause = pacer.pause_after(len(data), waited)
                 if pause:
-                    self._stop.wait(pause)  # the bytes wait in the kernel's buffer meanwhile
+                    self._hurry.clear()  # before the look: a command sent after it ends the pause
+                    if not (awaiting_reply is not None and awaiting_reply()):
+                        self._hurry.wait(pause)  # the bytes wait in the kernel's buffer meanwhile
                 ready = time.monotonic()
 
     def _handle_loss(self, reason: str) -> bool:
