@@ -94,8 +94,9 @@ class Recorder:
         rx_redactor, tx_redactor = StreamRedactor.pair()  # the rx side hides a refused key echoed back
         self._redactors = {"rx": rx_redactor, "tx": tx_redactor}
         self._facts: dict[str, str] = {}
-        self._deferred: list[tuple[float, bytes]] | None = None
-        """While ``tx_while_sending`` writes: module output read meanwhile, with its time."""
+        self._deferred: list[tuple[float, bytes | dict[str, Any]]] | None = None
+        """While ``tx_while_sending`` writes: module output read meanwhile, with its time, and
+        the other events (notes, facts, session decisions) in the order they came."""
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -193,6 +194,7 @@ class Recorder:
         command, so the file still has every command before its reply and the reader never
         waits. The event's ``t`` is the start of the block. A process killed during the write
         leaves neither in the file (the write of a 64 KiB upload to a pty takes about a millisecond).
+        Notes, facts and session decisions made meanwhile keep their place among those reads.
         """
         if not self.active or not data:
             yield
@@ -209,8 +211,11 @@ class Recorder:
                 with self._lock:
                     deferred, self._deferred = self._deferred or [], None
                     problem = self._record_bytes_locked("tx", data, None, source, t=t)
-                    for when, piece in deferred:
-                        problem = self._record_bytes_locked("rx", piece, None, None, t=when) or problem
+                    for when, item in deferred:
+                        if isinstance(item, dict):  # a note, fact or session decision
+                            problem = self._write_locked(item) or problem
+                        else:
+                            problem = self._record_bytes_locked("rx", item, None, None, t=when) or problem
                 if problem:
                     self._on_problem(problem)
 
@@ -272,6 +277,11 @@ class Recorder:
 
     def _write(self, event: dict[str, Any]) -> None:
         with self._lock:
+            if self._deferred is not None:
+                # Kept in order with module output read during a command's write (a link lost
+                # mid-upload comes after the bytes read before it), written after the command.
+                self._deferred.append((event.get("t", 0.0), event))
+                return
             problem = self._write_locked(event)
         if problem:
             self._on_problem(problem)

@@ -1,6 +1,6 @@
 """A large upload on a real pty: the recording has the command before anything the module said
-while it went out, and reading the module's output never waits for the upload to be recorded
-(session.recorder ``tx_while_sending``)."""
+while it went out (and a note made meanwhile in its place among those), and reading the
+module's output never waits for the upload to be recorded (session.recorder ``tx_while_sending``)."""
 
 from __future__ import annotations
 
@@ -56,6 +56,7 @@ def test_module_output_during_an_upload_is_decoded_at_once_and_recorded_after_th
         event = session.wait_for_event(lambda e: e.kind == WIND and e.code == 55, timeout=30, since=-1)
         assert event is not None, "the reader waited for the upload instead of decoding"
         assert sender.is_alive(), "the upload should still be going out"
+        session.note("marker during the upload")  # keeps its place after the WIND read before it
         assert _read_exactly(master, SIZE, deadline) == payload
         sender.join(30)
         assert sent, "the upload did not finish"
@@ -66,7 +67,10 @@ def test_module_output_during_an_upload_is_decoded_at_once_and_recorded_after_th
         sender.join(5)
         os.close(master)
         os.close(slave)
-    events = [e for e in read_recording(path).events if e.dir in ("rx", "tx")]
+    everything = list(read_recording(path).events)
+    marker = next(i for i, e in enumerate(everything) if e.dir == "note" and "marker during" in e.text)
+    assert [e.dir for e in everything[marker - 2:marker + 2]] == ["tx", "rx", "note", "rx"]
+    events = [e for e in everything if e.dir in ("rx", "tx")]
     assert [e.dir for e in events][:2] == ["tx", "rx"]
     assert events[0].data == f"AT+S.FSC=/big.bin,{SIZE}\r".encode() + payload
     assert b"".join(e.data for e in events if e.dir == "rx") == b"+WIND:55:Pending Data:0:10:10\r\nAT-S.OK\r\n"
