@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 from spwf_tui.core.display import visible
 from spwf_tui.export import Replayed
-from spwf_tui.session.recording import Recording, RecordingStream
 from spwf_tui.session.log import LogEntry
+from spwf_tui.session.recording.reader import Recording, RecordingStream
 from spwf_tui.session.transcript import entry_lines, outside_texts
 
 _STAMP_WIDTH = 12

@@ -7,21 +7,7 @@ lock, before the write, so a reply can never be recorded before its command), ``
 that cannot be written tells the session once through ``on_problem`` and stops; the session
 goes on.
 
-The format (``SCHEMA_VERSION`` 1; README "Recordings" documents it for users): a header object on
-the first line, then one event object per line:
-
-* ``{"t": 1.25, "dir": "rx"|"tx", "text": "..."}`` — the bytes of one transport read or write,
-  as ``text`` when they are valid UTF-8, else ``"b64"``; ``"redacted": [[offset, length], ...]``
-  lists the byte runs replaced by ``*`` (``core.redact``); a ``tx`` event with ``"raw": LABEL``
-  came from ``Session.send_raw`` (bytes sent as they are, no command);
-* ``{"t": .., "dir": "note", "text": ".."}`` — a note from the tool or a marker from the user;
-* ``{"t": .., "dir": "facts", "facts": {"firmware": .., "model": ..}}`` — module facts as they
-  become known;
-* ``{"t": .., "dir": "session", "event": "timeout", "line": ".."}`` and
-  ``{"t": .., "dir": "session", "event": "link", "state": .., "reason": ..}`` — what the session
-  decided that changes how later bytes are read (a command given up, the port gone or back).
-
-``t`` is seconds since the header's ``started`` (monotonic clock). Each event is one
+The format is described in ``session.recording.format``, with its names. Each event is one
 ``os.write`` of a whole line, straight to the kernel: after ``kill -9`` the file holds every
 event written so far, and at worst a cut last line, which the reader skips.
 """
@@ -44,13 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 from spwf_tui import __version__, safefiles
 from spwf_tui.core.redact import StreamRedactor, redact_text
+from spwf_tui.session.recording.format import CONTROL, FACTS, FORMAT, NOTE, RX, SCHEMA_VERSION, SUFFIX, TX
 
 if TYPE_CHECKING:
     from spwf_tui.transport.settings import PortSettings
 
-FORMAT = "spwf-tui-recording"
-SCHEMA_VERSION = 1
-SUFFIX = ".jsonl"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 _OWN_NAME = re.compile(r"^\d{8}T\d{6}Z_[A-Za-z0-9._-]*(-\d+)?\.jsonl$")
@@ -92,7 +76,7 @@ class Recorder:
         self._lock = threading.Lock()
         self._on_problem: ProblemCallback = lambda _text: None
         rx_redactor, tx_redactor = StreamRedactor.pair()  # the rx side hides a refused key echoed back
-        self._redactors = {"rx": rx_redactor, "tx": tx_redactor}
+        self._redactors = {RX: rx_redactor, TX: tx_redactor}
         self._facts: dict[str, str] = {}
         self._deferred: list[tuple[float, bytes | dict[str, Any]]] | None = None
         """While ``tx_while_sending`` writes: module output read meanwhile, with its time, and
@@ -147,7 +131,7 @@ class Recorder:
 
     def rx(self, data: bytes) -> None:
         """One transport read, as it came."""
-        self._record_bytes("rx", data, None)
+        self._record_bytes(RX, data, None)
 
     def tx(self, data: bytes, raw: str | None = None, source: str | None = None) -> None:
         """One transport write, exactly; ``raw`` labels bytes sent without a command.
@@ -155,13 +139,13 @@ class Recorder:
         ``source``: the file a payload came from as typed (``@ca.pem``), so a replay's fix hints
         name the same file (``ski:ca.pem``) as the live session's did.
         """
-        self._record_bytes("tx", data, raw, source)
+        self._record_bytes(TX, data, raw, source)
 
     def note(self, text: str) -> None:
         """A note or a marker."""
         if not self.active:
             return
-        event: dict[str, Any] = {"t": self._offset(), "dir": "note"}
+        event: dict[str, Any] = {"t": self._offset(), "dir": NOTE}
         event.update(self._text_fields(text))
         self._write(event)
 
@@ -171,13 +155,13 @@ class Recorder:
         if not self.active or all(self._facts.get(key) == value for key, value in known.items()):
             return
         self._facts.update(known)
-        self._write({"t": self._offset(), "dir": "facts", "facts": dict(self._facts)})
+        self._write({"t": self._offset(), "dir": FACTS, "facts": dict(self._facts)})
 
     def control(self, event: str, **fields: str) -> None:
         """A session decision a replay must repeat (``timeout``, ``link``)."""
         if not self.active:
             return
-        record: dict[str, Any] = {"t": self._offset(), "dir": "session", "event": event}
+        record: dict[str, Any] = {"t": self._offset(), "dir": CONTROL, "event": event}
         for key, value in fields.items():
             record[key] = value if self.keep_secrets else redact_text(value)[0]
         self._write(record)
@@ -210,12 +194,12 @@ class Recorder:
             if not outer:
                 with self._lock:
                     deferred, self._deferred = self._deferred or [], None
-                    problem = self._record_bytes_locked("tx", data, None, source, t=t)
+                    problem = self._record_bytes_locked(TX, data, None, source, t=t)
                     for when, item in deferred:
                         if isinstance(item, dict):  # a note, fact or session decision
                             problem = self._write_locked(item) or problem
                         else:
-                            problem = self._record_bytes_locked("rx", item, None, None, t=when) or problem
+                            problem = self._record_bytes_locked(RX, item, None, None, t=when) or problem
                 if problem:
                     self._on_problem(problem)
 
@@ -223,7 +207,7 @@ class Recorder:
         if not self.active or not data:
             return
         with self._lock:
-            if self._deferred is not None and direction == "rx":
+            if self._deferred is not None and direction == RX:
                 self._deferred.append((self._offset(), data))  # after the command being written
                 return
             problem = self._record_bytes_locked(direction, data, raw, source)
@@ -238,12 +222,12 @@ class Recorder:
             return None
         spans: list[Any] = []
         if not self.keep_secrets:
-            if direction == "tx":
+            if direction == TX:
                 # Module output held with its line (a key may be echoed back) came first:
                 # it is written first, so a command is never recorded before what preceded it.
-                held, held_spans = self._redactors["rx"].flush()
+                held, held_spans = self._redactors[RX].flush()
                 if held:
-                    self._write_locked(self._data_event("rx", held, held_spans))
+                    self._write_locked(self._data_event(RX, held, held_spans))
             data, spans = self._redactors[direction].feed(data)
             if not data:
                 return None  # all held back until the line shows whether it is secret
@@ -299,7 +283,7 @@ class Recorder:
         self.size += len(line)
         if self.size >= self.max_bytes:
             cap = f"{self.max_bytes / (1024 * 1024):g} MB"
-            stop = {"t": self._offset(), "dir": "note", "text": f"recording stopped: the {cap} size cap was reached"}
+            stop = {"t": self._offset(), "dir": NOTE, "text": f"recording stopped: the {cap} size cap was reached"}
             try:
                 _write_all(self._fd, (json.dumps(stop) + "\n").encode("utf-8"))
             except OSError:
@@ -351,15 +335,6 @@ def header(settings: PortSettings, started: float, keep_secrets: bool) -> dict[s
                  "implementation": platform.python_implementation()},
         "secrets": "kept" if keep_secrets else "redacted",
     }
-
-
-def encode_bytes(data: bytes) -> dict[str, str]:
-    """``{"text": ...}`` when ``data`` is valid UTF-8, else ``{"b64": ...}`` (how an event's bytes
-    are written; ``recording`` writes redacted events back this way)."""
-    try:
-        return {"text": data.decode("utf-8")}
-    except UnicodeDecodeError:
-        return {"b64": base64.b64encode(data).decode("ascii")}
 
 
 def _event_line(event: dict[str, Any]) -> bytes:
