@@ -94,7 +94,7 @@ def run_script(args: argparse.Namespace) -> int:
     # With --keep-going a lost port may come back (the transport's reconnect rules decide) and
     # the steps after the loss run on it; without, the first failure ends the run anyway.
     failed = 0
-    with Session(settings, reconnect=args.keep_going, **session_options(args, cfg)) as session:
+    with Session(settings, reconnect=args.keep_going, pace_streams=True, **session_options(args, cfg)) as session:
         wait_until_ready(session)
         _print_entries(session, args.json)
         mark = session.event_seq

@@ -98,8 +98,10 @@ class Session:
                  read_file: Callable[[str], bytes] = read_user_file, reconnect: bool = True,
                  recorder: Recorder | None = None, transport: Transport | None = None,
                  show_secrets: bool = False, line_ends: LineEnds | None = None, follow_speed: bool = False,
-                 text_log: TextLog | None = None) -> None:
-        """``line_ends``: ``--eol`` and ``--map`` (``core.rawmode``); ``recorder`` records the session (see ``session.recording``); ``transport`` replaces the
+                 text_log: TextLog | None = None, pace_streams: bool = False) -> None:
+        """``pace_streams``: the port's reader hands a stream on in fewer, larger batches (for a
+        headless front end, ``run``: see ``transport.serial_transport._StreamPacer``);
+        ``line_ends``: ``--eol`` and ``--map`` (``core.rawmode``); ``recorder`` records the session (see ``session.recording``); ``transport`` replaces the
         serial port (a ``transport.base.Transport``: replays use one that sends nothing); ``show_secrets`` hands the front ends entries with secrets left in
         (``session.redacted_entries``: redacted by default); ``follow_speed`` switches the port to the
         module's new ``console_speed`` once saved and reset (``session.port_control``);
@@ -134,7 +136,8 @@ class Session:
         self._recent_changed = threading.Condition()
         self.event_seq = 0
         """Number of events received so far; a mark for ``wait_for_event``."""
-        self._transport: Transport = transport or SerialTransport(settings, self, reconnect=reconnect)
+        self._transport: Transport = transport or SerialTransport(settings, self, reconnect=reconnect,
+                                                                      pace_streams=pace_streams)
         self.port = PortControl(self, follow_speed=follow_speed)
         """Line settings, modem lines and BREAK of the open port (docs/protocol.md §9.1, §9.2)."""
         self._give_up_lock = threading.Lock()

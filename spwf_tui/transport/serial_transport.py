@@ -204,10 +204,15 @@ class SerialTransport:
             ``reopen`` makes is reported from its caller's thread).
         reconnect: after a loss, wait for the same device (or the user's ``reopen``); off, a
             vanished port closes the transport (``run``).
+        pace_streams: while the module streams, hand its bytes on in fewer, larger batches
+            (``_StreamPacer``; ``run`` and many boards in one process). Off for the TUI and the
+            REPL, which batch per frame themselves.
     """
 
-    def __init__(self, settings: PortSettings, listener: TransportListener, *, reconnect: bool = True) -> None:
+    def __init__(self, settings: PortSettings, listener: TransportListener, *, reconnect: bool = True,
+                 pace_streams: bool = False) -> None:
         self.settings = settings
+        self._pace_streams = pace_streams
         self._listener = listener
         self._reconnect = reconnect
         self._serial: serial.SerialBase | None = None
@@ -448,7 +453,7 @@ class SerialTransport:
                 pass
 
     def _read_loop(self) -> None:
-        pacer = _StreamPacer()
+        pacer = _StreamPacer() if self._pace_streams else None
         awaiting_reply = getattr(self._listener, "awaiting_reply", None)
         ready = time.monotonic()  # since when the reader has been waiting for bytes
         while not self._stop.is_set():
@@ -465,7 +470,7 @@ class SerialTransport:
             if data:
                 waited = time.monotonic() - ready
                 self._listener.data_received(data)
-                pause = pacer.pause_after(len(data), waited)
+                pause = pacer.pause_after(len(data), waited) if pacer is not None else 0.0
                 if pause:
                     self._hurry.clear()  # before the look: a command sent after it ends the pause
                     if not (awaiting_reply is not None and awaiting_reply()):

@@ -31,7 +31,7 @@ def test_a_command_sent_while_the_reader_pauses_in_a_stream_gets_its_reply(monke
     monkeypatch.setattr(serial_transport, "STREAM_BUFFERED", 1 << 40)
     master, slave = os.openpty()
     tty.setraw(slave)
-    session = Session(PortSettings(os.ttyname(slave)), reconnect=False)
+    session = Session(PortSettings(os.ttyname(slave)), reconnect=False, pace_streams=True)  # as `run` does
     session.open()
     try:
         # A stream: reads in a row that find bytes soon; after the third the reader pauses.
