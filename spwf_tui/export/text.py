@@ -12,9 +12,8 @@ from collections.abc import Iterator
 
 from spwf_tui.core.display import visible
 from spwf_tui.export import Replayed
-from spwf_tui.session.log import LogEntry
 from spwf_tui.session.recording.reader import Recording, RecordingStream
-from spwf_tui.session.transcript import entry_lines, outside_texts
+from spwf_tui.session.transcript import format_entry
 
 _STAMP_WIDTH = 12
 _PIECE = 64 * 1024
@@ -60,36 +59,10 @@ def transcript_lines(replayed: Replayed) -> list[str]:
 
 def iter_transcript_lines(replayed: Replayed) -> Iterator[str]:
     """``transcript_lines``, one at a time (exports stream them)."""
-    batch: list[LogEntry] = []
     for entry in replayed.entries:
-        batch.append(entry)
-        if len(batch) == _BATCH:
-            yield from _batch_lines(batch, replayed)
-            batch = []
-    yield from _batch_lines(batch, replayed)
-
-
-_BATCH = 1000
-"""Entries whose outside texts are made safe together (one ``visible`` call for the ASCII ones)."""
-
-
-def _batch_lines(entries: list[LogEntry], replayed: Replayed) -> Iterator[str]:
-    """The lines of ``entries``: what ``format_entry`` and ``safe`` give entry by entry, line by
-    line (``visible`` of text already made visible changes nothing), made with one ``visible``
-    call over the batch's ASCII texts without a line end: for those, escaping the joined text
-    (LF kept) is escaping each one. Other texts (where a combining mark at a text's start
-    depends on the text) are made safe one by one."""
-    texts = [outside_texts(entry) for entry in entries]
-    bulk = [text for group in texts for text in group if text.isascii() and "\n" not in text]
-    shown = iter(visible("\n".join(bulk), keep="\n").split("\n") if bulk else ())
-    offset = replayed.offset
-    indent = " " * _STAMP_WIDTH
-    for entry, group in zip(entries, texts):
-        safe_texts = [next(shown) if text.isascii() and "\n" not in text else visible(text) for text in group]
-        first, *rest = entry_lines(entry, safe_texts)
-        yield f"[{offset(entry):9.3f}] {first}"
-        for line in rest:
-            yield indent + line
+        stamp = f"[{replayed.offset(entry):9.3f}] "
+        for index, line in enumerate(format_entry(entry).rstrip("\n").split("\n")):
+            yield (stamp if index == 0 else " " * _STAMP_WIDTH) + safe(line)
 
 
 def safe(text: str) -> str:

@@ -72,8 +72,9 @@ def _entries(data: bytes, note: str, typed: str, payload: bytes) -> list[LogEntr
 
 
 def _lines_of(entry: LogEntry) -> int:
-    """Lines a one-line-per-entry front end may print for ``entry``: its own, and an explanation."""
-    return 1 + bool(entry.explain)
+    """Lines a transcript prints for ``entry``: its own (a sent payload's preview is a second),
+    and an explanation."""
+    return 1 + (entry.direction == TX and entry.payload is not None) + bool(entry.explain)
 
 
 @_FUZZ
@@ -158,31 +159,6 @@ def test_text_export_transcript_is_printable(data, note, typed, payload):
     replayed = Replayed(SimpleNamespace(started_epoch=0.0), _entries(data, note, typed, payload), None)
     for line in transcript_lines(replayed):
         assert "\n" not in line and dangerous(line) == [], repr(line)
-
-
-def _transcript_entry_by_entry(replayed: Replayed) -> list[str]:
-    """The text export's lines as they were made before batching: ``format_entry`` per entry,
-    each line made safe again on its own."""
-    from spwf_tui.export.text import safe
-
-    out = []
-    for entry in replayed.entries:
-        stamp = f"[{replayed.offset(entry):9.3f}] "
-        for index, line in enumerate(format_entry(entry).rstrip("\n").split("\n")):
-            out.append((stamp if index == 0 else " " * 12) + safe(line))
-    return out
-
-
-@_FUZZ
-@given(batches=st.lists(st.tuples(module_bytes, hostile_text, hostile_text, module_bytes), min_size=1, max_size=4),
-       explain=hostile_text)
-def test_text_export_escapes_a_batch_exactly_as_entry_by_entry(batches, explain):
-    """One ``visible`` call over a batch's ASCII texts gives the same lines as escaping each line
-    (hostile texts: controls, C1, combining marks at a text's start, line ends inside a text)."""
-    entries = [entry for batch in batches for entry in _entries(*batch)]
-    entries.append(LogEntry(4.0, RX, text=explain, explain=explain))  # an explanation quoting outside text
-    replayed = Replayed(SimpleNamespace(started_epoch=0.0), entries, None)
-    assert transcript_lines(replayed) == _transcript_entry_by_entry(replayed)
 
 
 # -- certificates -------------------------------------------------------------------------------
