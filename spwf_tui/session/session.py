@@ -250,8 +250,12 @@ class Session:
             self._explainer.observe_tx(outgoing.line, outgoing.payload, outgoing.source)
             self.state.note_sent(outgoing.line, outgoing.source)
             self.entries.append(LogEntry(self.clock(), TX, outgoing.line, payload=outgoing.payload))
+            if self.recorder is not None:
+                # before the write: the reply cannot come first, and a process killed in the
+                # middle of a long upload still leaves the command in the file
+                self.recorder.tx(outgoing.wire, source=_file_source(outgoing.source))
             try:
-                self._write_recorded(outgoing.wire, _file_source(outgoing.source))
+                self._transport.write(outgoing.wire)
             except PortWriteError as exc:
                 self._pending.expire(command, str(exc))
                 payload_sent = max(0, exc.sent - len(outgoing.line) - 1)
@@ -263,16 +267,6 @@ class Session:
             self.port.sent(outgoing.line, command)  # a speed change to follow after the reset
         self._wake()
         return command
-
-    def _write_recorded(self, wire: bytes, source: str | None) -> None:
-        """Write one command's bytes and record them, never after the reply: the recorder
-        writes the event when the write is done, module output read meanwhile after it
-        (``Recorder.tx_while_sending``). Raises ``PortWriteError``."""
-        if self.recorder is None:
-            self._transport.write(wire)
-            return
-        with self.recorder.tx_while_sending(wire, source=source):
-            self._transport.write(wire)
 
     def send_raw(self, data: bytes, label: str, *, progress: Callable[[int, int], None] | None = None,
                  cancel: threading.Event | None = None) -> int:

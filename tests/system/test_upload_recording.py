@@ -1,6 +1,6 @@
 """A large upload on a real pty: the recording has the command before anything the module said
 while it went out (and a note made meanwhile in its place among those), and reading the
-module's output never waits for the upload to be recorded (session.recorder ``tx_while_sending``)."""
+module's output is decoded while the upload still goes out (the command is recorded before its write)."""
 
 from __future__ import annotations
 

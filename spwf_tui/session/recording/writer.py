@@ -23,8 +23,7 @@ import platform
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,9 +77,6 @@ class Recorder:
         rx_redactor, tx_redactor = StreamRedactor.pair()  # the rx side hides a refused key echoed back
         self._redactors = {RX: rx_redactor, TX: tx_redactor}
         self._facts: dict[str, str] = {}
-        self._deferred: list[tuple[float, bytes | dict[str, Any]]] | None = None
-        """While ``tx_while_sending`` writes: module output read meanwhile, with its time, and
-        the other events (notes, facts, session decisions) in the order they came."""
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -168,78 +164,34 @@ class Recorder:
 
     # -- internals --------------------------------------------------------------------------
 
-    @contextmanager
-    def tx_while_sending(self, data: bytes, source: str | None = None) -> Iterator[None]:
-        """``tx(data, source=source)`` for bytes the block writes, recorded when it ends.
-
-        The base64, JSON and file write of a large upload then happen while the module reads
-        its last bytes and answers, not before the first byte goes out. Module output read
-        meanwhile (``rx`` from the reader thread) is kept, with its time, and written after the
-        command, so the file still has every command before its reply and the reader never
-        waits. The event's ``t`` is the start of the block. A process killed during the write
-        leaves neither in the file (the write of a 64 KiB upload to a pty takes about a millisecond).
-        Notes, facts and session decisions made meanwhile keep their place among those reads.
-        """
-        if not self.active or not data:
-            yield
-            return
-        with self._lock:
-            outer = self._deferred is not None
-            if not outer:
-                self._deferred = []
-            t = self._offset()
-        try:
-            yield
-        finally:
-            if not outer:
-                with self._lock:
-                    deferred, self._deferred = self._deferred or [], None
-                    problem = self._record_bytes_locked(TX, data, None, source, t=t)
-                    for when, item in deferred:
-                        if isinstance(item, dict):  # a note, fact or session decision
-                            problem = self._write_locked(item) or problem
-                        else:
-                            problem = self._record_bytes_locked(RX, item, None, None, t=when) or problem
-                if problem:
-                    self._on_problem(problem)
-
     def _record_bytes(self, direction: str, data: bytes, raw: str | None, source: str | None = None) -> None:
         if not self.active or not data:
             return
         with self._lock:
-            if self._deferred is not None and direction == RX:
-                self._deferred.append((self._offset(), data))  # after the command being written
+            if not self.active:
                 return
-            problem = self._record_bytes_locked(direction, data, raw, source)
+            spans: list[Any] = []
+            if not self.keep_secrets:
+                if direction == TX:
+                    # Module output held with its line (a key may be echoed back) came first:
+                    # it is written first, so a command is never recorded before what preceded it.
+                    held, held_spans = self._redactors[RX].flush()
+                    if held:
+                        self._write_locked(self._data_event(RX, held, held_spans))
+                data, spans = self._redactors[direction].feed(data)
+                if not data:
+                    return  # all held back until the line shows whether it is secret
+            event = self._data_event(direction, data, spans)
+            if raw is not None:
+                event["raw"] = raw if self.keep_secrets else redact_text(raw)[0]
+            if source is not None:
+                event["source"] = source if self.keep_secrets else redact_text(source)[0]
+            problem = self._write_locked(event)
         if problem:
             self._on_problem(problem)
 
-    def _record_bytes_locked(self, direction: str, data: bytes, raw: str | None, source: str | None,
-                             t: float | None = None) -> str | None:
-        """Redact and append one read or write (the lock held); returns a problem to report.
-        ``t``: when it happened, when that was before now."""
-        if not self.active:
-            return None
-        spans: list[Any] = []
-        if not self.keep_secrets:
-            if direction == TX:
-                # Module output held with its line (a key may be echoed back) came first:
-                # it is written first, so a command is never recorded before what preceded it.
-                held, held_spans = self._redactors[RX].flush()
-                if held:
-                    self._write_locked(self._data_event(RX, held, held_spans))
-            data, spans = self._redactors[direction].feed(data)
-            if not data:
-                return None  # all held back until the line shows whether it is secret
-        event = self._data_event(direction, data, spans, t)
-        if raw is not None:
-            event["raw"] = raw if self.keep_secrets else redact_text(raw)[0]
-        if source is not None:
-            event["source"] = source if self.keep_secrets else redact_text(source)[0]
-        return self._write_locked(event)
-
-    def _data_event(self, direction: str, data: bytes, spans: list[Any], t: float | None = None) -> dict[str, Any]:
-        event: dict[str, Any] = {"t": self._offset() if t is None else t, "dir": direction}
+    def _data_event(self, direction: str, data: bytes, spans: list[Any]) -> dict[str, Any]:
+        event: dict[str, Any] = {"t": self._offset(), "dir": direction}
         try:
             event["text"] = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -261,11 +213,6 @@ class Recorder:
 
     def _write(self, event: dict[str, Any]) -> None:
         with self._lock:
-            if self._deferred is not None:
-                # Kept in order with module output read during a command's write (a link lost
-                # mid-upload comes after the bytes read before it), written after the command.
-                self._deferred.append((event.get("t", 0.0), event))
-                return
             problem = self._write_locked(event)
         if problem:
             self._on_problem(problem)
