@@ -47,6 +47,8 @@ NARROW_WIDTH = 100
 SHORT_HEIGHT = 30
 ROOMY_WIDTH = 140
 """From this many columns the footer spaces its keys out; below, it is compact."""
+FACTS_INTERVAL = 0.5
+"""Seconds between two updates of the module's facts on screen while batches keep coming."""
 PANES = {"log": "#uart-log", "sockets": "#sockets", "inspector": "#inspector"}
 STEADY_GC_THRESHOLD = (10_000, 10, 10)
 """Collector thresholds for a running TUI (CPython's default: 700, 10, 10): young passes rarer;
@@ -133,6 +135,8 @@ class SpwfApp(TerminalActions, App):
         self._last_reply: list[str] = []
         """The lines the module sent since the last command went out (what Ctrl+Y copies)."""
         self._reply_open = False
+        self._facts_pending = False
+        self._facts_shown_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status", markup=False)
@@ -202,12 +206,36 @@ class SpwfApp(TerminalActions, App):
             log.show_partial(None)  # the line that was arriving is complete in this batch
             log.add_entries(entries)
             self._follow_replies(entries)
-            self.query_one(SocketStatus).update_from(self.session.state)
-            self.query_one(CertInspector).module_state_changed()
+            self._schedule_facts()
         shown = partial.text if partial is not None else None
         if entries or shown != self._partial_shown:
             log.show_partial(partial)
             self._partial_shown = shown
+
+    def _schedule_facts(self) -> None:
+        """Show the module's state (sockets pane, inspector, status line) now, or once
+        ``FACTS_INTERVAL`` has passed since the last time.
+
+        A flood changes a fact in nearly every batch (an address, the clock, a socket's counts);
+        a pane beside the log that repaints in the same frame makes Textual draw the whole
+        screen instead of the log's rows. A reply after a quiet spell still shows at once.
+        """
+        if self._facts_pending:
+            return
+        wait = self._facts_shown_at + FACTS_INTERVAL - time.monotonic()
+        if wait <= 0:
+            self._show_facts()
+        else:
+            self._facts_pending = True
+            self.set_timer(wait, self._show_facts)
+
+    def _show_facts(self) -> None:
+        self._facts_pending = False
+        if not self.is_running:
+            return
+        self._facts_shown_at = time.monotonic()
+        self.query_one(SocketStatus).update_from(self.session.state)
+        self.query_one(CertInspector).module_state_changed()
         self._refresh_status()
 
     def _refresh_status(self) -> None:
