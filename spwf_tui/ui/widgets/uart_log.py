@@ -110,7 +110,8 @@ class UartLog(ScrollView, can_focus=True):
         # Before the widget's own set-up, which may already report a style update.
         self._strips: dict[tuple, Strip] = {}
         self._row_styles: dict[str, Style] = {}
-        """Row style name -> Rich style in this frame (``_styles_for``)."""
+        """Row style name -> Rich style (``_styles_for``), made for ``_row_styles_key``."""
+        self._row_styles_key: tuple = ()
         super().__init__(id=id)
         self._shown: deque[_Shown] = deque()
         self._end = 0
@@ -452,21 +453,20 @@ class UartLog(ScrollView, can_focus=True):
 
     def _styles_for(self, base: Style) -> dict[str, Style]:
         """Each row style name's Rich style on the pane's ``base``, from the CSS component
-        classes: looked up once a frame (the theme or the CSS may have changed), not per row."""
-        styles = self._row_styles
-        if not styles:
+        classes; made again only for a new base style or new component styles (the stylesheet
+        gives the pane new ones when a theme or the CSS changes), not per row or per frame."""
+        source = self.get_component_styles(MATCH)
+        if self._row_styles_key != (base, source):
             styles = {name: base + self.get_component_rich_style(f"uart-log--{name}", partial=True)
                       for name in ROW_STYLES}
             styles[MATCH] = self.get_component_rich_style(MATCH, partial=True)
-            self._row_styles = styles
-        return styles
+            self._row_styles, self._row_styles_key = styles, (base, source)
+            self._strips.clear()
+        return self._row_styles
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        base = self.rich_style
-        if base != self._base_style:
-            self._strips.clear()  # a new theme, or the pane's own colours changed
-        self._base_style = base
-        self._row_styles = {}
+        # One look-up of the base style per frame, not per row.
+        self._base_style = self.rich_style
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
