@@ -47,6 +47,8 @@ NARROW_WIDTH = 100
 SHORT_HEIGHT = 30
 ROOMY_WIDTH = 140
 """From this many columns the footer spaces its keys out; below, it is compact."""
+DRAIN_INTERVAL = 0.03
+"""Seconds between two drains of the session's entries while they keep coming."""
 FACTS_INTERVAL = 0.5
 """Seconds between two updates of the module's facts on screen while batches keep coming."""
 PANES = {"log": "#uart-log", "sockets": "#sockets", "inspector": "#inspector"}
@@ -137,6 +139,8 @@ class SpwfApp(TerminalActions, App):
         self._reply_open = False
         self._facts_pending = False
         self._facts_shown_at = 0.0
+        self._drain_requested = False
+        self._drained_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status", markup=False)
@@ -173,7 +177,7 @@ class SpwfApp(TerminalActions, App):
         self.query_one("#inspector").border_title = "Certificate inspector"
         if self._tx is not None:
             self._tx.start()
-        self.session.add_listener(lambda: self.post_message(SessionDataReady()))
+        self.session.add_listener(self._data_ready)
         self._show_pane_classes()
         self.action_focus_builder()
         if self.read_only:
@@ -190,8 +194,26 @@ class SpwfApp(TerminalActions, App):
 
     # -- session data -----------------------------------------------------------------------
 
+    def _data_ready(self) -> None:
+        """The reader thread has new entries: one wake-up message at a time (the drain takes
+        everything that came meanwhile)."""
+        if not self._drain_requested:
+            self._drain_requested = True
+            self.post_message(SessionDataReady())
+
     @on(SessionDataReady)
+    def _data_arrived(self) -> None:
+        # A module streaming at line rate wakes the reader a hundred times a second; a batch per
+        # DRAIN_INTERVAL costs the panes' bookkeeping once, and a reply still shows within it.
+        wait = self._drained_at + DRAIN_INTERVAL - time.monotonic()
+        if wait > 0:
+            self.set_timer(wait, self._drain)
+        else:
+            self._drain()
+
     def _drain(self) -> None:
+        self._drain_requested = False
+        self._drained_at = time.monotonic()
         if not self.is_running:
             return  # quitting: the panes are going away, but a streaming module still wakes us up
         generation = self.session.generation
