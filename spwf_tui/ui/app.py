@@ -18,7 +18,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from spwf_tui.core import authcheck
 from spwf_tui.core.display import visible
@@ -144,13 +144,14 @@ class SpwfApp(TerminalActions, App):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status", markup=False)
+        log = UartLog(id="uart-log", timestamps=self._timestamps)
         with Horizontal(id="main"):
-            yield UartLog(id="uart-log", timestamps=self._timestamps)
+            yield log
             with Vertical(id="side"):
                 yield SocketStatus(id="sockets")
                 yield CertInspector(id="inspector", session=self.session,
                                     send_steps=self._tx.submit_steps if self._tx is not None else None)
-        yield Input(placeholder="find in log (Enter; n/N in the log for next/previous)", id="search")
+        yield log.find_bar
         yield CommandBuilder(id="builder", facts=lambda: self.session.state, prepare=self.session.prepare)
         yield RawKeys(lambda: self.session.line_ends, id="raw-keys")
         yield KeysFooter()
@@ -474,7 +475,7 @@ class SpwfApp(TerminalActions, App):
             return
         if self.screen.maximized is not None:
             self.screen.minimize()
-        self.query_one("#search", Input).remove_class("-visible")
+        self.query_one(UartLog).close_find()
         if self.read_only:
             self.query_one(UartLog).focus()  # nothing to type in a replay: the playback keys work
             return
@@ -559,17 +560,7 @@ class SpwfApp(TerminalActions, App):
         self.push_screen(FilePicker(), picked)
 
     def action_search_log(self) -> None:
-        search = self.query_one("#search", Input)
-        search.add_class("-visible")
-        search.focus()
-
-    @on(Input.Submitted, "#search")
-    def _search(self, event: Input.Submitted) -> None:
-        found = self.query_one(UartLog).search(event.value)
-        event.input.remove_class("-visible")
-        if not found:
-            self.notify(f"not found: {event.value}", severity="warning")
-        self.query_one(UartLog).focus()
+        self.query_one(UartLog).open_find()
 
     def action_mark(self) -> None:
         self.session.note(f"marker {time.strftime('%H:%M:%S')}")

@@ -243,11 +243,11 @@ async def test_typing_keeps_the_builder_size_and_a_long_line_still_scrolls(make_
 
 
 async def test_inspector_rejudges_only_when_the_module_clock_changes(make_app, monkeypatch):
-    from spwf_tui.ui.widgets import cert_inspector
+    from spwf_tui.ui import cert_report  # the inspector imports it on first use (cryptography)
 
     reads = []
-    real = cert_inspector.describe_file
-    monkeypatch.setattr(cert_inspector, "describe_file", lambda *a: reads.append(a) or real(*a))
+    real = cert_report.describe_file
+    monkeypatch.setattr(cert_report, "describe_file", lambda *a: reads.append(a) or real(*a))
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await _inspect(pilot, app, DATA / "seed_ca_cert.pem")

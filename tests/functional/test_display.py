@@ -250,3 +250,44 @@ async def test_hostile_text_in_the_panes_is_escaped_never_markup(make_app):
         await wait_until(pilot, lambda: any(str(n.message) == "not found: [/]" for n in app._notifications))
         await pilot.pause(0.2)  # the notice is drawn: as text, not as a closing tag
         assert app.is_running
+
+
+async def test_ctrl_f_finds_in_the_log_highlights_the_match_and_closes_its_bar(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        log = app.query_one(UartLog)
+        await _send(pilot, "AT+S.STS")  # about 70 lines: the match scrolls out of view
+        await wait_until(pilot, lambda: "ip_cert_len_dhp" in log_text(app) and "< AT-S.OK" in log_text(app))
+        await pilot.press("ctrl+f")
+        await wait_until(pilot, lambda: app.focused is log.find_bar)
+        assert log.find_bar.has_class("-visible") and log.find_bar.display
+        log.find_bar.value = "FW_VERSION"  # case does not matter
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.focused is log and not log.find_bar.display)
+        assert not log.follow
+        rows = _screen_rows(log)
+        at = next(y for y, text in enumerate(rows) if "fw_version" in text)
+        match = [segment for segment in log.render_line(at) if segment.text == "fw_version"]
+        assert match and match[0].style.reverse  # the match's component style
+        await pilot.press("escape")  # Esc: back to the builder, the bar stays closed
+        assert app.focused is app.query_one(CommandBuilder).input and not log.find_bar.display
+
+
+async def test_log_rows_take_their_colours_from_the_component_classes(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        log = app.query_one(UartLog)
+        await _send(pilot, "AT")
+        await wait_until(pilot, lambda: "< AT-S.OK" in log_text(app))
+        await pilot.pause(0.2)
+        rows = _screen_rows(log)
+        sent = log.render_line(next(y for y, text in enumerate(rows) if text.startswith("> AT ")))
+        ok = log.render_line(next(y for y, text in enumerate(rows) if text.startswith("< AT-S.OK")))
+        assert sent.text.startswith("> AT") and ok.text.startswith("< AT-S.OK")
+        tx_style = log.get_component_rich_style("uart-log--tx", partial=True)
+        ok_style = log.get_component_rich_style("uart-log--rx-ok", partial=True)
+        assert tx_style.bold and tx_style.color is not None and ok_style.color is not None
+        first_sent, first_ok = next(iter(sent)), next(iter(ok))
+        assert first_sent.style.color == tx_style.color and first_sent.style.bold
+        assert first_ok.style.color == ok_style.color
+        assert first_sent.style.bgcolor == log.rich_style.bgcolor  # the pane's background under the text

@@ -25,12 +25,14 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import on
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+from textual.widgets import Input
 
 from spwf_tui.core.events import DATA
 from spwf_tui.session.log import RX, LogEntry
@@ -131,6 +133,8 @@ class UartLog(ScrollView, can_focus=True):
         self.set_reactive(UartLog.options, ViewOptions(timestamps=timestamps))
         self._partial: LogEntry | None = None
         """The line still arriving, shown as the last entry until ``show_partial`` takes it back."""
+        self.find_bar = LogFindBar(self, id=f"{id}-find" if id else None)
+        """This pane's find bar (the screen places it: a ScrollView has no room for children)."""
 
     # -- feeding ----------------------------------------------------------------------------
 
@@ -318,6 +322,14 @@ class UartLog(ScrollView, can_focus=True):
         return self._rows_of(shown)[number - shown.start], shown
 
     # -- search -----------------------------------------------------------------------------
+
+    def open_find(self) -> None:
+        """Show the find bar and give it the focus (Ctrl+F)."""
+        self.find_bar.add_class("-visible")
+        self.find_bar.focus()
+
+    def close_find(self) -> None:
+        self.find_bar.remove_class("-visible")
 
     def search(self, text: str) -> bool:
         """Highlight ``text`` and jump to its last occurrence; False when it is not found."""
@@ -518,6 +530,29 @@ class UartLog(ScrollView, can_focus=True):
             segments = list(Strip(segments).crop(scroll_x, scroll_x + width))
         # One Strip per row (each one costs its caches): cut and pad the segments first.
         return Strip(Segment.adjust_line_length(segments, width, style=base), width)
+
+
+class LogFindBar(Input):
+    """A UART log's find bar: Enter finds the text in the log (its last occurrence; n and N in
+    the log go to the next and the previous), then the bar closes and the log has the focus."""
+
+    DEFAULT_CSS = """
+    LogFindBar { display: none; }
+    LogFindBar.-visible { display: block; }
+    """
+
+    def __init__(self, log: UartLog, *, id: str | None = None) -> None:
+        super().__init__(placeholder="find in log (Enter; n/N in the log for next/previous)", id=id)
+        self._log = log
+
+    @on(Input.Submitted)
+    def _find(self, event: Input.Submitted) -> None:
+        event.stop()
+        found = self._log.search(event.value)
+        self._log.close_find()
+        if not found:
+            self.notify(f"not found: {event.value}", severity="warning")  # the app shows it as text
+        self._log.focus()
 
 
 def _set_bar(bar: ScrollBar, *, virtual: int | None = None, position: float | None = None) -> None:
