@@ -47,6 +47,10 @@ CACHED_ENTRIES = 512
 REPAINT_INTERVAL = 0.1
 """Seconds between two repaints of a pane that new rows keep arriving in (10 a second): a flood
 scrolls too fast to read at any rate, and each repaint of a following pane draws every row anew."""
+FLOOD_REPAINT_INTERVAL = 0.25
+"""Seconds between two repaints while each one brings in more rows than the pane holds: a
+following pane then shows none of the rows it showed before, and 4 views a second say as much
+(Textual draws every row of the pane anew at each)."""
 MEASURED_LINES = 4096
 """Sizes of received lines kept by their text (``UartLog._append``)."""
 CACHED_STRIPS = 1024
@@ -128,6 +132,10 @@ class UartLog(ScrollView, can_focus=True):
         self._base_style: Style | None = None
         self._view_pending = False
         self._view_shown_at = 0.0
+        self._viewed_end = 0
+        """``_end`` at the last repaint."""
+        self._flooding = False
+        """The last repaint brought in more rows than the pane shows (``FLOOD_REPAINT_INTERVAL``)."""
         self._all_rows: tuple[int, int, list[Row]] | None = None
         """``rows()`` as last made: (first row, end row, the rows)."""
         self.set_reactive(UartLog.options, ViewOptions(timestamps=timestamps))
@@ -179,7 +187,8 @@ class UartLog(ScrollView, can_focus=True):
         """
         if self._view_pending:
             return
-        wait = self._view_shown_at + REPAINT_INTERVAL - time.monotonic()
+        interval = FLOOD_REPAINT_INTERVAL if self._flooding else REPAINT_INTERVAL
+        wait = self._view_shown_at + interval - time.monotonic()
         if wait <= 0:
             self._update_view()
         else:
@@ -189,6 +198,9 @@ class UartLog(ScrollView, can_focus=True):
     def _update_view(self) -> None:
         self._view_pending = False
         self._view_shown_at = time.monotonic()
+        # More new rows than the pane holds: nothing of the last view stays on screen.
+        self._flooding = self.follow and self._end - self._viewed_end > self.size.height
+        self._viewed_end = self._end
         laid_out = self._resize(Size(self._width, self._end - self._first_row))
         if self.follow:
             self._follow_end(after_layout=laid_out)
