@@ -26,6 +26,7 @@ import sys
 import termios
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.common import Pty, Writer, bench_env, emit, isolated_dirs, recorded_rx
@@ -113,17 +114,17 @@ def _window(term: Terminal, seconds: float) -> float:
     return (term.cpu() - start_cpu) / (time.monotonic() - start) * 100
 
 
-def measure(argv: list[str], env: dict[str, str], ready: tuple[bytes, ...], quit_keys: bytes,
+def measure(argv: Callable[[str], list[str]], env: dict[str, str], ready: tuple[bytes, ...], quit_keys: bytes,
             idle_s: float, stream_s: float, recording_dir: Path | None = None) -> dict:
-    """Idle and line-rate CPU of the program ``argv + [port]``; bytes lost when it records."""
+    """Idle and line-rate CPU of the program ``argv(port)``; bytes lost when it records."""
     pty = Pty()
     seconds = idle_s + stream_s + SETTLE + 30
     writer = Writer(pty, int(LINE_RATE * seconds), rate=LINE_RATE)
-    term = Terminal([*argv, pty.path] if "{port}" not in argv else [a.replace("{port}", pty.path) for a in argv], env)
+    term = Terminal(argv(pty.path), env)
     result: dict = {}
     try:
         if not term.wait_for(ready):
-            raise RuntimeError(f"{argv[0]} did not draw {ready!r}: {_ANSI.sub(b'', term.tail)[-300:]!r}")
+            raise RuntimeError(f"{term.proc.args[0]} did not draw {ready!r}: {_ANSI.sub(b'', term.tail)[-300:]!r}")
         time.sleep(SETTLE)
         result["idle_pct"] = _window(term, idle_s)
         writer.go()
@@ -161,9 +162,9 @@ def run(idle_s: float, stream_s: float) -> dict:
     tmp, dirs = isolated_dirs()
     env = bench_env(dirs)
     try:
-        tui = measure([*spwf_tui_command(), "-b", "921600"], env, (b"connected",), b"\x11", idle_s, stream_s,
-                      recording_dir=Path(dirs["SPWF_TUI_DATA_DIR"]))
-        miniterm = measure([sys.executable, "-m", "serial.tools.miniterm", "--raw", "{port}", "921600"], env,
+        tui = measure(lambda port: [*spwf_tui_command(), "-b", "921600", port], env, (b"connected",), b"\x11",
+                      idle_s, stream_s, recording_dir=Path(dirs["SPWF_TUI_DATA_DIR"]))
+        miniterm = measure(lambda port: [sys.executable, "-m", "serial.tools.miniterm", "--raw", port, "921600"], env,
                            (b"Miniterm",), b"\x1d", idle_s, stream_s)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
