@@ -5,8 +5,10 @@ bounded deque (the recording keeps the whole history), each with the number of r
 (``log_rows.measure``: counted from the bytes, so a flood of binary payloads costs no text);
 a row's text is made when the row comes into view, and its rendered strip is cached while it
 stays there. New entries arrive in batches through ``add_entries`` and are shown at most
-``REPAINT_INTERVAL`` apart while they keep coming. Follow mode keeps the end in view; it pauses
-when the user scrolls up, and the border says how many rows wait below.
+``REPAINT_INTERVAL`` apart while they keep coming (``FLOOD_REPAINT_INTERVAL`` while each repaint
+replaces every row in view). Follow mode keeps the end in view; it pauses when the user scrolls
+up, and the border says how many rows wait below. Rows are coloured by kind through the CSS
+component classes ``uart-log--<style>``; the pane owns its find bar (``LogFindBar``).
 """
 
 from __future__ import annotations
