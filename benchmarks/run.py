@@ -130,7 +130,7 @@ def table(r: dict) -> str:
         ("4 spwf-tui --help", _fmt(g("help_s"), " s", 3), f"miniterm {_fmt(g('miniterm_help_s'), ' s', 3)}",
          _fmt(g("help_ratio"), "×"), f"python -c pass {_fmt(g('python_pass_s'), ' s', 3)}"),
         ("4 first frame (sim://)", _fmt(g("first_frame_s"), " s", 3), "", "",
-         f"max {_fmt(g('first_frame_max_s'), ' s', 3)}"),
+         f"max {_fmt(g('first_frame_max_s'), ' s', 3)}; CPU until then {_fmt(g('first_frame_cpu_s'), ' s', 3)}"),
         ("5 upload 64 KiB FSC", _fmt(g("upload_s"), " s", 4), f"raw {_fmt(g('raw_write_s'), ' s', 4)}",
          _fmt(g("upload_ratio"), "×"), f"{_fmt(g('upload_kbps'), ' kB/s', 0)}, overhead "
          f"{_fmt(g('upload_overhead_ms'), ' ms')}; at 921600 baud that is "

@@ -29,21 +29,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.common import Pty, Writer, bench_env, emit, isolated_dirs, recorded_rx
+from benchmarks.common import Pty, Writer, bench_env, cpu_seconds, emit, isolated_dirs, recorded_rx
 from benchmarks.flood import LINE_RATE
 from benchmarks.startup import spwf_tui_command
 
 _ANSI = re.compile(rb"\x1b(?:\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78MDEc])")
 SETTLE = 3.0
 """Seconds after the first frame before the idle window (start-up timers and the boot finish)."""
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of process ``pid`` so far (all its threads)."""
-    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 class Terminal:

@@ -47,7 +47,7 @@ NARROW_WIDTH = 100
 SHORT_HEIGHT = 30
 ROOMY_WIDTH = 140
 """From this many columns the footer spaces its keys out; below, it is compact."""
-DRAIN_INTERVAL = 0.03
+DRAIN_INTERVAL = 0.05
 """Seconds between two drains of the session's entries while they keep coming."""
 FACTS_INTERVAL = 0.5
 """Seconds between two updates of the module's facts on screen while batches keep coming."""
