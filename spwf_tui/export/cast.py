@@ -15,7 +15,8 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from spwf_tui.session.recording import NOTE, RX, TX, RecordedEvent, Recording, RecordingStream
+from spwf_tui.session.recording.format import NOTE, RX, TX
+from spwf_tui.session.recording.reader import RecordedEvent, Recording, RecordingStream
 
 WIDTH = 120
 HEIGHT = 40

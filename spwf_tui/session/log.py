@@ -8,10 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from spwf_tui.core.events import Event
-
-RX = "rx"
-TX = "tx"
-NOTE = "note"
+# An entry's direction is the one it is recorded under: the names live with the format.
+from spwf_tui.session.recording.format import NOTE as NOTE, RX as RX, TX as TX
 
 
 @dataclass(slots=True, init=False)

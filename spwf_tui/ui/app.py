@@ -29,6 +29,7 @@ from spwf_tui.session.log import NOTE, TX
 from spwf_tui.session.tx_worker import TxWorker
 from spwf_tui.transport.errors import PortError
 from spwf_tui.transport.modem import DEFAULT_BREAK_MS, DEFAULT_PULSE_MS, parse_line_action
+from spwf_tui.ui.focusing import focus_now
 from spwf_tui.ui.messages import SessionDataReady
 from spwf_tui.ui.screens.confirm_send import ConfirmSend
 from spwf_tui.ui.screens.file_picker import FilePicker
@@ -52,6 +53,8 @@ DRAIN_INTERVAL = 0.05
 FACTS_INTERVAL = 0.5
 """Seconds between two updates of the module's facts on screen while batches keep coming."""
 PANES = {"log": "#uart-log", "sockets": "#sockets", "inspector": "#inspector"}
+FOCUS_ACTIONS = frozenset({"show_pane", "keys_help", "pick_file", "search_log", "toggle_raw", "port_settings"})
+"""The priority bindings' actions (see BINDINGS): only on the main screen."""
 STEADY_GC_THRESHOLD = (10_000, 10, 10)
 """Collector thresholds for a running TUI (CPython's default: 700, 10, 10): young passes rarer;
 older generations as often as before counted in young passes (rarer still lets RSS creep in the
@@ -85,24 +88,28 @@ class SpwfApp(TerminalActions, App):
     BINDINGS = [
         Binding("ctrl+right_square_bracket", "leave_raw_or_quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit2", priority=True),
-        Binding("f2", "show_pane('log')", "Log", id="app.pane.log"),
-        Binding("f3", "show_pane('sockets')", "Sockets", id="app.pane.sockets"),
-        Binding("f4", "show_pane('inspector')", "Certs", id="app.pane.inspector"),
+        # Keys that move the focus or open a screen are priority bindings: the app acts on them as
+        # they arrive. A plain binding runs only after the key has bubbled up from the focused
+        # widget, and keys typed behind it (typeahead, a paste, tmux send-keys) would reach the
+        # old widget first: a path typed right after F4 went half into the builder.
+        Binding("f2", "show_pane('log')", "Log", id="app.pane.log", priority=True),
+        Binding("f3", "show_pane('sockets')", "Sockets", id="app.pane.sockets", priority=True),
+        Binding("f4", "show_pane('inspector')", "Certs", id="app.pane.inspector", priority=True),
         # Priority: a maximized pane or a pane's own keys must not keep Esc (check_action lets a
         # dialog, and the builder itself, have it).
         Binding("escape", "focus_builder", "Command", show=False, id="app.builder", priority=True),
-        Binding("f1", "keys_help", "Keys", id="app.keys"),
+        Binding("f1", "keys_help", "Keys", id="app.keys", priority=True),
         Binding("question_mark", "keys_help", "Keys", show=False, id="app.keys2"),
-        Binding("ctrl+o", "pick_file", "File", id="app.file"),
-        Binding("ctrl+f", "search_log", "Find", id="app.find"),
+        Binding("ctrl+o", "pick_file", "File", id="app.file", priority=True),
+        Binding("ctrl+f", "search_log", "Find", id="app.find", priority=True),
         Binding("f9", "mark", "Mark", id="app.mark"),
         Binding("ctrl+l", "clear_log", "Clear log view", show=False, id="app.clear"),
         Binding("ctrl+y", "copy_reply", "Copy last reply", show=False, id="app.copy_reply"),
         Binding("f5", "reopen", "Reopen port", show=False, id="app.reopen"),
-        Binding("f6", "toggle_raw", "Raw", show=False, id="app.raw"),  # in the palette; keeps the footer short
+        Binding("f6", "toggle_raw", "Raw", show=False, id="app.raw", priority=True),  # in the palette; keeps the footer short
         # Only while a paste or raw send runs (check_action): Ctrl+C cancels it, elsewhere copies.
         Binding("ctrl+c", "cancel_job", "Cancel", id="app.cancel", priority=True, show=False),
-        Binding("f7", "port_settings", "Port", show=False, id="app.port"),
+        Binding("f7", "port_settings", "Port", show=False, id="app.port", priority=True),
         Binding("f8", "port_line('dtr', 'pulse')", "Pulse DTR", show=False, id="app.dtr_pulse"),
         Binding("shift+f8", "port_line('break', '')", "BREAK", show=False, id="app.break"),
         # Replay only (see check_action): playback controls.
@@ -223,8 +230,7 @@ class SpwfApp(TerminalActions, App):
             self.query_one(UartLog).clear()
         entries = self.session.entries.drain()
         log = self.query_one(UartLog)
-        partial_line = getattr(self.session, "partial_line", None)  # a replay has none
-        partial = partial_line() if partial_line is not None else None
+        partial = self.session.partial_line()
         if entries:
             log.show_partial(None)  # the line that was arriving is complete in this batch
             log.add_entries(entries)
@@ -302,7 +308,7 @@ class SpwfApp(TerminalActions, App):
             if recording:
                 # The whole path is in the log's "recording to" note; the line names the file while it fits.
                 facts.append((f"● REC {visible(_file_name(str(recording)))}", "● REC"))
-            port = getattr(s, "port", None)
+            port = s.port
             if port is not None:
                 lines = port.lines()
                 if lines is not None:
@@ -323,10 +329,6 @@ class SpwfApp(TerminalActions, App):
         if s.state.model:
             facts.append((visible(s.state.model),) * 2)
         return facts
-
-    def _status_text(self) -> str:
-        """The status line as it would read on a wide terminal (tests, and the first frame)."""
-        return fit_status(self._status_facts(), 10_000)
 
     def _follow_replies(self, entries) -> None:
         """Keep the last reply for Ctrl+Y; tell of a command's final reply when the log is hidden."""
@@ -439,7 +441,7 @@ class SpwfApp(TerminalActions, App):
         yield SystemCommand("Log: follow the end", "End in the log", log.action_follow)
         yield SystemCommand("Port settings: baud, data bits, parity, stop bits, flow control", "F7",
                             self.action_port_settings)
-        offer = getattr(getattr(self.session, "port", None), "speed_offer", None)
+        offer = self.session.port.speed_offer if self.session.port is not None else None
         if offer:
             yield SystemCommand(f"Follow the module to {offer} baud", "its new console_speed",
                                 lambda: self._change_port({"baudrate": offer}))
@@ -477,12 +479,12 @@ class SpwfApp(TerminalActions, App):
             self.screen.minimize()
         self.query_one(UartLog).close_find()
         if self.read_only:
-            self.query_one(UartLog).focus()  # nothing to type in a replay: the playback keys work
+            focus_now(self.query_one(UartLog))  # nothing to type in a replay: the playback keys work
             return
         if self.raw:
-            self.query_one(RawKeys).focus()
+            focus_now(self.query_one(RawKeys))
             return
-        self.query_one(CommandBuilder).input.focus()
+        focus_now(self.query_one(CommandBuilder).input)
 
     def action_cancel_job(self) -> None:
         self.cancel_job()
@@ -550,7 +552,7 @@ class SpwfApp(TerminalActions, App):
         self._show_pane_classes()
         target = self.query_one(PANES[pane])
         focusable = target if target.can_focus else next((w for w in target.query("*") if w.can_focus), target)
-        focusable.focus()
+        focus_now(focusable)
 
     def action_pick_file(self) -> None:
         def picked(path) -> None:
@@ -619,6 +621,11 @@ class SpwfApp(TerminalActions, App):
             return self.job_running and not self.raw  # else Ctrl+C copies, or goes to the port (raw)
         if self.raw and action in ("quit", "command_palette", "focus_builder"):
             return False  # raw mode: Ctrl+Q, Ctrl+P and Esc go to the port; Ctrl+] is the way out
+        if action in FOCUS_ACTIONS:
+            if self.screen is not self.screen_stack[0]:
+                return False  # a dialog or the palette is open: its own keys, not the panes behind it
+            if self.raw and action in ("pick_file", "search_log"):
+                return False  # Ctrl+O and Ctrl+F are bytes for the device in raw mode
         if action in ("pick_file", "reopen"):
             return not self.read_only  # nothing is sent in a replay: no file to pick, no port
         if action == "focus_builder":

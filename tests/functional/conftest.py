@@ -9,7 +9,9 @@ import pytest
 
 from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
+from spwf_tui.config import Config
 from spwf_tui.ui.app import SpwfApp
+from spwf_tui.ui.factory import build_app
 
 
 FIXED_HOST_TIME = 1_795_780_800.0
@@ -29,19 +31,18 @@ def fixed_clock_session():
 
 
 def _booted(session: Session):
-    session.open()
-    deadline = time.monotonic() + 10
-    while session.state.ip_address is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.1)  # the IPv6 WIND follows the IPv4 one
-    yield session
-    session.close()
+    with session:
+        deadline = time.monotonic() + 10
+        while session.state.ip_address is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.1)  # the IPv6 WIND follows the IPv4 one
+        yield session
 
 
 @pytest.fixture
 def make_app(booted_session):
     def factory() -> SpwfApp:
-        return SpwfApp(booted_session)
+        return build_app(booted_session, Config())  # the CLI's factory, with the built-in defaults
     return factory
 
 

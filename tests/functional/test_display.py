@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from spwf_tui.session.recording import read_recording
-from spwf_tui.session.replay import ReplaySession
+from spwf_tui.session.recording.reader import read_recording
+from spwf_tui.session.recording.replay import ReplaySession
 from spwf_tui.session.state import ModuleState, SocketInfo
 from spwf_tui.ui.app import SpwfApp
 from spwf_tui.ui.screens.keys_help import KeysHelp

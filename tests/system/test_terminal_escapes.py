@@ -75,14 +75,15 @@ class Terminal:
     def screen(self) -> str:
         return self._run("capture-pane", "-p", "-t", "0")
 
-    def wait_for(self, text: str, timeout: float = 30) -> str:
+    def wait_for(self, *texts: str, timeout: float = 30) -> str:
+        """The screen once every one of ``texts`` is on it (panes repaint one after the other)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if all(text in screen for text in texts):
                 return screen
             time.sleep(0.1)
-        raise AssertionError(f"{text!r} not on screen:\n{self.screen()}")
+        raise AssertionError(f"{texts!r} not all on screen:\n{self.screen()}")
 
     def buffers(self) -> str:
         return self._run("list-buffers")
@@ -271,8 +272,7 @@ def test_tui_status_sockets_inspector_and_replay_show_hostile_text_as_escapes(te
     term.keys("C-End")
     # "0 TCP open" also shows while the replay is still playing, so wait for the end itself; on a
     # loaded machine the key can arrive before the app reads keys, and playback ends on its own then.
-    screen = term.wait_for("REPLAY end")
-    assert "0 TCP open" in screen
+    screen = term.wait_for("REPLAY end", "0 TCP open")
     assert_unharmed(term, screen)
     assert "REPLAY end" in screen.splitlines()[0] and "REC" not in screen.splitlines()[0].replace("REPLAY", "")
     term.keys("C-q")

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from spwf_tui.commands.script import PORT, parse_line
+from spwf_tui.cli.script import PORT, parse_line
 from spwf_tui.config import ConfigError, load
 from spwf_tui.errors import UserError
 from spwf_tui.session.session import Session

@@ -38,6 +38,7 @@ from textual.widgets import Input
 
 from spwf_tui.core.events import DATA
 from spwf_tui.session.log import RX, LogEntry
+from spwf_tui.ui.focusing import focus_now
 from spwf_tui.ui.log_rows import TIMESTAMP_MODES, Row, ViewOptions, measure, rows_for
 
 MAX_ENTRIES = 20_000
@@ -340,7 +341,7 @@ class UartLog(ScrollView, can_focus=True):
     def open_find(self) -> None:
         """Show the find bar and give it the focus (Ctrl+F)."""
         self.find_bar.add_class("-visible")
-        self.find_bar.focus()
+        focus_now(self.find_bar)  # before the next key: what is typed right after Ctrl+F is the text
 
     def close_find(self) -> None:
         self.find_bar.remove_class("-visible")
@@ -566,7 +567,7 @@ class LogFindBar(Input):
         self._log.close_find()
         if not found:
             self.notify(f"not found: {event.value}", severity="warning")  # the app shows it as text
-        self._log.focus()
+        focus_now(self._log)
 
 
 def _set_bar(bar: ScrollBar, *, virtual: int | None = None, position: float | None = None) -> None:

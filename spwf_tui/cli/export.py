@@ -23,10 +23,25 @@ from spwf_tui import safefiles
 from spwf_tui.core.display import visible
 from spwf_tui.errors import UserError
 from spwf_tui.export import stream_export
-from spwf_tui.session.recording import RecordingError, RecordingStream
+from spwf_tui.session.recording.reader import RecordingError, RecordingStream
 
 
-def run_export(args: argparse.Namespace) -> int:
+DESCRIPTION = ("Turn a recording into a transcript, a Markdown bug report or an asciinema cast (secrets "
+               "stay redacted).")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="a recording (.jsonl)")
+    parser.add_argument("--to", required=True, choices=("text", "markdown", "cast"), help="export format")
+    parser.add_argument("-o", "--output", metavar="OUT", help="write to OUT (owner-only permissions) "
+                        "instead of standard output")
+    parser.add_argument("--force", action="store_true", help="with -o: replace OUT if it exists (never "
+                        "through a symbolic link)")
+    parser.add_argument("--include-secrets", action="store_true",
+                        help="keep the secrets of a recording made with --record-secrets")
+
+
+def run(args: argparse.Namespace) -> int:
     """Write the export to ``-o OUT`` or standard output."""
     stream = RecordingStream(args.file)
     pieces = stream_export(stream, args.to, include_secrets=args.include_secrets)

@@ -37,9 +37,17 @@ class Check:
     fix: str = ""
 
 
-def run_doctor(args: argparse.Namespace) -> int:
+DESCRIPTION = ("Check the local set-up (Python and packages, ports and permissions, groups, terminal, "
+               "recording directory) and say how to fix it.")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="one JSON object per check")
+
+
+def run(args: argparse.Namespace) -> int:
     """Print every check; exit 1 when one failed."""
-    from spwf_tui.commands.doctor_lab import lab_checks
+    from spwf_tui.cli.doctor_lab import lab_checks
 
     checks = [*_python(), *_packages(), _config(), *_ports(), _groups(), *_terminal(), _recordings(), *lab_checks()]
     if args.json:

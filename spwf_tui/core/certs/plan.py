@@ -15,10 +15,10 @@ import re
 from typing import Any
 from dataclasses import dataclass
 
-from spwf_tui.core import certs
-from spwf_tui.core.certfacts import public_key_id
-from spwf_tui.core.certinspect import NEEDS_AUTH, WARNING, CertReport, CertWarning, inspect
-from spwf_tui.core.certs import CertificateError
+from spwf_tui.core.certs import loading
+from spwf_tui.core.certs.facts import public_key_id
+from spwf_tui.core.certs.inspect import NEEDS_AUTH, WARNING, CertReport, CertWarning, inspect
+from spwf_tui.core.certs.loading import CertificateError
 from spwf_tui.core.moduletime import ModuleClock, format_utc, iso_utc
 from spwf_tui.core.redact import is_secret_payload
 
@@ -193,7 +193,7 @@ def _upload_step(data: bytes, report: CertReport, script_path: str) -> PlanStep:
     if role == "ca":
         ski = report.certificates[0].ski
         if report.module_finds_ski and ski is not None:
-            expect = (f"AT-S.SubjectKeyId:{certs.colon_hex(ski)}", "AT-S.OK")
+            expect = (f"AT-S.SubjectKeyId:{loading.colon_hex(ski)}", "AT-S.OK")
         else:
             expect = ("AT-S.No SubjectKeyId", "AT-S.OK")
     why = {
@@ -206,12 +206,12 @@ def _upload_step(data: bytes, report: CertReport, script_path: str) -> PlanStep:
 
 
 def _auth_step(data: bytes, report: CertReport, script_path: str) -> PlanStep | None:
-    cert = certs.load_certificate(data)
-    ski = certs.subject_key_identifier(cert)
+    cert = loading.load_certificate(data)
+    ski = loading.subject_key_identifier(cert)
     if ski is not None:
         source = f"ski:{script_path}"
         why = (f"give the module the CA's key id, which it cannot read from a {report.blob.format} upload: "
-               f"the {len(ski)} raw SKI bytes ({certs.colon_hex(ski)}), not {2 * len(ski)} hex characters")
+               f"the {len(ski)} raw SKI bytes ({loading.colon_hex(ski)}), not {2 * len(ski)} hex characters")
     else:
         ski = public_key_id(cert.public_key())
         if ski is None:

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 
-from spwf_tui.core import certs
+from spwf_tui.core.certs import loading
 from spwf_tui.core.display import visible
 
 VALID = "valid"
@@ -101,13 +101,13 @@ def certificate_facts(cert: x509.Certificate, at: datetime) -> CertFacts:
     return CertFacts(
         subject=visible(cert.subject.rfc4514_string()) or "(empty subject)",
         issuer=visible(cert.issuer.rfc4514_string()) or "(empty issuer)",
-        serial=certs.colon_hex(_serial_bytes(cert.serial_number)),
+        serial=loading.colon_hex(_serial_bytes(cert.serial_number)),
         not_before=cert.not_valid_before_utc,
         not_after=cert.not_valid_after_utc,
         validity=validity_at(cert, at),
         key=_certificate_key_type(cert),
-        ski=certs.subject_key_identifier(cert),
-        aki=certs.authority_key_identifier(cert),
+        ski=loading.subject_key_identifier(cert),
+        aki=loading.authority_key_identifier(cert),
         is_ca=_basic_constraints(cert)[0],
         path_length=_basic_constraints(cert)[1],
         crl_distribution_points=_crl_distribution_points(cert),
@@ -115,7 +115,7 @@ def certificate_facts(cert: x509.Certificate, at: datetime) -> CertFacts:
         signature_algorithm=getattr(cert.signature_algorithm_oid, "_name", None)
         or cert.signature_algorithm_oid.dotted_string,
         signature_hash=_signature_hash(cert),
-        fingerprint_sha256=certs.fingerprint_sha256(cert),
+        fingerprint_sha256=loading.fingerprint_sha256(cert),
         self_signed=_self_signed(cert),
     )
 

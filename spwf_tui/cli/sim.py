@@ -14,7 +14,25 @@ from spwf_tui.core.display import visible
 from spwf_tui.errors import UserError
 
 
-def run_sim(args: argparse.Namespace) -> int:
+DESCRIPTION = "Run the emulated SPWF04SA module standalone."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--pty", action="store_true", help="serve on a new pseudo-terminal (default)")
+    where.add_argument("--tcp", metavar="HOST:PORT", help="serve on TCP, for socket://HOST:PORT")
+    parser.add_argument("--link", metavar="PATH", help="with --pty: also make PATH a symlink to the pty")
+    parser.add_argument("--trace", metavar="FILE", help="append every byte the host sends to FILE (a new or own "
+                        "file, 0600; keys and passphrases redacted)")
+    parser.add_argument("--record-secrets", action="store_true",
+                        help="keep keys and passphrases in the --trace file (redacted by default)")
+    parser.add_argument("--world", metavar="FILE", help="world file (TOML): access points, variant, saved "
+                        "configuration, faults (README: The emulated module)")
+    parser.add_argument("--control", metavar="PATH", help="Unix socket taking fault commands, one a line "
+                        "(e.g. network_lost 2)")
+
+
+def run(args: argparse.Namespace) -> int:
     """Serve the emulated module; prints where it listens as the first line."""
     from spwf_tui.emulator import serve
 

@@ -1,6 +1,6 @@
 """``spwf-tui run``: run a script's steps in order, print the transcript, exit 0 only if all held.
 
-The script language is in ``commands.script``; this module opens the port and executes the
+The script language is in ``cli.script``; this module opens the port and executes the
 steps: a command waits for its final reply, ``expect`` and ``wait`` look at what the module said
 since the previous command was sent (``Session.wait_for_event`` with that command's mark).
 """
@@ -13,9 +13,11 @@ import os
 import sys
 import time
 
-from spwf_tui.commands.common import port_settings, session_options
-from spwf_tui.commands.port_steps import run_port_step
-from spwf_tui.commands.script import (
+from spwf_tui import config as config_file
+from spwf_tui.cli.common import port_settings, session_options
+from spwf_tui.cli.options import add_log_options, add_record_options, add_serial_options, end_cleanly_on_sigterm
+from spwf_tui.cli.port_steps import run_port_step
+from spwf_tui.cli.script import (
     COMMAND,
     EXPECT,
     MAX_SECONDS,
@@ -38,21 +40,57 @@ from spwf_tui.transport.errors import PortWriteError
 from spwf_tui.session.transcript import PartialLines, format_entry
 
 
+DESCRIPTION = ("Run commands non-interactively and print the transcript; exit 0 only when every step "
+               "succeeded.")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("port", nargs="?", help="device path, pyserial URL, sim://, labgrid://PLACE, or a place "
+                        "pattern (labgrid://bench-*: every matching board)")
+    parser.add_argument("script", nargs="?", help="script file: one step per line (the language is in the README)")
+    parser.add_argument("-p", "--port", dest="ports", action="append", default=[], metavar="PORT",
+                        help="a board to run on (repeatable: the boards run concurrently, then a summary)")
+    parser.add_argument("--jobs", type=int, metavar="N", help="boards run at once (default: all, at most 16)")
+    parser.add_argument("-c", dest="commands", action="append", default=[], metavar="LINE",
+                        help="a command line to run (repeatable; after the script's lines)")
+    parser.add_argument("--timeout", type=float, help="seconds to wait for each final reply")
+    parser.add_argument("--keep-going", action="store_true", help="go on after a failed step")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="value of ${NAME} in the script (repeatable; wins over the environment)")
+    parser.add_argument("--json", action="store_true", help="one JSON result object per step")
+    parser.add_argument("--force", action="store_true",
+                        help="send an AT+S.TLSCERT=auth upload written as hex text as it is (refused otherwise: "
+                             "auth takes the 20 raw SKI bytes)")
+    add_serial_options(parser)
+    add_record_options(parser)
+    add_log_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """One board: the script here. Several (``-p``, a place pattern): one child ``run`` each."""
+    end_cleanly_on_sigterm()
+    from spwf_tui.cli.run_boards import boards_of, run_boards
+
+    boards = boards_of(args)
+    if boards is not None:
+        return run_boards(args, boards)
+    return run_script(args)
+
+
 def run_script(args: argparse.Namespace) -> int:
     """Run every step; exit status 0 only when each one held."""
     if args.timeout is not None and not 0 < args.timeout <= MAX_SECONDS:
         raise UserError(f"--timeout wants seconds above 0 and at most {MAX_SECONDS:g} (e.g. --timeout 10), "
                         f"not {args.timeout:g}")
-    settings = port_settings(args, args.port)
+    cfg = config_file.load()
+    settings = port_settings(args, args.port, cfg)
     variables = script_variables(parse_assignments(getattr(args, "set", None) or []), os.environ)
     # all checked before opening
     steps = load_steps(args.script, args.commands, read_user_file, variables, force=args.force)
     # With --keep-going a lost port may come back (the transport's reconnect rules decide) and
     # the steps after the loss run on it; without, the first failure ends the run anyway.
-    session = Session(settings, reconnect=args.keep_going, **session_options(args))
-    session.open()
     failed = 0
-    try:
+    with Session(settings, reconnect=args.keep_going, **session_options(args, cfg)) as session:
         wait_until_ready(session)
         _print_entries(session, args.json)
         mark = session.event_seq
@@ -75,8 +113,6 @@ def run_script(args: argparse.Namespace) -> int:
                       flush=True)
                 if not args.keep_going:
                     break
-    finally:
-        session.close()
     return 1 if failed else 0
 
 

@@ -14,12 +14,12 @@ from typing import Any
 
 from cryptography import x509
 
-from spwf_tui.core import certblob, certs
-from spwf_tui.core.certblob import CERTIFICATE, Blob
-from spwf_tui.core.certfacts import (
+from spwf_tui.core.certs import loading
+from spwf_tui.core.certs.blob import CERTIFICATE, Blob, examine, load_private_key
+from spwf_tui.core.certs.facts import (
     EXPIRED, NOT_YET_VALID, CertFacts, KeyFacts, certificate_facts, locked_key_facts, private_key_facts,
 )
-from spwf_tui.core.certs import CertificateError
+from spwf_tui.core.certs.loading import CertificateError
 from spwf_tui.core.moduletime import ModuleClock, format_utc, iso_utc
 
 ROLES = ("ca", "cert", "key")
@@ -104,15 +104,15 @@ def inspect(data: bytes, clock: ModuleClock, *, name: str = "FILE", role: str | 
         CertificateError: unreadable file (see ``certblob``), wrong passphrase, or a ``role``
             that does not fit the content.
     """
-    blob = certblob.examine(data)
+    blob = examine(data)
     key = None
     cert_facts: tuple[CertFacts, ...] = ()
     if blob.kind == CERTIFICATE:
-        cert_facts = tuple(certificate_facts(c, clock.at) for c in certs.load_certificates(data))
+        cert_facts = tuple(certificate_facts(c, clock.at) for c in loading.load_certificates(data))
     elif blob.encrypted and passphrase is None:
         key = locked_key_facts(blob.key_structure)
     else:
-        opened = certblob.load_private_key(data, blob, passphrase)
+        opened = load_private_key(data, blob, passphrase)
         key = private_key_facts(opened, blob.key_structure, blob.encrypted, compare_with)
     chosen = check_role(blob, cert_facts, role)
     report = CertReport(name, chosen, blob, cert_facts, key, clock)
@@ -155,7 +155,7 @@ def report_as_dict(report: CertReport) -> dict[str, Any]:
 
 def _cert_dict(c: CertFacts) -> dict[str, Any]:
     def hexed(value: bytes | None) -> str | None:
-        return certs.colon_hex(value) if value is not None else None
+        return loading.colon_hex(value) if value is not None else None
 
     return {
         "subject": c.subject, "issuer": c.issuer, "serial": c.serial,
@@ -173,7 +173,7 @@ def _key_dict(k: KeyFacts) -> dict[str, Any]:
         "structure": k.structure, "encrypted": k.encrypted, "locked": k.locked,
         "key": k.key.describe() if k.key else None, "key_algorithm": k.key.algorithm if k.key else None,
         "key_bits": k.key.bits if k.key else None,
-        "public_key_id": certs.colon_hex(k.public_key_id) if k.public_key_id else None,
+        "public_key_id": loading.colon_hex(k.public_key_id) if k.public_key_id else None,
         "matches_cert": k.matches_cert,
     }
 
@@ -262,7 +262,7 @@ def _ca_key_id_warnings(report: CertReport) -> list[CertWarning]:
                                           "(needs auth)", NEEDS_AUTH))
     else:
         found.append(CertWarning(INFO, "DER with a Subject Key Identifier: the module finds the key id itself "
-                                       f"(AT-S.SubjectKeyId:{certs.colon_hex(first.ski)}); no auth upload needed"))
+                                       f"(AT-S.SubjectKeyId:{loading.colon_hex(first.ski)}); no auth upload needed"))
     if len(first.ski) != 20:
         found.append(CertWarning(INFO, f"the SKI is {len(first.ski)} bytes, not the usual 20: auth must be "
                                        f"exactly those {len(first.ski)} bytes (ski:{name} sends them)"))

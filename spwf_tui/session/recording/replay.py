@@ -22,14 +22,16 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from spwf_tui.core.display import visible
 from spwf_tui.core.hostframe import HostFramer
 from spwf_tui.core.payload import Outgoing
-from spwf_tui.session.log import NOTE, TX, EntryBuffer, LogEntry
+from spwf_tui.session.log import EntryBuffer, LogEntry
 from spwf_tui.session.pending import PendingCommand
-from spwf_tui.session.recording import CONTROL, RX, EventLog, Recording, RecordedEvent, RecordingStream
+from spwf_tui.session.recording.format import CONTROL, LINK_EVENT, NOTE, RX, TIMEOUT_EVENT, TX
+from spwf_tui.session.recording.reader import EventLog, Recording, RecordedEvent, RecordingStream
 from spwf_tui.session.session import Session
 from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.errors import PortError
@@ -103,9 +105,9 @@ class _ReplayCore(Session):
 
     def _control(self, fields: dict[str, Any]) -> None:
         what = fields.get("event")
-        if what == "timeout" and isinstance(fields.get("line"), str):
+        if what == TIMEOUT_EVENT and isinstance(fields.get("line"), str):
             self.expire_command(fields["line"], "no final reply (recorded timeout)")
-        elif what == "link" and isinstance(fields.get("state"), str):
+        elif what == LINK_EVENT and isinstance(fields.get("state"), str):
             self.state_changed(fields["state"], str(fields.get("reason", "")))
             self.link_state = REPLAY
 
@@ -146,11 +148,28 @@ class ReplaySession:
         """(monotonic time, recording time) that playback timing counts from."""
         self._core = self._new_core()
 
+    def __enter__(self) -> ReplaySession:
+        """``with ReplaySession(...) as replay``: the playback thread stops when the block is left."""
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
     # -- what the front ends read ----------------------------------------------------------
 
     @property
     def state(self) -> ModuleState:
         return self._core.state
+
+    @property
+    def port(self) -> None:
+        """A replay drives no port: no settings to change, no modem lines, no speed to follow."""
+        return None
+
+    def partial_line(self) -> LogEntry | None:
+        """None: a replay shows the lines the recording completes, not one still arriving."""
+        return None
 
     @property
     def playback(self) -> ReplaySession:

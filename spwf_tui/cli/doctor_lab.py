@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from importlib import metadata
 
-from spwf_tui.commands.doctor import Check
+from spwf_tui.cli.doctor import Check
 
 LAB_HINT = "pip install 'spwf-tui[lab]'"
 

@@ -1,4 +1,6 @@
-"""What the port-opening commands share: settings from config plus flags, and opening a session."""
+"""What the port-opening commands share: settings from config plus flags, and opening a session.
+
+Each command loads the configuration once (``config.load()``) and hands it to these functions."""
 
 from __future__ import annotations
 
@@ -12,10 +14,10 @@ from spwf_tui.errors import UserError
 from spwf_tui.transport.settings import PortSettings, parse_baud, parse_bytesize, parse_parity, parse_stopbits
 
 if TYPE_CHECKING:
-    from spwf_tui.session.recorder import Recorder
+    from spwf_tui.session.recording.writer import Recorder
 
 
-def make_recorder(args: argparse.Namespace, cfg: config_file.Config | None = None) -> Recorder | None:
+def make_recorder(args: argparse.Namespace, cfg: config_file.Config) -> Recorder | None:
     """The recorder the flags and the config file ask for (``--record``, ``--no-record``,
     ``--record-secrets``, ``[recording]``); None when recording is off.
 
@@ -23,9 +25,8 @@ def make_recorder(args: argparse.Namespace, cfg: config_file.Config | None = Non
         UserError: ``--record PATH`` names a file that exists or a folder that does not.
     """
     from spwf_tui.locations import data_dir
-    from spwf_tui.session.recorder import Recorder
+    from spwf_tui.session.recording.writer import Recorder
 
-    cfg = cfg or config_file.load()
     settings = cfg.recording
     path = getattr(args, "record", None)
     if getattr(args, "no_record", False) or (path is None and not settings.enabled):
@@ -44,9 +45,8 @@ def make_recorder(args: argparse.Namespace, cfg: config_file.Config | None = Non
     return Recorder(directory=settings.directory or data_dir() / "recordings", keep=settings.keep, **common)
 
 
-def port_settings(args: argparse.Namespace, port: str | None) -> PortSettings:
+def port_settings(args: argparse.Namespace, port: str | None, cfg: config_file.Config) -> PortSettings:
     """Serial settings: the config file's, overridden by the command-line flags."""
-    cfg = config_file.load()
     port = port or cfg.port
     if not port:
         raise UserError("no port given: name one (e.g. spwf-tui /dev/ttyUSB0, or sim:// for the emulated module); "
@@ -61,14 +61,13 @@ def port_settings(args: argparse.Namespace, port: str | None) -> PortSettings:
                         coordinator=getattr(args, "coordinator", None))
 
 
-def session_options(args: argparse.Namespace, cfg: config_file.Config | None = None) -> dict:
+def session_options(args: argparse.Namespace, cfg: config_file.Config) -> dict:
     """The ``Session`` keywords the flags and the config ask for beyond the port: ``recorder``,
     ``show_secrets``, ``follow_speed``, ``text_log`` (``--log``, ``log =``).
 
     Raises:
         UserError: a recording or log file that cannot be made (the message says why).
     """
-    cfg = cfg or config_file.load()
     show_secrets = bool(getattr(args, "show_secrets", False))
     return {"recorder": make_recorder(args, cfg), "show_secrets": show_secrets,
             "follow_speed": bool(getattr(args, "follow_speed", False)),

@@ -31,7 +31,7 @@ CHUNK = 1 << 20
 SNIFF = 4
 """Bytes looked at to tell UTF-8 with BOM and UTF-16 from a plain capture."""
 _RECORDING_MARK = re.compile(rb'\{\s*"format"\s*:\s*"spwf-tui-recording"')
-"""How a spwf-tui recording's header line starts (``session.recorder.header``)."""
+"""How a spwf-tui recording's header line starts (``session.recording.writer.header``)."""
 MAX_RECORDING_LINE = 64 * 1024 * 1024
 """Longest recording line read (a recorded read is at most a few MB of base64)."""
 OUTPUT_CACHE = 4096
@@ -58,7 +58,15 @@ def decode_stream(chunks: Iterable[bytes], decoder: RxDecoder | None = None) -> 
         yield event, explain(event)
 
 
-def run_decode(args: argparse.Namespace) -> int:
+DESCRIPTION = "Classify and explain every line of a captured log."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", default="-", help="log file, or - for stdin (default)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+
+
+def run(args: argparse.Namespace) -> int:
     """Print the decoded capture as text or JSON lines."""
     source = _open_input(args.file)
     out = sys.stdout

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spwf_tui.commands.script import Step
+from spwf_tui.cli.script import Step
 from spwf_tui.session.session import Session
 from spwf_tui.transport.errors import PortError
 

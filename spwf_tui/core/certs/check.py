@@ -27,9 +27,9 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.x509.oid import NameOID
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
-from spwf_tui.core import certerrors, certs
+from spwf_tui.core.certs import error_numbers, loading
 from spwf_tui.core.display import visible
-from spwf_tui.core.certfacts import EXPIRED, NOT_YET_VALID, public_key_id, validity_at
+from spwf_tui.core.certs.facts import EXPIRED, NOT_YET_VALID, public_key_id, validity_at
 from spwf_tui.core.moduletime import ModuleClock, format_utc
 
 MAX_CHAIN = 8
@@ -64,7 +64,7 @@ class CheckResult:
 
 def ca_key_id(ca: x509.Certificate) -> bytes | None:
     """The key id the CA is known by: its SKI, or (no extension) the SHA-1 of its public key."""
-    ski = certs.subject_key_identifier(ca)
+    ski = loading.subject_key_identifier(ca)
     return ski if ski is not None else public_key_id(ca.public_key())
 
 
@@ -94,13 +94,13 @@ def check_chain(ca: x509.Certificate, chain: Sequence[x509.Certificate], clock: 
     key_problem, key_reason = _key_id_check(ca, ca_is_pem, auth)
     reasons.append(key_reason)
     if key_problem:
-        failures.append((certerrors.KEY_ID_MISMATCH, "the auth key id is not this CA's Subject Key Identifier"))
+        failures.append((error_numbers.KEY_ID_MISMATCH, "the auth key id is not this CA's Subject Key Identifier"))
 
     path = path_to_ca(chain, ca)
     if path is None:
         reasons.append(f"chain: {_describe(leaf)}, issued by {visible(leaf.issuer.rfc4514_string())}, does not "
                        f"lead to the CA {visible(ca.subject.rfc4514_string())}{_aki_hint(leaf, ca)}")
-        failures.append((certerrors.CA_NOT_FOUND, "the server's chain is not signed by this CA"))
+        failures.append((error_numbers.CA_NOT_FOUND, "the server's chain is not signed by this CA"))
         if not intermediates_seen and leaf.issuer != ca.subject:
             notes.append("Only the server's leaf certificate could be read (Python before 3.13 shows no "
                          "more): if the server also sends an intermediate signed by this CA, give the whole "
@@ -122,7 +122,7 @@ def check_chain(ca: x509.Certificate, chain: Sequence[x509.Certificate], clock: 
         else:
             names = ", ".join(_leaf_names(leaf)) or "none"
             reasons.append(f"name: {name!r} is not among the server certificate's names ({names})")
-            failures.append((certerrors.DOMAIN_MISMATCH, f"the server name {name!r} does not match the server "
+            failures.append((error_numbers.DOMAIN_MISMATCH, f"the server name {name!r} does not match the server "
                                                          "certificate"))
     else:
         notes.append("No server name checked: SOCKON=<host>,<port>,,s checks none. With a name in the 4th "
@@ -138,7 +138,7 @@ def check_chain(ca: x509.Certificate, chain: Sequence[x509.Certificate], clock: 
     if not failures:
         return CheckResult(True, "will connect", None, tuple(reasons), tuple(notes), _subjects(path))
     number, why = failures[0]
-    note = certerrors.honesty_note(number)
+    note = error_numbers.honesty_note(number)
     if note:
         notes.insert(0, note)
     return CheckResult(False, f"will fail: Certificate Error:{number} expected ({why})", number,
@@ -219,14 +219,14 @@ def strict_opinion(ca: x509.Certificate, chain: Sequence[x509.Certificate], cloc
 def _key_id_check(ca: x509.Certificate, ca_is_pem: bool, auth: bytes | None | _Planned) -> tuple[bool, str]:
     """(problem?, reason) for the key id the module will know the CA by."""
     expected = ca_key_id(ca)
-    shown = certs.colon_hex(expected) if expected else "none"
+    shown = loading.colon_hex(expected) if expected else "none"
     if isinstance(auth, _Planned):
         return False, f"key id: the CA's SKI {shown}, uploaded as planned"
     if auth is None:
         if ca_is_pem:
             return True, ("key id: none: the CA is PEM (the module answers `No SubjectKeyId`) and no auth is "
                           "uploaded; upload it with AT+S.TLSCERT=auth,ski:CA_FILE")
-        if certs.subject_key_identifier(ca) is None:
+        if loading.subject_key_identifier(ca) is None:
             return True, "key id: none: the DER CA has no SKI extension and no auth is uploaded"
         return False, f"key id: {shown}, read by the module from the DER CA"
     if auth == expected:
@@ -248,21 +248,21 @@ def _validity_check(timed: Sequence[x509.Certificate], ca: x509.Certificate, clo
         if state == NOT_YET_VALID:
             reasons.append(f"time: {who} is not valid before {format_utc(cert.not_valid_before_utc)}; "
                            f"{clock.describe()} is earlier")
-            first = first or (certerrors.NOT_YET_VALID,
+            first = first or (error_numbers.NOT_YET_VALID,
                               f"{who} is not yet valid at {clock.source} {format_utc(clock.at)}")
         elif state == EXPIRED:
             reasons.append(f"time: {who} expired {format_utc(cert.not_valid_after_utc)}; "
                            f"{clock.describe()} is later")
-            first = first or (certerrors.EXPIRED, f"{who} has expired at {clock.source} {format_utc(clock.at)}")
+            first = first or (error_numbers.EXPIRED, f"{who} has expired at {clock.source} {format_utc(clock.at)}")
     if first is None:
         reasons.append(f"time: every certificate is valid at {clock.describe()}")
     return first
 
 
 def _aki_hint(leaf: x509.Certificate, ca: x509.Certificate) -> str:
-    aki, ski = certs.authority_key_identifier(leaf), certs.subject_key_identifier(ca)
+    aki, ski = loading.authority_key_identifier(leaf), loading.subject_key_identifier(ca)
     if aki is not None and ski is not None and aki != ski:
-        return f" (the leaf names its issuer's key {certs.colon_hex(aki)}; this CA's is {certs.colon_hex(ski)})"
+        return f" (the leaf names its issuer's key {loading.colon_hex(aki)}; this CA's is {loading.colon_hex(ski)})"
     return ""
 
 

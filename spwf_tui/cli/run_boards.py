@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spwf_tui.commands.script import load_steps, parse_assignments, script_variables
+from spwf_tui.cli.script import load_steps, parse_assignments, script_variables
 from spwf_tui.core.display import visible
 from spwf_tui.errors import UserError
 from spwf_tui.session.session import read_user_file

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from spwf_tui.core.certcheck import CheckResult
-from spwf_tui.core.certfacts import CertFacts, KeyFacts
-from spwf_tui.core.certinspect import CertReport, CertWarning
-from spwf_tui.core.certplan import UploadPlan, preview, step_is_secret
-from spwf_tui.core.certs import colon_hex
+from spwf_tui.core.certs.check import CheckResult
+from spwf_tui.core.certs.facts import CertFacts, KeyFacts
+from spwf_tui.core.certs.inspect import CertReport, CertWarning
+from spwf_tui.core.certs.plan import UploadPlan, preview, step_is_secret
+from spwf_tui.core.certs.loading import colon_hex
 from spwf_tui.core.moduletime import format_utc
 
 _WIDTH = 15

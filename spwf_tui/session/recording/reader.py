@@ -1,4 +1,4 @@
-"""Reading recordings: the file format of ``session.recorder``, back into objects.
+"""Reading recordings: the file format of ``session.recording.format``, back into objects.
 
 ``read_recording(path)`` gives a ``Recording``: the header and the events, with the bytes of
 ``rx``/``tx`` events decoded. It tolerates what a killed process leaves (a last line cut short:
@@ -28,11 +28,10 @@ from typing import Any, BinaryIO, TypeGuard
 from spwf_tui.core.display import visible
 from spwf_tui.core.redact import StreamRedactor, redact_text
 from spwf_tui.errors import UserError
-from spwf_tui.session.recorder import FORMAT, SCHEMA_VERSION, encode_bytes
+from spwf_tui.session.recording.format import (
+    CONTROL, FACTS, FORMAT, KNOWN_DIRECTIONS, NOTE, RX, SCHEMA_VERSION, TX, encode_bytes,
+)
 from spwf_tui.transport.settings import PortSettings
-
-RX, TX, NOTE, FACTS, CONTROL = "rx", "tx", "note", "facts", "session"
-KNOWN_DIRECTIONS = (RX, TX, NOTE, FACTS, CONTROL)
 
 MAX_LINE_BYTES = 32 * 1024 * 1024
 """The longest line read: the recorder writes one transport read (at most 64 KiB) or one write (a
@@ -379,7 +378,7 @@ def redacted(recording: Recording) -> Recording:
 
 
 def _event_json(event: RecordedEvent) -> bytes:
-    """One event as a recording line (what ``session.recorder`` writes)."""
+    """One event as a recording line (what ``session.recording.writer`` writes)."""
     obj = {k: v for k, v in event.fields.items() if k not in ("text", "b64", "redacted")}
     obj.update(t=event.t, dir=event.dir)
     if event.dir in (RX, TX):

@@ -17,7 +17,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
-from spwf_tui.core.certs import CertificateError
+from spwf_tui.core.certs.loading import CertificateError
 
 CERTIFICATE = "certificate"
 PRIVATE_KEY = "private key"

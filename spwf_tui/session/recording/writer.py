@@ -7,21 +7,7 @@ lock, before the write, so a reply can never be recorded before its command), ``
 that cannot be written tells the session once through ``on_problem`` and stops; the session
 goes on.
 
-The format (``SCHEMA_VERSION`` 1; README "Recordings" documents it for users): a header object on
-the first line, then one event object per line:
-
-* ``{"t": 1.25, "dir": "rx"|"tx", "text": "..."}`` — the bytes of one transport read or write,
-  as ``text`` when they are valid UTF-8, else ``"b64"``; ``"redacted": [[offset, length], ...]``
-  lists the byte runs replaced by ``*`` (``core.redact``); a ``tx`` event with ``"raw": LABEL``
-  came from ``Session.send_raw`` (bytes sent as they are, no command);
-* ``{"t": .., "dir": "note", "text": ".."}`` — a note from the tool or a marker from the user;
-* ``{"t": .., "dir": "facts", "facts": {"firmware": .., "model": ..}}`` — module facts as they
-  become known;
-* ``{"t": .., "dir": "session", "event": "timeout", "line": ".."}`` and
-  ``{"t": .., "dir": "session", "event": "link", "state": .., "reason": ..}`` — what the session
-  decided that changes how later bytes are read (a command given up, the port gone or back).
-
-``t`` is seconds since the header's ``started`` (monotonic clock). Each event is one
+The format is described in ``session.recording.format``, with its names. Each event is one
 ``os.write`` of a whole line, straight to the kernel: after ``kill -9`` the file holds every
 event written so far, and at worst a cut last line, which the reader skips.
 """
@@ -43,13 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 from spwf_tui import __version__, safefiles
 from spwf_tui.core.redact import StreamRedactor, redact_text
+from spwf_tui.session.recording.format import CONTROL, FACTS, FORMAT, NOTE, RX, SCHEMA_VERSION, SUFFIX, TX
 
 if TYPE_CHECKING:
     from spwf_tui.transport.settings import PortSettings
 
-FORMAT = "spwf-tui-recording"
-SCHEMA_VERSION = 1
-SUFFIX = ".jsonl"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 _OWN_NAME = re.compile(r"^\d{8}T\d{6}Z_[A-Za-z0-9._-]*(-\d+)?\.jsonl$")
@@ -91,7 +75,7 @@ class Recorder:
         self._lock = threading.Lock()
         self._on_problem: ProblemCallback = lambda _text: None
         rx_redactor, tx_redactor = StreamRedactor.pair()  # the rx side hides a refused key echoed back
-        self._redactors = {"rx": rx_redactor, "tx": tx_redactor}
+        self._redactors = {RX: rx_redactor, TX: tx_redactor}
         self._facts: dict[str, str] = {}
 
     # -- life cycle -------------------------------------------------------------------------
@@ -143,7 +127,7 @@ class Recorder:
 
     def rx(self, data: bytes) -> None:
         """One transport read, as it came."""
-        self._record_bytes("rx", data, None)
+        self._record_bytes(RX, data, None)
 
     def tx(self, data: bytes, raw: str | None = None, source: str | None = None) -> None:
         """One transport write, exactly; ``raw`` labels bytes sent without a command.
@@ -151,13 +135,13 @@ class Recorder:
         ``source``: the file a payload came from as typed (``@ca.pem``), so a replay's fix hints
         name the same file (``ski:ca.pem``) as the live session's did.
         """
-        self._record_bytes("tx", data, raw, source)
+        self._record_bytes(TX, data, raw, source)
 
     def note(self, text: str) -> None:
         """A note or a marker."""
         if not self.active:
             return
-        event: dict[str, Any] = {"t": self._offset(), "dir": "note"}
+        event: dict[str, Any] = {"t": self._offset(), "dir": NOTE}
         event.update(self._text_fields(text))
         self._write(event)
 
@@ -167,13 +151,13 @@ class Recorder:
         if not self.active or all(self._facts.get(key) == value for key, value in known.items()):
             return
         self._facts.update(known)
-        self._write({"t": self._offset(), "dir": "facts", "facts": dict(self._facts)})
+        self._write({"t": self._offset(), "dir": FACTS, "facts": dict(self._facts)})
 
     def control(self, event: str, **fields: str) -> None:
         """A session decision a replay must repeat (``timeout``, ``link``)."""
         if not self.active:
             return
-        record: dict[str, Any] = {"t": self._offset(), "dir": "session", "event": event}
+        record: dict[str, Any] = {"t": self._offset(), "dir": CONTROL, "event": event}
         for key, value in fields.items():
             record[key] = value if self.keep_secrets else redact_text(value)[0]
         self._write(record)
@@ -188,12 +172,12 @@ class Recorder:
                 return
             spans: list[Any] = []
             if not self.keep_secrets:
-                if direction == "tx":
+                if direction == TX:
                     # Module output held with its line (a key may be echoed back) came first:
                     # it is written first, so a command is never recorded before what preceded it.
-                    held, held_spans = self._redactors["rx"].flush()
+                    held, held_spans = self._redactors[RX].flush()
                     if held:
-                        self._write_locked(self._data_event("rx", held, held_spans))
+                        self._write_locked(self._data_event(RX, held, held_spans))
                 data, spans = self._redactors[direction].feed(data)
                 if not data:
                     return  # all held back until the line shows whether it is secret
@@ -246,7 +230,7 @@ class Recorder:
         self.size += len(line)
         if self.size >= self.max_bytes:
             cap = f"{self.max_bytes / (1024 * 1024):g} MB"
-            stop = {"t": self._offset(), "dir": "note", "text": f"recording stopped: the {cap} size cap was reached"}
+            stop = {"t": self._offset(), "dir": NOTE, "text": f"recording stopped: the {cap} size cap was reached"}
             try:
                 _write_all(self._fd, (json.dumps(stop) + "\n").encode("utf-8"))
             except OSError:
@@ -298,15 +282,6 @@ def header(settings: PortSettings, started: float, keep_secrets: bool) -> dict[s
                  "implementation": platform.python_implementation()},
         "secrets": "kept" if keep_secrets else "redacted",
     }
-
-
-def encode_bytes(data: bytes) -> dict[str, str]:
-    """``{"text": ...}`` when ``data`` is valid UTF-8, else ``{"b64": ...}`` (how an event's bytes
-    are written; ``recording`` writes redacted events back this way)."""
-    try:
-        return {"text": data.decode("utf-8")}
-    except UnicodeDecodeError:
-        return {"b64": base64.b64encode(data).decode("ascii")}
 
 
 def _event_line(event: dict[str, Any]) -> bytes:

@@ -1,6 +1,6 @@
 """``spwf-tui cert inspect|plan|check``: the certificate doctor's file and network side.
 
-The judgement lives in ``core`` (``certinspect``, ``certplan``, ``certcheck``); this module reads
+The judgement lives in ``core`` (``core.certs``: ``inspect``, ``plan``, ``check``); this module reads
 the files, fetches a server's chain, turns every problem into one ``UserError`` line naming the
 file, and prints. Exit status: 0, or for ``check`` 1 when the module will fail; 2 for a mistake.
 """
@@ -20,13 +20,14 @@ from pathlib import Path
 from cryptography import x509
 
 from spwf_tui import safefiles
-from spwf_tui.core import certtext as cert_format
-from spwf_tui.commands.cert_fetch import FetchFailed, fetch_chain, parse_server
-from spwf_tui.core import certblob, certs
-from spwf_tui.core.certcheck import AS_PLANNED, CheckResult, check_chain, fails_before_certificates
-from spwf_tui.core.certinspect import inspect, report_as_dict
-from spwf_tui.core.certplan import build_plan, plan_as_dict
-from spwf_tui.core.certs import CertificateError
+from spwf_tui.core.certs import text as cert_format
+from spwf_tui.cli.cert_fetch import FetchFailed, fetch_chain, parse_server
+from spwf_tui.core.certs import loading
+from spwf_tui.core.certs.blob import CERTIFICATE, examine
+from spwf_tui.core.certs.check import AS_PLANNED, CheckResult, check_chain, fails_before_certificates
+from spwf_tui.core.certs.inspect import inspect, report_as_dict
+from spwf_tui.core.certs.plan import build_plan, plan_as_dict
+from spwf_tui.core.certs.loading import CertificateError
 from spwf_tui.core.display import visible, visible_lines
 from spwf_tui.core.moduletime import ModuleClock, ModuleTimeError, parse_module_time
 from spwf_tui.core.payload import PayloadError, read_problem, resolve_source
@@ -36,8 +37,72 @@ from spwf_tui.session.session import read_user_file
 
 EXIT_WILL_FAIL = 1
 
+DESCRIPTION = ("Certificate doctor: inspect a certificate or key, plan its upload, check a server's chain "
+               "against a CA before the module does.")
+ROLES = ("ca", "cert", "key")
 
-def run_cert(args: argparse.Namespace) -> int:
+
+def add_arguments(cert: argparse.ArgumentParser) -> None:
+    """Give the ``cert`` parser its three actions; their parsers share ``cert``'s class, so a
+    usage mistake in any of them is still one line."""
+    actions = cert.add_subparsers(dest="action", metavar="inspect|plan|check", parser_class=type(cert))
+    actions.required = True
+
+    inspect = actions.add_parser("inspect", prog="spwf-tui cert inspect",
+                                 help="what a certificate or key file holds, and what the module will make of it",
+                                 description="Report on a certificate (PEM, DER, PEM bundle) or private key "
+                                 "(PEM/DER, PKCS#1/#8/SEC1): facts, upload lengths and warnings.")
+    inspect.add_argument("file")
+    inspect.add_argument("--as", dest="role", choices=ROLES, help="the upload form to advise for (default: guessed)")
+    inspect.add_argument("--cert", metavar="FILE", help="for a key: the certificate it should belong to")
+    _add_module_time(inspect)
+    _add_passphrase(inspect)
+    inspect.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    plan = actions.add_parser("plan", prog="spwf-tui cert plan", help="the exact byte sequence that uploads FILE",
+                              description="The commands and bytes that upload FILE: clean, clock, upload, auth "
+                              "when needed, and the content listing, with the expected answers.")
+    plan.add_argument("file")
+    plan.add_argument("--as", dest="role", choices=ROLES, help="upload form (default: guessed from the file)")
+    clock = plan.add_mutually_exclusive_group()
+    clock.add_argument("--module-time", metavar="ISO8601", help="time to set on the module (default: now)")
+    clock.add_argument("--no-time", action="store_true", help="leave out AT+S.TIME")
+    plan.add_argument("--no-clean", action="store_true", help="leave out AT+S.TLSCERT=content,2 (erase all)")
+    plan.add_argument("--write-script", metavar="OUT.at", help="also write the plan as a `spwf-tui run` script "
+                      "(0600; never through a symbolic link)")
+    plan.add_argument("--force", action="store_true", help="with --write-script: replace OUT.at if it exists")
+    plan.add_argument("--json", action="store_true", help="print the plan as JSON (payloads in base64 and hex)")
+    plan.add_argument("--include-secrets", action="store_true",
+                      help="show a private key's bytes in the plan (left out by default)")
+
+    check = actions.add_parser("check", prog="spwf-tui cert check",
+                               help="will the module accept this server's chain with this CA?",
+                               description="Predict, from the host, what the module will answer to a TLS SOCKON: "
+                               "exit 0 when it will connect, 1 when it will fail, 2 for a usage mistake.")
+    check.add_argument("--ca", required=True, metavar="FILE", help="the CA certificate uploaded with TLSCERT=ca")
+    server = check.add_mutually_exclusive_group(required=True)
+    server.add_argument("--server", metavar="HOST:PORT", help="fetch the chain from this TLS server")
+    server.add_argument("--chain", metavar="FILE", help="the server's chain (PEM bundle or DER), leaf first")
+    check.add_argument("--name", help="the server name given in SOCKON's 4th field (default: none, as with 's')")
+    check.add_argument("--auth", metavar="SOURCE",
+                       help="what TLSCERT=auth holds, as a payload source (ski:FILE, hex:.., \"text\", @FILE) or "
+                       "'none' (default: the CA's SKI, as cert plan uploads it)")
+    _add_module_time(check)
+    check.add_argument("--timeout", type=float, default=10.0, help="seconds for --server (default 10)")
+    check.add_argument("--json", action="store_true", help="print the prediction as JSON")
+
+
+def _add_module_time(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--module-time", metavar="ISO8601",
+                        help="the module's clock (ISO 8601, or seconds since 1970); default: the host's clock")
+
+
+def _add_passphrase(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--passphrase-env", metavar="VAR",
+                        help="for an encrypted key: the environment variable holding its passphrase")
+
+
+def run(args: argparse.Namespace) -> int:
     """Dispatch ``cert <action>``."""
     return {"inspect": _inspect, "plan": _plan, "check": _check}[args.action](args)
 
@@ -50,7 +115,7 @@ def _inspect(args: argparse.Namespace) -> int:
     clock = _clock(args.module_time)
     compare = _certificate_of(args.cert, "--cert") if args.cert else None
     with _named(args.file):
-        if compare is not None and certblob.examine(data).kind == certblob.CERTIFICATE:
+        if compare is not None and examine(data).kind == CERTIFICATE:
             raise CertificateError("is a certificate: --cert compares a private key with its certificate")
         report = inspect(data, clock, name=args.file, role=args.role,
                          passphrase=_passphrase(args.passphrase_env), compare_with=compare)
@@ -113,9 +178,9 @@ def _check(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UserError(f"{args.server}: the server's certificate cannot be read ({_one_line(str(exc))})") from None
         seen_all, strict_name, source = fetched.complete, args.name or host, args.server
-    if len(certs.load_certificates(ca_data)) > 1:
+    if len(loading.load_certificates(ca_data)) > 1:
         notes.append(f"{args.ca} holds several certificates: the module keeps the first as its CA.")
-    result = check_chain(ca, chain, clock, name=args.name, ca_is_pem=certs.is_pem(ca_data), auth=auth,
+    result = check_chain(ca, chain, clock, name=args.name, ca_is_pem=loading.is_pem(ca_data), auth=auth,
                          intermediates_seen=seen_all, strict_name=strict_name)
     if notes:
         result = replace(result, notes=(*result.notes, *notes))
@@ -133,7 +198,7 @@ def _print_check(args: argparse.Namespace, result: CheckResult, *, source: str) 
 
 
 def _print_text(report: str) -> None:
-    """A report on stdout. The certificate facts are escaped where they are read (``certfacts``);
+    """A report on stdout. The certificate facts are escaped where they are read (``core.certs.facts``);
     this last pass catches what a report quotes besides them (file names, library messages)."""
     sys.stdout.write(visible_lines(report))
 
@@ -179,10 +244,9 @@ def _certificates(path: str, option: str, data: bytes | None = None) -> list[x50
     """Every certificate in the file named by ``option``; refuses keys and anything else."""
     data = _read(path) if data is None else data
     with _named(path):
-        blob = certblob.examine(data)
-        if blob.kind != certblob.CERTIFICATE:
+        if examine(data).kind != CERTIFICATE:
             raise CertificateError(f"is a private key, not a certificate: {_NEEDS[option]}")
-        return certs.load_certificates(data)
+        return loading.load_certificates(data)
 
 
 def _certificate_of(path: str, option: str, data: bytes | None = None) -> x509.Certificate:
