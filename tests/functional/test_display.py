@@ -291,3 +291,16 @@ async def test_log_rows_take_their_colours_from_the_component_classes(make_app):
         assert first_sent.style.color == tx_style.color and first_sent.style.bold
         assert first_ok.style.color == ok_style.color
         assert first_sent.style.bgcolor == log.rich_style.bgcolor  # the pane's background under the text
+
+
+async def test_the_last_line_of_a_flood_is_on_screen_once_it_stops(make_app):
+    """A flood repaints the log seldom (docs/architecture.md §6.1); the view still ends on its last line."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        log = app.query_one(UartLog)
+        for batch in range(30):  # more than two panes of rows per repaint: the flood's pace
+            app.session.data_received(b"".join(b"+WIND:55:Pending Data:0:%d:%d\r\n" % (batch, n) for n in range(60)))
+            await pilot.pause(0.02)
+        app.session.data_received(b"END OF FLOOD\r\n")
+        await wait_until(pilot, lambda: any("< END OF FLOOD" in text for text in _screen_rows(log)))
+        assert log.follow and log.scroll_y == log.max_scroll_y

@@ -6,7 +6,7 @@ bounded deque (the recording keeps the whole history), each with the number of r
 a row's text is made when the row comes into view, and its rendered strip is cached while it
 stays there. New entries arrive in batches through ``add_entries`` and are shown at most
 ``REPAINT_INTERVAL`` apart while they keep coming (``FLOOD_REPAINT_INTERVAL`` while each repaint
-replaces every row in view). Follow mode keeps the end in view; it pauses when the user scrolls
+brings in panes of rows). Follow mode keeps the end in view; it pauses when the user scrolls
 up, and the border says how many rows wait below. Rows are coloured by kind through the CSS
 component classes ``uart-log--<style>``; the pane owns its find bar (``LogFindBar``).
 """
@@ -50,10 +50,12 @@ CACHED_ENTRIES = 512
 REPAINT_INTERVAL = 0.1
 """Seconds between two repaints of a pane that new rows keep arriving in (10 a second): a flood
 scrolls too fast to read at any rate, and each repaint of a following pane draws every row anew."""
-FLOOD_REPAINT_INTERVAL = 0.25
-"""Seconds between two repaints while each one brings in more rows than the pane holds: a
-following pane then shows none of the rows it showed before, and 4 views a second say as much
-(Textual draws every row of the pane anew at each)."""
+FLOOD_REPAINT_INTERVAL = 0.5
+"""Seconds between two repaints while each one brings in more than ``FLOOD_PANES`` panes of
+rows: nothing can be read at that pace, each view replaces every row in view, and Textual
+draws every row anew at each (most of what a flood costs the TUI). A reply of a few screens
+(``AT+S.STS``) stays below it and repaints at ``REPAINT_INTERVAL``."""
+FLOOD_PANES = 2
 MEASURED_LINES = 4096
 """Sizes of received lines kept by their text (``UartLog._append``)."""
 CACHED_STRIPS = 1024
@@ -138,7 +140,7 @@ class UartLog(ScrollView, can_focus=True):
         self._viewed_end = 0
         """``_end`` at the last repaint."""
         self._flooding = False
-        """The last repaint brought in more rows than the pane shows (``FLOOD_REPAINT_INTERVAL``)."""
+        """The last repaint brought in ``FLOOD_PANES`` panes of rows (``FLOOD_REPAINT_INTERVAL``)."""
         self._all_rows: tuple[int, int, list[Row]] | None = None
         """``rows()`` as last made: (first row, end row, the rows)."""
         self.set_reactive(UartLog.options, ViewOptions(timestamps=timestamps))
@@ -201,8 +203,8 @@ class UartLog(ScrollView, can_focus=True):
     def _update_view(self) -> None:
         self._view_pending = False
         self._view_shown_at = time.monotonic()
-        # More new rows than the pane holds: nothing of the last view stays on screen.
-        self._flooding = self.follow and self._end - self._viewed_end > self.size.height
+        # Panes of new rows a repaint, not a reply: a flood (``FLOOD_REPAINT_INTERVAL``).
+        self._flooding = self.follow and self._end - self._viewed_end > FLOOD_PANES * self.size.height
         self._viewed_end = self._end
         laid_out = self._resize(Size(self._width, self._end - self._first_row))
         if self.follow:
