@@ -138,6 +138,9 @@ async def test_follow_pauses_when_scrolled_up_and_says_how_much_waits(make_app):
         for _ in range(3):
             await _type_and_send(pilot, app, "AT+S.GCFG")
         await wait_until(pilot, lambda: log_text(app).count("console_echo=1") >= 3)
+        # the view has taken the rows (it repaints at its own pace) and follows them: Home can pause it
+        await wait_until(pilot, lambda: log.virtual_size.height == len(log.rows()) and log.max_scroll_y > 0
+                         and log.scroll_y == log.max_scroll_y)
         log.focus()
         await pilot.press("home")
         await wait_until(pilot, lambda: not log.follow)

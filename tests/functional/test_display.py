@@ -60,7 +60,9 @@ async def test_the_newest_reply_is_in_view_when_the_log_first_overflows(make_app
         log = app.query_one(UartLog)
         await _send(pilot, "AT+S.STS")  # about 70 lines: the log overflows for the first time
         await wait_until(pilot, lambda: "ip_cert_len_dhp" in log_text(app) and "< AT-S.OK" in log_text(app))
-        await wait_until(pilot, lambda: log.max_scroll_y > 0 and log.scroll_y == log.max_scroll_y)
+        # the view repaints at its own pace: wait until it holds every row, then for the scroll
+        await wait_until(pilot, lambda: log.virtual_size.height == len(log.rows()) and log.max_scroll_y > 0
+                         and log.scroll_y == log.max_scroll_y)
         assert any(row.strip() == "< AT-S.OK" for row in _screen_rows(log))
         assert log.follow
 
@@ -265,6 +267,7 @@ async def test_ctrl_f_finds_in_the_log_highlights_the_match_and_closes_its_bar(m
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.focused is log and not log.find_bar.display)
         assert not log.follow
+        await wait_until(pilot, lambda: any("fw_version" in text for text in _screen_rows(log)))
         rows = _screen_rows(log)
         at = next(y for y, text in enumerate(rows) if "fw_version" in text)
         match = [segment for segment in log.render_line(at) if segment.text == "fw_version"]
@@ -278,8 +281,7 @@ async def test_log_rows_take_their_colours_from_the_component_classes(make_app):
     async with app.run_test(size=(120, 40)) as pilot:
         log = app.query_one(UartLog)
         await _send(pilot, "AT")
-        await wait_until(pilot, lambda: "< AT-S.OK" in log_text(app))
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: any(text.startswith("< AT-S.OK") for text in _screen_rows(log)))
         rows = _screen_rows(log)
         sent = log.render_line(next(y for y, text in enumerate(rows) if text.startswith("> AT ")))
         ok = log.render_line(next(y for y, text in enumerate(rows) if text.startswith("< AT-S.OK")))

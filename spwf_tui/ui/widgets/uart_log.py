@@ -51,10 +51,10 @@ REPAINT_INTERVAL = 0.1
 """Seconds between two repaints of a pane that new rows keep arriving in (10 a second): a flood
 scrolls too fast to read at any rate, and each repaint of a following pane draws every row anew."""
 FLOOD_REPAINT_INTERVAL = 0.5
-"""Seconds between two repaints while each one brings in more than ``FLOOD_PANES`` panes of
-rows: nothing can be read at that pace, each view replaces every row in view, and Textual
-draws every row anew at each (most of what a flood costs the TUI). A reply of a few screens
-(``AT+S.STS``) stays below it and repaints at ``REPAINT_INTERVAL``."""
+"""Seconds between two repaints while the last two each brought in more than ``FLOOD_PANES``
+panes of rows: nothing can be read at that pace, each view replaces every row in view, and
+Textual draws every row anew at each (most of what a flood costs the TUI). A burst of replies
+(``AT+S.STS``, a pasted script) makes one such repaint and keeps ``REPAINT_INTERVAL``."""
 FLOOD_PANES = 2
 MEASURED_LINES = 4096
 """Sizes of received lines kept by their text (``UartLog._append``)."""
@@ -140,7 +140,8 @@ class UartLog(ScrollView, can_focus=True):
         self._viewed_end = 0
         """``_end`` at the last repaint."""
         self._flooding = False
-        """The last repaint brought in ``FLOOD_PANES`` panes of rows (``FLOOD_REPAINT_INTERVAL``)."""
+        self._panes_last_view = False
+        """The last two repaints each brought in ``FLOOD_PANES`` panes of rows (``FLOOD_REPAINT_INTERVAL``)."""
         self._all_rows: tuple[int, int, list[Row]] | None = None
         """``rows()`` as last made: (first row, end row, the rows)."""
         self.set_reactive(UartLog.options, ViewOptions(timestamps=timestamps))
@@ -203,8 +204,10 @@ class UartLog(ScrollView, can_focus=True):
     def _update_view(self) -> None:
         self._view_pending = False
         self._view_shown_at = time.monotonic()
-        # Panes of new rows a repaint, not a reply: a flood (``FLOOD_REPAINT_INTERVAL``).
-        self._flooding = self.follow and self._end - self._viewed_end > FLOOD_PANES * self.size.height
+        # Panes of new rows at two repaints in a row, not one burst of replies: a flood.
+        panes = self.follow and self._end - self._viewed_end > FLOOD_PANES * self.size.height
+        self._flooding = panes and self._panes_last_view
+        self._panes_last_view = panes
         self._viewed_end = self._end
         laid_out = self._resize(Size(self._width, self._end - self._first_row))
         if self.follow:
@@ -364,6 +367,8 @@ class UartLog(ScrollView, can_focus=True):
     def _jump(self, *, backwards: bool, start: int) -> bool:
         if not self._search:
             return False
+        if self._view_pending:
+            self._update_view()  # the rows searched are all in the view's extent, or a jump falls short
         needle = self._search.lower()
         rows = self.rows()
         order = range(min(start, len(rows)) - 1, -1, -1) if backwards else range(start, len(rows))
