@@ -167,7 +167,7 @@ def table(r: dict) -> str:
          f"python -c pass {_fmt(g('runone_python_pass_s'), ' s', 3)}", "",
          f"CPU {_fmt(g('run_one_command_cpu_s'), ' s', 3)} (pass: {_fmt(g('runone_python_pass_cpu_s'), ' s', 3)}); "
          f"sim:// {_fmt(g('run_one_command_sim_s'), ' s', 3)}, CPU {_fmt(g('run_one_command_sim_cpu_s'), ' s', 3)}"),
-        ("12 TUI CPU at 921600 / idle", f"{_fmt(g('tui_cpu_line_rate_pct'), ' %', 1)} / {_fmt(g('tui_cpu_idle_pct'), ' %', 2)}",
+        ("13 TUI CPU at 921600 / idle", f"{_fmt(g('tui_cpu_line_rate_pct'), ' %', 1)} / {_fmt(g('tui_cpu_idle_pct'), ' %', 2)}",
          f"miniterm {_fmt(g('miniterm_cpu_line_rate_pct'), ' %', 1)} / {_fmt(g('miniterm_cpu_idle_pct'), ' %', 2)}", "",
          f"% of one core over {_fmt(g('tui_cpu_window_s'), ' s', 0)} windows; lost {_fmt(g('tui_cpu_bytes_lost'))}, "
          f"drawn {_fmt(g('tui_cpu_drawn_kbps'), ' kB/s', 0)}"),

@@ -24,6 +24,7 @@ from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.core.display import visible
 from spwf_tui.core.events import DATA, Event
 from spwf_tui.core.explain import Explainer
+from spwf_tui.core.present.entries import EXPLANATION_MARK
 from spwf_tui.errors import UserError
 
 CHUNK = 1 << 20
@@ -119,7 +120,7 @@ def _text_lines(event: Event, explain: str | None) -> str:
     code = "" if event.code is None else str(event.code)
     text = f"{event.kind:<5} {code:>4}  {visible(event.text)}\n"
     if explain:
-        text += f"{'':11}  = {visible(explain)}\n"
+        text += f"{'':11}  {EXPLANATION_MARK} {visible(explain)}\n"
     return text
 
 

@@ -23,6 +23,8 @@ from textual.widgets import Footer, Static
 from spwf_tui.core import authcheck
 from spwf_tui.core.display import visible
 from spwf_tui.core.payload import Outgoing, PayloadError
+from spwf_tui.core.present.clock import clock_text, utc_text
+from spwf_tui.core.present.status import modem_lines_marks, speed_offer_text
 from spwf_tui.errors import UserError
 from spwf_tui.session.frontend import FrontSession, Playback
 from spwf_tui.session.log import NOTE, TX
@@ -312,18 +314,12 @@ class SpwfApp(TerminalActions, App):
             if port is not None:
                 lines = port.lines()
                 if lines is not None:
-                    shown = " ".join(f"{name.upper()}{'●' if on else '○'}" for name, on in lines.items())
-                    facts.append((shown, shown))
+                    facts.append((modem_lines_marks(lines),) * 2)
                 if port.speed_offer:
-                    facts.append((f"module at {port.speed_offer} baud: F7 follows", f"{port.speed_offer} baud? F7"))
-        try:
-            module_time = s.state.module_time()
-            clock = None if module_time is None else time.strftime(
-                "module %Y-%m-%d %H:%M:%S UTC", time.gmtime(module_time))
-        except (OverflowError, OSError, ValueError):
-            clock = "module clock out of range"
-        if clock:
-            facts.append((clock,) * 2)
+                    facts.append((speed_offer_text(port.speed_offer, "F7"), f"{port.speed_offer} baud? F7"))
+        module_time = s.state.module_time()
+        if module_time is not None:  # an unknown clock: the sockets pane's summary says what to do
+            facts.append((f"module {clock_text(module_time)}", f"module {utc_text(module_time)}"))
         if s.state.firmware:
             facts.append((f"fw {visible(s.state.firmware)}",) * 2)
         if s.state.model:

@@ -105,7 +105,7 @@ async def test_explanations_wrap_inside_the_pane(make_app, size):
         await wait_until(pilot, lambda: "netcat" in log_text(app))
         log = app.query_one(UartLog)
         width = log.size.width - log.styles.scrollbar_size_vertical
-        explanation = [row.text for row in log.rows() if row.style == "explain"][-3:]
+        explanation = [row.text for row in log.rows() if row.style == "explanation"][-3:]
         assert len(explanation) >= 2 and all(cell_len(text) <= width for text in explanation)
         assert "netcat on the server first." in " ".join(t.strip() for t in explanation)
 
@@ -287,7 +287,7 @@ async def test_log_rows_take_their_colours_from_the_component_classes(make_app):
         ok = log.render_line(next(y for y, text in enumerate(rows) if text.startswith("< AT-S.OK")))
         assert sent.text.startswith("> AT") and ok.text.startswith("< AT-S.OK")
         tx_style = log.get_component_rich_style("uart-log--tx", partial=True)
-        ok_style = log.get_component_rich_style("uart-log--rx-ok", partial=True)
+        ok_style = log.get_component_rich_style("uart-log--ok", partial=True)
         assert tx_style.bold and tx_style.color is not None and ok_style.color is not None
         first_sent, first_ok = next(iter(sent)), next(iter(ok))
         assert first_sent.style.color == tx_style.color and first_sent.style.bold

@@ -72,8 +72,9 @@ def _entries(data: bytes, note: str, typed: str, payload: bytes) -> list[LogEntr
 
 
 def _lines_of(entry: LogEntry) -> int:
-    """Lines a one-line-per-entry front end may print for ``entry``: its own, and an explanation."""
-    return 1 + bool(entry.explain)
+    """Lines a transcript prints for ``entry``: its own (a sent payload's preview is a second),
+    and an explanation."""
+    return 1 + (entry.direction == TX and entry.payload is not None) + bool(entry.explain)
 
 
 @_FUZZ

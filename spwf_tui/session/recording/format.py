@@ -25,17 +25,16 @@ from __future__ import annotations
 
 import base64
 
+# RX ("rx", bytes the module sent: one transport read), TX ("tx", bytes the tool wrote) and NOTE
+# ("note", a note from the tool or a marker from the user) are also a LogEntry's directions: they
+# are defined once, with the entry, in core (pure, so the presentation layer can take entries).
+from spwf_tui.core.logentry import NOTE as NOTE, RX as RX, TX as TX
+
 FORMAT = "spwf-tui-recording"
 """The header's ``format``: what tells a recording from any other JSON Lines file."""
 SCHEMA_VERSION = 1
 SUFFIX = ".jsonl"
 
-RX = "rx"
-"""Bytes the module sent (one transport read); also a ``LogEntry``'s direction."""
-TX = "tx"
-"""Bytes the tool wrote; also a ``LogEntry``'s direction."""
-NOTE = "note"
-"""A note from the tool or a marker from the user; also a ``LogEntry``'s direction."""
 FACTS = "facts"
 """Module facts (firmware, model) as they become known."""
 CONTROL = "session"

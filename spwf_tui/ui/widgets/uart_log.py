@@ -37,6 +37,7 @@ from textual.strip import Strip
 from textual.widgets import Input
 
 from spwf_tui.core.events import DATA
+from spwf_tui.core.present import styles
 from spwf_tui.session.log import RX, LogEntry
 from spwf_tui.ui.focusing import focus_now
 from spwf_tui.ui.log_rows import TIMESTAMP_MODES, Row, ViewOptions, measure, rows_for
@@ -61,10 +62,19 @@ MEASURED_LINES = 4096
 CACHED_STRIPS = 1024
 """Rendered rows kept for the next frames (a following log moves its rows up a frame)."""
 
-ROW_STYLES = ("tx", "rx-ok", "rx-error", "rx-wind", "rx-info", "rx-echo", "rx-data", "rx-other", "note", "explain")
-"""The style names ``log_rows`` gives rows; each is the component class ``uart-log--NAME``."""
+ROW_STYLES = tuple(styles.LOOKS)
+"""The style names rows carry (``core/present/styles.py``); each is the component class
+``uart-log--NAME``, whose default CSS is the name's look in ``styles.LOOKS``."""
 MATCH = "uart-log--match"
 """The component class of a search match."""
+
+
+def _look_css(name: str, look: styles.Look) -> str:
+    """The CSS rule that draws ``name``'s rows in its look (ANSI colours, as the REPL draws them)."""
+    rules = [f"color: ansi_{look.colour};"] if look.colour else []
+    attributes = [word for word, on in (("bold", look.bold), ("dim", look.dim), ("italic", look.italic)) if on]
+    rules += [f"text-style: {' '.join(attributes)};"] if attributes else []
+    return f"UartLog > .uart-log--{name} {{ {' '.join(rules)} }}" if rules else ""
 
 
 class _Shown(NamedTuple):
@@ -85,20 +95,10 @@ _new_shown = partial(tuple.__new__, _Shown)
 class UartLog(ScrollView, can_focus=True):
     """The UART log pane."""
 
-    # Calm by design (toolong, posting): the pane's own background on every row, the text in the
-    # pane's colour, and a colour only where it tells something: what was sent, how a command
-    # ended, what the module announced. Notes and explanations are dim, read as asides. A theme
-    # or the user's CSS may restyle any of them.
+    # The looks of ``core/present/styles.py`` (one table for every front end) as component
+    # classes: the pane's own background on every row, and CSS may restyle any of them.
     COMPONENT_CLASSES = {f"uart-log--{name}" for name in ROW_STYLES} | {MATCH}
-    DEFAULT_CSS = """
-    UartLog > .uart-log--tx { color: ansi_cyan; text-style: bold; }
-    UartLog > .uart-log--rx-ok { color: ansi_green; }
-    UartLog > .uart-log--rx-error { color: ansi_red; text-style: bold; }
-    UartLog > .uart-log--rx-wind { color: ansi_yellow; }
-    UartLog > .uart-log--rx-echo { text-style: dim; }
-    UartLog > .uart-log--rx-data { color: ansi_magenta; }
-    UartLog > .uart-log--note { color: ansi_blue; text-style: italic; }
-    UartLog > .uart-log--explain { text-style: dim italic; }
+    DEFAULT_CSS = "\n".join(filter(None, (_look_css(name, look) for name, look in styles.LOOKS.items()))) + """
     UartLog > .uart-log--match { text-style: reverse; }
     """
 
