@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -23,7 +22,8 @@ from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
 from tests.conftest import require_tool
 from tests.support.certfactory import make_ca
-from tests.system.helpers import CLI, SimProcess, run_cli
+from tests.support.tcp_peer import TcpServer
+from tests.system.helpers import CLI, run_cli
 
 ROOT = Path(__file__).parent.parent.parent
 EXAMPLES = ROOT / "recordings"
@@ -33,35 +33,14 @@ ALL_KINDS = "00 01 0d 0a 0d 0a 1b 5b 32 4a 7f 80 c3 28 e2 82 ac ff fe 2a 22 5c 4
 
 
 @pytest.fixture
-def sim(tmp_path):
-    process = SimProcess(tmp_path / "ttySIM", tmp_path / "host-to-module.bin").start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture
 def byte_server():
     """A TCP server on 127.0.0.1 that sends every byte value 0..255 once a client connects."""
-    server = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
+    def send_all_values(conn: socket.socket) -> None:
+        conn.sendall(bytes(range(256)))
+        server.stopping.wait(30)  # the connection stays open until the test is done
 
-    def serve() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.sendall(bytes(range(256)))
-                stop.wait(30)
-
-    thread = threading.Thread(target=serve)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join()
-    server.close()
+    with TcpServer(send_all_values) as server:
+        yield server.port
 
 
 @pytest.fixture
