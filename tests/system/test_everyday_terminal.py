@@ -266,6 +266,18 @@ def test_a_big_raw_send_shows_progress_and_escape_cancels_it(front_end, terminal
     assert sent == sum(received) < 1_048_576
 
 
+def _choose_blob_with_ctrl_o(term: Tmux) -> None:
+    """Ctrl+O, blob.bin picked (below the folder's first entry), until the question how to send it
+    is drawn and has the focus."""
+    term.keys("C-o")
+    term.wait_for("blob.bin")
+    term.wait_still()  # the picker is still filling: keys now would land on a row that moves
+    term.keys("Down")
+    term.keys("Enter")
+    term.wait_for("Send the file as it is")
+    term.wait_still()
+
+
 def test_tui_ctrl_o_offers_payload_or_the_file_as_it_is(terminal, sim, tmp_path):
     folder = tmp_path / "files"
     folder.mkdir()
@@ -273,22 +285,10 @@ def test_tui_ctrl_o_offers_payload_or_the_file_as_it_is(terminal, sim, tmp_path)
     term = terminal(str(sim.link), cwd=folder)
     settle(term, "tui")
     before = len(sim.received())
-    term.keys("C-o")
-    term.wait_for("blob.bin")
-    term.wait_still()
-    term.keys("Down")
-    term.keys("Enter")
-    term.wait_for("Send the file as it is")
-    term.wait_still()  # the choice is drawn and has the focus
+    _choose_blob_with_ctrl_o(term)
     term.keys("Tab")  # from "As the payload of a command" to "Send the file as it is"
     term.keys("Enter")
     term.wait_until(lambda: sim.received()[before:] == b"\x10\x20RAW\r", "the file's bytes")
-    term.keys("C-o")
-    term.wait_for("blob.bin")
-    term.wait_still()
-    term.keys("Down")
-    term.keys("Enter")
-    term.wait_for("Send the file as it is")
-    term.wait_still()
+    _choose_blob_with_ctrl_o(term)
     term.keys("Enter")  # as the payload: @PATH goes into the builder
     term.wait_for("@" + str(folder / "blob.bin"))
