@@ -134,7 +134,9 @@ def test_a_swallowed_command_times_out_with_a_clear_message_and_the_next_one_wor
     started = time.monotonic()
     lost = session.execute("AT+S.STS=fw_version", timeout=0.5)
     assert lost.outcome == TIMED_OUT and lost.reason == "no final reply within 0.5 s"
-    assert 0.5 <= time.monotonic() - started < 2
+    # Not before the 0.5 s given. The upper bound only tells it from the 5 s default (a loaded
+    # machine can stretch 0.5 s by a lot; a timed bound tighter than that would flake).
+    assert 0.5 <= time.monotonic() - started < session_module.DEFAULT_TIMEOUT
     assert "AT+S.STS=fw_version: no final reply within 0.5 s" in notes(session)
     nxt = session.execute("AT+S.STS=fw_version", timeout=5)
     assert nxt.outcome == DONE_OK and [e.text for e in nxt.replies] == ["AT+S.STS=fw_version", "AT-S.OK"]
