@@ -28,12 +28,14 @@ def fixed_clock_session():
     yield from _booted(Session(PortSettings("sim://?boot_delay=0"), clock=lambda: FIXED_HOST_TIME))
 
 
+BOOT_DONE = "+WIND:24:WiFi Up::"
+"""The emulated module's last boot line with factory settings (the IPv6 WiFi Up, after the IPv4 one)."""
+
+
 def _booted(session: Session):
     session.open()
-    deadline = time.monotonic() + 10
-    while session.state.ip_address is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.1)  # the IPv6 WIND follows the IPv4 one
+    done = session.wait_for_event(lambda event: event.text.startswith(BOOT_DONE), timeout=30, since=-1)
+    assert done is not None and session.state.ip_address is not None, "the emulated module did not boot"
     yield session
     session.close()
 
