@@ -41,7 +41,7 @@ def joined_lab(tmp_path):
 
     world = World(tmp_path, LAB_WORLD)
     try:
-        world.host.send("AT+S.RESET")
+        world.restart()
         world.host.recv(rb"\+WIND:24:WiFi Up:0:192\.168\.1\.50", timeout=20)
         yield world
     finally:

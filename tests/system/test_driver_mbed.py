@@ -89,6 +89,10 @@ def lab(tmp_path: Path) -> Iterator[World]:
 @pytest.fixture
 def driver(lab) -> MbedSpwf04:
     """The driver after ``startup(0)`` (idle, as mbed's interface initialises it)."""
+    # The board was powered on before: its first boot has its console up. (The driver's own
+    # RESET, sent into a boot still under way, would be dropped, and the first boot's
+    # "Console active" taken for the second's.)
+    lab.host.recv(rb"\+WIND:0:Console active", timeout=30)
     spwf = MbedSpwf04(lab.host)
     spwf.startup(0)
     return spwf

@@ -116,6 +116,7 @@ def test_a_pasted_block_waits_for_each_reply_and_stops_on_error(front_end, termi
         term.type("n")
         term.keys("Enter")
     else:
+        term.wait_still()  # the question is drawn and its first button has the focus
         term.keys("Enter")  # "Stop here" has the focus
     term.wait_for("paste stopped at line 3/4")
     assert board.waiting() == b""  # AT+S.STS was not sent

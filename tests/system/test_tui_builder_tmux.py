@@ -113,6 +113,7 @@ def test_announced_forty_warns_while_typing(tui, size):
     assert "the module wants the 20 raw bytes. Fix: AT+S.TLSCERT=auth,ski:<your CA file>" in screen
     term.keys("Enter")  # the payload dialog asks for the 40 bytes: the seed's hex text
     term.wait_for("needs 40 payload bytes")
+    term.wait_still()  # the dialog's field has the focus: the bytes go there
     term.type(SKI_HEX)
     term.wait_for("40 of 40 bytes")
     term.keys("Enter")
@@ -139,8 +140,9 @@ def test_module_facts_are_unknown_until_refreshed(tui, size):
     assert "Cert:?" in screen and "Id:?" in screen
     term.wait_footer("r Read")  # the sockets pane has the focus (its keys lead the footer)
     term.keys("R")  # asks the module: AT+S.STS and TLSCERT=content,1
-    screen = term.wait_for("TLS: CA:0", timeout=45)  # STS is a long readout: slow on a loaded machine
-    assert "Wi-Fi up, IP " in screen and "Id:0" in screen
+    # The facts fill in as the two replies come (STS is a long readout): wait for all of them.
+    facts = ("TLS: CA:0", "Id:0", "Wi-Fi up, IP ")
+    term.wait_until(lambda: all(fact in term.screen() for fact in facts), f"{facts} on screen", timeout=45)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

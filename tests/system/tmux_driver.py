@@ -76,9 +76,11 @@ class Tmux:
 
     # -- what the user sees --------------------------------------------------------------------
 
-    def screen(self) -> str:
+    def screen(self, *, styled: bool = False) -> str:
+        """The pane's text; ``styled`` keeps the colours and attributes as escape sequences (so
+        a focus that moves shows even where the text stays the same)."""
         args = ["-S", f"-{self.scrollback}"] if self.scrollback else []
-        return self.run("capture-pane", "-p", "-t", "0", *args)
+        return self.run("capture-pane", "-p", "-t", "0", *args, *(["-e"] if styled else []))
 
     def buffers(self) -> str:
         """tmux's list of paste buffers: empty unless something was copied (or pasted)."""
@@ -118,15 +120,15 @@ class Tmux:
                                f"{text!r} to leave the screen", timeout)
 
     def wait_still(self, quiet: float = 0.3, timeout: float = WAIT) -> str:
-        """The screen, once two looks ``quiet`` seconds apart are the same: a dialog that is still
-        filling (or an app still drawing) takes no keys yet."""
-        last = [self.screen()]
+        """The screen, once two looks ``quiet`` seconds apart are the same, colours included: a
+        dialog that is still filling or has not yet focused its first button takes no keys yet."""
+        last = [self.screen(styled=True)]
 
         def unchanged() -> str | None:
             time.sleep(quiet)
-            now = self.screen()
+            now = self.screen(styled=True)
             same, last[0] = now == last[0], now
-            return now if same else None
+            return self.screen() if same else None
 
         return self.wait_until(unchanged, "the screen to stop changing", timeout)
 
