@@ -47,7 +47,7 @@ def make_app(booted_session):
     return factory
 
 
-async def wait_until(pilot, predicate, timeout: float = 10.0) -> None:
+async def wait_until(pilot, predicate, timeout: float = 30.0) -> None:
     """Let the app run until ``predicate()`` holds (fails the test after ``timeout`` seconds)."""
     deadline = time.monotonic() + timeout
     while not predicate():

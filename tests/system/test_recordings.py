@@ -23,7 +23,7 @@ from spwf_tui.transport.settings import PortSettings
 from tests.conftest import require_tool
 from tests.support.certfactory import make_ca
 from tests.support.tcp_peer import TcpServer
-from tests.system.helpers import CLI, run_cli
+from tests.system.helpers import CLI, run_cli, wait_until
 
 ROOT = Path(__file__).parent.parent.parent
 EXAMPLES = ROOT / "recordings"
@@ -52,13 +52,6 @@ def asciinema(monkeypatch):
 
 def joined(recording, direction: str) -> bytes:
     return b"".join(e.data for e in recording.events if e.dir == direction)
-
-
-def wait_until(predicate, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 def wait_until_quiet(session: Session, quiet: float = 0.3) -> None:
@@ -98,7 +91,8 @@ def test_kill_minus_9_leaves_every_written_batch(sim, tmp_path):
     proc = subprocess.Popen([*CLI, "run", str(sim.link), "--record", str(path), *steps],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_until(lambda: path.exists() and path.read_bytes().count(b'"dir":"tx"') >= 30, timeout=30)
+        wait_until(lambda: path.exists() and path.read_bytes().count(b'"dir":"tx"') >= 30,
+                   "30 sent commands in the recording")
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait()
@@ -109,7 +103,7 @@ def test_kill_minus_9_leaves_every_written_batch(sim, tmp_path):
     # still be reading the last bytes out of the pty.
     last_sent = tx[:-len(b"AT+S.GCFG=wifi_ssid\r")]
     try:
-        wait_until(lambda: sim.received().startswith(tx), timeout=2)
+        wait_until(lambda: sim.received().startswith(tx), "the bytes at the module")
     except AssertionError:
         assert sim.received() == last_sent, "the emulator got other bytes than the recording says were sent"
     assert tx.count(b"AT+S.GCFG=wifi_ssid\r") >= 30
