@@ -89,10 +89,10 @@ def lab(tmp_path: Path) -> Iterator[World]:
 @pytest.fixture
 def driver(lab) -> MbedSpwf04:
     """The driver after ``startup(0)`` (idle, as mbed's interface initialises it)."""
-    # The board was powered on before: its first boot has its console up. (The driver's own
-    # RESET, sent into a boot still under way, would be dropped, and the first boot's
-    # "Console active" taken for the second's.)
-    lab.host.recv(rb"\+WIND:0:Console active", timeout=30)
+    # The board was powered on a while ago: its console is up. (The driver's own RESET, sent
+    # into a first boot still under way, would be dropped, and that boot's "Console active"
+    # taken for the next one's.)
+    lab.console_up()
     spwf = MbedSpwf04(lab.host)
     spwf.startup(0)
     return spwf

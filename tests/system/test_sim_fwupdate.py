@@ -35,8 +35,7 @@ def server() -> Iterator[int]:
 @pytest.fixture
 def old_module(tmp_path: Path) -> Iterator[World]:
     world = World(tmp_path, OLD_WORLD)
-    world.restart()  # see the whole boot from the start
-    world.host.recv(rb"\+WIND:1:Poweron:170216-fd39c59-SPWF04S", timeout=20)
+    assert world.restart().group(1) == b"170216-fd39c59-SPWF04S"  # the old release boots
     world.host.recv(rb"\+WIND:24:WiFi Up:0:192\.168\.1\.50", timeout=20)
     yield world
     world.stop()
