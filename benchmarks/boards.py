@@ -86,7 +86,7 @@ def _cpu() -> float:
 
 
 def trial(boards: int, seconds: float) -> dict:
-    from spwf_tui.session.recorder import Recorder
+    from spwf_tui.session.recording.writer import Recorder
     from spwf_tui.session.session import Session
     from spwf_tui.transport.settings import PortSettings
 

@@ -21,8 +21,8 @@ from spwf_tui.core.events import DATA
 from spwf_tui.core.explain import Explainer
 from spwf_tui.session.log import RX, LogEntry
 from spwf_tui.session.pending import PendingTracker
-from spwf_tui.session.recorder import Recorder
-from spwf_tui.session.replay import NullTransport
+from spwf_tui.session.recording.writer import Recorder
+from spwf_tui.session.recording.replay import NullTransport
 from spwf_tui.session.session import Session
 from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.settings import PortSettings

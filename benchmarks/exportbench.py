@@ -39,7 +39,7 @@ _READ = 4096
 
 def make_recording(path: Path, megabytes: float) -> int:
     """A recording of about ``megabytes`` MB made by the real recorder; returns its size."""
-    from spwf_tui.session.recorder import Recorder
+    from spwf_tui.session.recording.writer import Recorder
     from spwf_tui.transport.settings import PortSettings
 
     recorder = Recorder(path=path, max_bytes=1 << 40)
@@ -103,14 +103,14 @@ def raw_read(path: Path) -> float:
 
 
 def pem_scan(size: int) -> tuple[float, float]:
-    """(CPU seconds for ``certblob.examine`` on ``size`` bytes of BEGIN lines, CPU seconds to split them)."""
-    from spwf_tui.core import certblob
+    """(CPU seconds for ``certs.blob.examine`` on ``size`` bytes of BEGIN lines, CPU seconds to split them)."""
+    from spwf_tui.core.certs import blob
 
     data = b"-----BEGIN CERTIFICATE-----\n" * (size // 28)
     start = time.process_time()  # CPU time: see the module docstring
     try:
-        certblob.examine(data)
-    except certblob.CertificateError:
+        blob.examine(data)
+    except blob.CertificateError:
         pass
     scan = time.process_time() - start
     start = time.process_time()

@@ -23,7 +23,7 @@ import serial
 
 from benchmarks.common import MB, Pty, Writer, emit, median, recorded_rx
 from benchmarks.flood import LINE_RATE
-from spwf_tui.session.recorder import Recorder
+from spwf_tui.session.recording.writer import Recorder
 from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from benchmarks.common import MB, Pty, Writer, emit, median, percentile, recorded_rx
 from benchmarks.flood import LINE_RATE
-from spwf_tui.session.recorder import Recorder
+from spwf_tui.session.recording.writer import Recorder
 from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
 
@@ -91,7 +91,8 @@ class _Probe:
 
 
 async def _measure(keys: int, pace: tuple[float, float]) -> dict:
-    from spwf_tui.ui.app import SpwfApp
+    from spwf_tui.config import Config
+    from spwf_tui.ui.factory import build_app
     from spwf_tui.ui.widgets.command_builder import CommandBuilder
 
     rng = random.Random(1)
@@ -102,7 +103,7 @@ async def _measure(keys: int, pace: tuple[float, float]) -> dict:
     recorder = Recorder(directory=tmp, max_bytes=1 << 62)
     session = Session(PortSettings(pty.path), recorder=recorder)
     session.open()
-    app = SpwfApp(session, steady_gc=True)  # as the CLI runs it
+    app = build_app(session, Config(), steady_gc=True)  # as the CLI builds it (built-in settings)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()

@@ -32,7 +32,7 @@ from pathlib import Path
 import serial
 
 from benchmarks.common import MB, Pty, Writer, emit, median, recorded_rx
-from spwf_tui.session.recorder import Recorder
+from spwf_tui.session.recording.writer import Recorder
 from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
 from spwf_tui.transport.urls import pyserial_url

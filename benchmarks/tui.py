@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.common import MB, Pty, Writer, emit, peak_rss_mib, recorded_rx, rss_mib
 from benchmarks.flood import END_LINE, LINE_RATE
-from spwf_tui.session.recorder import Recorder
+from spwf_tui.session.recording.writer import Recorder
 from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
 
@@ -53,7 +53,8 @@ def _count_frames(app) -> list:
 
 
 async def _flood(total: int, early: int) -> dict:
-    from spwf_tui.ui.app import SpwfApp
+    from spwf_tui.config import Config
+    from spwf_tui.ui.factory import build_app
     from spwf_tui.ui.widgets.uart_log import UartLog
 
     tmp = Path(tempfile.mkdtemp(prefix="spwf-bench-tui-"))
@@ -62,7 +63,7 @@ async def _flood(total: int, early: int) -> dict:
     recorder = Recorder(directory=tmp, max_bytes=1 << 62)
     session = Session(PortSettings(pty.path), recorder=recorder)
     session.open()
-    app = SpwfApp(session, steady_gc=True)  # as the CLI runs it
+    app = build_app(session, Config(), steady_gc=True)  # as the CLI builds it (built-in settings)
     samples: list[tuple[int, float]] = []
     result: dict = {}
     try:

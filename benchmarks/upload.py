@@ -31,7 +31,7 @@ from pathlib import Path
 
 from benchmarks.common import bench_env, emit, isolated_dirs, median
 from benchmarks.flood import LINE_RATE
-from spwf_tui.session.recorder import Recorder
+from spwf_tui.session.recording.writer import Recorder
 from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
 

@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 from spwf_tui.session.quiet import wait_until_idle  # noqa: E402
 from spwf_tui.core.events import WIND  # noqa: E402
 from spwf_tui.export import render, replay_all  # noqa: E402
-from spwf_tui.session.recorder import Recorder  # noqa: E402
-from spwf_tui.session.recording import read_recording  # noqa: E402
-from spwf_tui.session.replay import state_snapshot  # noqa: E402
+from spwf_tui.session.recording.writer import Recorder  # noqa: E402
+from spwf_tui.session.recording.reader import read_recording  # noqa: E402
+from spwf_tui.session.recording.replay import state_snapshot  # noqa: E402
 from spwf_tui.session.session import Session  # noqa: E402
 from spwf_tui.transport.settings import PortSettings  # noqa: E402
 from tests.support.certfactory import make_ca, make_server  # noqa: E402

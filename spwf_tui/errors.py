@@ -10,7 +10,7 @@ class UserError(Exception):
 def user_message(exc: BaseException) -> str | None:
     """The message for a user-facing error, or None for a bug (which keeps its traceback)."""
     from spwf_tui.config import ConfigError
-    from spwf_tui.core.certs import CertificateError
+    from spwf_tui.core.certs.loading import CertificateError
     from spwf_tui.core.payload import PayloadError
     from spwf_tui.transport.errors import PortError
     from spwf_tui.transport.settings import SettingsError

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from spwf_tui.core import catalog, certerrors
+from spwf_tui.core import catalog
+from spwf_tui.core.certs import error_numbers
 from spwf_tui.core.authcheck import ca_file_of, ski_fix
 from spwf_tui.core.catalog import tls
 from spwf_tui.core.commandline import parse
@@ -214,11 +215,11 @@ class Explainer:
     def _finish_ca_payload(self) -> None:
         ctx = self._ctx
         if ctx.expecting_ca_payload and ctx.ca_buffer:
-            from spwf_tui.core import certs  # cryptography only when a CA went by (start-up time)
+            from spwf_tui.core.certs import loading  # cryptography only when a CA went by (start-up time)
 
             try:
-                ctx.ca_cert = certs.load_certificate(bytes(ctx.ca_buffer))
-            except certs.CertificateError:
+                ctx.ca_cert = loading.load_certificate(bytes(ctx.ca_buffer))
+            except loading.CertificateError:
                 ctx.ca_cert = None
         ctx.ca_buffer.clear()
         ctx.expecting_ca_payload = False
@@ -272,7 +273,7 @@ class Explainer:
         parts += self._auth_mismatch()
         parts += self._clock_facts(number)
         domain = self._domain()
-        if domain and (number == certerrors.DOMAIN_MISMATCH or number not in tls.CERTIFICATE_ERRORS):
+        if domain and (number == error_numbers.DOMAIN_MISMATCH or number not in tls.CERTIFICATE_ERRORS):
             parts.append(f"SOCKON asked for the server name {domain!r}: it must be one of the server "
                          "certificate's names (SAN, or CN when it has none).")
         return " ".join(parts)
@@ -281,12 +282,12 @@ class Explainer:
         ctx = self._ctx
         if ctx.ca_cert is None or ctx.auth_payload is None:
             return []
-        from spwf_tui.core import certs  # loaded already: ca_cert was made by it
+        from spwf_tui.core.certs import loading  # loaded already: ca_cert was made by it
 
-        ski = certs.subject_key_identifier(ctx.ca_cert)
+        ski = loading.subject_key_identifier(ctx.ca_cert)
         if ski is None or ctx.auth_payload == ski:
             return []
-        return [f"The auth bytes ({len(ctx.auth_payload)}) are not the stored CA's SKI ({certs.colon_hex(ski)}): "
+        return [f"The auth bytes ({len(ctx.auth_payload)}) are not the stored CA's SKI ({loading.colon_hex(ski)}): "
                 f"{self._fix()} uploads the right ones."]
 
     def _clock_facts(self, number: int | None) -> list[str]:
@@ -304,7 +305,7 @@ class Explainer:
         if ca is not None and clock > ca.not_valid_after_utc:
             return [f"The module clock was set to {format_utc(clock)}, after the stored CA expired "
                     f"({format_utc(ca.not_valid_after_utc)}): the CA must be renewed."]
-        if number in (certerrors.NOT_YET_VALID, certerrors.EXPIRED):
+        if number in (error_numbers.NOT_YET_VALID, error_numbers.EXPIRED):
             return [f"The module clock was set to {format_utc(clock)}; compare it with the server "
                     "certificate's validity (spwf-tui cert check --ca CA --server HOST:PORT --module-time ...)."]
         return []
@@ -366,7 +367,7 @@ def _meaning(number: int | None) -> str:
     known = tls.CERTIFICATE_ERRORS.get(number) if number is not None else None
     if known:
         return known
-    emulated = certerrors.EMULATOR_MEANINGS.get(number) if number is not None else None
+    emulated = error_numbers.EMULATOR_MEANINGS.get(number) if number is not None else None
     if emulated:
         return (f"The TLS handshake failed. On the emulated module (spwf-tui sim) {number} means {emulated}; "
                 "a real module's number for that is not known.")

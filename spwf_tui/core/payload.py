@@ -247,13 +247,13 @@ def _ski(path: str, read_file: ReadFile) -> bytes:
     data = _read(path, read_file)
     # Imported here: cryptography's X.509 costs a one-command ``run`` a third of its start-up,
     # and only ski: needs it.
-    from spwf_tui.core import certs
+    from spwf_tui.core.certs import loading
 
     try:
-        cert = certs.load_certificate(data)
-    except certs.CertificateError as exc:
+        cert = loading.load_certificate(data)
+    except loading.CertificateError as exc:
         raise PayloadError(f"{path}: {exc}") from None
-    ski = certs.subject_key_identifier(cert)
+    ski = loading.subject_key_identifier(cert)
     if ski is None:
         raise PayloadError(
             f"{path}: the certificate has no Subject Key Identifier extension; "

@@ -166,7 +166,7 @@ Client sockets (the host's real network)
     - TLS: up to TLS 1.2; SNI is the domain name when given, else the host when it is a name.
       A handshake failure -> 74 with no Certificate Error line. Own certificate and key are
       presented when both are stored and readable (PEM or DER). Python verifies nothing; the
-      module's check (``tlsverify``, which calls ``core.certcheck``), in order: no CA stored or unreadable -> 23; the key id the
+      module's check (``tlsverify``, which calls ``core.certs.check``), in order: no CA stored or unreadable -> 23; the key id the
       CA is known by (``auth`` when given, else the SKI read from a DER upload; a CA without
       the extension is known by the SHA-1 of its key) missing or not the CA's -> 3; the chain
       (leaf, the server's intermediates) does not lead to the stored CA -> 23; a certificate of

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from spwf_tui.core.certs import colon_hex
+from spwf_tui.core.certs.loading import colon_hex
 from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
 from spwf_tui.emulator.replies import CommandError, Reply
 from spwf_tui.emulator.tlsstore import KINDS, SIZE_LIMITS, TlsStore

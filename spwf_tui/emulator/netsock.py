@@ -20,7 +20,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import load_der_private_key, load_pem_private_key
 
-from spwf_tui.core import certs
+from spwf_tui.core.certs import loading
 
 CONNECT_TIMEOUT = 10.0
 """Seconds for the TCP connect and, separately, for the TLS handshake."""
@@ -170,18 +170,18 @@ def server_context(cert_blob: bytes, key_blob: bytes, ca_blob: bytes | None) -> 
         _load_client_identity(context, cert_blob, key_blob)
         if ca_blob is not None:
             context.verify_mode = ssl.CERT_REQUIRED
-            cas = certs.load_certificates(ca_blob)
+            cas = loading.load_certificates(ca_blob)
             context.load_verify_locations(cadata="".join(
                 c.public_bytes(serialization.Encoding.PEM).decode() for c in cas))
     except (ValueError, TypeError, OSError, ssl.SSLError, UnsupportedAlgorithm,
-            certs.CertificateError) as exc:
+            loading.CertificateError) as exc:
         raise ValueError(str(exc)) from None
     return context
 
 
 def _load_client_identity(context: ssl.SSLContext, cert_blob: bytes, key_blob: bytes) -> None:
     cert_pem = b"".join(c.public_bytes(serialization.Encoding.PEM)
-                        for c in certs.load_certificates(cert_blob))
+                        for c in loading.load_certificates(cert_blob))
     loader = load_pem_private_key if b"-----BEGIN" in key_blob else load_der_private_key
     key_pem = loader(key_blob, password=None).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,

@@ -12,7 +12,7 @@ from typing import Final
 
 from cryptography import x509
 
-from spwf_tui.core import certs
+from spwf_tui.core.certs import loading
 
 KINDS: Final = ("ca", "cert", "key", "auth")
 """The data-phase forms of ``TLSCERT`` (and of ``WPAECERT``)."""
@@ -35,10 +35,10 @@ class TlsStore:
         unreadable blobs are stored all the same and give None.
         """
         self._objects[kind] = bytes(data)
-        if kind != "ca" or certs.is_pem(data):
+        if kind != "ca" or loading.is_pem(data):
             return None
         try:
-            return certs.subject_key_identifier(x509.load_der_x509_certificate(data))
+            return loading.subject_key_identifier(x509.load_der_x509_certificate(data))
         except ValueError:
             return None
 
@@ -64,6 +64,6 @@ class TlsStore:
         if data is None:
             return None
         try:
-            return certs.load_certificate(data)
-        except certs.CertificateError:
+            return loading.load_certificate(data)
+        except loading.CertificateError:
             return None

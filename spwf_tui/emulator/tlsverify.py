@@ -1,9 +1,9 @@
 """The module's check of a TLS server's certificates.
 
 Python's ``ssl`` only carries the handshake (it verifies nothing); the verdict comes from
-``core.certcheck`` — the same code that lets ``spwf-tui cert check`` predict the module — so the
+``core.certs.check`` — the same code that lets ``spwf-tui cert check`` predict the module — so the
 emulator and the prediction cannot drift apart. The order of the checks and the numbers printed
-as ``AT-S.Certificate Error:<n>`` are documented there and in ``core.certerrors``: no CA stored
+as ``AT-S.Certificate Error:<n>`` are documented there and in ``core.certs.error_numbers``: no CA stored
 or the chain not leading to it -> 23; the key id the module knows the CA by (``auth`` when given,
 else the SKI read from a DER upload) not the CA's -> 3; a certificate not valid at the module's
 clock -> 9 (not yet valid) or 10 (expired); a TLS server domain name not matching -> 62.
@@ -16,7 +16,7 @@ from datetime import datetime
 
 from cryptography import x509
 
-from spwf_tui.core import certcheck, certerrors, certs
+from spwf_tui.core.certs import check, error_numbers, loading
 from spwf_tui.core.moduletime import ModuleClock
 from spwf_tui.emulator.tlsstore import TlsStore
 
@@ -33,13 +33,13 @@ def check_server(chain_der: list[bytes], store: TlsStore, now: datetime,
     """
     ca = store.ca_certificate()
     if ca is None:
-        return certerrors.CA_NOT_FOUND
+        return error_numbers.CA_NOT_FOUND
     try:
         chain = [x509.load_der_x509_certificate(der) for der in chain_der]
     except ValueError:
-        return certerrors.CA_NOT_FOUND
+        return error_numbers.CA_NOT_FOUND
     if not chain:
-        return certerrors.CA_NOT_FOUND
-    result = certcheck.check_chain(ca, chain, ModuleClock(now, True), name=domain,
-                                   ca_is_pem=certs.is_pem(store.get("ca") or b""), auth=store.get("auth"))
+        return error_numbers.CA_NOT_FOUND
+    result = check.check_chain(ca, chain, ModuleClock(now, True), name=domain,
+                                   ca_is_pem=loading.is_pem(store.get("ca") or b""), auth=store.get("auth"))
     return result.certificate_error

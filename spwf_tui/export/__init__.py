@@ -1,13 +1,13 @@
 """Exports of a recording: a timestamped text transcript, a Markdown bug report, an asciicast.
 
 Text and Markdown start from the recording replayed through the session code
-(``session.replay``), so the transcript carries the decoder's explanations and the report the
+(``session.recording.replay``), so the transcript carries the decoder's explanations and the report the
 rebuilt module state; the cast shows the recorded bytes themselves. ``stream_export`` produces
 an export in pieces while the recording is read front to back once, so memory stays flat
 however large the recording (a 100 MB one included); ``render`` returns a whole export as one
-string (small recordings, tests). ``commands.export`` does the file handling. A recording made
+string (small recordings, tests). ``cli.export`` does the file handling. A recording made
 with ``--record-secrets`` is redacted first unless the caller asks to keep its secrets
-(``commands.export --include-secrets``).
+(``cli.export``, ``--include-secrets``).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from spwf_tui.session.log import LogEntry
-from spwf_tui.session.recording import Recording, RecordingStream, redact_events
-from spwf_tui.session.replay import ReplaySession, StreamingReplay
+from spwf_tui.session.recording.reader import Recording, RecordingStream, redact_events
+from spwf_tui.session.recording.replay import ReplaySession, StreamingReplay
 from spwf_tui.session.state import ModuleState
 
 FORMATS = ("text", "markdown", "cast")

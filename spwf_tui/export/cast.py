@@ -3,8 +3,9 @@
 Format: a header object on the first line (``version`` 2, ``width``, ``height``, ``timestamp``,
 ``title``), then one ``[seconds, "o", text]`` array per recording event. What the module sent is
 shown as it came, UTF-8 decoded incrementally (a character split between two reads survives);
-what the host sent is shown in cyan after a ``> `` mark at each line start, notes in yellow after
-``# ``. Bytes that are not valid UTF-8 and control characters other than CR, LF and TAB appear as
+what the host sent is shown after a ``> `` mark at each line start, notes after ``# ``, in the
+looks every front end gives them (``core/present/styles.py``: sent cyan and bold, notes blue and
+italic). Bytes that are not valid UTF-8 and control characters other than CR, LF and TAB appear as
 ``\\xNN`` escapes, so nothing in a recording can drive the viewer's terminal.
 """
 
@@ -15,14 +16,16 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from spwf_tui.session.recording import NOTE, RX, TX, RecordedEvent, Recording, RecordingStream
+from spwf_tui.core.present import styles
+from spwf_tui.session.recording.format import NOTE, RX, TX
+from spwf_tui.session.recording.reader import RecordedEvent, Recording, RecordingStream
 
 WIDTH = 120
 HEIGHT = 40
-_TX_COLOUR = "\x1b[36m"
-_NOTE_COLOUR = "\x1b[33m"
+_TX_COLOUR = styles.sgr(styles.TX)
+_NOTE_COLOUR = styles.sgr(styles.NOTE)
 _ESCAPE_COLOUR = "\x1b[2m"
-_RESET = "\x1b[0m"
+_RESET = styles.SGR_RESET
 
 
 def format_cast(recording: Recording) -> str:

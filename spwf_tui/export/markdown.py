@@ -7,12 +7,12 @@ the module reported with their explanations, then the whole transcript in a fenc
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tempfile
 from collections.abc import Iterator
 
 from spwf_tui.core.events import ERROR
+from spwf_tui.core.present.clock import clock_text
 from spwf_tui.export import Replayed
 from spwf_tui.export.text import iter_transcript_lines, safe
 from spwf_tui.session.log import RX, TX, LogEntry
@@ -117,13 +117,9 @@ def _module(replayed: Replayed) -> list[tuple[str, str]]:
 def _clock(replayed: Replayed) -> str:
     offset = replayed.state.clock_offset
     if offset is None:
-        return "not set since the last boot (a module starts at 1970: every certificate check fails)"
+        return clock_text(None)
     end = replayed.recording.started_epoch + replayed.recording.duration
-    try:
-        shown = dt.datetime.fromtimestamp(end + offset, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-    except (OverflowError, OSError, ValueError):
-        shown = f"{end + offset:.0f} s since 1970"
-    return f"set; {shown} at the end of the recording ({offset:+.0f} s from the host clock)"
+    return f"{clock_text(end + offset)} at the end of the recording ({offset:+.0f} s from the host clock)"
 
 
 class _ErrorList:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from spwf_tui.core.display import visible
 from spwf_tui.export import Replayed
-from spwf_tui.session.recording import Recording, RecordingStream
+from spwf_tui.session.recording.reader import Recording, RecordingStream
 from spwf_tui.session.transcript import format_entry
 
 _STAMP_WIDTH = 12

@@ -1,5 +1,5 @@
 """The line-mode console (prompt-toolkit; never Textual), run by ``spwf-tui repl``
-(``commands/repl.py`` opens the port).
+(``cli/repl.py`` opens the port).
 
 Two front ends on one session: the interactive prompt (``app``) on a real terminal, the plain
 line loop (``plain``) when stdin or stdout is not a terminal or the terminal is dumb

@@ -4,13 +4,16 @@ Who calls what: the transport's reader thread calls ``Repl._wake`` (through the 
 listener); that only schedules ``_drain`` on the event loop, at most once per ``BATCH_SECONDS``.
 ``_drain`` takes every new log entry and prints them in one ``print_formatted_text`` call, which
 prompt-toolkit draws above the prompt and then redraws the line being typed, untouched. Writes to
-the port run in the default executor so a long payload never freezes the prompt's event loop.
+the port go through one sending thread (``Repl._sender``, thread ``repl-tx``): a long payload never
+freezes the prompt's event loop, and every send (a command, ``:send-file``, a pasted block, raw
+keys) waits for the one before it, so two never interleave on the wire.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from typing import Any
 
@@ -76,6 +79,8 @@ class Repl:
         self._scheduled = False
         self._closing = False
         self._background: asyncio.Future[Any] | None = None
+        self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="repl-tx")
+        """The one thread that writes to the port: sends queue in the order they were asked for."""
         history, self._history_warning = open_history()
         bindings = KeyBindings()
 
@@ -135,6 +140,8 @@ class Repl:
                     await self._submit(line)
         finally:
             self._closing = True
+            # What is still queued is dropped; a send under way ends first (the port stays whole).
+            self._sender.shutdown(wait=True, cancel_futures=True)
         self._drain()
         return 0
 
@@ -211,7 +218,7 @@ class Repl:
         def status() -> str:
             return f"{label}: {done[0]:,}/{len(data):,} bytes ({100 * done[0] // len(data)} %)"
 
-        self._background = asyncio.ensure_future(run_job(work, status, self._style))
+        self._background = asyncio.ensure_future(run_job(work, status, self._style, self._sender))
 
     def _call_soon(self, function: Callable[..., Any], *args: Any) -> None:
         """From a worker thread: run ``function`` on the event loop."""
@@ -229,7 +236,7 @@ class Repl:
             self.show(problem(str(exc)))
             return
         while True:
-            outcome = await run_job(queue.run, queue.progress_text, self._style)
+            outcome = await run_job(queue.run, queue.progress_text, self._style, self._sender)
             if outcome != STOPPED_ON_ERROR or not queue.remaining:
                 break
             question = (f"line {queue.sent}/{queue.total} answered {queue.last_reason}: "
@@ -254,14 +261,14 @@ class Repl:
         self.session.note(f"raw mode on ({ends.describe()}; Ctrl+] or F6 leaves)")
         try:
             await run_raw(self.session, self._style, status, lambda text: self._call_soon(self.show, problem(text)),
-                          self.paste_delay_ms)
+                          self.paste_delay_ms, self._sender)
         finally:
             self._raw = False
             self.session.note("raw mode off")
 
     async def _write(self, send: Callable[..., Any], *args: Any) -> None:
         try:
-            await self._loop.run_in_executor(None, send, *args)
+            await self._loop.run_in_executor(self._sender, send, *args)
         except PortWriteError as exc:
             self.show(problem(f"not sent: {exc}"))
 

@@ -7,11 +7,11 @@ function the front end passes (fragments from ``printer``); ``send_file`` does t
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from spwf_tui.core.display import visible
 from spwf_tui.core.payload import PayloadError, resolve_source
+from spwf_tui.core.present.clock import clock_text, offset_text, utc_text
 from spwf_tui.repl.port_commands import COMMANDS as PORT_COMMANDS
 from spwf_tui.repl.port_commands import NAMES as PORT_NAMES
 from spwf_tui.repl.port_commands import PortCommands
@@ -89,12 +89,9 @@ class ColonCommands:
     def _time(self, _: str) -> None:
         host = self.session.clock()
         module = self.session.state.module_time()
-        lines = [f"host   {_utc(host)}"]
-        if module is None:
-            lines.append("module unknown: AT+S.TIME=<seconds since 1970> sets it, AT+S.TIME reads it "
-                         "(a reset puts it back to 1970)")
-        else:
-            lines.append(f"module {_utc(module)} ({_offset(module - host)})")
+        lines = [f"host   {utc_text(host)}", f"module {clock_text(module)}"]
+        if module is not None:
+            lines[-1] += f" ({offset_text(module - host)})"
         self._show(message("\n".join(lines)))
 
     def _note(self, argument: str) -> None:
@@ -151,17 +148,3 @@ class ColonCommands:
 
     def _quit(self, _: str) -> None:
         self.quit = True
-
-
-def _utc(seconds: float) -> str:
-    try:
-        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-    except (OverflowError, OSError, ValueError):
-        return f"{seconds:.0f} s since 1970 (out of the calendar's range)"
-
-
-def _offset(delta: float) -> str:
-    seconds = round(delta)
-    if abs(seconds) < 2:
-        return "in step with the host"
-    return f"{abs(seconds)} s {'ahead of' if seconds > 0 else 'behind'} the host"

@@ -4,8 +4,8 @@ Both are a small prompt-toolkit ``Application`` with only this module's key bind
 history or completion), drawn in place of the prompt while ``patch_stdout`` keeps printing the
 module's output above it:
 
-* ``run_job(work, status)`` runs ``work(cancel)`` on an executor thread and shows ``status()``
-  until it ends; Esc and Ctrl+C set ``cancel``. Every other key is ignored.
+* ``run_job(work, status, style, sender)`` runs ``work(cancel)`` on the REPL's sending thread
+  and shows ``status()`` until it ends; Esc and Ctrl+C set ``cancel``. Every other key is ignored.
 * ``run_raw(session, ...)`` sends every key as typed (``core.rawmode``) until Ctrl+] or F6; a
   bracketed paste goes out line by line with ``paste_delay_ms`` between lines.
 """
@@ -16,7 +16,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import TypeVar
 
 from prompt_toolkit.application import Application
@@ -61,8 +61,10 @@ async def _until_done(app: Application, work: asyncio.Future[T]) -> T:
             await asyncio.sleep(0.02)
 
 
-async def run_job(work: Callable[[threading.Event], T], status: Callable[[], str], style: Style) -> T:
-    """Run ``work(cancel)`` off the event loop, showing ``status()`` + how to cancel, until it ends."""
+async def run_job(work: Callable[[threading.Event], T], status: Callable[[], str], style: Style,
+                  sender: Executor | None = None) -> T:
+    """Run ``work(cancel)`` on ``sender`` (the REPL's one sending thread; None: asyncio's default
+    executor), showing ``status()`` + how to cancel, until it ends."""
     cancel = threading.Event()
     bindings = KeyBindings()
 
@@ -79,18 +81,22 @@ async def run_job(work: Callable[[threading.Event], T], status: Callable[[], str
         return f"{status()}  ·  {'cancelling…' if cancel.is_set() else 'Esc or Ctrl+C cancels'}"
 
     app = _line_app(line, bindings, style)
-    work_future = asyncio.get_running_loop().run_in_executor(None, work, cancel)
+    work_future = asyncio.get_running_loop().run_in_executor(sender, work, cancel)
     return await _until_done(app, work_future)
 
 
 async def run_raw(session, style: Style, status: Callable[[], str], report: Callable[[str], None],
-                  paste_delay_ms: int = 0) -> None:
+                  paste_delay_ms: int = 0, sender: ThreadPoolExecutor | None = None) -> None:
     """Raw mode until the user leaves it (Ctrl+] or F6): every key goes to the port as typed.
 
-    Keys are written in the order typed by one sender thread; a write that fails is reported
-    once through ``report`` (the port vanished: the reconnect notes say the rest).
+    Keys are written in the order typed by one sender thread (``sender``, the REPL's sending
+    thread, so keys queue behind a send still running and before the next command; None: a
+    thread of raw mode's own); a write that fails is reported once through ``report`` (the port
+    vanished: the reconnect notes say the rest).
     """
-    sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spwf-raw-keys")
+    own = sender is None
+    if sender is None:
+        sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spwf-raw-keys")
     failed = threading.Event()
     ends = session.line_ends
 
@@ -131,5 +137,6 @@ async def run_raw(session, style: Style, status: Callable[[], str], report: Call
     try:
         await app.run_async()
     finally:
-        sender.shutdown(wait=False)
+        if own:
+            sender.shutdown(wait=False)
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from spwf_tui.core.present.status import modem_lines_text, speed_offer_text
 from spwf_tui.repl.printer import Fragments, message, problem
 from spwf_tui.session.session import Session
 from spwf_tui.transport.errors import PortError
-from spwf_tui.transport.modem import LineAction, describe_lines, parse_line_action
+from spwf_tui.transport.modem import LineAction, parse_line_action
 from spwf_tui.transport.settings import SettingsError, parse_changes
 
 COMMANDS = {
@@ -47,9 +48,9 @@ class PortCommands:
         port = self.session.port
         if not argument:
             settings = self.session.settings
-            text = f"{settings.port}: {settings.describe()}; modem lines: {describe_lines(port.lines())}"
+            text = f"{settings.port}: {settings.describe()}; modem lines: {modem_lines_text(port.lines())}"
             if port.speed_offer:
-                text += f"\nthe module talks at {port.speed_offer} baud now: :port baud={port.speed_offer} follows"
+                text += "\n" + speed_offer_text(port.speed_offer, f":port baud={port.speed_offer}")
             self._show(message(text))
             return
         port.change(**parse_changes(argument))  # says so in a note

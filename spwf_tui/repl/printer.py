@@ -1,41 +1,41 @@
 """What the REPL shows for each log entry, as (style class, text) fragments.
 
-Both front ends of the REPL use these: the prompt-toolkit one prints them in colour above the
-prompt, the plain one joins their text (``to_plain``). Every text in a fragment is made safe
-here, through ``core.display.visible`` (TAB kept: the terminal lays it out): what the module,
-a recording or a file name holds cannot move the cursor, change the terminal's title or
-clipboard, or reorder the line. No prompt-toolkit import: the plain mode does not need it.
+The lines are the presentation layer's (``core/present/entries.py``: the same kinds, markers,
+explanation, preview and hex dump as the TUI's log and ``run``); this module turns each line's
+style name into a prompt-toolkit class and adds the line ends. Both front ends of the REPL use
+these: the prompt-toolkit one prints them in colour above the prompt, the plain one joins their
+text (``to_plain``). Every outside text is made safe through ``core.display.visible`` (TAB kept:
+the terminal lays it out): what the module, a recording or a file name holds cannot move the
+cursor, change the terminal's title or clipboard, or reorder the line. No prompt-toolkit import:
+the plain mode does not need it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spwf_tui.core.display import visible, visible_lines
-from spwf_tui.core.events import CONTINUED_MARK, DATA
-from spwf_tui.session.log import NOTE, TX, LogEntry
-from spwf_tui.session.transcript import payload_preview
+from spwf_tui.core.logentry import LogEntry
+from spwf_tui.core.present import styles
+from spwf_tui.core.present.entries import Presentation, entry_lines
 
 Fragments = list[tuple[str, str]]
 """prompt-toolkit's formatted text: (``class:<name>``, text) pairs."""
 
-STYLE_RULES = {
-    "tx": "ansicyan bold",
-    "echo": "ansibrightblack",
-    "ok": "ansigreen",
-    "error": "ansired bold",
-    "wind": "ansiyellow",
-    "info": "",
-    "data": "ansiblue",
-    "other": "",
-    "note": "ansimagenta",
-    "explain": "ansired italic",
-    "message": "ansibrightblack",
-    "problem": "ansired bold",
-}
-"""Colours by kind; the keys are the style classes used in the fragments."""
 
-HEX_ROW = 16
+def _style_rule(look: styles.Look) -> str:
+    words = [f"ansi{look.colour}"] if look.colour else []
+    words += [word for word, on in (("bold", look.bold), ("dim", look.dim), ("italic", look.italic)) if on]
+    return " ".join(words)
+
+
+STYLE_RULES = {name: _style_rule(look) for name, look in styles.LOOKS.items()}
+"""prompt-toolkit style by style name (``core/present/styles.LOOKS``): the keys are the style
+classes used in the fragments."""
+
+PREVIEW_COLUMNS = 48
+"""A sent payload's preview on its line: 48 bytes of text or 16 as hex (a terminal line wraps)."""
 PRINT_SLICE = 2000
 """Entries made into text and printed at a time by the front ends (``batch_fragments``)."""
 
@@ -49,10 +49,15 @@ class View:
     show_typed_tx: bool = True
     """Show sent lines without payload; off when the terminal already shows what was typed."""
 
+    def presentation(self, escape: Callable[[str], str] | None = None) -> Presentation:
+        """The presentation options for these choices; ``escape`` defaults to ``safe``."""
+        return Presentation(hex=self.hex, typed_tx=self.show_typed_tx, preview_columns=PREVIEW_COLUMNS,
+                            escape=escape or safe)
+
 
 def entry_fragments(entry: LogEntry, view: View) -> Fragments:
     """The lines for one log entry (possibly none)."""
-    return _entry_lines(entry, view, safe)
+    return _entry_lines(entry, view.presentation())
 
 
 def batch_fragments(entries: list[LogEntry], view: View) -> Fragments:
@@ -68,16 +73,18 @@ def batch_fragments(entries: list[LogEntry], view: View) -> Fragments:
     """
     out: list[tuple[str, str | None]] = []
     bulk: list[str] = []
+    as_is, made_safe = view.presentation(_as_is), view.presentation()
+    classes = _CLASSES
     for entry in entries:
-        lines = _entry_lines(entry, view, _as_is)
-        if all(text.isascii() and text.count("\n") == 1 for _, text in lines):
-            out += [(style, None) for style, _ in lines]
+        lines = entry_lines(entry, as_is)
+        if all(text.isascii() and "\n" not in text for _, text in lines):
+            out += [(classes[style], None) for style, _ in lines]
             bulk += [text for _, text in lines]
         else:
-            out += entry_fragments(entry, view)
+            out += _entry_lines(entry, made_safe)
     if not bulk:
         return _merged(out)
-    shown = iter(visible("".join(bulk), keep="\t\n").split("\n"))
+    shown = iter(visible("\n".join(bulk), keep="\t\n").split("\n"))
     return _merged([(style, next(shown) + "\n" if text is None else text) for style, text in out])
 
 
@@ -101,35 +108,23 @@ def _as_is(text: str) -> str:
     return text
 
 
-def _entry_lines(entry: LogEntry, view: View, safe) -> Fragments:
-    """One fragment per line for ``entry``; ``safe`` makes each outside text printable (or,
-    for ``batch_fragments``, leaves it to be done for the batch)."""
-    if entry.direction == TX:
-        return _tx(entry, view, safe)
-    if entry.direction == NOTE:
-        return [("class:note", f"# {safe(entry.text)}\n")]
-    kind = entry.event.kind if entry.event is not None else "other"
-    if kind == DATA:
-        out = _data(entry, view, safe)
-    else:
-        out = [(f"class:{kind}", f"< {safe(entry.text)}\n")]
-    if entry.event is not None and entry.event.continued and out:
-        # The line goes on in the next entry (cut at the decoder's bound): say so on its last row.
-        style, text = out[-1]
-        out[-1] = (style, text[:-1] + CONTINUED_MARK + "\n")
-    if entry.explain:
-        out.append(("class:explain", f"  = {safe(entry.explain)}\n"))
-    return out
+def _entry_lines(entry: LogEntry, presentation: Presentation) -> Fragments:
+    """One fragment per line for ``entry``; ``presentation.escape`` makes each outside text
+    printable (or, for ``batch_fragments``, leaves it to be done for the batch)."""
+    return [(_CLASSES[style], text + "\n") for style, text in entry_lines(entry, presentation)]
+
+
+_CLASSES = {name: f"class:{name}" for name in styles.LOOKS}
 
 
 def message(text: str) -> Fragments:
     """A line from the REPL itself (help, :time); may quote outside text, so it is made safe too."""
-    return [("class:message", f"{visible_lines(text)}\n")]
+    return [(f"class:{styles.MESSAGE}", f"{visible_lines(text)}\n")]
 
 
 def problem(text: str) -> Fragments:
     """A mistake or failure on the host side; nothing was sent (quotes file names: made safe)."""
-    return [("class:problem", f"! {safe(text)}\n")]
+    return [(f"class:{styles.PROBLEM}", f"! {safe(text)}\n")]
 
 
 def to_plain(fragments: Fragments) -> str:
@@ -140,34 +135,3 @@ def to_plain(fragments: Fragments) -> str:
 def safe(text: str) -> str:
     """``text`` on one line, made printable (``visible``), TAB kept."""
     return visible(text, keep="\t")
-
-
-def hexdump(data: bytes, indent: str = "    ") -> list[str]:
-    """``0000  48 54 54 50 ...  HTTP...`` rows of 16 bytes."""
-    rows = []
-    for offset in range(0, len(data), HEX_ROW):
-        chunk = data[offset:offset + HEX_ROW]
-        digits = " ".join(f"{b:02x}" for b in chunk)
-        text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
-        rows.append(f"{indent}{offset:04x}  {digits:<{HEX_ROW * 3 - 1}}  {text}\n")
-    return rows
-
-
-def _tx(entry: LogEntry, view: View, safe=safe) -> Fragments:
-    if entry.payload is None:
-        return [("class:tx", f"> {safe(entry.text)}\n")] if view.show_typed_tx else []
-    size = len(entry.payload)
-    if view.hex:
-        return [("class:tx", f"> {safe(entry.text)}  [+{size} payload bytes]\n"),
-                *[("class:data", row) for row in hexdump(entry.payload)]]
-    return [("class:tx", f"> {safe(entry.text)}  [+{size} payload bytes: {payload_preview(entry.payload)}]\n")]
-
-
-def _data(entry: LogEntry, view: View, safe=safe) -> Fragments:
-    raw = entry.event.raw if entry.event is not None else entry.text.encode()
-    if view.hex:
-        return [("class:data", f"< [{len(raw)} bytes]\n"), *[("class:data", row) for row in hexdump(raw)]]
-    lines = entry.text.split("\n")
-    if len(lines) > 1 and lines[-1] == "":
-        lines.pop()
-    return [("class:data", f"< {safe(line.removesuffix(chr(13)))}\n") for line in lines]

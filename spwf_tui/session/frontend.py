@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from spwf_tui.core.payload import Outgoing
-from spwf_tui.session.log import EntryBuffer
+from spwf_tui.session.log import EntryBuffer, LogEntry
 from spwf_tui.session.pending import PendingCommand
-from spwf_tui.session.recording import Recording
+from spwf_tui.session.recording.reader import Recording
 from spwf_tui.session.state import ModuleState
+from spwf_tui.transport.modem import LineAction
 from spwf_tui.transport.settings import PortSettings
 
 
@@ -50,6 +51,23 @@ class Playback(Protocol):
     def previous_marker(self) -> object | None: ...
 
     def to_end(self) -> None: ...
+
+
+class PortControls(Protocol):
+    """The open port's settings and lines as a front end drives them (``session.port_control``)."""
+
+    @property
+    def speed_offer(self) -> int | None:
+        """A speed the module switched to that the port has not followed (the user may)."""
+
+    def lines(self) -> dict[str, bool] | None:
+        """CTS, DSR, RI and CD where the port reports them (None: it does not)."""
+
+    def change(self, **changes: Any) -> PortSettings:
+        """Apply ``PortSettings`` field changes; raises ``PortError`` and keeps the old ones."""
+
+    def act(self, action: LineAction) -> None:
+        """BREAK, or a modem line on, off or pulsed; raises ``PortError`` when the port cannot."""
 
 
 class FrontSession(Protocol):
@@ -85,6 +103,14 @@ class FrontSession(Protocol):
         """The replay's controls; None for a live session."""
 
     @property
+    def port(self) -> PortControls | None:
+        """The open port's settings and lines; None for a replay."""
+
+    def partial_line(self) -> LogEntry | None:
+        """The line still arriving, as a provisional entry to show after the drained ones
+        (docs/protocol.md §2.9); None when there is none (always, for a replay)."""
+
+    @property
     def read_file(self) -> Callable[[str], bytes]:
         """How payload sources (``@FILE``) are read."""
 
@@ -111,7 +137,7 @@ class FrontSession(Protocol):
 
 
 if TYPE_CHECKING:
-    from spwf_tui.session.replay import ReplaySession
+    from spwf_tui.session.recording.replay import ReplaySession
     from spwf_tui.session.session import Session
 
     # Never called: mypy checks here that both kinds of session fit what front ends expect.
@@ -123,3 +149,6 @@ if TYPE_CHECKING:
 
     def _replay_has_playback(replay: ReplaySession) -> Playback:
         return replay
+
+    def _live_port_fits(live: Session) -> PortControls:
+        return live.port

@@ -1,60 +1,14 @@
-"""The session's bounded log of what happened, for the front ends to drain in batches."""
+"""The session's bounded log of what happened (``LogEntry``s), for the front ends to drain in batches."""
 
 from __future__ import annotations
 
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from spwf_tui.core.events import Event
-
-RX = "rx"
-TX = "tx"
-NOTE = "note"
-
-
-@dataclass(slots=True, init=False)
-class LogEntry:
-    """One thing to show: a decoded RX event, a sent command, or a note from the tool.
-
-    Treated as a value: nothing changes an entry once made (``dataclasses.replace`` makes a
-    changed copy). It is not a frozen dataclass because the RX path makes one per line, and a
-    frozen one's field setting costs twice the rest of the entry.
-
-    An entry made with an event and no ``text`` takes the event's text when ``text`` is first
-    read: the text of a raw payload piece (binary bytes escaped) is costly, and most pieces
-    are never shown as text.
-    """
-
-    time: float
-    """Host time (seconds since 1970)."""
-    direction: str
-    """``rx``, ``tx`` or ``note``."""
-    text: str
-    event: Event | None
-    explain: str | None
-    payload: bytes | None
-    """For ``tx``: the data-phase bytes sent after the line."""
-
-    def __init__(self, time: float, direction: str, text: str | None = None, event: Event | None = None,
-                 explain: str | None = None, payload: bytes | None = None) -> None:
-        self.time = time
-        self.direction = direction
-        if text is not None or event is None:
-            self.text = text or ""
-        self.event = event
-        self.explain = explain
-        self.payload = payload
-
-    def __getattr__(self, name: str) -> str:
-        # Only reached for a slot never set: the deferred ``text`` of an event's entry.
-        if name != "text":
-            raise AttributeError(name)
-        event = self.event
-        assert event is not None, "only an entry made from an event defers its text"
-        text = self.text = event.text
-        return text
+# The entry is pure data (core/logentry.py), its directions the recording's (session/recording/format.py
+# takes them from there); importers of session.log keep their names.
+from spwf_tui.core.logentry import NOTE as NOTE, RX as RX, TX as TX, LogEntry as LogEntry
 
 
 class EntryBuffer:

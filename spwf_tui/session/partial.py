@@ -13,7 +13,7 @@ from __future__ import annotations
 from spwf_tui.core.classify import classify_parts
 from spwf_tui.core.events import Event, bytes_to_text
 from spwf_tui.session.log import RX, LogEntry
-from spwf_tui.session.shown import redact_entry
+from spwf_tui.session.redacted_entries import redact_entry
 
 MAX_SHOWN = 4096
 """Bytes of a held line shown: the decoder cuts lines at 64 KiB, a provisional row needs less."""
@@ -22,7 +22,7 @@ MAX_SHOWN = 4096
 def partial_entry(held: bytes, when: float, *, redact: bool) -> LogEntry | None:
     """The provisional entry for ``held`` (the decoder's unfinished line), or None when there is
     nothing to show (no bytes, whitespace only). ``redact``: a display copy with secrets
-    replaced, as for complete lines (``session.shown``)."""
+    replaced, as for complete lines (``session.redacted_entries``)."""
     content = held[:MAX_SHOWN].rstrip(b"\r\n")
     if not content.strip():
         return None

@@ -15,6 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from spwf_tui.core.commandline import parse
@@ -29,7 +30,8 @@ from spwf_tui.session.log import NOTE, RX, TX, EntryBuffer, LogEntry
 from spwf_tui.session.partial import partial_entry
 from spwf_tui.session.pending import PendingCommand, PendingTracker
 from spwf_tui.session.port_control import PortControl
-from spwf_tui.session.shown import RedactingEntryBuffer
+from spwf_tui.session.recording.format import LINK_EVENT, TIMEOUT_EVENT
+from spwf_tui.session.redacted_entries import RedactingEntryBuffer
 from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.errors import PortError, PortWriteError
 from spwf_tui.transport.serial_transport import CLOSED, CONNECTED, LOST, RECONNECTING, SerialTransport
@@ -37,7 +39,7 @@ from spwf_tui.transport.settings import PortSettings
 
 if TYPE_CHECKING:
     from spwf_tui.session.frontend import Playback
-    from spwf_tui.session.recorder import Recorder
+    from spwf_tui.session.recording.writer import Recorder
     from spwf_tui.session.text_log import TextLog
     from spwf_tui.transport.base import Transport
 
@@ -97,9 +99,9 @@ class Session:
                  recorder: Recorder | None = None, transport: Transport | None = None,
                  show_secrets: bool = False, line_ends: LineEnds | None = None, follow_speed: bool = False,
                  text_log: TextLog | None = None) -> None:
-        """``line_ends``: ``--eol`` and ``--map`` (``core.rawmode``); ``recorder`` records the session (see ``session.recorder``); ``transport`` replaces the
+        """``line_ends``: ``--eol`` and ``--map`` (``core.rawmode``); ``recorder`` records the session (see ``session.recording``); ``transport`` replaces the
         serial port (a ``transport.base.Transport``: replays use one that sends nothing); ``show_secrets`` hands the front ends entries with secrets left in
-        (``session.shown``: redacted by default); ``follow_speed`` switches the port to the
+        (``session.redacted_entries``: redacted by default); ``follow_speed`` switches the port to the
         module's new ``console_speed`` once saved and reset (``session.port_control``);
         ``text_log`` gets what the front ends are shown, as text (``--log``, ``session.text_log``)."""
         self.settings = settings
@@ -167,6 +169,15 @@ class Session:
             self.note(f"recording to {recorder.path}")
         if self.text_log is not None:
             self.note(f"logging what is shown to {self.text_log.path}")
+
+    def __enter__(self) -> Session:
+        """``with Session(...) as session``: opened here, closed when the block is left, however."""
+        self.open()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
 
     @property
     def recording_path(self) -> Path | None:
@@ -321,7 +332,7 @@ class Session:
                 return
             leftovers = self._abandon_payload()
             if self.recorder is not None:
-                self.recorder.control("timeout", line=command.line)  # a replay must give up here too
+                self.recorder.control(TIMEOUT_EVENT, line=command.line)  # a replay must give up here too
             self._deliver(leftovers)
             self._pending.expire(command, f"no final reply within {limit:g} s")
             self.note(f"{command.line}: no final reply within {limit:g} s")
@@ -398,7 +409,7 @@ class Session:
     def state_changed(self, state: str, reason: str) -> None:
         """The transport's link state changed."""
         if self.recorder is not None:
-            self.recorder.control("link", state=state, reason=reason)
+            self.recorder.control(LINK_EVENT, state=state, reason=reason)
         self.link_state = state
         if state == CONNECTED:
             self._link_up.set()

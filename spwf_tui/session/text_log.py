@@ -19,7 +19,7 @@ from pathlib import Path
 
 from spwf_tui import safefiles
 from spwf_tui.session.log import LogEntry
-from spwf_tui.session.shown import redact_entry
+from spwf_tui.session.redacted_entries import redact_entry
 from spwf_tui.session.transcript import format_entry
 
 

@@ -1,40 +1,29 @@
-"""Plain-text transcript lines for ``run`` and the text export.
+"""Plain-text transcript lines for ``run``, ``--log`` and the text export.
 
-Every text here (sent lines from a script, notes, the module's lines, explanations) goes through
-``core.display.visible``, one line each: nothing in them reaches the terminal as a control.
+The lines are the presentation layer's (``core/present/entries.py``: ``> `` sent, ``< ``
+received, ``# `` note, ``  ↳ `` explanation, the same payload preview as the TUI and the REPL),
+without styles. Every outside text goes through ``core.display.visible``, one line each:
+nothing in them reaches the terminal as a control.
 """
 
 from __future__ import annotations
 
 from spwf_tui.core.display import visible
-from spwf_tui.core.events import CONTINUED_MARK
-from spwf_tui.session.log import NOTE, TX, LogEntry
+from spwf_tui.core.logentry import LogEntry
+from spwf_tui.core.present.entries import RECEIVED, Presentation, entry_lines
 
-PREVIEW_BYTES = 16
+TRANSCRIPT = Presentation(preview_columns=48, whole_payloads=True)
+"""A transcript line is a terminal's or a file's: a sent payload's preview takes 48 columns, and a
+received payload piece is one line with its line ends shown (``< Hello\\r\\n``): a record of the
+bytes the module sent, as ``run`` always printed it."""
 
 
 def format_entry(entry: LogEntry) -> str:
-    """One entry as text lines: ``> `` sent, ``< `` received, ``# `` note, ``= `` explanation."""
-    if entry.direction == TX:
-        line = f"> {visible(entry.text)}"
-        if entry.payload is not None:
-            line += f"  [+{len(entry.payload)} payload bytes: {payload_preview(entry.payload)}]"
-        return line + "\n"
-    if entry.direction == NOTE:
-        return f"# {visible(entry.text)}\n"
-    text = f"< {visible(entry.text)}"
-    if entry.event is not None and entry.event.continued:
-        text += CONTINUED_MARK  # the line goes on in the next entry (cut at the decoder's bound)
-    text += "\n"
-    if entry.explain:
-        text += f"  = {visible(entry.explain)}\n"
-    return text
-
-
-def payload_preview(payload: bytes) -> str:
-    """The first ``PREVIEW_BYTES`` bytes as hex, then ``…`` when there are more: ``3e f1 74 …``."""
-    head = " ".join(f"{b:02x}" for b in payload[:PREVIEW_BYTES])
-    return head + (" …" if len(payload) > PREVIEW_BYTES else "")
+    """One entry as text lines, each with its line end."""
+    lines = entry_lines(entry, TRANSCRIPT)
+    if len(lines) == 1:  # nearly every entry: no list, no join
+        return lines[0][1] + "\n"
+    return "".join([text + "\n" for _, text in lines])
 
 
 PARTIAL_MARK = "  [no line end yet]"
@@ -56,4 +45,4 @@ class PartialLines:
         self._last = text
         if entry is None:
             return ""
-        return f"< {visible(entry.text)}{PARTIAL_MARK}\n"
+        return f"{RECEIVED}{visible(entry.text)}{PARTIAL_MARK}\n"

@@ -1,7 +1,7 @@
 """``Transport``: what a session needs of the thing that carries its bytes.
 
 ``SerialTransport`` (a port by name or URL, with its reader thread) is the real one; replays use
-``session.replay.NullTransport``, and tests a recording fake. The incoming side is the
+``session.recording.replay.NullTransport``, and tests a recording fake. The incoming side is the
 ``TransportListener`` the transport was made with (``serial_transport``): bytes and link changes
 are pushed to it, never pulled.
 """

@@ -68,10 +68,3 @@ def _ms(text: str, what: str) -> int:
         raise SettingsError(f"{what}: {text!r} is not a duration: give milliseconds from 1 to {MAX_MS}")
     return int(text)
 
-
-def describe_lines(lines: dict[str, bool] | None) -> str:
-    """``CTS on  DSR off  RI off  CD on``, or why there is nothing to show."""
-    if lines is None:
-        return ("not reported by this port (a pseudo-terminal or socket:// has none; an RFC 2217 server "
-                "reports them from their first change)")
-    return "  ".join(f"{name.upper()} {'on' if lines[name] else 'off'}" for name in INPUT_LINES if name in lines)

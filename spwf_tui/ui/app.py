@@ -23,12 +23,15 @@ from textual.widgets import Footer, Input, Static
 from spwf_tui.core import authcheck
 from spwf_tui.core.display import visible
 from spwf_tui.core.payload import Outgoing, PayloadError
+from spwf_tui.core.present.clock import clock_text, utc_text
+from spwf_tui.core.present.status import modem_lines_marks, speed_offer_text
 from spwf_tui.errors import UserError
 from spwf_tui.session.frontend import FrontSession, Playback
 from spwf_tui.session.log import NOTE, TX
 from spwf_tui.session.tx_worker import TxWorker
 from spwf_tui.transport.errors import PortError
 from spwf_tui.transport.modem import DEFAULT_BREAK_MS, DEFAULT_PULSE_MS, parse_line_action
+from spwf_tui.ui.focusing import focus_now
 from spwf_tui.ui.messages import SessionDataReady
 from spwf_tui.ui.screens.confirm_send import ConfirmSend
 from spwf_tui.ui.screens.file_picker import FilePicker
@@ -48,6 +51,8 @@ SHORT_HEIGHT = 30
 ROOMY_WIDTH = 140
 """From this many columns the footer spaces its keys out; below, it is compact."""
 PANES = {"log": "#uart-log", "sockets": "#sockets", "inspector": "#inspector"}
+FOCUS_ACTIONS = frozenset({"show_pane", "keys_help", "pick_file", "search_log", "toggle_raw", "port_settings"})
+"""The priority bindings' actions (see BINDINGS): only on the main screen."""
 STEADY_GC_THRESHOLD = (10_000, 10, 10)
 """Collector thresholds for a running TUI (CPython's default: 700, 10, 10): young passes rarer;
 older generations as often as before counted in young passes (rarer still lets RSS creep in the
@@ -81,24 +86,28 @@ class SpwfApp(TerminalActions, App):
     BINDINGS = [
         Binding("ctrl+right_square_bracket", "leave_raw_or_quit", "Quit", id="app.quit", priority=True, show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit2", priority=True),
-        Binding("f2", "show_pane('log')", "Log", id="app.pane.log"),
-        Binding("f3", "show_pane('sockets')", "Sockets", id="app.pane.sockets"),
-        Binding("f4", "show_pane('inspector')", "Certs", id="app.pane.inspector"),
+        # Keys that move the focus or open a screen are priority bindings: the app acts on them as
+        # they arrive. A plain binding runs only after the key has bubbled up from the focused
+        # widget, and keys typed behind it (typeahead, a paste, tmux send-keys) would reach the
+        # old widget first: a path typed right after F4 went half into the builder.
+        Binding("f2", "show_pane('log')", "Log", id="app.pane.log", priority=True),
+        Binding("f3", "show_pane('sockets')", "Sockets", id="app.pane.sockets", priority=True),
+        Binding("f4", "show_pane('inspector')", "Certs", id="app.pane.inspector", priority=True),
         # Priority: a maximized pane or a pane's own keys must not keep Esc (check_action lets a
         # dialog, and the builder itself, have it).
         Binding("escape", "focus_builder", "Command", show=False, id="app.builder", priority=True),
-        Binding("f1", "keys_help", "Keys", id="app.keys"),
+        Binding("f1", "keys_help", "Keys", id="app.keys", priority=True),
         Binding("question_mark", "keys_help", "Keys", show=False, id="app.keys2"),
-        Binding("ctrl+o", "pick_file", "File", id="app.file"),
-        Binding("ctrl+f", "search_log", "Find", id="app.find"),
+        Binding("ctrl+o", "pick_file", "File", id="app.file", priority=True),
+        Binding("ctrl+f", "search_log", "Find", id="app.find", priority=True),
         Binding("f9", "mark", "Mark", id="app.mark"),
         Binding("ctrl+l", "clear_log", "Clear log view", show=False, id="app.clear"),
         Binding("ctrl+y", "copy_reply", "Copy last reply", show=False, id="app.copy_reply"),
         Binding("f5", "reopen", "Reopen port", show=False, id="app.reopen"),
-        Binding("f6", "toggle_raw", "Raw", show=False, id="app.raw"),  # in the palette; keeps the footer short
+        Binding("f6", "toggle_raw", "Raw", show=False, id="app.raw", priority=True),  # in the palette; keeps the footer short
         # Only while a paste or raw send runs (check_action): Ctrl+C cancels it, elsewhere copies.
         Binding("ctrl+c", "cancel_job", "Cancel", id="app.cancel", priority=True, show=False),
-        Binding("f7", "port_settings", "Port", show=False, id="app.port"),
+        Binding("f7", "port_settings", "Port", show=False, id="app.port", priority=True),
         Binding("f8", "port_line('dtr', 'pulse')", "Pulse DTR", show=False, id="app.dtr_pulse"),
         Binding("shift+f8", "port_line('break', '')", "BREAK", show=False, id="app.break"),
         # Replay only (see check_action): playback controls.
@@ -196,8 +205,7 @@ class SpwfApp(TerminalActions, App):
             self.query_one(UartLog).clear()
         entries = self.session.entries.drain()
         log = self.query_one(UartLog)
-        partial_line = getattr(self.session, "partial_line", None)  # a replay has none
-        partial = partial_line() if partial_line is not None else None
+        partial = self.session.partial_line()
         if entries:
             log.show_partial(None)  # the line that was arriving is complete in this batch
             log.add_entries(entries)
@@ -251,31 +259,21 @@ class SpwfApp(TerminalActions, App):
             if recording:
                 # The whole path is in the log's "recording to" note; the line names the file while it fits.
                 facts.append((f"● REC {visible(_file_name(str(recording)))}", "● REC"))
-            port = getattr(s, "port", None)
+            port = s.port
             if port is not None:
                 lines = port.lines()
                 if lines is not None:
-                    shown = " ".join(f"{name.upper()}{'●' if on else '○'}" for name, on in lines.items())
-                    facts.append((shown, shown))
+                    facts.append((modem_lines_marks(lines),) * 2)
                 if port.speed_offer:
-                    facts.append((f"module at {port.speed_offer} baud: F7 follows", f"{port.speed_offer} baud? F7"))
-        try:
-            module_time = s.state.module_time()
-            clock = None if module_time is None else time.strftime(
-                "module %Y-%m-%d %H:%M:%S UTC", time.gmtime(module_time))
-        except (OverflowError, OSError, ValueError):
-            clock = "module clock out of range"
-        if clock:
-            facts.append((clock,) * 2)
+                    facts.append((speed_offer_text(port.speed_offer, "F7"), f"{port.speed_offer} baud? F7"))
+        module_time = s.state.module_time()
+        if module_time is not None:  # an unknown clock: the sockets pane's summary says what to do
+            facts.append((f"module {clock_text(module_time)}", f"module {utc_text(module_time)}"))
         if s.state.firmware:
             facts.append((f"fw {visible(s.state.firmware)}",) * 2)
         if s.state.model:
             facts.append((visible(s.state.model),) * 2)
         return facts
-
-    def _status_text(self) -> str:
-        """The status line as it would read on a wide terminal (tests, and the first frame)."""
-        return fit_status(self._status_facts(), 10_000)
 
     def _follow_replies(self, entries) -> None:
         """Keep the last reply for Ctrl+Y; tell of a command's final reply when the log is hidden."""
@@ -388,7 +386,7 @@ class SpwfApp(TerminalActions, App):
         yield SystemCommand("Log: follow the end", "End in the log", log.action_follow)
         yield SystemCommand("Port settings: baud, data bits, parity, stop bits, flow control", "F7",
                             self.action_port_settings)
-        offer = getattr(getattr(self.session, "port", None), "speed_offer", None)
+        offer = self.session.port.speed_offer if self.session.port is not None else None
         if offer:
             yield SystemCommand(f"Follow the module to {offer} baud", "its new console_speed",
                                 lambda: self._change_port({"baudrate": offer}))
@@ -426,12 +424,12 @@ class SpwfApp(TerminalActions, App):
             self.screen.minimize()
         self.query_one("#search", Input).remove_class("-visible")
         if self.read_only:
-            self.query_one(UartLog).focus()  # nothing to type in a replay: the playback keys work
+            focus_now(self.query_one(UartLog))  # nothing to type in a replay: the playback keys work
             return
         if self.raw:
-            self.query_one(RawKeys).focus()
+            focus_now(self.query_one(RawKeys))
             return
-        self.query_one(CommandBuilder).input.focus()
+        focus_now(self.query_one(CommandBuilder).input)
 
     def action_cancel_job(self) -> None:
         self.cancel_job()
@@ -499,7 +497,7 @@ class SpwfApp(TerminalActions, App):
         self._show_pane_classes()
         target = self.query_one(PANES[pane])
         focusable = target if target.can_focus else next((w for w in target.query("*") if w.can_focus), target)
-        focusable.focus()
+        focus_now(focusable)
 
     def action_pick_file(self) -> None:
         def picked(path) -> None:
@@ -511,7 +509,7 @@ class SpwfApp(TerminalActions, App):
     def action_search_log(self) -> None:
         search = self.query_one("#search", Input)
         search.add_class("-visible")
-        search.focus()
+        focus_now(search)
 
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:
@@ -519,7 +517,7 @@ class SpwfApp(TerminalActions, App):
         event.input.remove_class("-visible")
         if not found:
             self.notify(f"not found: {event.value}", severity="warning")
-        self.query_one(UartLog).focus()
+        focus_now(self.query_one(UartLog))
 
     def action_mark(self) -> None:
         self.session.note(f"marker {time.strftime('%H:%M:%S')}")
@@ -578,6 +576,11 @@ class SpwfApp(TerminalActions, App):
             return self.job_running and not self.raw  # else Ctrl+C copies, or goes to the port (raw)
         if self.raw and action in ("quit", "command_palette", "focus_builder"):
             return False  # raw mode: Ctrl+Q, Ctrl+P and Esc go to the port; Ctrl+] is the way out
+        if action in FOCUS_ACTIONS:
+            if self.screen is not self.screen_stack[0]:
+                return False  # a dialog or the palette is open: its own keys, not the panes behind it
+            if self.raw and action in ("pick_file", "search_log"):
+                return False  # Ctrl+O and Ctrl+F are bytes for the device in raw mode
         if action in ("pick_file", "reopen"):
             return not self.read_only  # nothing is sent in a replay: no file to pick, no port
         if action == "focus_builder":

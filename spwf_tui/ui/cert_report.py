@@ -1,7 +1,7 @@
 """What the inspector pane shows for a file, and the commands of its one-step upload.
 
-The facts and warnings are ``core.certinspect``'s (the same as ``spwf-tui cert inspect``); the
-pane puts the warnings first because it is narrow. The upload is ``core.certplan``'s plan, the
+The facts and warnings are ``core.certs.inspect``'s (the same as ``spwf-tui cert inspect``); the
+pane puts the warnings first because it is narrow. The upload is ``core.certs.plan``'s plan, the
 same bytes as ``spwf-tui cert plan FILE --as ROLE --no-time --no-clean``: the file as it is, the
 CA's key id (``auth``) when the module cannot read it from the upload, then the listing.
 """
@@ -12,10 +12,10 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from spwf_tui.core.certinspect import CertReport, inspect
-from spwf_tui.core.certplan import build_plan
-from spwf_tui.core.certs import CertificateError
-from spwf_tui.core.certtext import inspect_text
+from spwf_tui.core.certs.inspect import CertReport, inspect
+from spwf_tui.core.certs.plan import build_plan
+from spwf_tui.core.certs.loading import CertificateError
+from spwf_tui.core.certs.text import inspect_text
 from spwf_tui.core.moduletime import ModuleClock
 from spwf_tui.core.payload import Outgoing
 from spwf_tui.inputfiles import read_limited

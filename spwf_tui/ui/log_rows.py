@@ -1,7 +1,10 @@
 """How session entries become display rows in the UART log (pure: no Textual here).
 
-One entry gives one row, plus an explanation row for errors and WINDs, plus hex rows for binary
-payloads in hex view. Rows carry a style name; the widget maps names to colours.
+The rows are the presentation layer's lines (``core/present/entries.py``: the same kinds,
+markers, explanation, preview and hex dump as the REPL and ``run``), with a time stamp when the
+user asks; what this module adds is the TUI's own: wrapping to the pane in terminal cells, the
+hex row width that fits the pane, the measuring, and the Rich style for each style name
+(``RICH_STYLES``, from the one table of looks, ``core/present/styles.LOOKS``).
 
 Wrapping (``ViewOptions.width``, the pane's columns): an explanation always wraps to the pane, so
 its advice is never cut at the edge; the module's lines and payloads wrap too when the user asks
@@ -18,23 +21,36 @@ Every text in a row (sent lines, notes, the module's lines, explanations, payloa
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len, get_character_cell_size
+from rich.style import Style
 
-from spwf_tui.core.display import visible, visible_bytes
+from spwf_tui.core.display import visible
 from spwf_tui.core.events import CONTINUED_MARK, DATA
-from spwf_tui.session.log import NOTE, TX, LogEntry
+from spwf_tui.core.logentry import NOTE, TX, LogEntry
+from spwf_tui.core.present import styles
+from spwf_tui.core.present.entries import EXPLANATION_MARK, Presentation, entry_lines
+from spwf_tui.core.present.payloads import HEX_PER_ROW, hex_row_width
 
 TIMESTAMP_MODES = ("off", "absolute", "delta")
-HEX_WIDTH = 16
 _CONTROL_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
-_HEX_ROW_LEAD = 11
-"""Columns of a hex row besides its stamp and bytes: two spaces, the offset, two spaces, one space."""
 _ESCAPED_BYTE = 4
 """Columns one byte takes at most once shown: ``\\xNN``."""
+
+
+def _rich_style(look: styles.Look) -> Style:
+    return Style(color=look.colour, bold=look.bold or None, dim=look.dim or None, italic=look.italic or None)
+
+
+RICH_STYLES = {name: _rich_style(look) for name, look in styles.LOOKS.items()}
+"""Each style name's look as a Rich style. Calm by design (toolong, posting): the pane's own
+background on every row, the text in the pane's colour, and a colour only where it tells
+something (``core/present/styles.py``)."""
 
 
 @dataclass(frozen=True)
@@ -52,33 +68,41 @@ class ViewOptions:
     """Wrap every row at ``width``, not only explanations."""
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One display row."""
+class Row(NamedTuple):
+    """One display row: a style name (``core/present/styles.py``: ``tx``, ``ok``, ``error``, ...,
+    ``note``, ``explanation``) and its text."""
 
     style: str
-    """``tx``, ``rx-<kind>`` (``rx-ok``, ``rx-error``, ...), ``note`` or ``explain``."""
     text: str
 
 
 def rows_for(entry: LogEntry, options: ViewOptions, previous_time: float | None) -> list[Row]:
     """The rows for one entry; ``previous_time`` feeds the delta timestamps."""
-    rows = _unwrapped_rows(entry, options, previous_time)
+    stamp = _stamp(entry.time, previous_time, options.timestamps)
+    rows = list(map(Row._make, entry_lines(entry, _presentation(options, len(stamp)), stamp)))
     width = options.width
     if width <= 0:
         return rows
     wrapped: list[Row] = []
     for row in rows:
-        if (options.wrap or row.style == "explain") and cell_len(row.text) > width:
+        if (options.wrap or row.style == styles.EXPLANATION) and cell_len(row.text) > width:
             wrapped += [Row(row.style, text) for text in wrap_cells(row.text, width, _indent(row.text))]
         else:
             wrapped.append(row)
     return wrapped
 
 
+@functools.lru_cache(maxsize=64)
+def _presentation(options: ViewOptions, stamp_width: int) -> Presentation:
+    """The presentation for the user's options (made once per options and stamp width: rows
+    are made for every entry that scrolls into view)."""
+    return Presentation(hex=options.hex_payloads, hex_per_row=hex_bytes_per_row(options, stamp_width),
+                        controls=options.show_controls)
+
+
 def _indent(text: str) -> int:
     """Where a continuation row starts: under the text after the marker (``< ``, ``> ``, ``↳ ``)."""
-    for marker in ("↳ ", "< ", "> ", "# "):
+    for marker in (f"{EXPLANATION_MARK} ", "< ", "> ", "# "):
         at = text.find(marker)
         if at >= 0:
             return at + len(marker)
@@ -119,34 +143,6 @@ def wrap_cells(text: str, width: int, indent: int = 0) -> list[str]:
             return rows
 
 
-def _unwrapped_rows(entry: LogEntry, options: ViewOptions, previous_time: float | None) -> list[Row]:
-    stamp = _stamp(entry.time, previous_time, options.timestamps)
-    if entry.direction == TX:
-        text = f"{stamp}> {visible(entry.text)}"
-        if options.show_controls:
-            text += "\\r"
-        rows = [Row("tx", text)]
-        if entry.payload is not None:
-            rows += _payload_rows(entry.payload, None, options, stamp, "tx", f"{len(entry.payload)} payload bytes")
-        return rows
-    if entry.direction == NOTE:
-        return [Row("note", f"{stamp}# {visible(entry.text)}")]
-    event = entry.event
-    kind = event.kind if event is not None else "other"
-    if kind == DATA and event is not None:
-        rows = _payload_rows(event.raw, event.text, options, stamp, "rx-data", f"{len(event.raw)} bytes")
-        return _mark_continued(rows) if event.continued else rows
-    text = f"{stamp}< {visible(entry.text)}"
-    if event is not None and event.continued:
-        text += CONTINUED_MARK
-    if options.show_controls and event is not None:
-        text = f"{stamp}< {visible(event.raw.decode('utf-8', 'backslashreplace'))}"
-    rows = [Row(f"rx-{kind}", text)]
-    if entry.explain:
-        rows.append(Row("explain", f"{' ' * len(stamp)}  ↳ {visible(entry.explain)}"))
-    return rows
-
-
 def measure(entry: LogEntry, options: ViewOptions, previous_time: float | None) -> tuple[int, int]:
     """``(rows, width)``: how many rows ``rows_for`` gives and how wide the widest is.
 
@@ -155,11 +151,12 @@ def measure(entry: LogEntry, options: ViewOptions, previous_time: float | None) 
     and an upper bound (``\\xNN`` for every byte) for others. Other entries are cheap to make:
     their rows are made and measured.
     """
-    if options.width > 0 and (options.wrap or entry.explain):
+    event = entry.event
+    is_line = event is not None and entry.direction not in (TX, NOTE) and event.kind != DATA
+    if (options.width > 0 and (options.wrap or entry.explain)) or (entry.explain and not is_line):
         # Wrapping needs the text: only explained entries (errors, WINDs) unless the user asked.
         rows = rows_for(entry, options, previous_time)
         return len(rows), max(cell_len(row.text) for row in rows)
-    event = entry.event
     lead = len(_stamp(entry.time, previous_time, options.timestamps)) + 2  # the stamp and "< "
     if event is not None and entry.direction not in (TX, NOTE) and not options.show_controls:
         if event.kind != DATA:  # a received line: its row (and the explanation's), measured as rows_for makes them
@@ -176,7 +173,7 @@ def measure(entry: LogEntry, options: ViewOptions, previous_time: float | None) 
         per_row = hex_bytes_per_row(options, lead - 2)
         widths = [lead + len(f"[{size} bytes]")]
         for offset in {0, (max(size, 1) - 1) // per_row * per_row} if size else ():
-            widths.append(lead + len(f"{offset:06x}") + 3 + per_row * 3 + min(per_row, size - offset))
+            widths.append(lead + hex_row_width(per_row, min(per_row, size - offset)))
         return 1 + -(-size // per_row), max(widths)
     if options.show_controls:
         return 1, lead + _shown_width(raw)
@@ -185,37 +182,15 @@ def measure(entry: LogEntry, options: ViewOptions, previous_time: float | None) 
     return max(1, len(lines)), lead + max(map(_shown_width, lines), default=0) + mark
 
 
-PREVIEW_BYTES = 200
-_TEXT_CONTROLS = frozenset("\r\n\t")
-
-
-def payload_preview(payload: bytes) -> str:
-    """A sent payload in one row: as text when it is printable UTF-8 and mostly ASCII (line ends
-    escaped, backslashes doubled, so ``\\x1b`` in it is always the byte ESC), else as hex bytes:
-    a certificate's DER or a binary blob must not turn into letters (d5 a4 is not one character)."""
-    head = payload[:PREVIEW_BYTES]
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A character cut by the preview's end is still text; anything else is binary.
-        text = head[:exc.start].decode("utf-8") if exc.start >= len(head) - 3 and len(payload) > len(head) else None
-    # Mostly ASCII too: random binary decodes as UTF-8 now and then (d5 a4 is a letter).
-    if (text is not None and all(char.isprintable() or char in _TEXT_CONTROLS for char in text)
-            and 2 * sum(char.isascii() for char in text) >= len(text)):
-        return visible_bytes(head)[:PREVIEW_BYTES]
-    more = " …" if len(payload) > 64 else ""
-    return "hex " + payload[:64].hex(" ") + more
-
-
 def hex_bytes_per_row(options: ViewOptions, stamp_width: int) -> int:
     """16 bytes a hex row, or 8 when 16 would push the ASCII column past the pane's edge."""
-    if options.width and stamp_width + _HEX_ROW_LEAD + HEX_WIDTH * 4 > options.width:
-        return HEX_WIDTH // 2
-    return HEX_WIDTH
+    if options.width and stamp_width + 2 + hex_row_width(HEX_PER_ROW, HEX_PER_ROW) > options.width:
+        return HEX_PER_ROW // 2
+    return HEX_PER_ROW
 
 
 def _payload_lines(payload: bytes) -> list[bytes]:
-    """A payload cut at its own line ends (CR LF, CR, LF), as ``_payload_rows`` cuts its text."""
+    """A payload cut at its own line ends (CR LF, CR, LF), as ``entries.split_lines`` cuts its text."""
     lines = payload.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
@@ -227,38 +202,6 @@ def _shown_width(data: bytes) -> int:
     if data.isascii() and not _CONTROL_BYTES.search(data):
         return len(data)
     return len(data) * _ESCAPED_BYTE
-
-
-def _payload_rows(payload: bytes, text: str | None, options: ViewOptions, stamp: str, style: str,
-                  label: str) -> list[Row]:
-    marker = ">" if style == "tx" else "<"
-    if options.hex_payloads:
-        rows = [Row(style, f"{stamp}{marker} [{label}]")]
-        pad = " " * len(stamp)
-        per_row = hex_bytes_per_row(options, len(stamp))
-        for offset in range(0, len(payload), per_row):
-            chunk = payload[offset:offset + per_row]
-            hexes = " ".join(f"{b:02x}" for b in chunk)
-            ascii_ = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
-            rows.append(Row(style, f"{pad}  {offset:06x}  {hexes:<{per_row * 3}} {ascii_}"))
-        return rows
-    if text is None:
-        text = payload.decode("utf-8", "backslashreplace")
-    if style == "tx":
-        return [Row(style, f"{stamp}{marker} [{label}] {payload_preview(payload)}")]
-    if options.show_controls:
-        return [Row(style, f"{stamp}{marker} {visible(text)}")]
-    # Without control characters shown, split the payload at its own line ends.
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [Row(style, f"{stamp}{marker} {visible(line)}") for line in lines] or [Row(style, f"{stamp}{marker} ")]
-
-
-def _mark_continued(rows: list[Row]) -> list[Row]:
-    """The rows of a piece whose last line goes on in the next entry (cut at the decoder's bound)."""
-    last = rows[-1]
-    return [*rows[:-1], Row(last.style, last.text + CONTINUED_MARK)]
 
 
 def _stamp(when: float, previous: float | None, mode: str) -> str:

@@ -19,6 +19,7 @@ from spwf_tui.core.payload import PayloadError, resolve_source
 from spwf_tui.core.rawmode import paste_lines
 from spwf_tui.session.paste_queue import STOPPED_ON_ERROR, PasteQueue, split_pasted
 from spwf_tui.transport.errors import PortError
+from spwf_tui.ui.focusing import focus_now
 from spwf_tui.ui.messages import JobEnded, JobProgressed
 from spwf_tui.ui.screens.choice import Choice
 from spwf_tui.ui.widgets.command_builder import CommandBuilder
@@ -87,10 +88,10 @@ class TerminalActions:
         self.screen.set_class(self.raw, RAW_CLASS)
         if self.raw:
             self.session.note(f"raw mode on ({self.session.line_ends.describe()}; Ctrl+] or F6 leaves)")
-            self.query_one(RawKeys).focus()
+            focus_now(self.query_one(RawKeys))
         else:
             self.session.note("raw mode off")
-            self.query_one(CommandBuilder).input.focus()
+            focus_now(self.query_one(CommandBuilder).input)
         self._refresh_status()
 
     def action_leave_raw_or_quit(self) -> None:
@@ -231,7 +232,7 @@ class TerminalActions:
             builder = self.query_one(CommandBuilder)
             if choice == "payload":
                 builder.input.insert_text_at_cursor(f"@{path}")
-                builder.input.focus()
+                focus_now(builder.input)
             elif choice == "raw":
                 try:
                     data = self.session.read_file(str(path))

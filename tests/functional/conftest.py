@@ -9,7 +9,9 @@ import pytest
 
 from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
+from spwf_tui.config import Config
 from spwf_tui.ui.app import SpwfApp
+from spwf_tui.ui.factory import build_app
 
 
 FIXED_HOST_TIME = 1_795_780_800.0
@@ -33,17 +35,16 @@ BOOT_DONE = "+WIND:24:WiFi Up::"
 
 
 def _booted(session: Session):
-    session.open()
-    done = session.wait_for_event(lambda event: event.text.startswith(BOOT_DONE), timeout=30, since=-1)
-    assert done is not None and session.state.ip_address is not None, "the emulated module did not boot"
-    yield session
-    session.close()
+    with session:
+        done = session.wait_for_event(lambda event: event.text.startswith(BOOT_DONE), timeout=30, since=-1)
+        assert done is not None and session.state.ip_address is not None, "the emulated module did not boot"
+        yield session
 
 
 @pytest.fixture
 def make_app(booted_session):
     def factory() -> SpwfApp:
-        return SpwfApp(booted_session)
+        return build_app(booted_session, Config())  # the CLI's factory, with the built-in defaults
     return factory
 
 

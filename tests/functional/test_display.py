@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from spwf_tui.session.recording import read_recording
-from spwf_tui.session.replay import ReplaySession
+from spwf_tui.session.recording.reader import read_recording
+from spwf_tui.session.recording.replay import ReplaySession
 from spwf_tui.session.state import ModuleState, SocketInfo
 from spwf_tui.ui.app import SpwfApp
 from spwf_tui.ui.screens.keys_help import KeysHelp
@@ -97,7 +97,7 @@ async def test_explanations_wrap_inside_the_pane(make_app, size):
         await wait_until(pilot, lambda: "netcat" in log_text(app))
         log = app.query_one(UartLog)
         width = log.size.width - log.styles.scrollbar_size_vertical
-        explanation = [row.text for row in log.rows() if row.style == "explain"][-3:]
+        explanation = [row.text for row in log.rows() if row.style == "explanation"][-3:]
         assert len(explanation) >= 2 and all(cell_len(text) <= width for text in explanation)
         assert "netcat on the server first." in " ".join(t.strip() for t in explanation)
 

@@ -8,9 +8,9 @@ import errno
 
 import pytest
 
-from spwf_tui.session import recorder as recorder_module
+from spwf_tui.session.recording import writer as recorder_module
 from spwf_tui.session import session as session_module
-from spwf_tui.session.recorder import Recorder
+from spwf_tui.session.recording.writer import Recorder
 from spwf_tui.ui.app import SpwfApp
 from spwf_tui.ui.widgets.command_builder import CommandBuilder
 from spwf_tui.ui.widgets.uart_log import UartLog
@@ -79,7 +79,7 @@ async def test_line_noise_leaves_the_app_alive(board, open_session, tmp_path):
         await wait_until(pilot, lambda: "< AT-S.OK" in log_text(app).split("> AT")[-1])
         assert app.query_one(UartLog).rows()
     session.close()
-    from spwf_tui.session.recording import read_recording
+    from spwf_tui.session.recording.reader import read_recording
 
     recorded = sum(len(e.data) for e in read_recording(recording).events if e.dir == "rx")
     assert recorded == pty.written_count == total + len(b"AT\r\nAT-S.OK\r\n")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spwf_tui.session.recording import read_recording
-from spwf_tui.session.replay import ReplaySession
+from spwf_tui.session.recording.reader import read_recording
+from spwf_tui.session.recording.replay import ReplaySession
 from spwf_tui.ui.app import SpwfApp
 from spwf_tui.ui.widgets.command_builder import CommandBuilder
 from tests.functional.conftest import log_text, wait_until

@@ -39,7 +39,7 @@ async def test_the_builder_completes_paths_by_the_shared_rules(make_app, tmp_pat
 async def test_the_inspector_sends_what_cert_plan_plans_through_the_apps_worker(make_app):
     from pathlib import Path
 
-    from spwf_tui.core.certplan import build_plan
+    from spwf_tui.core.certs.plan import build_plan
 
     ca = Path(__file__).parent.parent / "data" / "seed_ca_cert.pem"
     plan = build_plan(ca.read_bytes(), _now(), name=str(ca),

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from spwf_tui.config import Config
 from spwf_tui.ui.app import SpwfApp
+from spwf_tui.ui.factory import build_app
 from spwf_tui.ui.widgets.command_builder import CommandBuilder
 from tests.functional.conftest import log_text, wait_until
 
@@ -17,7 +19,7 @@ ROOT = Path(__file__).parent.parent.parent
 
 def _quiet_app(session) -> SpwfApp:
     session.entries.drain()  # boot lines arrive in a racy order relative to the "opened" note
-    return SpwfApp(session)
+    return build_app(session, Config())  # as the CLI builds it, with the built-in defaults
 
 
 async def _common(pilot) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from spwf_tui.session.recording import read_recording
+from spwf_tui.session.recording.reader import read_recording
 from tests.conftest import REQUIRE_TOOLS_ENV
 from tests.system.helpers import CLI, run_cli
 

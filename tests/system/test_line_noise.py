@@ -12,8 +12,8 @@ import tracemalloc
 
 import pytest
 
-from spwf_tui.session.recorder import Recorder
-from spwf_tui.session.recording import read_recording
+from spwf_tui.session.recording.writer import Recorder
+from spwf_tui.session.recording.reader import read_recording
 from spwf_tui.session.session import RECENT_BYTES, Session
 from spwf_tui.transport.settings import PortSettings
 from tests.support.pty_streamer import PtyStreamer

@@ -13,8 +13,8 @@ import pytest
 
 from spwf_tui.session import session as session_module
 from spwf_tui.session.pending import DONE_OK, INTERRUPTED, TIMED_OUT
-from spwf_tui.session.recorder import Recorder
-from spwf_tui.session.recording import read_recording
+from spwf_tui.session.recording.writer import Recorder
+from spwf_tui.session.recording.reader import read_recording
 from spwf_tui.session.session import Session
 from tests.system.helpers import run_cli, wait_until
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from spwf_tui.core.decoder import RxDecoder
-from spwf_tui.session.recorder import Recorder
-from spwf_tui.session.recording import read_recording
-from spwf_tui.session.replay import ReplaySession, state_snapshot
+from spwf_tui.session.recording.writer import Recorder
+from spwf_tui.session.recording.reader import read_recording
+from spwf_tui.session.recording.replay import ReplaySession, state_snapshot
 from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
 from tests.conftest import require_tool

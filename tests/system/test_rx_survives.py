@@ -105,7 +105,7 @@ BUGGY_RUN = (
 
 
 def test_a_bug_on_received_bytes_is_one_note_and_run_goes_on(board, tmp_path):
-    from spwf_tui.session.recording import read_recording
+    from spwf_tui.session.recording.reader import read_recording
 
     pty = board(stream=False, answer=Board({b"AT+S.GCFG=bug": b"AT-S.Var:bug=1\r\nAT-S.OK\r\n"}))
     recording = tmp_path / "bug.jsonl"

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from spwf_tui.core.present.payloads import payload_preview
 from tests.support.certfactory import make_ca
 from tests.system.helpers import run_cli
 
@@ -32,8 +33,9 @@ def _steps(key) -> list[str]:
 def _leaks(text: str, key) -> list[str]:
     """The secrets (or recognisable pieces of them) found in ``text``."""
     pem = key.read_bytes()
-    preview = " ".join(f"{b:02x}" for b in pem[:16])  # how a payload preview would show the key
-    pieces = [PASSPHRASE, "Tr0ub4dor", TOO_LONG, "L0ng-L0ng", preview, pem.decode().splitlines()[1][:20]]
+    hexed = " ".join(f"{b:02x}" for b in pem[:16])  # how a hex view would show the key
+    preview = payload_preview(pem, 48)[:-2]  # how a transcript's preview would (without " …")
+    pieces = [PASSPHRASE, "Tr0ub4dor", TOO_LONG, "L0ng-L0ng", hexed, preview, pem.decode().splitlines()[1][:20]]
     return [piece for piece in pieces if piece in text]
 
 
@@ -44,7 +46,7 @@ def test_run_transcript_and_failure_line_are_redacted_by_default(key):
     stars = "*" * len(PASSPHRASE)
     assert f"> AT+S.SCFG=wifi_wpa_psk_text,{stars}" in result.stdout
     assert f"< AT-S.Var:wifi_wpa_psk_text={stars}" in result.stdout
-    assert f"+{len(key.read_bytes())} payload bytes: {' '.join(['2a'] * 16)} …]" in result.stdout
+    assert f"> [{len(key.read_bytes())} payload bytes] {'*' * 48} …\n" in result.stdout
     # Redaction runs to the end of the step's text: the closing quote goes too.
     assert f'# expect "AT-S.Var:wifi_wpa_psk_text={stars}*: held by AT-S.Var:wifi_wpa_psk_text={stars}\n' in result.stdout
     assert result.stderr == (f"spwf-tui run: -c #7: AT+S.SCFG=wifi_wpa_psk_text,{'*' * len(TOO_LONG)}: "

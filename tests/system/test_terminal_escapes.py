@@ -223,8 +223,7 @@ def test_tui_status_sockets_inspector_and_replay_show_hostile_text_as_escapes(te
     term.keys("C-End")
     # "0 TCP open" also shows while the replay is still playing, so wait for the end itself; on a
     # loaded machine the key can arrive before the app reads keys, and playback ends on its own then.
-    term.wait_for("REPLAY end")
-    screen = term.wait_for("0 TCP open")  # the panes follow the status line's jump to the end
+    screen = term.wait_for("REPLAY end", "0 TCP open")  # the panes follow the status line's jump
     assert_unharmed(term, screen)
     assert "REPLAY end" in screen.splitlines()[0] and "REC" not in screen.splitlines()[0].replace("REPLAY", "")
     term.keys("C-q")

@@ -101,6 +101,7 @@ def test_auth_as_hex_text_is_caught_before_it_is_sent(tui, size):
     term.keys("Enter")
     term.wait_for("Send AT+S.TLSCERT=auth,41?")
     term.keys("y")  # the user insists: it goes out as written, and the module takes it
+    term.wait_for("> [41 payload bytes]")  # sent once the question is gone (F3 is not for the dialog)
     term.keys("F3")
     term.wait_for("Id:1")
 

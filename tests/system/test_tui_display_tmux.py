@@ -7,11 +7,12 @@ in a tmux paste buffer the test can read.
 from __future__ import annotations
 
 import socket
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.system.tmux_driver import Tmux
+from tests.system.tmux_driver import WAIT, Tmux
 
 EXAMPLE = Path(__file__).parent.parent.parent / "recordings" / "seed-tls-20-byte-auth.jsonl"
 SIZES = pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
@@ -24,10 +25,29 @@ def tui(spwf_tmux):
         if ready == "WiFi Up":
             term.ready_for_keys(ready)
         else:
-            term.wait_for(ready)
+            _replay_reads_keys(term, ready)
         return term
 
     return start
+
+
+def _replay_reads_keys(term: Tmux, shown: str) -> None:
+    """Wait for ``shown``, then until the replay demonstrably reads keys (it has no command line
+    for ``Tmux.ready_for_keys``'s probe): ``?`` opens the keys overlay, Esc closes it. A ``?``
+    that was lost is pressed again; one that came late closes the overlay the next one opened,
+    and the next look sees that."""
+    term.wait_for(shown)
+    deadline = time.monotonic() + WAIT
+    while True:
+        term.keys("?")
+        try:
+            term.wait_for("Keys (Esc closes)", timeout=3)
+            break
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+    term.keys("Escape")
+    term.wait_gone("Keys (Esc closes)")
 
 
 def _send(term: Tmux, line: str, reply: str) -> str:

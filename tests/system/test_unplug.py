@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from spwf_tui.session.recorder import Recorder
-from spwf_tui.session.recording import read_recording
+from spwf_tui.session.recording.writer import Recorder
+from spwf_tui.session.recording.reader import read_recording
 from spwf_tui.session.session import Session
 from spwf_tui.transport.serial_transport import CONNECTED, LOST, RECONNECTING
 from spwf_tui.transport.settings import PortSettings

@@ -109,10 +109,10 @@ class Tmux:
                 raise AssertionError(f"still waiting for {said} after {timeout:g}s; the screen:\n{self.screen()}")
             time.sleep(POLL)
 
-    def wait_for(self, text: str, timeout: float = WAIT) -> str:
-        """The screen, once ``text`` is on it."""
-        return self.wait_until(lambda: self._screen_if(lambda screen: text in screen), f"{text!r} on screen",
-                               timeout)
+    def wait_for(self, *texts: str, timeout: float = WAIT) -> str:
+        """The screen, once every one of ``texts`` is on it (panes repaint one after the other)."""
+        return self.wait_until(lambda: self._screen_if(lambda screen: all(text in screen for text in texts)),
+                               f"{' and '.join(map(repr, texts))} on screen", timeout)
 
     def wait_gone(self, text: str, timeout: float = WAIT) -> str:
         """The screen, once ``text`` is no longer on it."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from spwf_tui.commands.script import load_steps
+from spwf_tui.cli.script import load_steps
 from spwf_tui.core import authcheck
 from spwf_tui.core.payload import encode
 from spwf_tui.errors import UserError

@@ -15,14 +15,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spwf_tui.core import certblob
+from spwf_tui.core.certs import blob
 from spwf_tui.core.catalog import command as catalog_command
 from spwf_tui.core.commandline import payload_limit
 from spwf_tui.core.payload import PayloadError, encode
 from spwf_tui.export import render, replay_all, stream_export
 from spwf_tui.export.cast import _ESCAPE_COLOUR, _NOTE_COLOUR, _RESET, _TX_COLOUR, _Screen
 from spwf_tui.inputfiles import FileTooLargeError, NotARegularFileError, read_limited
-from spwf_tui.session.recording import EventLog, RecordingError, RecordingStream, parse_recording, read_recording
+from spwf_tui.session.recording.reader import EventLog, RecordingError, RecordingStream, parse_recording, read_recording
 
 EXAMPLES = Path(__file__).parent.parent.parent / "recordings"
 
@@ -34,8 +34,8 @@ def test_five_megabytes_of_begin_lines_are_refused_in_one_pass():
     """The lazy regex this replaces rescanned to the end for every BEGIN: 224 KB took 32 s and
     5.6 MB never finished. The generous timeout only catches a return to that."""
     data = b"-----BEGIN CERTIFICATE-----\n" * (5 * 1024 * 1024 // 28)
-    with pytest.raises(certblob.TruncatedPemError):
-        certblob.examine(data)
+    with pytest.raises(blob.TruncatedPemError):
+        blob.examine(data)
 
 
 _LAZY = re.compile(rb"-----BEGIN ([A-Z0-9 ]{1,64})-----(.*?)-----END \1-----", re.DOTALL)
@@ -45,7 +45,7 @@ _pieces = st.sampled_from([b"-----BEGIN A-----", b"-----END A-----", b"-----BEGI
 
 @given(st.lists(_pieces, max_size=30).map(b"".join))
 def test_the_block_scan_finds_what_the_lazy_regex_finds(data):
-    blocks, _ = certblob.pem_blocks(data)
+    blocks, _ = blob.pem_blocks(data)
     assert [(b.label.encode(), b.start, b.end) for b in blocks] == \
         [(m.group(1), m.start(), m.end()) for m in _LAZY.finditer(data)]
 

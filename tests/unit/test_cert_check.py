@@ -1,4 +1,4 @@
-"""``core.certcheck``: the prediction of the module's answer, checked against the emulated module's
+"""``core.certs.check``: the prediction of the module's answer, checked against the emulated module's
 own verification (``emulator.tlsverify``), both against the documented rules."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from spwf_tui.core import certerrors, certs
-from spwf_tui.core.certcheck import AS_PLANNED, ca_key_id, check_chain, fails_before_certificates, matches_name
+from spwf_tui.core.certs import error_numbers, loading
+from spwf_tui.core.certs.check import AS_PLANNED, ca_key_id, check_chain, fails_before_certificates, matches_name
 from spwf_tui.core.moduletime import ModuleClock
 from spwf_tui.emulator import tlsverify
 from spwf_tui.emulator.tlsstore import TlsStore
@@ -109,8 +109,8 @@ def test_failures_before_any_certificate_check():
 
 
 # -- the prediction and the emulated module both follow the documented rules -------------------------
-# The emulator now calls core.certcheck itself, so comparing the two would prove nothing: both are
-# checked against the rules as certerrors documents them, computed here by simple means.
+# The emulator now calls core.certs.check itself, so comparing the two would prove nothing: both are
+# checked against the rules as core.certs.error_numbers documents them, computed here by simple means.
 
 
 def _cases():
@@ -140,15 +140,15 @@ def _documented_answer(chain_id: str, clock_id: str, upload_id: str, name_id: st
     """The first failing rule, in the documented order: key id, chain, validity, name."""
     key_id_known = upload_id == "PEM + planned auth" or (upload_id == "DER, no auth" and chain_id != "CA without SKI")
     if not key_id_known:
-        return certerrors.KEY_ID_MISMATCH
+        return error_numbers.KEY_ID_MISMATCH
     if chain_id in ("wrong CA", "intermediate missing"):
-        return certerrors.CA_NOT_FOUND
+        return error_numbers.CA_NOT_FOUND
     if clock_id == "before":
-        return certerrors.NOT_YET_VALID
+        return error_numbers.NOT_YET_VALID
     if clock_id == "after":
-        return certerrors.EXPIRED
+        return error_numbers.EXPIRED
     if name_id == "wrong name":
-        return certerrors.DOMAIN_MISMATCH
+        return error_numbers.DOMAIN_MISMATCH
     return None
 
 
@@ -158,7 +158,7 @@ def test_prediction_and_emulated_module_follow_the_rules(ca, chain, at, upload, 
     key_id = ca_key_id(ca.cert)
     if auth is AS_PLANNED:
         # What cert plan uploads: nothing for a DER CA with SKI (the module reads it), else the key id.
-        stored_auth = None if fmt == "der" and certs.subject_key_identifier(ca.cert) else key_id
+        stored_auth = None if fmt == "der" and loading.subject_key_identifier(ca.cert) else key_id
     elif auth == "hex-text":
         stored_auth = key_id.hex().upper().encode()
     else:

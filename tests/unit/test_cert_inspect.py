@@ -1,4 +1,4 @@
-"""``core.certinspect``: facts, lengths and advice for certificates and keys, and every bad file."""
+"""``core.certs.inspect``: facts, lengths and advice for certificates and keys, and every bad file."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from spwf_tui.core import certblob
-from spwf_tui.core.certblob import EmptyFileError, NotACertificateError, TruncatedPemError, WrongPassphraseError
-from spwf_tui.core.certinspect import NEEDS_AUTH, RoleError, inspect, report_as_dict
+from spwf_tui.core.certs.blob import EmptyFileError, examine, NotACertificateError, TruncatedPemError, WrongPassphraseError
+from spwf_tui.core.certs.inspect import NEEDS_AUTH, RoleError, inspect, report_as_dict
 from spwf_tui.core.moduletime import ModuleClock, ModuleTimeError, parse_module_time
 from tests.support.certfactory import make_ca, make_server
 
@@ -68,7 +67,7 @@ def test_seed_ca_with_crlf_line_ends(tmp_path):
 
 def test_mixed_line_ends_give_both_lengths():
     mixed = SEED_CA.replace(b"\n", b"\r\n", 3)
-    blob = certblob.examine(mixed)
+    blob = examine(mixed)
     assert blob.line_ends == "mixed" and blob.other_length is None
     assert (blob.length_lf, blob.length_crlf) == (1403, 1426)
     assert "mixed line ends" in _texts(inspect(mixed, TODAY))

@@ -1,4 +1,4 @@
-"""``core.certplan``: the byte sequence that uploads a file, its JSON, and its run script."""
+"""``core.certs.plan``: the byte sequence that uploads a file, its JSON, and its run script."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from spwf_tui.commands.script import load_steps
-from spwf_tui.core.certinspect import RoleError
-from spwf_tui.core.certplan import PlanError, build_plan, plan_as_dict, preview
+from spwf_tui.cli.script import load_steps
+from spwf_tui.core.certs.inspect import RoleError
+from spwf_tui.core.certs.plan import PlanError, build_plan, plan_as_dict, preview
 from spwf_tui.core.moduletime import ModuleClock
 from spwf_tui.session.session import read_user_file
 from tests.support.certfactory import make_ca, make_server

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.session.log import NOTE, RX, TX, EntryBuffer, LogEntry, lines_not_shown
-from spwf_tui.session.shown import RedactingEntryBuffer
+from spwf_tui.session.redacted_entries import RedactingEntryBuffer
 
 
 def _texts(entries: list[LogEntry]) -> list[str]:

@@ -30,12 +30,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from spwf_tui.commands import run as run_command
-from spwf_tui.commands.decode import _RECORDING_MARK, _looks_utf16, run_decode
-from spwf_tui.commands.script import EXPECT, Expectation, Step
-from spwf_tui.core import certtext
-from spwf_tui.core.certcheck import check_chain
-from spwf_tui.core.certinspect import inspect
+from spwf_tui.cli import run as run_command
+from spwf_tui.cli import decode as decode_command
+from spwf_tui.cli.decode import _RECORDING_MARK, _looks_utf16
+from spwf_tui.cli.script import EXPECT, Expectation, Step
+from spwf_tui.core.certs import text as report_text
+from spwf_tui.core.certs.check import check_chain
+from spwf_tui.core.certs.inspect import inspect
 from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.core.events import DATA, bytes_to_text
 from spwf_tui.core.explain import Explainer
@@ -71,8 +72,9 @@ def _entries(data: bytes, note: str, typed: str, payload: bytes) -> list[LogEntr
 
 
 def _lines_of(entry: LogEntry) -> int:
-    """Lines a one-line-per-entry front end may print for ``entry``: its own, and an explanation."""
-    return 1 + bool(entry.explain)
+    """Lines a transcript prints for ``entry``: its own (a sent payload's preview is a second),
+    and an explanation."""
+    return 1 + (entry.direction == TX and entry.payload is not None) + bool(entry.explain)
 
 
 @_FUZZ
@@ -117,7 +119,7 @@ def test_decode_output_is_printable_and_json_keeps_the_exact_text(data, as_json)
             file.write(data)
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            run_decode(argparse.Namespace(file=path, json=as_json))
+            decode_command.run(argparse.Namespace(file=path, json=as_json))
     text = out.getvalue()
     assert dangerous(text, keep="\n") == [], repr(text)
     if as_json:
@@ -191,15 +193,15 @@ def test_certificate_reports_are_printable(name, dns, uri, server_name):
     cert = _hostile_cert(name, dns, uri, ca=True)
     plain = _hostile_cert("plain", "example.com", "http://example.com/crl", ca=True)
     for data in (cert.public_bytes(Encoding.PEM), cert.public_bytes(Encoding.DER)):
-        shown = certtext.inspect_text(inspect(data, _CLOCK, name="server.pem"), role_given=False)
-        benign = certtext.inspect_text(inspect(plain.public_bytes(Encoding.PEM if data.startswith(b"-")
+        shown = report_text.inspect_text(inspect(data, _CLOCK, name="server.pem"), role_given=False)
+        benign = report_text.inspect_text(inspect(plain.public_bytes(Encoding.PEM if data.startswith(b"-")
                                                                   else Encoding.DER), _CLOCK, name="server.pem"),
                                        role_given=False)
         assert dangerous(shown, keep="\n") == [], shown
         assert shown.count("\n") == benign.count("\n"), shown  # no line forged by a line feed in a name
     for ca, chain in ((plain, [cert]), (cert, [cert])):  # a chain that does not lead to the CA, and one that does
         result = check_chain(ca, chain, _CLOCK, name=server_name or None)
-        shown = certtext.check_text(result)
+        shown = report_text.check_text(result)
         assert dangerous(shown, keep="\n") == [], shown
         assert shown.count("\n") == 1 + len(result.reasons) + len(result.notes), shown
 
@@ -211,14 +213,13 @@ def test_ports_and_doctor_show_a_hostile_usb_description_escaped(monkeypatch):
     from serial.tools import list_ports
     from serial.tools.list_ports_common import ListPortInfo
 
-    from spwf_tui.commands.doctor import run_doctor
-    from spwf_tui.commands.ports import run_ports
+    from spwf_tui.cli import doctor, ports
 
     port = ListPortInfo("/dev/ttyFAKE0", skip_link_detection=True)
     port.description = "CP2102 \x1b]52;c;UFdORUQ=\x07\x1b]0;PWNED\x07\u202e"  # the product string, from the device
     port.hwid = "USB VID:PID=10c4:ea60 SER=\x1b[2J"
     monkeypatch.setattr(list_ports, "comports", lambda *args, **kwargs: [port])
-    for command in (run_ports, lambda: run_doctor(argparse.Namespace(json=False))):
+    for command in (lambda: ports.run(argparse.Namespace()), lambda: doctor.run(argparse.Namespace(json=False))):
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spwf_tui.commands.decode import decode_bytes
+from spwf_tui.cli.decode import decode_bytes
 from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.core.explain import Explainer
 from tests.support.certfactory import make_ca

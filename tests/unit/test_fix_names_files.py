@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from spwf_tui.export import render, replay_all
-from spwf_tui.session.recorder import Recorder
-from spwf_tui.session.recording import read_recording
+from spwf_tui.session.recording.writer import Recorder
+from spwf_tui.session.recording.reader import read_recording
 from tests.unit.test_recorder import open_session
 
 DATA = Path(__file__).parent.parent / "data"

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spwf_tui.commands.decode import decode_bytes
+from spwf_tui.cli.decode import decode_bytes
 from spwf_tui.config import Config, ConfigError, load
 from spwf_tui.core.classify import classify, strip_host_prefix
 from spwf_tui.core.decoder import RxDecoder
@@ -18,9 +18,9 @@ from spwf_tui.core.events import KINDS
 from spwf_tui.core.explain import Explainer
 from spwf_tui.core.redact import redact_text
 from spwf_tui.session.log import NOTE, RX, TX, LogEntry
-from spwf_tui.session.replay import NullTransport
+from spwf_tui.session.recording.replay import NullTransport
 from spwf_tui.session.session import Session
-from spwf_tui.session.shown import redact_entry
+from spwf_tui.session.redacted_entries import redact_entry
 from spwf_tui.transport.settings import PortSettings
 from tests.support.fuzz import budget
 

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.core.events import KINDS
 from spwf_tui.core.explain import Explainer
-from spwf_tui.session.recorder import Recorder
-from spwf_tui.session.recording import read_recording
-from spwf_tui.session.replay import NullTransport
+from spwf_tui.session.recording.writer import Recorder
+from spwf_tui.session.recording.reader import read_recording
+from spwf_tui.session.recording.replay import NullTransport
 from spwf_tui.session.session import Session
 from spwf_tui.session.transcript import format_entry
 from spwf_tui.transport.settings import PortSettings

@@ -18,14 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 HEADLESS = [
     "spwf_tui.core.decoder", "spwf_tui.core.completion", "spwf_tui.core.explain", "spwf_tui.core.payload",
-    "spwf_tui.session.session", "spwf_tui.session.replay", "spwf_tui.session.recorder",
-    "spwf_tui.session.recording", "spwf_tui.session.quiet", "spwf_tui.transport.serial_transport",
+    "spwf_tui.session.session", "spwf_tui.session.recording.replay", "spwf_tui.session.recording.writer",
+    "spwf_tui.session.recording.reader", "spwf_tui.session.quiet", "spwf_tui.transport.serial_transport",
     "spwf_tui.transport.ports", "spwf_tui.emulator", "spwf_tui.export.text", "spwf_tui.export.markdown",
-    "spwf_tui.export.cast", "spwf_tui.cli", "spwf_tui.commands.run", "spwf_tui.commands.decode",
-    "spwf_tui.commands.cert", "spwf_tui.commands.export", "spwf_tui.commands.replay",
-    "spwf_tui.commands.doctor", "spwf_tui.commands.ports", "spwf_tui.commands.repl",
+    "spwf_tui.export.cast", "spwf_tui.cli", "spwf_tui.cli.run", "spwf_tui.cli.decode",
+    "spwf_tui.cli.cert", "spwf_tui.cli.export", "spwf_tui.cli.replay",
+    "spwf_tui.cli.doctor", "spwf_tui.cli.ports", "spwf_tui.cli.repl", "spwf_tui.cli.sim", "spwf_tui.cli.tui",
 ]
-"""Modules that must load neither Textual nor prompt-toolkit (``commands.repl`` imports the
+"""Modules that must load neither Textual nor prompt-toolkit (``cli.repl`` imports the
 REPL's toolkit only once it knows the terminal can draw a prompt)."""
 REPL = ["spwf_tui.repl", "spwf_tui.repl.app", "spwf_tui.repl.plain", "spwf_tui.repl.commands",
         "spwf_tui.repl.completer", "spwf_tui.repl.printer", "spwf_tui.repl.history", "spwf_tui.repl.payload"]

@@ -16,7 +16,7 @@ def test_tx_rx_and_explanations_are_told_apart():
     (error,) = _rx(b"AT-S.ERROR:76:Illegal Socket ID\r\n")
     assert rows_for(tx, ViewOptions(), None)[0].style == "tx"
     rows = rows_for(error, ViewOptions(), None)
-    assert [r.style for r in rows] == ["rx-error", "explain"] and rows[1].text.endswith("why")
+    assert [r.style for r in rows] == ["error", "explanation"] and rows[1].text.endswith("why")
 
 
 def test_payload_lines_control_characters_and_hex():
@@ -95,7 +95,7 @@ def test_an_explanation_wraps_to_the_pane_and_its_rows_stay_inside():
     error = LogEntry(error.time, "rx", error.text, error.event, "word " * 30 + "the fix is here.")
     rows = rows_for(error, ViewOptions(width=40), None)
     assert rows[0].text == "< AT-S.ERROR:74:Failed to open socket"  # data rows only wrap when asked
-    explanation = [r for r in rows if r.style == "explain"]
+    explanation = [r for r in rows if r.style == "explanation"]
     assert len(explanation) > 3 and all(cell_len(r.text) <= 40 for r in explanation)
     assert explanation[-1].text.endswith("the fix is here.") and explanation[1].text.startswith("    word")
     assert measure(error, ViewOptions(width=40), None)[0] == len(rows)
@@ -116,13 +116,3 @@ def test_hex_rows_take_eight_bytes_when_sixteen_would_pass_the_edge():
     assert len(wide) == 3 and wide[1].text.endswith("ABCDEFGHIJKLMNOP")
     assert len(narrow) == 4 and narrow[1].text.endswith("ABCDEFGH") and all(cell_len(r.text) <= 60 for r in narrow)
 
-
-def test_a_sent_payload_previews_as_text_only_when_it_is_printable_text():
-    from spwf_tui.ui.log_rows import payload_preview
-
-    assert payload_preview(b"GET / HTTP/1.1\r\n") == "GET / HTTP/1.1\\r\\n"
-    assert payload_preview(b"caf\xc3\xa9") == "café"
-    assert payload_preview(b"\xd5\xa4") == "hex d5 a4"  # valid UTF-8, but one letter would hide two bytes
-    assert payload_preview(b"\x30\x82\x01\x0a") == "hex 30 82 01 0a"  # DER
-    assert payload_preview(b"\x1b]52;c;x\x07") == "hex 1b 5d 35 32 3b 63 3b 78 07"
-    assert payload_preview(bytes(100)).endswith(" …")

@@ -7,12 +7,13 @@ import time
 
 import pytest
 
-from spwf_tui.commands.script import PORT, parse_line
+from spwf_tui.cli.script import PORT, parse_line
 from spwf_tui.config import ConfigError, load
 from spwf_tui.errors import UserError
 from spwf_tui.session.session import Session
 from spwf_tui.transport.errors import PortError
-from spwf_tui.transport.modem import LineAction, describe_lines, parse_line_action
+from spwf_tui.core.present.status import modem_lines_text
+from spwf_tui.transport.modem import LineAction, parse_line_action
 from spwf_tui.transport.settings import PortSettings, SettingsError, as_changes, parse_changes
 
 
@@ -68,7 +69,7 @@ def test_line_actions_parse_with_default_lengths():
                            ("break", "1 2"), ("cts", "on"), ("break", "99999999")):
         with pytest.raises(SettingsError):
             parse_line_action(line, argument)
-    assert describe_lines({"cts": True, "dsr": False}) == "CTS on  DSR off"
+    assert modem_lines_text({"cts": True, "dsr": False}) == "CTS on  DSR off"
 
 
 def test_script_steps_are_parsed_before_anything_is_sent():

@@ -6,7 +6,7 @@ import json
 import threading
 
 from spwf_tui.core.rawmode import LineEnds
-from spwf_tui.session.recorder import Recorder
+from spwf_tui.session.recording.writer import Recorder
 from spwf_tui.session.session import RAW_CHUNK, RAW_LABEL, Session
 from spwf_tui.transport.settings import PortSettings
 

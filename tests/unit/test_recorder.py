@@ -1,4 +1,4 @@
-"""The recorder (session.recorder) and the reader (session.recording): format, files, failures."""
+"""The recorder (session.recording.writer) and the reader (session.recording.reader): format, files, failures."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spwf_tui.session import recorder as recorder_module
-from spwf_tui.session.recorder import Recorder, file_name, prune, sanitise_port
-from spwf_tui.session.recording import RecordingError, parse_recording, read_recording, redacted
+from spwf_tui.session.recording import writer as recorder_module
+from spwf_tui.session.recording.writer import Recorder, file_name, prune, sanitise_port
+from spwf_tui.session.recording.reader import RecordingError, parse_recording, read_recording, redacted
 from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
 from tests.support.fuzz import budget

@@ -14,7 +14,7 @@ from spwf_tui.repl.commands import ColonCommands
 from spwf_tui.repl.completer import DEFAULT_HINT, AtCompleter, hint_text
 from spwf_tui.history import history_path, kept_out
 from spwf_tui.repl.history import open_history
-from spwf_tui.repl.printer import View, entry_fragments, hexdump, safe, to_plain
+from spwf_tui.repl.printer import View, entry_fragments, safe, to_plain
 from spwf_tui.session.log import NOTE, RX, TX, LogEntry
 from spwf_tui.session.state import ModuleState
 
@@ -58,7 +58,9 @@ def _rx(kind: str, text: str, raw: bytes | None = None, explain: str | None = No
 
 def test_entries_are_coloured_by_kind_with_explanations_under_errors():
     frags = entry_fragments(_rx(ERROR, "AT-S.ERROR:74:Failed to open socket", explain="TCP failed."), View())
-    assert frags == [("class:error", "< AT-S.ERROR:74:Failed to open socket\n"), ("class:explain", "  = TCP failed.\n")]
+    # The TUI's marker and look (core/present): one for every front end.
+    assert frags == [("class:error", "< AT-S.ERROR:74:Failed to open socket\n"),
+                     ("class:explanation", "  ↳ TCP failed.\n")]
     assert entry_fragments(LogEntry(0.0, NOTE, "marker"), View()) == [("class:note", "# marker\n")]
 
 
@@ -66,16 +68,18 @@ def test_typed_lines_are_not_repeated_but_payloads_are_shown():
     view = View(show_typed_tx=False)
     assert entry_fragments(LogEntry(0.0, TX, "AT"), view) == []
     shown = to_plain(entry_fragments(LogEntry(0.0, TX, "AT+S.SOCKW=0,3", payload=b"abc"), view))
-    assert shown == "> AT+S.SOCKW=0,3  [+3 payload bytes: 61 62 63]\n"
+    assert shown == "> AT+S.SOCKW=0,3\n> [3 payload bytes] abc\n"
+    binary = to_plain(entry_fragments(LogEntry(0.0, TX, "AT+S.SOCKW=0,3", payload=b"\x00\x01\xff"), view))
+    assert binary == "> AT+S.SOCKW=0,3\n> [3 payload bytes] hex 00 01 ff\n"
 
 
 def test_data_as_lines_or_hex_and_never_raw_control_characters():
     entry = _rx(DATA, "HTTP/1.0 200 ok\r\n\x1b[2J\r\n", raw=b"HTTP/1.0 200 ok\r\n\x1b[2J\r\n")
     assert to_plain(entry_fragments(entry, View())) == "< HTTP/1.0 200 ok\n< \\x1b[2J\n"
     dump = to_plain(entry_fragments(entry, View(hex=True)))
-    assert dump.startswith("< [23 bytes]\n    0000  48 54 54 50") and "\x1b" not in dump
+    assert dump.startswith("< [23 bytes]\n  000000  48 54 54 50") and "\x1b" not in dump
+    assert "\n  000010  0a 1b 5b 32 4a 0d 0a   " in dump
     assert safe("a\tb\x07") == "a\tb\\x07"
-    assert hexdump(b"A" * 17)[1].startswith("    0010  41 ")
 
 
 class FakeSession:

@@ -1,12 +1,12 @@
-"""Replay (session.replay): the same session code rebuilds the state; the controls."""
+"""Replay (session.recording.replay): the same session code rebuilds the state; the controls."""
 
 from __future__ import annotations
 
 import pytest
 
-from spwf_tui.session.recorder import Recorder
-from spwf_tui.session.recording import read_recording
-from spwf_tui.session.replay import ReadOnlySessionError, ReplaySession, state_snapshot
+from spwf_tui.session.recording.writer import Recorder
+from spwf_tui.session.recording.reader import read_recording
+from spwf_tui.session.recording.replay import ReadOnlySessionError, ReplaySession, state_snapshot
 from spwf_tui.transport.errors import PortError
 from tests.unit.test_recorder import open_session
 
@@ -105,9 +105,9 @@ def test_a_replay_is_read_only(tmp_path):
 
 @pytest.mark.parametrize("command", [[], ["run", "sim://"], ["repl"]])
 def test_record_flags_on_every_session_command(command):
-    from spwf_tui.cli import build_parsers
+    from spwf_tui.cli import TUI, parser_for
 
-    parser = build_parsers()[command[0] if command else ""]
+    parser = parser_for(command[0] if command else TUI)
     args = parser.parse_args([*command[1:], "--record", "x.jsonl", "--record-secrets"])
     assert args.record == "x.jsonl" and args.record_secrets and not args.no_record
     assert parser.parse_args([*command[1:], "--no-record"]).no_record

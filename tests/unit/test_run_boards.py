@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from spwf_tui.commands.run_boards import Board, _boards, boards_of, recording_name, summary_table
+from spwf_tui.cli.run_boards import Board, _boards, boards_of, recording_name, summary_table
 from spwf_tui.errors import UserError
 
 

@@ -17,9 +17,9 @@ from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.core.events import WIND
 from spwf_tui.core.redact import holds_secret_assignment, redact_text
 from spwf_tui.session.log import NOTE, RX, TX, EntryBuffer, LogEntry, lines_not_shown
-from spwf_tui.session.replay import NullTransport
+from spwf_tui.session.recording.replay import NullTransport
 from spwf_tui.session.session import RECENT_EVENTS, Session
-from spwf_tui.session.shown import RedactingEntryBuffer, redact_entry
+from spwf_tui.session.redacted_entries import RedactingEntryBuffer, redact_entry
 from spwf_tui.transport.settings import PortSettings
 from tests.support.fuzz import budget
 

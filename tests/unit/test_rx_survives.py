@@ -18,9 +18,9 @@ from spwf_tui.core.digits import U32_MAX, ascii_int
 from spwf_tui.core.events import ERROR, OTHER
 from spwf_tui.core.moduletime import ModuleTimeError, parse_module_time
 from spwf_tui.session import session as session_module
-from spwf_tui.session.recorder import Recorder
-from spwf_tui.session.recording import read_recording
-from spwf_tui.session.replay import NullTransport
+from spwf_tui.session.recording.writer import Recorder
+from spwf_tui.session.recording.reader import read_recording
+from spwf_tui.session.recording.replay import NullTransport
 from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
 

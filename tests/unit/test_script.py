@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spwf_tui.commands.script import (
+from spwf_tui.cli.script import (
     COMMAND,
     DEFAULT_EXPECT,
     EXPECT,

@@ -1,5 +1,5 @@
 """Security properties that need no port: no shell anywhere, owner-only files whatever the umask,
-secrets redacted in what the front ends are handed (``session.shown``) and kept out of history."""
+secrets redacted in what the front ends are handed (``session.redacted_entries``) and kept out of history."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from spwf_tui.commands.export import write_pieces
+from spwf_tui.cli.export import write_pieces
 from spwf_tui.core.events import DATA, Event
 from spwf_tui.core.redact import typed_line_holds_secret
 from spwf_tui.session.log import NOTE, RX, TX, LogEntry
-from spwf_tui.session.recorder import Recorder
-from spwf_tui.session.replay import NullTransport
+from spwf_tui.session.recording.writer import Recorder
+from spwf_tui.session.recording.replay import NullTransport
 from spwf_tui.session.session import Session
-from spwf_tui.session.shown import redact_entry
+from spwf_tui.session.redacted_entries import redact_entry
 from spwf_tui.transport.settings import PortSettings
 from spwf_tui.ui.history import History
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from spwf_tui.core.events import DATA
 from spwf_tui.session.log import RX, TX
-from spwf_tui.session.replay import NullTransport
+from spwf_tui.session.recording.replay import NullTransport
 from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
 
@@ -64,8 +64,8 @@ def test_a_key_in_bytes_sent_raw_is_hidden_and_its_echo_too():
 
 
 def test_the_recording_keeps_the_order_when_an_echoed_line_is_held(tmp_path):
-    from spwf_tui.session.recorder import Recorder
-    from spwf_tui.session.recording import read_recording
+    from spwf_tui.session.recording.writer import Recorder
+    from spwf_tui.session.recording.reader import read_recording
 
     recorder = Recorder(path=tmp_path / "r.jsonl")
     session = Session(PortSettings("/dev/ttyX"), transport=NullTransport(), reconnect=False, recorder=recorder)

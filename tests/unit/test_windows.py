@@ -10,6 +10,7 @@ load. What runs only on real Windows (COM port I/O, the console) is not tested h
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import textwrap
@@ -18,7 +19,7 @@ from pathlib import Path
 from serial.tools.list_ports_common import ListPortInfo
 
 from spwf_tui.cli import _looks_like_a_word
-from spwf_tui.session.recorder import file_name
+from spwf_tui.session.recording.writer import file_name
 
 ROOT = Path(__file__).parent.parent.parent
 POSIX_ONLY = ("termios", "fcntl", "pty", "tty", "grp", "pwd", "resource")
@@ -55,8 +56,8 @@ def test_the_cli_runs_a_script_on_the_emulator_without_posix_modules(tmp_path):
     result = _run_as_windows("""
         from spwf_tui.cli import main
         status = main(["run", "sim://", "--log", sys.argv[1], "-c", "AT+S.STS=fw_version", "-c", "port baud=921600"])
-        import spwf_tui.commands.doctor, spwf_tui.commands.ports, spwf_tui.emulator.serve
-        import spwf_tui.ui.app, spwf_tui.repl.app, spwf_tui.commands.tui, spwf_tui.transport.errors
+        import spwf_tui.cli.doctor, spwf_tui.cli.ports, spwf_tui.emulator.serve
+        import spwf_tui.ui.app, spwf_tui.repl.app, spwf_tui.cli.tui, spwf_tui.transport.errors
         from spwf_tui.transport.errors import describe_open_failure
         print(describe_open_failure("COM3", FileNotFoundError(2, "No such file or directory")))
         sys.exit(status)
@@ -88,12 +89,12 @@ def test_com_port_names_are_ports_not_subcommands_or_paths():
 def test_ports_lists_com_ports(monkeypatch, capsys):
     from serial.tools import list_ports
 
-    from spwf_tui.commands import ports
+    from spwf_tui.cli import ports
 
     com = ListPortInfo("COM3", skip_link_detection=True)
     com.description, com.hwid = "USB Serial Device (COM3)", "USB VID:PID=0483:374B SER=0671FF"
     monkeypatch.setattr(list_ports, "comports", lambda: [com])
-    assert ports.run_ports() == 0
+    assert ports.run(argparse.Namespace()) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("COM3") and "USB Serial Device (COM3)" in out[0] and "0483:374B" in out[0]
     assert out[1].startswith("sim://")

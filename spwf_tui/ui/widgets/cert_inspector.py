@@ -3,7 +3,7 @@ one-step upload (CA plus the 20-byte ``auth`` when needed, cert or key) checked 
 ``TLSCERT=content,1``.
 
 The facts and warnings come from ``ui/cert_report.py`` (a thin view over the core certificate
-logic), the upload's commands from ``core.certplan`` (as ``cert plan``). They are sent by the app's
+logic), the upload's commands from ``core.certs.plan`` (as ``cert plan``). They are sent by the app's
 ``TxWorker`` like typed commands, each after the previous one's reply, so they are logged and
 recorded and keep their place among what the user types.
 """

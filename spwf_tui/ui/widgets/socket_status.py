@@ -9,8 +9,6 @@ pending bytes, write to it, close it) become command lines the app sends or puts
 
 from __future__ import annotations
 
-import time
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +17,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from spwf_tui.core.display import visible
+from spwf_tui.core.present.clock import clock_text
 from spwf_tui.session.state import ModuleState
 
 REFRESH_COMMANDS = ("AT+S.STS", "AT+S.TLSCERT=content,1")
@@ -130,16 +129,7 @@ def module_summary(state: ModuleState) -> str:
         wifi = f"Wi-Fi up, IP {visible(state.ip_address)}"
     else:
         wifi = "Wi-Fi: no IP yet" if state.link_known else "Wi-Fi: unknown (R asks the module)"
-    module_time = state.module_time()
-    if module_time is None:
-        clock = "clock: unknown (AT+S.TIME reads it; set it before TLS)"
-    else:
-        try:
-            clock = "clock: " + time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(module_time))
-        except (OverflowError, OSError, ValueError):  # a clock reading no calendar holds
-            clock = "clock: out of range"
-        if module_time < 1_000_000_000:
-            clock += " — not set (1970s): TLS will fail"
+    clock = "clock: " + clock_text(state.module_time())
     labels = {"ca": "CA", "cert": "Cert", "key": "Key", "auth": "Id"}  # as TLSCERT=content,1 says
     tls = "TLS: " + "  ".join(f"{labels[name]}:{'?' if have is None else int(have)}" for name, have in state.tls.items())
     return f"{wifi}\n{clock}\n{tls}"

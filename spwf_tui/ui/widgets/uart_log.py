@@ -30,6 +30,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from spwf_tui.session.log import LogEntry
+from spwf_tui.ui.log_rows import RICH_STYLES as STYLES
 from spwf_tui.ui.log_rows import TIMESTAMP_MODES, Row, ViewOptions, measure, rows_for
 
 MAX_ENTRIES = 20_000
@@ -43,21 +44,6 @@ REPAINT_INTERVAL = 0.05
 CACHED_STRIPS = 1024
 """Rendered rows kept for the next frames (a following log moves its rows up a frame)."""
 
-STYLES = {
-    # Calm by design (toolong, posting): the pane's own background on every row, the text in the
-    # pane's colour, and a colour only where it tells something: what was sent, how a command
-    # ended, what the module announced. Notes and explanations are dim, read as asides.
-    "tx": Style(color="cyan", bold=True),
-    "rx-ok": Style(color="green"),
-    "rx-error": Style(color="red", bold=True),
-    "rx-wind": Style(color="yellow"),
-    "rx-info": Style(),
-    "rx-echo": Style(dim=True),
-    "rx-data": Style(color="magenta"),
-    "rx-other": Style(),
-    "note": Style(color="blue", italic=True),
-    "explain": Style(dim=True, italic=True),
-}
 SEARCH_STYLE = Style(reverse=True)
 
 

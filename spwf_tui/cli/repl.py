@@ -1,0 +1,44 @@
+"""``spwf-tui repl``: open the port and run the line-mode console (``spwf_tui.repl``).
+
+The console itself never reads arguments, the config or the recording options: those are the
+CLI's (``cli.common``), so ``repl/`` depends on no subcommand module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from spwf_tui import config as config_file
+from spwf_tui.cli.common import line_ends, port_settings, session_options
+from spwf_tui.cli.options import (
+    add_log_options, add_record_options, add_serial_options, add_terminal_options, end_cleanly_on_sigterm,
+)
+from spwf_tui.repl import wants_full_prompt
+from spwf_tui.session.session import Session
+
+
+DESCRIPTION = ("Line-mode console (prompt-toolkit): completion, payload sources, history; plain lines "
+               "when not on a terminal.")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("port", nargs="?", help="device path, pyserial URL or sim://")
+    add_serial_options(parser)
+    add_terminal_options(parser)
+    add_record_options(parser)
+    add_log_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the port and run the console until the user quits or input ends."""
+    cfg = config_file.load()
+    settings = port_settings(args, args.port, cfg)
+    with Session(settings, line_ends=line_ends(args, cfg), **session_options(args, cfg)) as session:
+        if not wants_full_prompt():
+            from spwf_tui.repl.plain import PlainConsole
+
+            return PlainConsole(session, sys.stdin, sys.stdout, prompt=sys.stdin.isatty()).run()
+        from spwf_tui.repl.app import run_interactive  # prompt-toolkit only for a real terminal
+
+        return run_interactive(session, paste_delay_ms=cfg.paste_delay_ms)

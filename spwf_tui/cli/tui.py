@@ -1,0 +1,42 @@
+"""The default command: the TUI on a port (a port picker first when none is given)."""
+
+from __future__ import annotations
+
+import argparse
+
+from spwf_tui import __version__, config as config_file
+from spwf_tui.cli.options import (
+    add_log_options, add_record_options, add_serial_options, add_terminal_options,
+)
+from spwf_tui.cli.common import line_ends, port_settings, session_options
+from spwf_tui.session.session import Session
+
+
+DESCRIPTION = "Terminal workbench for the SPWF04SA/SC Wi-Fi module."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("port", nargs="?", help="device path, pyserial URL (rfc2217://, socket://, loop://) or sim://")
+    add_serial_options(parser)
+    add_terminal_options(parser)
+    add_record_options(parser)
+    add_log_options(parser)
+    parser.add_argument("--version", action="version", version=f"spwf-tui {__version__}")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the port, then run the Textual app until the user quits."""
+    cfg = config_file.load()
+    port = args.port or cfg.port
+    if not port:
+        from spwf_tui.ui.port_picker import PortPickerApp  # Textual only when a screen is needed
+
+        picker = PortPickerApp()
+        port = picker.run()
+        if not port:
+            return picker.return_code or 0  # 1 after a crash of the picker (see below)
+    settings = port_settings(args, port, cfg)
+    with Session(settings, line_ends=line_ends(args, cfg), **session_options(args, cfg)) as session:
+        from spwf_tui.ui.factory import run_app  # Textual once the port is open (its errors come first)
+
+        return run_app(session, cfg)  # 1 after a crash of the app
