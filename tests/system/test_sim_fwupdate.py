@@ -35,10 +35,12 @@ def server() -> Iterator[int]:
 @pytest.fixture
 def old_module(tmp_path: Path) -> Iterator[World]:
     world = World(tmp_path, OLD_WORLD)
-    assert world.restart().group(1) == b"170216-fd39c59-SPWF04S"  # the old release boots
-    world.host.recv(rb"\+WIND:24:WiFi Up:0:192\.168\.1\.50", timeout=20)
-    yield world
-    world.stop()
+    try:  # stopped also when the boot fails (the emulator process would outlive the test)
+        assert world.restart().group(1) == b"170216-fd39c59-SPWF04S"  # the old release boots
+        world.host.recv(rb"\+WIND:24:WiFi Up:0:192\.168\.1\.50", timeout=20)
+        yield world
+    finally:
+        world.stop()
 
 
 def fw_version(world: World) -> bytes:
