@@ -26,13 +26,19 @@ def _rows(first: int, count: int) -> list[LogEntry]:
     return [LogEntry(100.0 + n, NOTE, f"row {n}") for n in range(first, first + count)]
 
 
+async def _following_overflowed_log(pilot) -> UartLog:
+    """The app's log, focused, holding more rows than it shows, following at the end."""
+    log = pilot.app.query_one(UartLog)
+    log.focus()
+    log.add_entries(_rows(0, 200))
+    await wait_until(pilot, lambda: log.max_scroll_y > 0 and log.follow and log.scroll_y == log.max_scroll_y)
+    return log
+
+
 async def test_home_is_not_undone_by_rows_arriving_before_its_scroll_starts():
     app = _LogApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        log = app.query_one(UartLog)
-        log.focus()
-        log.add_entries(_rows(0, 200))
-        await wait_until(pilot, lambda: log.max_scroll_y > 0 and log.follow and log.scroll_y == log.max_scroll_y)
+        log = await _following_overflowed_log(pilot)
         time.sleep(REPAINT_INTERVAL)  # the next batch is shown at once, not at the next repaint
         log.action_scroll_home()  # the key's action: the scroll itself waits for a refresh
         log.add_entries(_rows(200, 20))  # rows that arrive before it starts
@@ -48,10 +54,7 @@ async def test_home_is_not_undone_by_rows_arriving_before_its_scroll_starts():
 async def test_end_follows_again_after_home():
     app = _LogApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        log = app.query_one(UartLog)
-        log.focus()
-        log.add_entries(_rows(0, 200))
-        await wait_until(pilot, lambda: log.max_scroll_y > 0 and log.scroll_y == log.max_scroll_y)
+        log = await _following_overflowed_log(pilot)
         await pilot.press("home")
         await wait_until(pilot, lambda: log.scroll_y == 0)
         assert not log.follow
