@@ -165,7 +165,7 @@ class Tmux:
         sequence. A probe that does not show is typed again (any part of it that arrived later
         goes with the Ctrl+U); the screen is returned as it was before the probe.
         """
-        screen = self.wait_for(shown, timeout)
+        screen = self.wait_for(shown, timeout=timeout)
         deadline = time.monotonic() + timeout
         while True:
             self.type(PROBE)
