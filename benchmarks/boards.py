@@ -102,7 +102,8 @@ def trial(boards: int, seconds: float) -> dict:
             raise RuntimeError("the board writer did not start")
         for index, pty in enumerate(ptys):
             recorder = Recorder(directory=tmp / str(index), max_bytes=1 << 62)
-            session = Session(PortSettings(pty.path, 921600), recorder=recorder, reconnect=False)
+            session = Session(PortSettings(pty.path, 921600), recorder=recorder, reconnect=False,
+                              pace_streams=True)  # as `run` opens its port
             session.open()
             sessions.append(session)
         for session in sessions:

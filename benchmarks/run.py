@@ -49,6 +49,7 @@ TARGETS = [
     ("help_ratio", "<=", 1.5, "--help ≤ 1.5× miniterm --help"),
     ("first_frame_s", "<=", 0.6, "first frame ≤ 0.6 s"),
     ("upload_ratio", ">=", 0.9, "upload ≥ 0.9× raw write"),
+    ("upload_1mib_ratio", ">=", 0.9, "upload of 1 MiB (SOCKW) ≥ 0.9× raw write"),
     ("rss_growth_abs", "<=", 0.10, "RSS flat (±10 %) from 10 MB (quick: 4 MB) to the end of ingest"),
     ("rss_500mb_mib", "<", 150, "RSS under 150 MiB"),
     ("export_cast_peak_rss_mib", "<=", 200, "cast export of the recording ≤ 200 MiB RSS"),
@@ -132,6 +133,8 @@ def table(r: dict) -> str:
          _fmt(g("upload_ratio"), "×"), f"{_fmt(g('upload_kbps'), ' kB/s', 0)}, overhead "
          f"{_fmt(g('upload_overhead_ms'), ' ms')}; at 921600 baud that is "
          f"{_fmt(g('upload_ratio_at_line_rate'), '×', 3)} (projected)"),
+        ("5 upload 1 MiB SOCKW", _fmt(g("upload_1mib_s"), " s", 4), f"raw {_fmt(g('raw_write_1mib_s'), ' s', 4)}",
+         _fmt(g("upload_1mib_ratio"), "×"), "to a TCP sink on this host through the module's socket"),
         ("6 decode --json", _fmt(g("decode_mbps"), " MB/s"), f"split {_fmt(g('split_lines_mbps'), ' MB/s', 0)}",
          _fmt(g("decode_ratio"), "×", 4), f"text mode {_fmt(g('decode_text_mbps'), ' MB/s')}, "
          f"peak RSS {_fmt(g('decode_peak_rss_mib'), ' MiB', 0)}, {_fmt(g('decode_megabytes'), ' MB', 0)}"),

@@ -65,8 +65,11 @@ def read_limited(path: str | Path, limit: int = MAX_INPUT_BYTES) -> bytes:
         os.set_blocking(fd, True)
         chunks = []
         total = 0
+        # The first read asks for the size the file has (one more byte tells that it grew): a
+        # larger request would allocate that much and shrink it again.
+        want = info.st_size + 1
         while True:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            chunk = os.read(fd, min(max(want, 1 << 16) if total else want, 1 << 20, limit + 1 - total))
             if not chunk:
                 break
             chunks.append(chunk)

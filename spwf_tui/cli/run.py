@@ -37,6 +37,7 @@ from spwf_tui.session.pending import INTERRUPTED, PendingCommand
 from spwf_tui.session.quiet import wait_until_ready
 from spwf_tui.session.session import Session, read_user_file, timeout_for
 from spwf_tui.transport.errors import PortWriteError
+from spwf_tui.transport.urls import is_place_pattern
 from spwf_tui.session.transcript import PartialLines, format_entry
 
 
@@ -69,11 +70,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """One board: the script here. Several (``-p``, a place pattern): one child ``run`` each."""
     end_cleanly_on_sigterm()
-    from spwf_tui.cli.run_boards import boards_of, run_boards
+    if getattr(args, "ports", None) or (args.port is not None and is_place_pattern(args.port)):
+        # several boards: threads, subprocesses, perhaps a lab's coordinator (not imported for
+        # one port: `run PORT -c AT` starts in a fraction of a second)
+        from spwf_tui.cli.run_boards import boards_of, run_boards
 
-    boards = boards_of(args)
-    if boards is not None:
-        return run_boards(args, boards)
+        boards = boards_of(args)
+        if boards is not None:
+            return run_boards(args, boards)
     return run_script(args)
 
 
@@ -90,7 +94,7 @@ def run_script(args: argparse.Namespace) -> int:
     # With --keep-going a lost port may come back (the transport's reconnect rules decide) and
     # the steps after the loss run on it; without, the first failure ends the run anyway.
     failed = 0
-    with Session(settings, reconnect=args.keep_going, **session_options(args, cfg)) as session:
+    with Session(settings, reconnect=args.keep_going, pace_streams=True, **session_options(args, cfg)) as session:
         wait_until_ready(session)
         _print_entries(session, args.json)
         mark = session.event_seq

@@ -30,6 +30,7 @@ from spwf_tui.cli.script import load_steps, parse_assignments, script_variables
 from spwf_tui.core.display import visible
 from spwf_tui.errors import UserError
 from spwf_tui.session.session import read_user_file
+from spwf_tui.transport.urls import is_place_pattern
 
 MAX_JOBS = 256
 DEFAULT_JOBS = 16
@@ -86,12 +87,12 @@ def boards_of(args: argparse.Namespace) -> list[str] | None:
         args.script, args.port = args.port, None
     elif args.port is not None:
         ports = [args.port]
-    from spwf_tui.transport import labgrid_place
-
-    if len(ports) <= 1 and not any(labgrid_place.is_pattern(p) for p in ports):
+    if len(ports) <= 1 and not any(is_place_pattern(p) for p in ports):
         if ports:
             args.port = ports[0]
         return None
+    from spwf_tui.transport import labgrid_place  # asyncio, gRPC: only for a lab's places
+
     expanded: list[str] = []
     for port in ports:
         if labgrid_place.is_pattern(port):

@@ -98,8 +98,10 @@ class Session:
                  read_file: Callable[[str], bytes] = read_user_file, reconnect: bool = True,
                  recorder: Recorder | None = None, transport: Transport | None = None,
                  show_secrets: bool = False, line_ends: LineEnds | None = None, follow_speed: bool = False,
-                 text_log: TextLog | None = None) -> None:
-        """``line_ends``: ``--eol`` and ``--map`` (``core.rawmode``); ``recorder`` records the session (see ``session.recording``); ``transport`` replaces the
+                 text_log: TextLog | None = None, pace_streams: bool = False) -> None:
+        """``pace_streams``: the port's reader hands a stream on in fewer, larger batches (for a
+        headless front end, ``run``: see ``transport.serial_transport._StreamPacer``);
+        ``line_ends``: ``--eol`` and ``--map`` (``core.rawmode``); ``recorder`` records the session (see ``session.recording``); ``transport`` replaces the
         serial port (a ``transport.base.Transport``: replays use one that sends nothing); ``show_secrets`` hands the front ends entries with secrets left in
         (``session.redacted_entries``: redacted by default); ``follow_speed`` switches the port to the
         module's new ``console_speed`` once saved and reset (``session.port_control``);
@@ -134,7 +136,8 @@ class Session:
         self._recent_changed = threading.Condition()
         self.event_seq = 0
         """Number of events received so far; a mark for ``wait_for_event``."""
-        self._transport: Transport = transport or SerialTransport(settings, self, reconnect=reconnect)
+        self._transport: Transport = transport or SerialTransport(settings, self, reconnect=reconnect,
+                                                                      pace_streams=pace_streams)
         self.port = PortControl(self, follow_speed=follow_speed)
         """Line settings, modem lines and BREAK of the open port (docs/protocol.md §9.1, §9.2)."""
         self._give_up_lock = threading.Lock()
@@ -240,6 +243,7 @@ class Session:
         """Send an encoded command (line, CR and payload in one write: never interleaved)."""
         with self._tx_lock:
             command = self._pending.add(outgoing.line, timeout_for(outgoing.line))
+            self._hurry_reader()
             if outgoing.line.strip().upper().startswith("AT+S.FSP"):
                 with self._rx_lock:
                     self._decoder.expect_body(after_echo=self.state.echo)
@@ -247,7 +251,8 @@ class Session:
             self.state.note_sent(outgoing.line, outgoing.source)
             self.entries.append(LogEntry(self.clock(), TX, outgoing.line, payload=outgoing.payload))
             if self.recorder is not None:
-                # before the write: the reply cannot come first
+                # before the write: the reply cannot come first, and a process killed in the
+                # middle of a long upload still leaves the command in the file
                 self.recorder.tx(outgoing.wire, source=_file_source(outgoing.source))
             try:
                 self._transport.write(outgoing.wire)
@@ -303,6 +308,7 @@ class Session:
             if self.recorder is not None:
                 self.recorder.tx(data, raw=RAW_LABEL)
             self._transport.write(data)
+        self._hurry_reader()  # the device's echo of a key is awaited
 
     def execute(self, line: str, timeout: float | None = None) -> PendingCommand:
         """Send ``line`` and wait for its final reply (or the timeout); never raises on timeout."""
@@ -377,6 +383,18 @@ class Session:
                 self._recent_changed.wait(remaining)
 
     # -- RX (transport thread) --------------------------------------------------------------
+
+    def _hurry_reader(self) -> None:
+        """A reply is awaited: a reader pausing in a stream reads at once (a transport without
+        pauses has no ``hurry``)."""
+        hurry = getattr(self._transport, "hurry", None)
+        if hurry is not None:
+            hurry()
+
+    def awaiting_reply(self) -> bool:
+        """True while a command waits for its reply: the transport then hands on what it reads
+        at once, not paced as a stream (``transport.serial_transport._StreamPacer``)."""
+        return bool(self._pending)
 
     def data_received(self, data: bytes) -> None:
         """Bytes from the module: decode, attribute, update state, log. Never raises: the

@@ -27,8 +27,10 @@ import threading
 from dataclasses import dataclass, field
 
 from spwf_tui.transport.errors import PortError
+from spwf_tui.transport.urls import LAB_SCHEME as SCHEME
+from spwf_tui.transport.urls import is_lab_port
+from spwf_tui.transport.urls import is_place_pattern as is_pattern
 
-SCHEME = "labgrid://"
 DEFAULT_COORDINATOR = "127.0.0.1:20408"
 """labgrid's own default when neither ``--coordinator`` nor ``LG_COORDINATOR`` names one."""
 CONNECT_TIMEOUT = 10.0
@@ -45,11 +47,6 @@ class LabError(PortError):
     held by someone else, or without a serial port. ``str()`` is the line for the user."""
 
 
-def is_lab_port(port: str) -> bool:
-    """True for ``labgrid://...``."""
-    return port.lower().startswith(SCHEME)
-
-
 def place_of(port: str) -> str:
     """The place (or pattern) a ``labgrid://`` port names.
 
@@ -61,11 +58,6 @@ def place_of(port: str) -> str:
         raise LabError(f"{port}: name a place after labgrid:// (e.g. labgrid://bench-1; "
                        "labgrid-client places lists them)")
     return name
-
-
-def is_pattern(port: str) -> bool:
-    """True when a ``labgrid://`` port names several places (``labgrid://bench-*``)."""
-    return is_lab_port(port) and any(c in port for c in "*?[")
 
 
 def coordinator_address(explicit: str | None = None) -> str:

@@ -16,6 +16,8 @@ import os
 import select
 import sys
 import threading
+import time
+from collections.abc import Callable
 from typing import Protocol
 
 import serial
@@ -39,6 +41,42 @@ READ_BATCH = 64 * 1024
 """Most bytes handed on at once: what is already waiting joins the read that woke the reader
 (a tty returns at most 4 KiB a read), so a flood costs one decode, record and wake-up per
 batch instead of per read. Nothing waits for more bytes: latency stays that of one read."""
+
+
+STREAM_INTERVAL = 0.04
+"""While a module streams (read after read finds bytes at once), they are handed on at most this
+often: at 921600 baud a read holds ~10 lines, and the fixed cost of handing a batch on (decoding
+set-up, a recording line, waking the front end) dominated. 40 ms is below a frame of the TUI."""
+STREAM_BUFFERED = 16 * 1024
+"""Most bytes a pause lets gather in the kernel at the rate just seen (a tty buffers 64 KiB)."""
+STREAM_READS = 3
+"""Reads in a row that found bytes waiting before pauses begin: an echo and its reply, a short
+answer, are handed on at once."""
+
+
+class _StreamPacer:
+    """When the reader should pause before its next read, so a stream comes in fewer, larger
+    batches. A read that waited for its first byte (an idle line) resets it; a full batch
+    (``READ_BATCH``) never pauses: the module is faster than a pause could be. The reader does
+    not pause while the listener awaits a reply (a command, an upload): commands in a row would
+    each wait."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._streak = 0
+        self._last = clock()
+
+    def pause_after(self, size: int, waited: float) -> float:
+        """Seconds to wait after handing on ``size`` bytes read by a read that waited ``waited``
+        seconds for its first byte."""
+        now = self._clock()
+        since, self._last = now - self._last, now
+        # A read that found bytes waiting (or waited less than an interval for them): a stream.
+        self._streak = self._streak + 1 if waited < STREAM_INTERVAL else 0
+        if self._streak < STREAM_READS or size >= READ_BATCH:
+            return 0.0
+        rate = size / max(since, 1e-4)
+        return min(STREAM_INTERVAL, STREAM_BUFFERED / rate)
 
 
 def _read_waiting(port: serial.SerialBase, data: bytes) -> bytes:
@@ -144,7 +182,9 @@ def _why(exc: BaseException) -> str:
 
 
 class TransportListener(Protocol):
-    """What the transport calls, from its reader thread."""
+    """What the transport calls, from its reader thread. A listener may also have
+    ``awaiting_reply() -> bool`` (the session does): while it says True, a stream is handed on
+    read by read, unpaced (``_StreamPacer``): someone waits for a reply in it."""
 
     def data_received(self, data: bytes) -> None:
         """Bytes arrived from the module."""
@@ -164,10 +204,15 @@ class SerialTransport:
             ``reopen`` makes is reported from its caller's thread).
         reconnect: after a loss, wait for the same device (or the user's ``reopen``); off, a
             vanished port closes the transport (``run``).
+        pace_streams: while the module streams, hand its bytes on in fewer, larger batches
+            (``_StreamPacer``; ``run`` and many boards in one process). Off for the TUI and the
+            REPL, which batch per frame themselves.
     """
 
-    def __init__(self, settings: PortSettings, listener: TransportListener, *, reconnect: bool = True) -> None:
+    def __init__(self, settings: PortSettings, listener: TransportListener, *, reconnect: bool = True,
+                 pace_streams: bool = False) -> None:
         self.settings = settings
+        self._pace_streams = pace_streams
         self._listener = listener
         self._reconnect = reconnect
         self._serial: serial.SerialBase | None = None
@@ -175,6 +220,8 @@ class SerialTransport:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._resume = threading.Event()
+        self._hurry = threading.Event()
+        """Set by ``hurry`` and ``close``: ends the reader's pause in a stream."""
         """Set by ``reopen`` and ``close``: wakes a reader that waits for the port to return."""
         self.state = CLOSED
         self.identity: PortIdentity | None = None
@@ -214,6 +261,11 @@ class SerialTransport:
             return None
         hold = "acquired for this session" if lease.acquired_here else "held by you already, kept at the end"
         return f"{lease.url}, place {hold}"
+
+    def hurry(self) -> None:
+        """A reply is awaited now (a command was sent): the reader stops pausing (if it is) and
+        reads at once."""
+        self._hurry.set()
 
     def write(self, data: bytes) -> int:
         """Write all of ``data``; returns how many bytes went out.
@@ -342,6 +394,7 @@ class SerialTransport:
         """Stop the reader and close the port; idempotent."""
         self._stop.set()
         self._resume.set()
+        self._hurry.set()
         port = self._serial
         if port is not None and hasattr(port, "cancel_read"):
             try:
@@ -400,6 +453,9 @@ class SerialTransport:
                 pass
 
     def _read_loop(self) -> None:
+        pacer = _StreamPacer() if self._pace_streams else None
+        awaiting_reply = getattr(self._listener, "awaiting_reply", None)
+        ready = time.monotonic()  # since when the reader has been waiting for bytes
         while not self._stop.is_set():
             port = self._serial
             try:
@@ -412,7 +468,14 @@ class SerialTransport:
                     break
                 continue
             if data:
+                waited = time.monotonic() - ready
                 self._listener.data_received(data)
+                pause = pacer.pause_after(len(data), waited) if pacer is not None else 0.0
+                if pause:
+                    self._hurry.clear()  # before the look: a command sent after it ends the pause
+                    if not (awaiting_reply is not None and awaiting_reply()):
+                        self._hurry.wait(pause)  # the bytes wait in the kernel's buffer meanwhile
+                ready = time.monotonic()
 
     def _handle_loss(self, reason: str) -> bool:
         """The device went away: wait for it (or for the user) to bring it back. False when the

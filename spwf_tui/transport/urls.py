@@ -10,8 +10,20 @@ from __future__ import annotations
 
 import urllib.parse
 
+LAB_SCHEME = "labgrid://"
+"""A labgrid place (``transport.labgrid_place``, imported only when one is named)."""
 WRITE_TIMEOUT = 10.0
 """Seconds a write may block on a device before it counts as failed."""
+
+
+def is_lab_port(port: str) -> bool:
+    """True for ``labgrid://...``."""
+    return port.lower().startswith(LAB_SCHEME)
+
+
+def is_place_pattern(port: str) -> bool:
+    """True when a ``labgrid://`` port names several places (``labgrid://bench-*``)."""
+    return is_lab_port(port) and any(c in port for c in "*?[")
 
 
 def pyserial_url(port: str) -> str:
