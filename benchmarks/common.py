@@ -98,6 +98,13 @@ def isolated_dirs() -> tuple[Path, dict[str, str]]:
     return tmp, {"SPWF_TUI_CONFIG": str(tmp / "config.toml"), "SPWF_TUI_DATA_DIR": str(tmp / "data")}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process ``pid`` so far (all its threads)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mib() -> float:
     """This process's resident set size now, in MiB."""
     with open("/proc/self/status", encoding="ascii") as status:

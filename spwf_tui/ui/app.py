@@ -18,7 +18,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from spwf_tui.core import authcheck
 from spwf_tui.core.display import visible
@@ -50,6 +50,10 @@ NARROW_WIDTH = 100
 SHORT_HEIGHT = 30
 ROOMY_WIDTH = 140
 """From this many columns the footer spaces its keys out; below, it is compact."""
+DRAIN_INTERVAL = 0.05
+"""Seconds between two drains of the session's entries while they keep coming."""
+FACTS_INTERVAL = 0.5
+"""Seconds between two updates of the module's facts on screen while batches keep coming."""
 PANES = {"log": "#uart-log", "sockets": "#sockets", "inspector": "#inspector"}
 FOCUS_ACTIONS = frozenset({"show_pane", "keys_help", "pick_file", "search_log", "toggle_raw", "port_settings"})
 """The priority bindings' actions (see BINDINGS): only on the main screen."""
@@ -142,16 +146,21 @@ class SpwfApp(TerminalActions, App):
         self._last_reply: list[str] = []
         """The lines the module sent since the last command went out (what Ctrl+Y copies)."""
         self._reply_open = False
+        self._facts_pending = False
+        self._facts_shown_at = 0.0
+        self._drain_requested = False
+        self._drained_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status", markup=False)
+        log = UartLog(id="uart-log", timestamps=self._timestamps)
         with Horizontal(id="main"):
-            yield UartLog(id="uart-log", timestamps=self._timestamps)
+            yield log
             with Vertical(id="side"):
                 yield SocketStatus(id="sockets")
                 yield CertInspector(id="inspector", session=self.session,
                                     send_steps=self._tx.submit_steps if self._tx is not None else None)
-        yield Input(placeholder="find in log (Enter; n/N in the log for next/previous)", id="search")
+        yield log.find_bar
         yield CommandBuilder(id="builder", facts=lambda: self.session.state, prepare=self.session.prepare)
         yield RawKeys(lambda: self.session.line_ends, id="raw-keys")
         yield KeysFooter()
@@ -178,7 +187,7 @@ class SpwfApp(TerminalActions, App):
         self.query_one("#inspector").border_title = "Certificate inspector"
         if self._tx is not None:
             self._tx.start()
-        self.session.add_listener(lambda: self.post_message(SessionDataReady()))
+        self.session.add_listener(self._data_ready)
         self._show_pane_classes()
         self.action_focus_builder()
         if self.read_only:
@@ -195,8 +204,26 @@ class SpwfApp(TerminalActions, App):
 
     # -- session data -----------------------------------------------------------------------
 
+    def _data_ready(self) -> None:
+        """The reader thread has new entries: one wake-up message at a time (the drain takes
+        everything that came meanwhile)."""
+        if not self._drain_requested:
+            self._drain_requested = True
+            self.post_message(SessionDataReady())
+
     @on(SessionDataReady)
+    def _data_arrived(self) -> None:
+        # A module streaming at line rate wakes the reader a hundred times a second; a batch per
+        # DRAIN_INTERVAL costs the panes' bookkeeping once, and a reply still shows within it.
+        wait = self._drained_at + DRAIN_INTERVAL - time.monotonic()
+        if wait > 0:
+            self.set_timer(wait, self._drain)
+        else:
+            self._drain()
+
     def _drain(self) -> None:
+        self._drain_requested = False
+        self._drained_at = time.monotonic()
         if not self.is_running:
             return  # quitting: the panes are going away, but a streaming module still wakes us up
         generation = self.session.generation
@@ -210,12 +237,36 @@ class SpwfApp(TerminalActions, App):
             log.show_partial(None)  # the line that was arriving is complete in this batch
             log.add_entries(entries)
             self._follow_replies(entries)
-            self.query_one(SocketStatus).update_from(self.session.state)
-            self.query_one(CertInspector).module_state_changed()
+            self._schedule_facts()
         shown = partial.text if partial is not None else None
         if entries or shown != self._partial_shown:
             log.show_partial(partial)
             self._partial_shown = shown
+
+    def _schedule_facts(self) -> None:
+        """Show the module's state (sockets pane, inspector, status line) now, or once
+        ``FACTS_INTERVAL`` has passed since the last time.
+
+        A flood changes a fact in nearly every batch (an address, the clock, a socket's counts);
+        a pane beside the log that repaints in the same frame makes Textual draw the whole
+        screen instead of the log's rows. A reply after a quiet spell still shows at once.
+        """
+        if self._facts_pending:
+            return
+        wait = self._facts_shown_at + FACTS_INTERVAL - time.monotonic()
+        if wait <= 0:
+            self._show_facts()
+        else:
+            self._facts_pending = True
+            self.set_timer(wait, self._show_facts)
+
+    def _show_facts(self) -> None:
+        self._facts_pending = False
+        if not self.is_running:
+            return
+        self._facts_shown_at = time.monotonic()
+        self.query_one(SocketStatus).update_from(self.session.state)
+        self.query_one(CertInspector).module_state_changed()
         self._refresh_status()
 
     def _refresh_status(self) -> None:
@@ -422,7 +473,7 @@ class SpwfApp(TerminalActions, App):
             return
         if self.screen.maximized is not None:
             self.screen.minimize()
-        self.query_one("#search", Input).remove_class("-visible")
+        self.query_one(UartLog).close_find()
         if self.read_only:
             focus_now(self.query_one(UartLog))  # nothing to type in a replay: the playback keys work
             return
@@ -507,17 +558,7 @@ class SpwfApp(TerminalActions, App):
         self.push_screen(FilePicker(), picked)
 
     def action_search_log(self) -> None:
-        search = self.query_one("#search", Input)
-        search.add_class("-visible")
-        focus_now(search)
-
-    @on(Input.Submitted, "#search")
-    def _search(self, event: Input.Submitted) -> None:
-        found = self.query_one(UartLog).search(event.value)
-        event.input.remove_class("-visible")
-        if not found:
-            self.notify(f"not found: {event.value}", severity="warning")
-        focus_now(self.query_one(UartLog))
+        self.query_one(UartLog).open_find()
 
     def action_mark(self) -> None:
         self.session.note(f"marker {time.strftime('%H:%M:%S')}")

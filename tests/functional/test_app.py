@@ -138,6 +138,9 @@ async def test_follow_pauses_when_scrolled_up_and_says_how_much_waits(make_app):
         for _ in range(3):
             await _type_and_send(pilot, app, "AT+S.GCFG")
         await wait_until(pilot, lambda: log_text(app).count("console_echo=1") >= 3)
+        # the view has taken the rows (it repaints at its own pace) and follows them: Home can pause it
+        await wait_until(pilot, lambda: log.virtual_size.height == len(log.rows()) and log.max_scroll_y > 0
+                         and log.scroll_y == log.max_scroll_y)
         log.focus()
         await pilot.press("home")
         await wait_until(pilot, lambda: not log.follow)
@@ -243,11 +246,11 @@ async def test_typing_keeps_the_builder_size_and_a_long_line_still_scrolls(make_
 
 
 async def test_inspector_rejudges_only_when_the_module_clock_changes(make_app, monkeypatch):
-    from spwf_tui.ui.widgets import cert_inspector
+    from spwf_tui.ui import cert_report  # the inspector imports it on first use (cryptography)
 
     reads = []
-    real = cert_inspector.describe_file
-    monkeypatch.setattr(cert_inspector, "describe_file", lambda *a: reads.append(a) or real(*a))
+    real = cert_report.describe_file
+    monkeypatch.setattr(cert_report, "describe_file", lambda *a: reads.append(a) or real(*a))
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await _inspect(pilot, app, DATA / "seed_ca_cert.pem")

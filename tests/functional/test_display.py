@@ -60,7 +60,9 @@ async def test_the_newest_reply_is_in_view_when_the_log_first_overflows(make_app
         log = app.query_one(UartLog)
         await _send(pilot, "AT+S.STS")  # about 70 lines: the log overflows for the first time
         await wait_until(pilot, lambda: "ip_cert_len_dhp" in log_text(app) and "< AT-S.OK" in log_text(app))
-        await wait_until(pilot, lambda: log.max_scroll_y > 0 and log.scroll_y == log.max_scroll_y)
+        # the view repaints at its own pace: wait until it holds every row, then for the scroll
+        await wait_until(pilot, lambda: log.virtual_size.height == len(log.rows()) and log.max_scroll_y > 0
+                         and log.scroll_y == log.max_scroll_y)
         assert any(row.strip() == "< AT-S.OK" for row in _screen_rows(log))
         assert log.follow
 
@@ -244,3 +246,57 @@ async def test_hostile_text_in_the_panes_is_escaped_never_markup(make_app):
         await wait_until(pilot, lambda: any(str(n.message) == "not found: [/]" for n in app._notifications))
         await pilot.pause(0.2)  # the notice is drawn: as text, not as a closing tag
         assert app.is_running
+
+
+async def test_ctrl_f_finds_in_the_log_highlights_the_match_and_closes_its_bar(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        log = app.query_one(UartLog)
+        await _send(pilot, "AT+S.STS")  # about 70 lines: the match scrolls out of view
+        await wait_until(pilot, lambda: "ip_cert_len_dhp" in log_text(app) and "< AT-S.OK" in log_text(app))
+        await pilot.press("ctrl+f")
+        await wait_until(pilot, lambda: app.focused is log.find_bar)
+        assert log.find_bar.has_class("-visible") and log.find_bar.display
+        log.find_bar.value = "FW_VERSION"  # case does not matter
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.focused is log and not log.find_bar.display)
+        assert not log.follow
+        await wait_until(pilot, lambda: any("fw_version" in text for text in _screen_rows(log)))
+        rows = _screen_rows(log)
+        at = next(y for y, text in enumerate(rows) if "fw_version" in text)
+        match = [segment for segment in log.render_line(at) if segment.text == "fw_version"]
+        assert match and match[0].style.reverse  # the match's component style
+        await pilot.press("escape")  # Esc: back to the builder, the bar stays closed
+        assert app.focused is app.query_one(CommandBuilder).input and not log.find_bar.display
+
+
+async def test_log_rows_take_their_colours_from_the_component_classes(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        log = app.query_one(UartLog)
+        await _send(pilot, "AT")
+        await wait_until(pilot, lambda: any(text.startswith("< AT-S.OK") for text in _screen_rows(log)))
+        rows = _screen_rows(log)
+        sent = log.render_line(next(y for y, text in enumerate(rows) if text.startswith("> AT ")))
+        ok = log.render_line(next(y for y, text in enumerate(rows) if text.startswith("< AT-S.OK")))
+        assert sent.text.startswith("> AT") and ok.text.startswith("< AT-S.OK")
+        tx_style = log.get_component_rich_style("uart-log--tx", partial=True)
+        ok_style = log.get_component_rich_style("uart-log--ok", partial=True)
+        assert tx_style.bold and tx_style.color is not None and ok_style.color is not None
+        first_sent, first_ok = next(iter(sent)), next(iter(ok))
+        assert first_sent.style.color == tx_style.color and first_sent.style.bold
+        assert first_ok.style.color == ok_style.color
+        assert first_sent.style.bgcolor == log.rich_style.bgcolor  # the pane's background under the text
+
+
+async def test_the_last_line_of_a_flood_is_on_screen_once_it_stops(make_app):
+    """A flood repaints the log seldom (docs/architecture.md §6.1); the view still ends on its last line."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        log = app.query_one(UartLog)
+        for batch in range(30):  # more than two panes of rows per repaint: the flood's pace
+            app.session.data_received(b"".join(b"+WIND:55:Pending Data:0:%d:%d\r\n" % (batch, n) for n in range(60)))
+            await pilot.pause(0.02)
+        app.session.data_received(b"END OF FLOOD\r\n")
+        await wait_until(pilot, lambda: any("< END OF FLOOD" in text for text in _screen_rows(log)))
+        assert log.follow and log.scroll_y == log.max_scroll_y

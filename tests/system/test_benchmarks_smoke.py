@@ -18,7 +18,8 @@ KEYS = ("headless_ingest_mbps", "pyserial_read_mbps", "headless_ingest_ratio", "
         "keystroke_p50_ms", "keystroke_p99_ms", "help_s", "miniterm_help_s", "help_ratio", "first_frame_s",
         "upload_ratio", "decode_mbps", "rss_10mb_mib", "rss_500mb_mib", "net_socket_ratio", "net_rfc2217_ratio",
         "decode_ratio", "repl_ingest_mbps", "repl_peak_rss_mib", "boards_at_line_rate", "run_one_command_s",
-        "export_cast_peak_rss_mib", "export_cast_ratio", "replay_peak_rss_mib", "pem_begin_lines_s")
+        "export_cast_peak_rss_mib", "export_cast_ratio", "replay_peak_rss_mib", "pem_begin_lines_s",
+        "tui_cpu_line_rate_pct", "tui_cpu_idle_pct")
 
 
 @pytest.mark.timeout(300)

@@ -25,7 +25,6 @@ from spwf_tui.core.payload import Outgoing
 from spwf_tui.session.frontend import FrontSession
 from spwf_tui.session.pending import PendingCommand
 from spwf_tui.session.tx_worker import Steps
-from spwf_tui.ui.cert_report import describe_file, upload_commands
 from spwf_tui.ui.widgets.path_suggester import PathSuggester
 
 
@@ -66,6 +65,8 @@ class CertInspector(Vertical):
         """Show the report for ``path``."""
         self._path = path
         self._judged_offset = self._session.state.clock_offset
+        from spwf_tui.ui.cert_report import describe_file  # cryptography: on first use, not at start-up
+
         text, _ = describe_file(path, self._session.state.module_time(), self._session.clock())
         # The report quotes the file (subject, SAN, URIs) and its name: escaped, line by line.
         self.query_one("#cert-report", Static).update(visible(text, keep="\n"))
@@ -97,6 +98,8 @@ class CertInspector(Vertical):
         self._step_lines = []
         self.query_one("#cert-steps", Static).update("")
         try:
+            from spwf_tui.ui.cert_report import upload_commands
+
             commands = upload_commands(self._path, role, self._session.read_file,
                                        self._session.state.module_time(), self._session.clock())
         except ValueError as exc:

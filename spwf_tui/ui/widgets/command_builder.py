@@ -49,6 +49,10 @@ class _CompletionSuggester(Suggester):
         return suggestion if suggestion != value and suggestion.lower().startswith(value.lower()) else None
 
 
+CURSOR_REST = 10.0
+"""Seconds without a key after which the builder's cursor stops blinking (it shows steady)."""
+
+
 class CommandInput(Input):
     """The input line; keys for completion and history."""
 
@@ -70,6 +74,23 @@ class CommandInput(Input):
         """
         return max(super().content_width, self.content_size.width)
 
+    def on_mount(self) -> None:
+        self._cursor_rested = False
+        self._rest_timer = self.set_interval(CURSOR_REST, self._rest_cursor)
+
+    def _rest_cursor(self) -> None:
+        """Stop blinking after ``CURSOR_REST`` seconds without a key: each blink repaints the
+        screen, twice a second, which is most of what an idle TUI costs."""
+        if self.cursor_blink:
+            self.cursor_blink = False
+            self._cursor_rested = True
+
+    def _wake_cursor(self) -> None:
+        if self._cursor_rested:  # only a rest of ours ends here (a blink turned off stays off)
+            self._cursor_rested = False
+            self.cursor_blink = True
+        self._rest_timer.reset()
+
     async def _on_key(self, event: events.Key) -> None:
         """Run this input's own key bindings (Ctrl+U, Enter, ←...) here, in typing order.
 
@@ -78,6 +99,7 @@ class CommandInput(Input):
         Ctrl+U, ``XY`` typed in one burst cleared the line after ``XY`` went in. Handled here,
         a control key acts before the keys that follow it.
         """
+        self._wake_cursor()
         for binding in self._bindings.key_to_bindings.get(event.key, ()):
             if not binding.priority and await self.app.run_action(binding.action, self):
                 event.stop()
