@@ -409,7 +409,8 @@ class RxDecoder:
             # One line longer than a piece: up to its end, or cut at the bound.
             limit = min(stop, pos + max_line)
             lf = find(b"\n", window, limit)
-            cr = find(b"\r", window, (lf if lf >= 0 else limit) - 1)
+            # from the window's last byte on: a CR there was left out above (its LF may follow)
+            cr = find(b"\r", window - 1, (lf if lf >= 0 else limit) - 1)
             if cr >= 0:
                 cut = cr + 2 if buf[cr + 1] == 0x0A else cr + 1
             elif lf >= 0:

@@ -30,12 +30,14 @@ def fixed_clock_session():
     yield from _booted(Session(PortSettings("sim://?boot_delay=0"), clock=lambda: FIXED_HOST_TIME))
 
 
+BOOT_DONE = "+WIND:24:WiFi Up::"
+"""The emulated module's last boot line with factory settings (the IPv6 WiFi Up, after the IPv4 one)."""
+
+
 def _booted(session: Session):
     with session:
-        deadline = time.monotonic() + 10
-        while session.state.ip_address is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        time.sleep(0.1)  # the IPv6 WIND follows the IPv4 one
+        done = session.wait_for_event(lambda event: event.text.startswith(BOOT_DONE), timeout=30, since=-1)
+        assert done is not None and session.state.ip_address is not None, "the emulated module did not boot"
         yield session
 
 
@@ -46,7 +48,7 @@ def make_app(booted_session):
     return factory
 
 
-async def wait_until(pilot, predicate, timeout: float = 10.0) -> None:
+async def wait_until(pilot, predicate, timeout: float = 30.0) -> None:
     """Let the app run until ``predicate()`` holds (fails the test after ``timeout`` seconds)."""
     deadline = time.monotonic() + timeout
     while not predicate():

@@ -49,13 +49,22 @@ class SimProcess:
                 self.proc.wait()
 
 
+def wait_until(predicate, what: str = "the condition", timeout: float = 30) -> None:
+    """Poll ``predicate`` until it holds; fail with ``what`` after ``timeout`` seconds (generous:
+    a wait that succeeds returns at once, the bound only ends a broken test)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"still waiting for {what} after {timeout:g}s"
+        time.sleep(0.01)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def wait_for_port(port: int, timeout: float = 10) -> None:
+def wait_for_port(port: int, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -6,15 +6,13 @@ from __future__ import annotations
 import pytest
 
 from tests.support.certfactory import make_ca
-from tests.system.helpers import SimProcess, run_cli
+from tests.system.helpers import run_cli
 
 
 @pytest.fixture(scope="module")
-def sim(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("sim")
-    process = SimProcess(tmp / "ttySIM", tmp / "host-to-module.bin").start()
-    yield process
-    process.stop()
+def sim(module_sim):
+    """One emulator for the whole file."""
+    return module_sim
 
 
 def _files(tmp_path):

@@ -41,11 +41,9 @@ class Bench:
 
 
 @pytest.fixture(scope="module")
-def sim(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("sim")
-    process = SimProcess(tmp / "ttySIM", tmp / "host-to-module.bin").start()
-    yield process
-    process.stop()
+def sim(module_sim):
+    """One emulator for the whole file."""
+    return module_sim
 
 
 @pytest.fixture(scope="module", params=["rsa", "ec"])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import select
-import shutil
 import threading
 import time
 import tty
@@ -16,9 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
-from tests.system.helpers import SimProcess
-from tests.system.test_tui_tmux import SPWF_TUI, Tmux
+from tests.system.tmux_driver import Tmux
 
 PASTE = "AT+S.SSIDTXT=Lab\nAT+S.SSIDTXT\n"
 """The seed of item 3: joined with LF into one command it set the SSID to LabAT+S.SSIDTXT."""
@@ -72,13 +69,6 @@ class Board:
 
 
 @pytest.fixture
-def sim(tmp_path):
-    process = SimProcess(tmp_path / "ttySIM", tmp_path / "host-to-module.bin").start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture
 def board():
     board = Board()
     yield board
@@ -86,61 +76,19 @@ def board():
 
 
 @pytest.fixture
-def terminal(tmp_path, isolated_user_dirs):
-    """Start ``spwf-tui ARGS`` in a private tmux; the sessions are killed afterwards."""
-    tmux = require_tool("tmux")
-    if not shutil.which(SPWF_TUI):
-        pytest.fail(f"{SPWF_TUI} is not installed (pip install -e .)")
-    sessions = []
-
+def terminal(spwf_tmux, tmp_path):
+    """``terminal(*args, width=120, height=40, cwd=tmp_path)``: ``spwf-tui ARGS --no-record``
+    in a private tmux (prompt-toolkit told not to ask the terminal where its cursor is)."""
     def start(*args: str, width: int = 120, height: int = 40, cwd: Path | None = None) -> Tmux:
-        env = (f"SPWF_TUI_CONFIG={isolated_user_dirs}/config.toml SPWF_TUI_DATA_DIR={isolated_user_dirs}/data "
-               "PROMPT_TOOLKIT_NO_CPR=1")
-        command = (f"cd {cwd or tmp_path}; env -u COLUMNS -u LINES TERM=xterm-256color {env} {SPWF_TUI} {' '.join(args)} --no-record; "
-                   "echo EXITED:$?; sleep 60")
-        session = Tmux(tmux, width, height, command)
-        sessions.append(session)
-        return session
+        return spwf_tmux(*args, "--no-record", width=width, height=height, cwd=cwd or tmp_path,
+                         env={"PROMPT_TOOLKIT_NO_CPR": "1"})
 
-    yield start
-    for session in sessions:
-        session.kill()
+    return start
 
 
 def settle(term: Tmux, front_end: str) -> None:
-    """Wait until the front end is up. The TUI gets longer: keys typed while Textual still
-    exchanges start-up queries with the terminal can be lost or merged on a loaded machine."""
-    if front_end == "repl":
-        term.settle("spwf>")
-    else:
-        term.settle("opened")
-        time.sleep(1.5)
-
-
-def paste(term: Tmux, text: str) -> None:
-    """Paste ``text`` as a terminal does with bracketed paste on (tmux ``paste-buffer -p``)."""
-    term._run("set-buffer", "--", text)
-    term._run("paste-buffer", "-p", "-d", "-t", "0")
-
-
-def wait_still(term: Tmux, timeout: float = 10) -> None:
-    """Until two captures 0.3 s apart are the same: a dialog that is still filling takes no keys yet."""
-    deadline = time.monotonic() + timeout
-    last = term.screen()
-    while time.monotonic() < deadline:
-        time.sleep(0.3)
-        now = term.screen()
-        if now == last:
-            return
-        last = now
-
-
-def wait_until(predicate, what: str, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still waiting for {what}")
-        time.sleep(0.05)
+    """Wait until the front end is up and reads keys (its prompt, or the TUI's port opened)."""
+    term.ready_for_keys("spwf>" if front_end == "repl" else "opened")
 
 
 def screen_lines(term: Tmux) -> list[str]:
@@ -154,7 +102,7 @@ def test_a_pasted_block_waits_for_each_reply_and_stops_on_error(front_end, termi
     args = ("repl", board.path) if front_end == "repl" else (board.path,)
     term = terminal(*args, width=160)  # the TUI's log pane shows the whole note
     settle(term, front_end)
-    paste(term, PASTE + "AT+S.NOSUCH\nAT+S.STS\n")
+    term.paste(PASTE + "AT+S.NOSUCH\nAT+S.STS\n")
     assert board.read_line() == b"AT+S.SSIDTXT=Lab"
     assert board.waiting() == b""  # the second line waits for the first one's final reply
     term.wait_for("paste 1/4")
@@ -168,6 +116,7 @@ def test_a_pasted_block_waits_for_each_reply_and_stops_on_error(front_end, termi
         term.type("n")
         term.keys("Enter")
     else:
+        term.wait_still()  # the question is drawn and its first button has the focus
         term.keys("Enter")  # "Stop here" has the focus
     term.wait_for("paste stopped at line 3/4")
     assert board.waiting() == b""  # AT+S.STS was not sent
@@ -176,8 +125,8 @@ def test_a_pasted_block_waits_for_each_reply_and_stops_on_error(front_end, termi
 
 def test_the_repl_goes_on_after_an_error_when_told_and_cancels_on_escape(terminal, board):
     term = terminal("repl", board.path)
-    term.settle("spwf>")
-    paste(term, "AT+S.NOSUCH\nAT\nAT+S.STS\nAT\n")
+    settle(term, "repl")
+    term.paste("AT+S.NOSUCH\nAT\nAT+S.STS\nAT\n")
     assert board.read_line() == b"AT+S.NOSUCH"
     board.say(b"AT-S.ERROR:1:Command not found\r\n")
     term.wait_for("send the remaining 3? [y/N]")
@@ -194,22 +143,23 @@ def test_the_repl_goes_on_after_an_error_when_told_and_cancels_on_escape(termina
 
 def test_a_bad_payload_source_in_a_pasted_line_sends_nothing(terminal, sim, tmp_path):
     term = terminal("repl", str(sim.link))
-    term.settle("spwf>")
-    paste(term, f"AT\nAT+S.FSC=/x.txt,@{tmp_path}/missing.txt\n")
+    settle(term, "repl")
+    term.paste(f"AT\nAT+S.FSC=/x.txt,@{tmp_path}/missing.txt\n")
     term.wait_for("pasted line 2:")
     assert "no such file; nothing was sent" in term.screen().replace("\n", "")
     (tmp_path / "hello.txt").write_bytes(b"hello\r\n")
-    paste(term, f"AT+S.FSC=/h.txt,@{tmp_path}/hello.txt\nAT+S.FSP=/h.txt\n")
+    term.paste(f"AT+S.FSC=/h.txt,@{tmp_path}/hello.txt\nAT+S.FSP=/h.txt\n")
     term.wait_for("paste: all 2 lines sent")
     assert sim.received().endswith(b"AT+S.FSC=/h.txt,7\rhello\r\nAT+S.FSP=/h.txt\r")
 
 
 # -- raw mode ----------------------------------------------------------------------------------------
 
-KEYS = [("type", "AT"), ("keys", "Enter"), ("keys", "Up"), ("keys", "Left"), ("keys", "C-c"), ("keys", "C-d"),
-        ("keys", "BSpace"), ("keys", "Escape"), ("keys", "Tab"), ("keys", "Enter")]
-KEY_BYTES = b"AT\r\x1b[A\x1b[D\x03\x04\x7f\x1b\t\r"
-"""The final Enter ends the emulated module's line: the junk before it is one command it refuses."""
+KEYS = [("type", "AT", b"AT"), ("keys", "Enter", b"\r"), ("keys", "Up", b"\x1b[A"), ("keys", "Left", b"\x1b[D"),
+        ("keys", "C-c", b"\x03"), ("keys", "C-d", b"\x04"), ("keys", "BSpace", b"\x7f"), ("keys", "Escape", b"\x1b"),
+        ("keys", "Tab", b"\t"), ("keys", "Enter", b"\r")]
+"""Each key and the bytes it sends. The final Enter ends the emulated module's line: the junk
+before it is one command it refuses."""
 
 
 @pytest.mark.parametrize("front_end", ["repl", "tui"])
@@ -220,10 +170,14 @@ def test_raw_mode_sends_every_key_as_typed_and_ctrl_bracket_leaves(front_end, te
     before = len(sim.received())
     term.keys("F6")
     term.wait_for("RAW")
-    for kind, key in KEYS:
+    wanted = b""
+    for kind, key, sends in KEYS:
         term.type(key) if kind == "type" else term.keys(key)
-        time.sleep(0.15)  # Esc alone must not be read as the start of the next key's sequence
-    wait_until(lambda: sim.received()[before:] == KEY_BYTES, f"{KEY_BYTES!r}, got {sim.received()[before:]!r}")
+        wanted += sends
+        # The module has this key's bytes before the next key is pressed: an Esc alone is not read
+        # as the start of the next key's sequence, however slowly the front end reads.
+        term.wait_until(lambda: sim.received()[before:] == wanted,
+                        lambda: f"{wanted!r} at the module, got {sim.received()[before:]!r}")
     term.keys("C-]")
     term.wait_for("raw mode off")
     term.type("AT+S.STS=fw_version")  # line mode again: the builder / prompt takes the line
@@ -235,12 +189,12 @@ def test_raw_mode_sends_every_key_as_typed_and_ctrl_bracket_leaves(front_end, te
 def test_eol_crlf_and_a_raw_paste_with_a_delay(terminal, sim, isolated_user_dirs):
     Path(isolated_user_dirs, "config.toml").write_text("paste_delay_ms = 50\n")
     term = terminal("repl", str(sim.link), "--eol", "crlf")
-    term.settle("spwf>")
+    settle(term, "repl")
     before = len(sim.received())
     term.keys("F6")
     term.wait_for("Enter sends CRLF")
-    paste(term, "import os\nprint(1)\n")
-    wait_until(lambda: sim.received()[before:] == b"import os\r\nprint(1)\r\n", "the raw paste")
+    term.paste("import os\nprint(1)\n")
+    term.wait_until(lambda: sim.received()[before:] == b"import os\r\nprint(1)\r\n", "the raw paste")
     term.keys("F6")
     term.wait_for("raw mode off")
 
@@ -271,7 +225,8 @@ def test_send_hex_text_and_a_file_as_they_are(front_end, terminal, sim, tmp_path
         term.type(line)
         term.keys("Enter")
         wanted += sends
-        wait_until(lambda: sim.received()[before:] == wanted, f"{wanted!r}, got {sim.received()[before:]!r}")
+        term.wait_until(lambda: sim.received()[before:] == wanted,
+                        lambda: f"{wanted!r} at the module, got {sim.received()[before:]!r}")
     term.type(":send hex:0")
     term.keys("Enter")
     term.wait_for("odd number of digits")
@@ -301,12 +256,27 @@ def test_a_big_raw_send_shows_progress_and_escape_cancels_it(front_end, terminal
         term.wait_for("/1,048,576 bytes")
         term.keys("Escape")
         screen = term.wait_for("cancelled after").replace("\n", "")
+        sent = int(screen.split("cancelled after ")[1].split(" of ")[0].replace(",", ""))
+        # What was in the pty when the send stopped reaches the slow reader too; then nothing more
+        # may come (the quiet half second is what "nothing" means here).
+        term.wait_until(lambda: sum(received) >= sent, lambda: f"{sent} bytes at the device, got {sum(received)}")
+        time.sleep(0.5)
     finally:
-        time.sleep(0.5)  # what was in the pty when the send stopped
         stop.set()
         reader.join()
-    sent = int(screen.split("cancelled after ")[1].split(" of ")[0].replace(",", ""))
     assert sent == sum(received) < 1_048_576
+
+
+def _choose_blob_with_ctrl_o(term: Tmux) -> None:
+    """Ctrl+O, blob.bin picked (below the folder's first entry), until the question how to send it
+    is drawn and has the focus."""
+    term.keys("C-o")
+    term.wait_for("blob.bin")
+    term.wait_still()  # the picker is still filling: keys now would land on a row that moves
+    term.keys("Down")
+    term.keys("Enter")
+    term.wait_for("Send the file as it is")
+    term.wait_still()
 
 
 def test_tui_ctrl_o_offers_payload_or_the_file_as_it_is(terminal, sim, tmp_path):
@@ -316,20 +286,10 @@ def test_tui_ctrl_o_offers_payload_or_the_file_as_it_is(terminal, sim, tmp_path)
     term = terminal(str(sim.link), cwd=folder)
     settle(term, "tui")
     before = len(sim.received())
-    term.keys("C-o")
-    term.wait_for("blob.bin")
-    wait_still(term)
-    term.keys("Down")
-    term.keys("Enter")
-    term.wait_for("Send the file as it is")
+    _choose_blob_with_ctrl_o(term)
     term.keys("Tab")  # from "As the payload of a command" to "Send the file as it is"
     term.keys("Enter")
-    wait_until(lambda: sim.received()[before:] == b"\x10\x20RAW\r", "the file's bytes")
-    term.keys("C-o")
-    term.wait_for("blob.bin")
-    wait_still(term)
-    term.keys("Down")
-    term.keys("Enter")
-    term.wait_for("Send the file as it is")
+    term.wait_until(lambda: sim.received()[before:] == b"\x10\x20RAW\r", "the file's bytes")
+    _choose_blob_with_ctrl_o(term)
     term.keys("Enter")  # as the payload: @PATH goes into the builder
     term.wait_for("@" + str(folder / "blob.bin"))

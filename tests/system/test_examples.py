@@ -11,16 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.system.helpers import SimProcess, run_cli, tls_peer
+from tests.system.helpers import run_cli, tls_peer
 
 EXAMPLES = Path(__file__).parent.parent.parent / "examples"
-
-
-@pytest.fixture
-def sim(tmp_path):
-    process = SimProcess(tmp_path / "ttySIM", tmp_path / "host-to-module.bin").start()
-    yield process
-    process.stop()
 
 
 def test_every_example_starts_with_a_comment_block_naming_its_variables():

@@ -3,15 +3,11 @@
 
 from __future__ import annotations
 
-import os
 import stat
-
-import pexpect
 
 import pytest
 
-from tests.system.helpers import CLI
-from tests.system.test_repl import quit_with, sim, spawn_repl  # noqa: F401 (sim is a fixture)
+from tests.system.repl_driver import PROMPT, quit_with, spawn_cli, spawn_repl
 
 PASSPHRASE = "Tr0ub4dor-correct-horse"
 
@@ -20,13 +16,13 @@ def _mode(path) -> int:
     return stat.S_IMODE(path.lstat().st_mode)
 
 
-def test_history_is_private_and_keeps_no_passphrase(sim, isolated_user_dirs):  # noqa: F811
+def test_history_is_private_and_keeps_no_passphrase(sim, isolated_user_dirs):
     data = isolated_user_dirs / "data"
     data.mkdir(mode=0o755)
     data.chmod(0o755)
     (data / "history").write_text("AT\n")
     (data / "history").chmod(0o644)
-    child = spawn_repl(sim)
+    child = spawn_repl(sim.link)
     for line in (f":note joined with AT+S.SCFG=wifi_wpa_psk_text,{PASSPHRASE}",
                  "AT+S.SCFG=console_delimiter,;", f"AT+S.SCFG=wifi_wpa_psk_text;{PASSPHRASE}",
                  "AT+S.SCFG=console_delimiter;,", "AT+S.STS=fw_version"):
@@ -40,11 +36,11 @@ def test_history_is_private_and_keeps_no_passphrase(sim, isolated_user_dirs):  #
     assert _mode(data) == 0o700 and _mode(data / "history") == 0o600
 
 
-def test_an_older_versions_repl_history_is_carried_over(sim, isolated_user_dirs):  # noqa: F811
+def test_an_older_versions_repl_history_is_carried_over(sim, isolated_user_dirs):
     data = isolated_user_dirs / "data"
     data.mkdir(mode=0o700)
     (data / "repl_history").write_text("\n# 2025-01-01 10:00\n+AT+S.STS=fw_version\n")
-    child = spawn_repl(sim)
+    child = spawn_repl(sim.link)
     child.send("\x1b[A")  # Up: the command saved by the older version
     child.expect("fw_version")
     child.send("\r")
@@ -55,14 +51,14 @@ def test_an_older_versions_repl_history_is_carried_over(sim, isolated_user_dirs)
     assert (data / "repl_history").exists()  # left in place
 
 
-def test_a_history_file_planted_as_a_link_is_not_written_through(sim, isolated_user_dirs, tmp_path):  # noqa: F811
+def test_a_history_file_planted_as_a_link_is_not_written_through(sim, isolated_user_dirs, tmp_path):
     data = isolated_user_dirs / "data"
     data.mkdir()
     target = tmp_path / "victim.txt"
     target.write_text("precious\n")
     target.chmod(0o644)
     (data / "history").symlink_to(target)
-    child = spawn_repl(sim)
+    child = spawn_repl(sim.link)
     child.send("AT+S.STS=fw_version\r")
     child.expect("fw_version=1.1.0")
     assert quit_with(child, "\x04") == 0
@@ -71,7 +67,7 @@ def test_a_history_file_planted_as_a_link_is_not_written_through(sim, isolated_u
 
 
 @pytest.mark.parametrize("planted", ["dir_link", "file_link"])
-def test_the_data_folder_or_history_as_a_link_gives_a_warning_not_a_write(sim, isolated_user_dirs, tmp_path,  # noqa: F811
+def test_the_data_folder_or_history_as_a_link_gives_a_warning_not_a_write(sim, isolated_user_dirs, tmp_path,
                                                                           planted):
     data = isolated_user_dirs / "data"
     elsewhere = tmp_path / "elsewhere"
@@ -81,11 +77,9 @@ def test_the_data_folder_or_history_as_a_link_gives_a_warning_not_a_write(sim, i
     else:
         data.mkdir()
         (data / "history").symlink_to(elsewhere / "h")
-    env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"}
-    child = pexpect.spawn(CLI[0], [*CLI[1:], "repl", str(sim.link)], env=env, encoding="utf-8", timeout=15,
-                          dimensions=(24, 200))
+    child = spawn_cli("repl", str(sim.link), width=200)
     child.expect("history is not saved: [^\r\n]*is a symbolic link")
-    child.expect("spwf>")
+    child.expect(PROMPT)
     child.send("AT\r")
     child.expect("AT-S.OK")
     child.send("AT\r")

@@ -13,10 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
 from tests.system.helpers import CLI, free_port, run_cli, tls_peer
 from tests.system.labgrid_lab import Lab
-from tests.system.test_tui_tmux import SPWF_TUI, Tmux
 
 # Setting up the lab starts a coordinator, two exporters and three emulators, and labgrid-client
 # takes seconds to import on a busy machine: more than the suite's default 120 s per test.
@@ -123,23 +121,17 @@ def test_lab_mistakes_are_one_line_each(free_places, port, coordinator, words):
     assert lab.holder("bare-1") is None  # the place without a port was given back
 
 
-def test_tui_opens_a_place_in_tmux_and_releases_it(free_places, isolated_user_dirs):
+def test_tui_opens_a_place_in_tmux_and_releases_it(free_places, spwf_tmux):
     lab = free_places
-    tmux = require_tool("tmux")
-    env = (f"SPWF_TUI_CONFIG={isolated_user_dirs}/config.toml SPWF_TUI_DATA_DIR={isolated_user_dirs}/data "
-           f"LG_COORDINATOR={lab.address}")
-    term = Tmux(tmux, 120, 40, f"env -u COLUMNS -u LINES TERM=xterm-256color {env} {SPWF_TUI} labgrid://bench-1; "
-                f"echo EXITED:$?; sleep 60")
-    try:
-        term.settle("UART log")
-        assert lab.holder("bench-1") is not None  # held while the TUI has it open
-        term.type("AT+S.STS=fw_version")
-        term.keys("Enter")
-        term.wait_for("AT-S.Var:fw_version=1.1.0")
-        term.keys("C-]")
-        term.wait_for("EXITED:0")
-    finally:
-        term.kill()
+    term = spwf_tmux("labgrid://bench-1", env={"LG_COORDINATOR": lab.address})
+    term.ready_for_keys("UART log")
+    assert lab.holder("bench-1") is not None  # held while the TUI has it open
+    term.type("AT+S.STS=fw_version")
+    term.keys("Enter")
+    term.wait_for("AT-S.Var:fw_version=1.1.0")
+    term.keys("C-]")
+    term.wait_for("EXITED:0")
+    term.kill()
     assert lab.holder("bench-1") is None
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import subprocess
 
 from tests.system.helpers import run_cli
-from tests.system.test_repl import CLI
+from tests.system.helpers import CLI
 
 COMMANDS = ['AT+S.FSC=/a.txt,"hello"', "AT+S.SOCKR=7,"]
 PAYLOAD = "> [5 payload bytes] hello"

@@ -4,11 +4,8 @@ which answers like the module and checks the bytes and the line settings (termio
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
-import subprocess
-import threading
 import time
 
 import pexpect
@@ -16,9 +13,11 @@ import pytest
 from serial import rfc2217
 from serial.urlhandler.protocol_loop import Serial as LoopSerial
 
-from tests.conftest import require_tool
 from tests.support.far_end import FarEnd
-from tests.system.helpers import CLI, free_port, run_cli, wait_for_port
+from tests.support.tcp_peer import TcpServer
+from tests.system.helpers import run_cli
+from tests.system.ser2net_server import ser2net
+from tests.system.repl_driver import spawn_cli as spawn
 
 PYTHON_ANSWER = b"AT-S.OK\r\n\r\nMicroPython v1.9\r\n>>> "
 
@@ -28,12 +27,6 @@ def far_end():
     far = FarEnd()
     yield far
     far.close()
-
-
-def spawn(*args: str) -> pexpect.spawn:
-    env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"}
-    return pexpect.spawn(CLI[0], [*CLI[1:], *args], env=env, encoding="utf-8", timeout=15,
-                         dimensions=(24, 100))
 
 
 def type_line(child: pexpect.spawn, text: str) -> None:
@@ -204,10 +197,7 @@ class _RecordingDevice(LoopSerial):
 def modem_bench(tmp_path):
     """spwf-tui -> RFC 2217 -> the real ser2net -> RFC 2217 -> a device this test serves
     (pyserial's PortManager): ser2net passes every line change on, and the device records them."""
-    ser2net = require_tool("ser2net")
     calls: list = []
-    server = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
 
     def serve_one(conn: socket.socket) -> None:
         device = _RecordingDevice(calls, "loop://", timeout=0.05)
@@ -216,51 +206,26 @@ def modem_bench(tmp_path):
             def write(self, data: bytes) -> None:
                 conn.sendall(data)
 
-        with conn:
-            try:
-                manager = rfc2217.PortManager(device, Writer())
-                conn.settimeout(0.05)
-                while not stop.is_set():
-                    try:
-                        data = conn.recv(4096)
-                    except TimeoutError:
-                        manager.check_modem_lines()
-                        continue
-                    if not data:
-                        break
-                    device.write(b"".join(manager.filter(data)))
+        try:
+            manager = rfc2217.PortManager(device, Writer())
+            conn.settimeout(0.05)
+            while not server.stopping.is_set():
+                try:
+                    data = conn.recv(4096)
+                except TimeoutError:
                     manager.check_modem_lines()
-            except OSError:
-                pass  # ser2net hung up (wait_for_port's probe makes it open and close the device)
+                    continue
+                if not data:
+                    break
+                device.write(b"".join(manager.filter(data)))
+                manager.check_modem_lines()
+        except OSError:
+            pass  # ser2net hung up (wait_for_port's probe makes it open and close the device)
 
-    def serve() -> None:
-        # A thread per connection: the probe's connection may linger while the real one comes.
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            threading.Thread(target=serve_one, args=(conn,), daemon=True).start()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    port = free_port()
-    config = tmp_path / "ser2net.yaml"
-    config.write_text(f"connection: &chain\n  accepter: telnet(rfc2217),tcp,127.0.0.1,{port}\n"
-                      f"  connector: telnet(rfc2217),tcp,127.0.0.1,{server.getsockname()[1]}\n"
-                      "  options:\n    kickolduser: true\n")
-    proc = subprocess.Popen([ser2net, "-n", "-c", str(config), "-P", str(tmp_path / "ser2net.pid")],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port)
-        yield calls, f"rfc2217://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=5)
-        stop.set()
-        server.close()
-        thread.join(timeout=2)
+    # A thread per connection: the probe's connection may linger while the real one comes.
+    with TcpServer(serve_one) as server:
+        with ser2net(tmp_path, f"telnet(rfc2217),tcp,127.0.0.1,{server.port}") as url:
+            yield calls, url
 
 
 def test_speed_and_modem_lines_cross_ser2net(modem_bench, tmp_path):

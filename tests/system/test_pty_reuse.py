@@ -16,7 +16,7 @@ import pexpect
 import pytest
 
 from spwf_tui.transport.serial_transport import REOPEN_INTERVAL
-from tests.system.helpers import CLI
+from tests.system.repl_driver import spawn_cli
 
 OTHER = b"OTHER-PROGRAM-TERMINAL-OUTPUT\r\n"
 WINDOW = 10 * REOPEN_INTERVAL
@@ -90,9 +90,7 @@ class OtherProgram:
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux's /proc")
 def test_a_pty_number_given_to_another_program_is_not_reopened():
     module, path = open_pty()
-    env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"}
-    child = pexpect.spawn(CLI[0], [*CLI[1:], "repl", path, "--no-record"], env=env, encoding="utf-8",
-                          timeout=15, dimensions=(24, 200))
+    child = spawn_cli("repl", path, "--no-record", width=200)
     other = None
     try:
         child.expect("spwf>")

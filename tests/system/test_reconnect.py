@@ -111,7 +111,9 @@ def test_command_in_flight_when_the_port_vanishes_is_reported_interrupted(tmp_pa
     try:
         _settle(session)
         command = session.send(f"AT+S.SOCKON=127.0.0.1,{silent_server.getsockname()[1]},,s")
-        time.sleep(0.3)
+        deadline = time.monotonic() + 30
+        while b"AT+S.SOCKON" not in sim.received() and time.monotonic() < deadline:
+            time.sleep(0.02)  # until the module has the command: then it is in flight
         sim.proc.kill()
         session.wait(command, timeout=10)
         assert command.outcome == "interrupted", (command.outcome, command.reason)

@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -23,7 +22,8 @@ from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
 from tests.conftest import require_tool
 from tests.support.certfactory import make_ca
-from tests.system.helpers import CLI, SimProcess, run_cli
+from tests.support.tcp_peer import TcpServer
+from tests.system.helpers import CLI, run_cli, wait_until
 
 ROOT = Path(__file__).parent.parent.parent
 EXAMPLES = ROOT / "recordings"
@@ -33,35 +33,14 @@ ALL_KINDS = "00 01 0d 0a 0d 0a 1b 5b 32 4a 7f 80 c3 28 e2 82 ac ff fe 2a 22 5c 4
 
 
 @pytest.fixture
-def sim(tmp_path):
-    process = SimProcess(tmp_path / "ttySIM", tmp_path / "host-to-module.bin").start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture
 def byte_server():
     """A TCP server on 127.0.0.1 that sends every byte value 0..255 once a client connects."""
-    server = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
+    def send_all_values(conn: socket.socket) -> None:
+        conn.sendall(bytes(range(256)))
+        server.stopping.wait(30)  # the connection stays open until the test is done
 
-    def serve() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.sendall(bytes(range(256)))
-                stop.wait(30)
-
-    thread = threading.Thread(target=serve)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join()
-    server.close()
+    with TcpServer(send_all_values) as server:
+        yield server.port
 
 
 @pytest.fixture
@@ -73,13 +52,6 @@ def asciinema(monkeypatch):
 
 def joined(recording, direction: str) -> bytes:
     return b"".join(e.data for e in recording.events if e.dir == direction)
-
-
-def wait_until(predicate, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 def wait_until_quiet(session: Session, quiet: float = 0.3) -> None:
@@ -119,7 +91,8 @@ def test_kill_minus_9_leaves_every_written_batch(sim, tmp_path):
     proc = subprocess.Popen([*CLI, "run", str(sim.link), "--record", str(path), *steps],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_until(lambda: path.exists() and path.read_bytes().count(b'"dir":"tx"') >= 30, timeout=30)
+        wait_until(lambda: path.exists() and path.read_bytes().count(b'"dir":"tx"') >= 30,
+                   "30 sent commands in the recording")
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait()
@@ -130,7 +103,7 @@ def test_kill_minus_9_leaves_every_written_batch(sim, tmp_path):
     # still be reading the last bytes out of the pty.
     last_sent = tx[:-len(b"AT+S.GCFG=wifi_ssid\r")]
     try:
-        wait_until(lambda: sim.received().startswith(tx), timeout=2)
+        wait_until(lambda: sim.received().startswith(tx), "the bytes at the module")
     except AssertionError:
         assert sim.received() == last_sent, "the emulator got other bytes than the recording says were sent"
     assert tx.count(b"AT+S.GCFG=wifi_ssid\r") >= 30

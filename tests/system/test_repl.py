@@ -3,43 +3,15 @@ module on another pty; what the module received is checked on the emulator's sid
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import subprocess
 
-import pexpect
-import pytest
-
 from tests.system.helpers import CLI, SimProcess
+from tests.system.repl_driver import CTRL_RIGHT_BRACKET, PROMPT, quit_with, spawn_repl
 
-PROMPT = "spwf>"
-CTRL_RIGHT_BRACKET = "\x1d"
 UP = "\x1b[A"
 CTRL_R = "\x12"
-
-
-@pytest.fixture
-def sim(tmp_path):
-    process = SimProcess(tmp_path / "ttySIM", tmp_path / "host-to-module.bin").start()
-    yield process
-    process.stop()
-
-
-def spawn_repl(sim: SimProcess, term: str = "xterm-256color") -> pexpect.spawn:
-    # The pty does not answer cursor-position requests; prompt-toolkit must not wait for them.
-    env = {**os.environ, "TERM": term, "PROMPT_TOOLKIT_NO_CPR": "1"}
-    child = pexpect.spawn(CLI[0], [*CLI[1:], "repl", str(sim.link)], env=env, encoding="utf-8",
-                          timeout=15, dimensions=(24, 100))
-    child.expect(PROMPT)
-    return child
-
-
-def quit_with(child: pexpect.spawn, keys: str) -> int:
-    child.send(keys)
-    child.expect(pexpect.EOF)
-    child.close()
-    return child.exitstatus
 
 
 def sent_lines(sim: SimProcess) -> list[bytes]:
@@ -47,7 +19,7 @@ def sent_lines(sim: SimProcess) -> list[bytes]:
 
 
 def test_tab_completes_a_command_name(sim):
-    child = spawn_repl(sim)
+    child = spawn_repl(sim.link)
     child.send("AT+S.SOCKO\t")
     child.expect("N=")
     child.send("\r")
@@ -59,7 +31,7 @@ def test_tab_completes_a_command_name(sim):
 def test_a_wind_arriving_mid_line_leaves_the_line_intact(sim):
     with socket.create_server(("127.0.0.1", 0)) as server:
         port = server.getsockname()[1]
-        child = spawn_repl(sim)
+        child = spawn_repl(sim.link)
         child.send(f"AT+S.SOCKON=127.0.0.1,{port},,t\r")
         child.expect(r"AT-S\.On:127\.0\.0\.1:0")
         child.expect("AT-S.OK")
@@ -79,13 +51,13 @@ def test_a_wind_arriving_mid_line_leaves_the_line_intact(sim):
 
 
 def test_history_survives_a_restart(sim, isolated_user_dirs):
-    child = spawn_repl(sim)
+    child = spawn_repl(sim.link)
     child.send("AT+S.STS=fw_version\r")
     child.expect("AT-S.Var:fw_version=1.1.0")
     assert quit_with(child, "\x04") == 0  # Ctrl+D on an empty line
     assert "AT+S.STS=fw_version" in (isolated_user_dirs / "data" / "history").read_text()
 
-    child = spawn_repl(sim)
+    child = spawn_repl(sim.link)
     child.send(UP)
     child.expect("fw_version")
     child.send("\r")
@@ -106,7 +78,7 @@ def test_history_survives_a_restart(sim, isolated_user_dirs):
 
 
 def test_a_plain_length_asks_for_the_payload(sim):
-    child = spawn_repl(sim)
+    child = spawn_repl(sim.link)
     child.send("AT+S.FSC=/typed.txt,5\r")
     child.expect("payload, 5 bytes")
     child.send("hello\r")
@@ -120,7 +92,7 @@ def test_a_plain_length_asks_for_the_payload(sim):
 
 
 def test_ctrl_right_bracket_exits_with_status_0(sim):
-    child = spawn_repl(sim)
+    child = spawn_repl(sim.link)
     child.send("AT+S.STS=fw_ver")  # even with a half-typed line
     child.expect("fw_ver")
     assert quit_with(child, CTRL_RIGHT_BRACKET) == 0
@@ -128,7 +100,7 @@ def test_ctrl_right_bracket_exits_with_status_0(sim):
 
 
 def test_a_dumb_terminal_gets_plain_lines(sim):
-    child = spawn_repl(sim, term="dumb")
+    child = spawn_repl(sim.link, term="dumb")
     output = child.before
     child.sendline("AT+S.STS=fw_version")
     child.expect("AT-S.OK")

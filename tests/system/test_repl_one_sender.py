@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.system.test_everyday_terminal import Board, board, paste, terminal  # noqa: F401 - fixtures
+from tests.system.test_everyday_terminal import Board, board, settle, terminal  # noqa: F401 - fixtures
 
 PASTED = [b"one", b"two", b"three", b"four"]
 
@@ -19,10 +19,10 @@ def test_a_command_typed_after_a_slow_raw_paste_goes_out_after_all_of_it(termina
     # 1.2 s the paste needs, so a second sending path would put the command inside the paste.
     Path(isolated_user_dirs, "config.toml").write_text("paste_delay_ms = 400\n")
     term = terminal("repl", board.path)
-    term.settle("spwf>")
+    settle(term, "repl")
     term.keys("F6")
     term.wait_for("RAW")
-    paste(term, "\n".join(line.decode() for line in PASTED) + "\n")
+    term.paste("\n".join(line.decode() for line in PASTED) + "\n")
     assert board.read_line() == PASTED[0]  # the paste has started
     term.keys("F6")
     term.wait_for("raw mode off")

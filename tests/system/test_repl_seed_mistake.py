@@ -3,37 +3,22 @@ is caught and asked about before it goes out; completion of ``auth`` brings its 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pexpect
 import pytest
 
-from tests.system.helpers import CLI, SimProcess
+from tests.system.repl_driver import CTRL_RIGHT_BRACKET, PROMPT, quit_with, spawn_repl
 
 DATA = Path(__file__).parent.parent / "data"
 SKI_HEX = "3EF1747FD79122144BCADF4F95DF960A32823B4C"
-PROMPT = "spwf>"
-CTRL_RIGHT_BRACKET = "\x1d"
-
-
-@pytest.fixture
-def sim(tmp_path):
-    process = SimProcess(tmp_path / "ttySIM", tmp_path / "host-to-module.bin").start()
-    yield process
-    process.stop()
 
 
 @pytest.fixture
 def repl(sim, tmp_path):
     (tmp_path / "root-ca.pem").write_bytes((DATA / "seed_ca_cert.pem").read_bytes())
-    env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"}
-    child = pexpect.spawn(CLI[0], [*CLI[1:], "repl", str(sim.link)], env=env, encoding="utf-8",
-                          timeout=15, dimensions=(24, 200), cwd=str(tmp_path))
-    child.expect(PROMPT)
+    child = spawn_repl(sim.link, width=200, cwd=tmp_path)
     yield child
-    child.send(CTRL_RIGHT_BRACKET)
-    child.expect(pexpect.EOF)
+    quit_with(child, CTRL_RIGHT_BRACKET)
 
 
 

@@ -7,19 +7,15 @@ and a crash of the TUI is not a clean exit.
 
 from __future__ import annotations
 
-import shutil
+import subprocess
 import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
 from tests.system.helpers import run_cli
+from tests.system.tmux_driver import SPWF_TUI, Tmux
 
 HUGE = "9" * 5000
-SPWF_TUI = str(Path(sys.executable).with_name("spwf-tui"))
 
 
 class Board:
@@ -59,69 +55,21 @@ def test_run_hears_the_next_reply_after_a_hostile_line(board, command, reply):
 # -- the TUI in tmux ------------------------------------------------------------------------------
 
 
-class Tmux:
-    """One detached tmux server (its own -L socket) running a command; the pane stays after it."""
-
-    def __init__(self, command: str) -> None:
-        self.tmux = require_tool("tmux")
-        self.socket = f"spwf-h2-{uuid.uuid4().hex[:8]}"
-        self._run("new-session", "-d", "-x", "120", "-y", "40", command)
-
-    def _run(self, *args: str) -> str:
-        import subprocess
-
-        return subprocess.run([self.tmux, "-L", self.socket, *args], capture_output=True, text=True,
-                              check=True).stdout
-
-    def type_line(self, text: str) -> None:
-        self._run("send-keys", "-t", "0", "-l", text)
-        self._run("send-keys", "-t", "0", "Enter")
-
-    def keys(self, *keys: str) -> None:
-        self._run("send-keys", "-t", "0", *keys)
-
-    def screen(self) -> str:
-        return self._run("capture-pane", "-p", "-t", "0", "-S", "-200")
-
-    def wait_for(self, text: str, timeout: float = 20) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} not on screen:\n{self.screen()}")
-
-    def kill(self) -> None:
-        import subprocess
-
-        subprocess.run([self.tmux, "-L", self.socket, "kill-server"], capture_output=True)
-
-
 @pytest.fixture
-def tui(isolated_user_dirs):
-    if not shutil.which(SPWF_TUI):
-        pytest.fail(f"{SPWF_TUI} is not installed (pip install -e .)")
-    started: list[Tmux] = []
+def tui(spwf_tmux):
+    """``tui(*args, program=SPWF_TUI)`` in a 120x40 tmux; the screen includes 200 lines above it,
+    where a traceback scrolls to."""
+    def start(*args: str, program: str = SPWF_TUI) -> Tmux:
+        return spwf_tmux(*args, program=program, scrollback=200)
 
-    def start(program: str) -> Tmux:
-        env = (f"env -u COLUMNS -u LINES TERM=xterm-256color SPWF_TUI_CONFIG={isolated_user_dirs}/config.toml "
-               f"SPWF_TUI_DATA_DIR={isolated_user_dirs}/data")
-        term = Tmux(f"{env} {program}; echo EXITED:$?; sleep 60")
-        started.append(term)
-        return term
-
-    yield start
-    for term in started:
-        term.kill()
+    return start
 
 
 def test_the_tui_lives_on_after_time_beyond_32_bits_is_answered_ok(board, tui):
     # Before: OverflowError in the status line's clock; the TUI vanished with exit status 0.
     pty = board(stream=False, answer=Board({}))
-    term = tui(f"{SPWF_TUI} {pty.link} --no-record")
-    term.wait_for("UART log")
-    time.sleep(0.5)  # Textual's start-up terminal queries can eat early keys (see test_tui_tmux)
+    term = tui(str(pty.link), "--no-record")
+    term.ready_for_keys("UART log")
     term.type_line("AT+S.TIME=100000000000000000000")
     term.wait_for("< AT-S.OK")
     term.type_line("AT+S.STS=fw_version")
@@ -139,7 +87,7 @@ CRASHING_TUI = (
 
 
 def test_a_crash_of_the_tui_exits_non_zero(tui):
-    term = tui(f"{sys.executable} -c '{CRASHING_TUI}' sim:// --no-record")
+    term = tui("-c", CRASHING_TUI, "sim://", "--no-record", program=sys.executable)
     screen = term.wait_for("EXITED:")
     assert "ZeroDivisionError" in screen
     assert "EXITED:1" in screen
@@ -157,8 +105,6 @@ BUGGY_RUN = (
 
 
 def test_a_bug_on_received_bytes_is_one_note_and_run_goes_on(board, tmp_path):
-    import subprocess
-
     from spwf_tui.session.recording.reader import read_recording
 
     pty = board(stream=False, answer=Board({b"AT+S.GCFG=bug": b"AT-S.Var:bug=1\r\nAT-S.OK\r\n"}))
@@ -185,6 +131,6 @@ CRASHING_PICKER = (
 
 
 def test_a_crash_of_the_port_picker_exits_non_zero(tui):
-    term = tui(f"{sys.executable} -c '{CRASHING_PICKER}'")  # no port given: the picker comes first
+    term = tui("-c", CRASHING_PICKER, program=sys.executable)  # no port given: the picker comes first
     screen = term.wait_for("EXITED:")
     assert "ZeroDivisionError" in screen and "EXITED:1" in screen

@@ -10,16 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.system.helpers import SimProcess, run_cli, tls_peer
+from tests.system.helpers import run_cli, tls_peer
 
 DATA = Path(__file__).parent.parent / "data"
-
-
-@pytest.fixture
-def sim(tmp_path):
-    process = SimProcess(tmp_path / "ttySIM", tmp_path / "host-to-module.bin").start()
-    yield process
-    process.stop()
 
 
 def test_seed_exchange_clean_time_and_crlf_ca_upload(sim, tmp_path):

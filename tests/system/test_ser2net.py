@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 import termios
 import threading
 import time
@@ -21,36 +20,20 @@ import serial
 
 from spwf_tui.transport.settings import PortSettings
 from spwf_tui.transport.urls import pyserial_url
-from tests.conftest import require_tool
 from tests.support.counting import Collector, CountingTransport
-from tests.system.helpers import SimProcess, free_port, run_cli, tls_peer, wait_for_port
+from tests.system.helpers import run_cli, tls_peer
+from tests.system.ser2net_server import ser2net
 
-SER2NET_CONFIG = """\
-connection: &spwf
-  accepter: telnet(rfc2217),tcp,127.0.0.1,{port}
-  connector: serialdev,{device},115200n81,local
-  options:
-    kickolduser: true
-"""
+def serial_device(path: Path | str) -> str:
+    """ser2net's connector for a serial device (here a pty) at 115200 8N1, modem lines ignored."""
+    return f"serialdev,{path},115200n81,local"
 
 
 @pytest.fixture
-def bench(tmp_path):
+def bench(tmp_path, sim):
     """The emulator on a pty, served by ser2net as RFC 2217 on a local port."""
-    ser2net = require_tool("ser2net")
-    sim = SimProcess(tmp_path / "ttySIM", tmp_path / "host-to-module.bin").start()
-    port = free_port()
-    config = tmp_path / "ser2net.yaml"
-    config.write_text(SER2NET_CONFIG.format(port=port, device=sim.link))
-    proc = subprocess.Popen([ser2net, "-n", "-c", str(config), "-P", str(tmp_path / "ser2net.pid")],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port)
-        yield sim, f"rfc2217://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=5)
-        sim.stop()
+    with ser2net(tmp_path, serial_device(sim.link)) as url:
+        yield sim, url
 
 
 def test_tls_setup_runs_through_ser2net(bench, tmp_path):
@@ -84,13 +67,19 @@ def test_baud_change_reaches_the_serial_device(bench):
     port = serial.serial_for_url(pyserial_url(url), baudrate=115200, timeout=1)
     try:
         port.baudrate = 9600
-        time.sleep(0.5)
-        fd = os.open(Path(sim.link).resolve(), os.O_RDONLY | os.O_NOCTTY)
-        try:
-            attributes = termios.tcgetattr(fd)
-        finally:
-            os.close(fd)
-        assert attributes[5] == termios.B9600  # ospeed of the pty behind ser2net
+
+        def ospeed() -> int:  # of the pty behind ser2net
+            fd = os.open(Path(sim.link).resolve(), os.O_RDONLY | os.O_NOCTTY)
+            try:
+                return termios.tcgetattr(fd)[5]
+            finally:
+                os.close(fd)
+
+        # ser2net sets the speed when the RFC 2217 request reaches it: wait for that, not a time.
+        deadline = time.monotonic() + 30
+        while ospeed() != termios.B9600 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ospeed() == termios.B9600
     finally:
         port.close()
 
@@ -104,20 +93,12 @@ def test_plain_rfc2217_url_gets_the_control_workaround():
 @pytest.fixture
 def raw_bench(tmp_path):
     """ser2net (RFC 2217) in front of a bare pty whose master the test writes to."""
-    ser2net = require_tool("ser2net")
     master, slave = os.openpty()
     tty.setraw(slave)
-    port = free_port()
-    config = tmp_path / "ser2net.yaml"
-    config.write_text(SER2NET_CONFIG.format(port=port, device=os.ttyname(slave)))
-    proc = subprocess.Popen([ser2net, "-n", "-c", str(config), "-P", str(tmp_path / "ser2net.pid")],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        wait_for_port(port)
-        yield master, f"rfc2217://127.0.0.1:{port}"
+        with ser2net(tmp_path, serial_device(os.ttyname(slave))) as url:
+            yield master, url
     finally:
-        proc.terminate()
-        proc.wait(timeout=5)
         os.close(master)
         os.close(slave)
 

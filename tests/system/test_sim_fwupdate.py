@@ -4,14 +4,13 @@ and in STS; an image it cannot identify and an HTTP error change nothing."""
 
 from __future__ import annotations
 
-import http.server
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.http_peer import http_server, pages_handler
 from tests.system.test_sim_world import LAB_WORLD, World
 
 OLD_WORLD = LAB_WORLD.replace('model = "SPWF04SC"', 'model = "SPWF04SC"\nfirmware = "1.0.0"')
@@ -23,43 +22,25 @@ IMAGES = {
 }
 
 
-class _Images(http.server.BaseHTTPRequestHandler):
-    requested: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        self.requested.append(self.path)
-        image = IMAGES.get(self.path)
-        if image is None:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(image)))
-        self.end_headers()
-        self.wfile.write(image)
-
-    def log_message(self, *args) -> None:
-        pass
+_Images = pages_handler(IMAGES)
 
 
 @pytest.fixture
 def server() -> Iterator[int]:
     _Images.requested = []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Images)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
+    with http_server(_Images) as port:
+        yield port
 
 
 @pytest.fixture
 def old_module(tmp_path: Path) -> Iterator[World]:
     world = World(tmp_path, OLD_WORLD)
-    world.host.send("AT+S.RESET")  # see the whole boot from the start
-    world.host.recv(rb"\+WIND:1:Poweron:170216-fd39c59-SPWF04S", timeout=20)
-    world.host.recv(rb"\+WIND:24:WiFi Up:0:192\.168\.1\.50", timeout=20)
-    yield world
-    world.stop()
+    try:  # stopped also when the boot fails (the emulator process would outlive the test)
+        assert world.restart().group(1) == b"170216-fd39c59-SPWF04S"  # the old release boots
+        world.host.recv(rb"\+WIND:24:WiFi Up:0:192\.168\.1\.50", timeout=20)
+        yield world
+    finally:
+        world.stop()
 
 
 def fw_version(world: World) -> bytes:

@@ -6,17 +6,11 @@ arrives whole, in order."""
 
 from __future__ import annotations
 
-import http.server
 import os
 import socket
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-
+from tests.support.http_peer import QuietHandler, http_server
 from tests.system.helpers import free_port
-from tests.system.test_sim_world import LAB_WORLD, World
 
 SEGMENT = 730
 # Without the module's limit, loopback connections use about 65483 bytes per segment.
@@ -26,31 +20,16 @@ def segment_size(conn: socket.socket) -> int:
     return conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG)
 
 
-class _Page(http.server.BaseHTTPRequestHandler):
+class _Page(QuietHandler):
     segments: list[int] = []
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self.segments.append(segment_size(self.connection))
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    def log_message(self, *args) -> None:
-        pass
+        self.answer(b"ok")
 
 
-@pytest.fixture
-def lab(tmp_path: Path) -> Iterator[World]:
-    world = World(tmp_path, LAB_WORLD)
-    world.host.send("AT+S.RESET")
-    world.host.recv(rb"\+WIND:24:WiFi Up:0:192\.168\.1\.50", timeout=20)
-    yield world
-    world.stop()
-
-
-def test_client_socket_segments_are_at_most_730_bytes(lab):
-    host = lab.host
+def test_client_socket_segments_are_at_most_730_bytes(joined_lab):
+    host = joined_lab.host
     with socket.create_server(("127.0.0.1", 0)) as listener:
         listener.settimeout(20)
         host.send(f"AT+S.SOCKON=127.0.0.1,{listener.getsockname()[1]},NULL,t")
@@ -71,8 +50,8 @@ def test_client_socket_segments_are_at_most_730_bytes(lab):
         assert bytes(received) == payload
 
 
-def test_server_socket_and_http_client_segments_are_at_most_730_bytes(lab):
-    host = lab.host
+def test_server_socket_and_http_client_segments_are_at_most_730_bytes(joined_lab):
+    host = joined_lab.host
     port = free_port()
     host.send(f"AT+S.SOCKDON={port},t")
     host.recv(rb"AT-S\.On:(\d+)")
@@ -82,13 +61,8 @@ def test_server_socket_and_http_client_segments_are_at_most_730_bytes(lab):
         assert 0 < segment_size(client) <= SEGMENT
 
     _Page.segments = []
-    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)
-    threading.Thread(target=web.serve_forever, daemon=True).start()
-    try:
-        host.send(f"AT+S.HTTPGET=127.0.0.1,/,{web.server_address[1]},0,,,,")
+    with http_server(_Page) as web_port:
+        host.send(f"AT+S.HTTPGET=127.0.0.1,/,{web_port},0,,,,")
         host.recv(rb"AT-S\.Http Server Status Code:200", timeout=20)
         host.recv(rb"(ok)?AT-S\.OK", timeout=20)
-    finally:
-        web.shutdown()
-        web.server_close()
     assert len(_Page.segments) == 1 and 0 < _Page.segments[0] <= SEGMENT

@@ -5,23 +5,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.support.tftp_server import TftpServer
-from tests.system.test_sim_world import LAB_WORLD, World
 
 CONFIG = os.urandom(1300)
-
-
-@pytest.fixture
-def lab(tmp_path: Path) -> Iterator[World]:
-    world = World(tmp_path, LAB_WORLD)
-    world.host.send("AT+S.RESET")
-    world.host.recv(rb"\+WIND:24:WiFi Up:0:192\.168\.1\.50", timeout=20)
-    yield world
-    world.stop()
 
 
 @pytest.fixture
@@ -31,8 +20,8 @@ def server() -> Iterator[TftpServer]:
     tftp.close()
 
 
-def test_tftp_get_then_put_round_trip(lab, server):
-    host = lab.host
+def test_tftp_get_then_put_round_trip(joined_lab, server):
+    host = joined_lab.host
     host.send(f"AT+S.TFTPGET=127.0.0.1,{server.port},cfg/device.bin,/dev.bin")
     host.recv_ok(timeout=30)
     host.recv(rb"\+WIND:90:File Received", timeout=10)

@@ -4,6 +4,7 @@ file is one line and exit 2 (for ``sim`` and for ``sim://?world=`` alike)."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.at_host import AtHost
+from tests.support.at_host import AtHost, AtTimeout
 from tests.system.helpers import CLI, run_cli
 
 LAB_WORLD = """
@@ -54,6 +55,29 @@ class World:
         assert "listening on" in first, first + self.proc.stderr.read()
         self.host = AtHost(str(self.link))
 
+    def console_up(self) -> None:
+        """Until the module's console takes commands (a booting module drops what it hears, as the
+        real UART does): its ``Console active``, then an ``AT`` answered.
+
+        That line can be missing: what the first boot said before this end opened the port is
+        lost (as on a real UART), and then the console was up already; the wait for it is short.
+        """
+        try:
+            self.host.recv(rb"\+WIND:0:Console active", timeout=5)
+        except AtTimeout:
+            pass
+        self.host.send("AT")
+        self.host.recv_ok(timeout=30)
+
+    def restart(self) -> re.Match[bytes]:
+        """``AT+S.RESET`` once the console is up (a RESET sent at once was lost on a loaded
+        machine, and the first boot's lines passed for the second's); returns the match of the
+        new boot's first line, ``+WIND:1:Poweron:<build>``: the lines after it are that boot's
+        (what came before it, the first boot's last lines included, is passed over)."""
+        self.console_up()
+        self.host.send("AT+S.RESET")
+        return self.host.recv(rb"\+WIND:1:Poweron:(.*)", timeout=30)
+
     def fault(self, line: str) -> str:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.settimeout(10)
@@ -80,7 +104,7 @@ def lab(tmp_path: Path) -> Iterator[World]:
 
 def test_world_join_scan_and_faults_on_command(lab):
     host = lab.host
-    host.send("AT+S.RESET")  # the boot already went by; see it all from the start
+    lab.restart()  # see the whole boot from the start
     host.recv(rb"\+WIND:13:.*:SPWF04SC", timeout=20)
     host.recv(rb"\+WIND:19:WiFi Join:02:00:00:00:00:01", timeout=20)
     host.recv(rb"\+WIND:24:WiFi Up:0:192\.168\.1\.50", timeout=20)
@@ -115,7 +139,7 @@ def test_a_wrong_passphrase_never_brings_the_link_up(tmp_path):
     world = World(tmp_path, LAB_WORLD.replace('wifi_wpa_psk_text = "lab-secret"',
                                               'wifi_wpa_psk_text = "typo"'))
     try:
-        world.host.send("AT+S.RESET")
+        world.restart()
         for _ in range(2):  # two attempts, both refused by the AP
             world.host.recv(rb"\+WIND:40:WiFi Deauthentication:15", timeout=20)
         assert not any(line.startswith(b"+WIND:24:") for line in world.host.seen)

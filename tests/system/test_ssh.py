@@ -7,17 +7,13 @@ import getpass
 import os
 import shlex
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import require_tool
 from tests.system.helpers import free_port, wait_for_port
-from tests.system.test_tui_tmux import Tmux
-
-SPWF_TUI = str(Path(sys.executable).with_name("spwf-tui"))
+from tests.system.tmux_driver import SPWF_TUI, Tmux
 
 
 @pytest.fixture(scope="module")
@@ -55,34 +51,28 @@ def sshd(tmp_path_factory):
 
 def _boot_and_ask_the_firmware(term_session: Tmux) -> str:
     """Wait for the remote TUI's boot lines, type a command, return the screen with its reply."""
-    term_session.wait_for("WiFi Up", timeout=30)
-    time.sleep(0.5)  # see Tmux.settle
+    term_session.ready_for_keys("WiFi Up", timeout=60)  # ssh's log-in comes first
     term_session.type("AT+S.STS=fw_version")
     term_session.keys("Enter")
     return term_session.wait_for("AT-S.Var:fw_version=1.1.0")
 
 
 @pytest.mark.parametrize("term", ["xterm-256color", "screen-256color", "linux"])
-def test_tui_over_ssh_in_tmux_at_80x24(sshd, isolated_user_dirs, term):
-    tmux = require_tool("tmux")
+def test_tui_over_ssh_in_tmux_at_80x24(sshd, isolated_user_dirs, term, tmux_session):
     remote = (f"env -u COLUMNS -u LINES TERM={term} SPWF_TUI_CONFIG={isolated_user_dirs}/config.toml "
               f"SPWF_TUI_DATA_DIR={isolated_user_dirs}/data {SPWF_TUI} sim://")
     command = " ".join(shlex.quote(part) for part in [*sshd, remote]) + "; echo EXITED:$?; sleep 60"
-    term_session = Tmux(tmux, 80, 24, command)
-    try:
-        screen = _boot_and_ask_the_firmware(term_session)
-        assert "UART log" in screen and "f3 Sockets" in screen
-        term_session.keys("F3")
-        term_session.wait_for("Sockets & module")
-        term_session.keys("C-]")
-        term_session.wait_for("EXITED:0")
-    finally:
-        term_session.kill()
+    term_session = tmux_session(command, 80, 24)
+    screen = _boot_and_ask_the_firmware(term_session)
+    assert "UART log" in screen and "f3 Sockets" in screen
+    term_session.keys("F3")
+    term_session.wait_for("Sockets & module")
+    term_session.keys("C-]")
+    term_session.wait_for("EXITED:0")
 
 
-def test_tui_over_ssh_inside_gnu_screen(sshd, isolated_user_dirs, tmp_path):
+def test_tui_over_ssh_inside_gnu_screen(sshd, isolated_user_dirs, tmp_path, tmux_session):
     """The Pi user's other multiplexer: GNU screen (TERM=screen) around the remote TUI."""
-    tmux = require_tool("tmux")
     screen = require_tool("screen")
     remote = (f"env -u COLUMNS -u LINES SPWF_TUI_CONFIG={isolated_user_dirs}/config.toml "
               f"SPWF_TUI_DATA_DIR={isolated_user_dirs}/data {SPWF_TUI} sim://")
@@ -91,10 +81,7 @@ def test_tui_over_ssh_inside_gnu_screen(sshd, isolated_user_dirs, tmp_path):
     command = (f"env SCREENDIR={tmp_path / 'screens'} {screen} -c {tmp_path / 'screenrc'} -S spwf "
                f"sh -c {shlex.quote(ssh + '; echo EXITED:$?; sleep 60')}")
     (tmp_path / "screens").mkdir(mode=0o700)
-    term_session = Tmux(tmux, 80, 24, command)
-    try:
-        _boot_and_ask_the_firmware(term_session)
-        term_session.keys("C-q")
-        term_session.wait_for("EXITED:0")
-    finally:
-        term_session.kill()
+    term_session = tmux_session(command, 80, 24)
+    _boot_and_ask_the_firmware(term_session)
+    term_session.keys("C-q")
+    term_session.wait_for("EXITED:0")

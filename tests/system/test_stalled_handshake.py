@@ -9,16 +9,7 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
-from tests.system.helpers import SimProcess, run_cli, tls_peer
-
-
-@pytest.fixture
-def sim(tmp_path):
-    process = SimProcess(tmp_path / "ttySIM", tmp_path / "host-to-module.bin").start()
-    yield process
-    process.stop()
+from tests.system.helpers import run_cli, tls_peer
 
 
 def test_second_tls_socket_to_a_busy_s_server_is_explained(sim, tmp_path):

@@ -13,12 +13,9 @@ written raw (``cat``), so each case below could fail.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import shlex
 import shutil
-import subprocess
-import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -29,8 +26,8 @@ from cryptography.x509.oid import NameOID
 
 from tests.conftest import require_tool
 from tests.system.helpers import free_port, start_openssl_server
+from tests.system.tmux_driver import SPWF_TUI, Tmux, shell_command
 
-SPWF_TUI = str(Path(sys.executable).with_name("spwf-tui"))
 TITLE = "spwf-test-title"
 BEFORE = "MARK-BEFORE-THE-FRONT-END"
 ATTACK = (b"\x1b]52;c;UFdORUQtQ0xJUA==\x07"  # OSC 52: clipboard := "PWNED-CLIP"
@@ -45,72 +42,27 @@ SHOWN = "\\x1b]52;c;UFdORUQtQ0xJUA==\\x07"
 BIDI_SHOWN = "\\u202eRLO"
 
 
-class Terminal:
-    """One tmux server (its own -L socket, ``set-clipboard on``) running one shell command."""
-
-    def __init__(self, tmux: str, workdir: Path, command: str) -> None:
-        self.tmux = tmux
-        self.socket = f"spwf-esc-{uuid.uuid4().hex[:8]}"
-        config = workdir / f"{self.socket}.conf"
-        config.write_text("set -s set-clipboard on\n")
-        go = workdir / f"{self.socket}.go"
-        # The command waits for the go file, so the title is set before anything can change it.
-        script = (f"while [ ! -e {shlex.quote(str(go))} ]; do sleep 0.05; done; echo {BEFORE}; {command}; "
-                  "echo EXITED:$?; sleep 120")
-        self._run("-f", str(config), "new-session", "-d", "-x", "160", "-y", "45",
-                  f"env -u COLUMNS -u LINES TERM=xterm-256color sh -c {shlex.quote(script)}")
-        self._run("select-pane", "-t", "0", "-T", TITLE)
-        go.touch()
-
-    def _run(self, *args: str) -> str:
-        return subprocess.run([self.tmux, "-L", self.socket, *args], capture_output=True, text=True,
-                              check=True).stdout
-
-    def keys(self, *keys: str) -> None:
-        self._run("send-keys", "-t", "0", *keys)
-
-    def type(self, text: str) -> None:
-        self._run("send-keys", "-t", "0", "-l", text)
-
-    def screen(self) -> str:
-        return self._run("capture-pane", "-p", "-t", "0")
-
-    def wait_for(self, *texts: str, timeout: float = 30) -> str:
-        """The screen once every one of ``texts`` is on it (panes repaint one after the other)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if all(text in screen for text in texts):
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{texts!r} not all on screen:\n{self.screen()}")
-
-    def buffers(self) -> str:
-        return self._run("list-buffers")
-
-    def title(self) -> str:
-        return self._run("display-message", "-p", "-t", "0", "#{pane_title}").strip()
-
-    def kill(self) -> None:
-        subprocess.run([self.tmux, "-L", self.socket, "kill-server"], capture_output=True)
-
-
 @pytest.fixture
-def terminal(tmp_path, isolated_user_dirs):
-    tmux = require_tool("tmux")
+def terminal(tmux_session, tmp_path, isolated_user_dirs):
+    """``terminal(command)``: a 160x45 tmux (``set-clipboard on``) whose pane has the title
+    ``TITLE`` and shows ``BEFORE`` before ``command`` runs with this test's config and data."""
     if not shutil.which(SPWF_TUI):
         pytest.fail(f"{SPWF_TUI} is not installed (pip install -e .)")
-    made: list[Terminal] = []
+    started = itertools.count()
 
-    def start(command: str) -> Terminal:
-        env = (f"SPWF_TUI_CONFIG={shlex.quote(str(isolated_user_dirs / 'config.toml'))} "
-               f"SPWF_TUI_DATA_DIR={shlex.quote(str(isolated_user_dirs / 'data'))}")
-        made.append(Terminal(tmux, tmp_path, f"env {env} {command}"))
-        return made[-1]
+    def start(command: str) -> Tmux:
+        go = tmp_path / f"go-{next(started)}"
+        env = {"SPWF_TUI_CONFIG": str(isolated_user_dirs / "config.toml"),
+               "SPWF_TUI_DATA_DIR": str(isolated_user_dirs / "data")}
+        # The command waits for the go file, so the title is set before anything can change it.
+        script = (f"while [ ! -e {shlex.quote(str(go))} ]; do sleep 0.05; done; echo {BEFORE}; "
+                  + shell_command(command, env=env))
+        term = tmux_session(f"sh -c {shlex.quote(script)}", 160, 45, set_clipboard=True)
+        term.run("select-pane", "-t", "0", "-T", TITLE)
+        go.touch()
+        return term
 
-    yield start
-    for term in made:
-        term.kill()
+    return start
 
 
 def hostile_board(line: bytes) -> bytes:
@@ -121,7 +73,7 @@ def hostile_board(line: bytes) -> bytes:
     return HOSTILE_LINE + b"AT-S.ERROR:17:" + ATTACK + b"\r\n"
 
 
-def assert_unharmed(term: Terminal, screen: str) -> None:
+def assert_unharmed(term: Tmux, screen: str) -> None:
     assert term.buffers() == "", "the clipboard (a tmux paste buffer) was written"
     assert term.title() == TITLE, "the pane title was changed"
     assert SHOWN in screen, screen
@@ -149,7 +101,7 @@ def test_run_shows_a_hostile_module_as_escapes(terminal, board):
 def test_repl_shows_a_hostile_module_as_escapes(terminal, board):
     device = board(stream=False, answer=hostile_board)
     term = terminal(f"{SPWF_TUI} repl {shlex.quote(str(device.link))}")
-    term.wait_for("spwf>")
+    term.ready_for_keys("spwf>")
     term.type("AT")
     term.keys("Enter")
     screen = term.wait_for("AT-S.OK")
@@ -164,8 +116,7 @@ def test_repl_shows_a_hostile_module_as_escapes(terminal, board):
 def test_tui_shows_a_hostile_module_as_escapes(terminal, board):
     device = board(stream=False, answer=hostile_board)
     term = terminal(f"{SPWF_TUI} {shlex.quote(str(device.link))}")
-    term.wait_for("UART log")
-    time.sleep(0.5)  # keys typed while Textual still queries the terminal can be garbled (test_tui_tmux)
+    term.ready_for_keys("UART log")
     term.type("AT")
     term.keys("Enter")
     screen = term.wait_for("AT-S.OK")
@@ -247,16 +198,17 @@ def test_tui_status_sockets_inspector_and_replay_show_hostile_text_as_escapes(te
     device = board(stream=False, answer=hostile_facts_board)
     cert, _ = _hostile_certificate(tmp_path, "hostile")
     term = terminal(f"{SPWF_TUI} {shlex.quote(str(device.link))}")
-    term.wait_for("UART log")
-    time.sleep(0.5)  # keys typed while Textual still queries the terminal can be garbled (test_tui_tmux)
-    for line, reply in (("AT+S.STS=fw_version", "PWNED-TITLE"), ("AT+S.SOCKON=example.com,80,,t", "0 TCP open")):
-        term.type(line)
-        term.keys("Enter")
-        screen = term.wait_for(reply)
+    term.ready_for_keys("UART log")
+    term.type_line("AT+S.STS=fw_version")
+    firmware = "fw \\x1b]52;c;UFdORUQtQ0xJUA==\\x07\\x1b]0;PWNED-TITLE\\x07[/]"
+    # The status line itself (the reply reaches the log first).
+    term.wait_until(lambda: firmware in term.screen().splitlines()[0], "the firmware in the status line")
+    term.type_line("AT+S.SOCKON=example.com,80,,t")
+    screen = term.wait_for("0 TCP open")
     assert_unharmed(term, screen)
-    assert "fw \\x1b]52;c;UFdORUQtQ0xJUA==\\x07\\x1b]0;PWNED-TITLE\\x07[/]" in screen.splitlines()[0]  # status
     assert "\\x1b]52;c;UFdORUQtQ0xJUA==" in screen.split("0 TCP open", 1)[1]  # the peer, under its socket
     term.keys("F4")
+    term.wait_footer("^q Quit")  # the inspector has the focus: the builder's keys left the footer
     term.type(str(cert))
     term.keys("Enter")
     screen = term.wait_for("subject:")
@@ -268,11 +220,10 @@ def test_tui_status_sockets_inspector_and_replay_show_hostile_text_as_escapes(te
     (recording,) = (isolated_user_dirs / "data" / "recordings").glob("*.jsonl")
     term = terminal(f"{SPWF_TUI} replay {shlex.quote(str(recording))}")
     term.wait_for("REPLAY")
-    time.sleep(0.5)
     term.keys("C-End")
     # "0 TCP open" also shows while the replay is still playing, so wait for the end itself; on a
     # loaded machine the key can arrive before the app reads keys, and playback ends on its own then.
-    screen = term.wait_for("REPLAY end", "0 TCP open")
+    screen = term.wait_for("REPLAY end", "0 TCP open")  # the panes follow the status line's jump
     assert_unharmed(term, screen)
     assert "REPLAY end" in screen.splitlines()[0] and "REC" not in screen.splitlines()[0].replace("REPLAY", "")
     term.keys("C-q")

@@ -8,15 +8,12 @@ help, module facts shown as unknown until a refresh asks, and Ctrl+R showing its
 from __future__ import annotations
 
 import re
-import shutil
 import socket
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
-from tests.system.test_tui_tmux import SPWF_TUI, Tmux
+from tests.system.tmux_driver import Tmux
 
 DATA = Path(__file__).parent.parent / "data"
 SKI_HEX = "3EF1747FD79122144BCADF4F95DF960A32823B4C"
@@ -24,27 +21,17 @@ SIZES = [(120, 40), (80, 24)]
 
 
 @pytest.fixture
-def tui(tmp_path, isolated_user_dirs):
+def tui(spwf_tmux, tmp_path):
     """Start ``spwf-tui sim://`` in ``tmp_path`` (holding ca.pem and ski.txt) at a given size."""
-    tmux = require_tool("tmux")
-    if not shutil.which(SPWF_TUI):
-        pytest.fail(f"{SPWF_TUI} is not installed (pip install -e .)")
     (tmp_path / "ca.pem").write_bytes((DATA / "seed_ca_cert.pem").read_bytes())
     (tmp_path / "ski.txt").write_text(SKI_HEX + "\n")
-    sessions = []
 
     def start(width: int, height: int) -> Tmux:
-        env = f"SPWF_TUI_CONFIG={isolated_user_dirs}/config.toml SPWF_TUI_DATA_DIR={isolated_user_dirs}/data"
-        command = (f"cd {tmp_path} && env -u COLUMNS -u LINES TERM=xterm-256color {env} {SPWF_TUI} sim://; "
-                   "echo EXITED:$?; sleep 60")
-        term = Tmux(tmux, width, height, command)
-        sessions.append(term)
-        term.settle("WiFi Up")
+        term = spwf_tmux("sim://", width=width, height=height, cwd=tmp_path)
+        term.ready_for_keys("WiFi Up")
         return term
 
-    yield start
-    for term in sessions:
-        term.kill()
+    return start
 
 
 def _flat(screen: str) -> str:
@@ -52,15 +39,22 @@ def _flat(screen: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[│┃║▌▐]", " ", screen))
 
 
-def _wait_flat(term: Tmux, text: str, timeout: float = 15) -> str:
+def _wait_flat(term: Tmux, text: str) -> str:
     """Wait until ``text`` is on screen, wrapped rows joined (see ``_flat``)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        screen = _flat(term.screen())
-        if text in screen:
-            return screen
-        time.sleep(0.1)
-    raise AssertionError(f"{text!r} not on screen:\n{term.screen()}")
+    return term.wait_until(lambda: (lambda flat: flat if text in flat else None)(_flat(term.screen())),
+                           f"{text!r} on screen")
+
+
+def _receive(peer: socket.socket, size: int) -> bytes:
+    """``size`` bytes from ``peer`` (TCP may hand them over in pieces), or what came in 30 s."""
+    peer.settimeout(30)
+    data = b""
+    while len(data) < size:
+        chunk = peer.recv(size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 def _send(term: Tmux, line: str) -> None:
@@ -79,14 +73,14 @@ def test_w_in_the_sockets_pane_leaves_the_line_to_finish(tui, size):
         peer, _ = server.accept()
         with peer:
             term.keys("F3")
-            term.wait_for("127.0.0.1:")  # the socket's row
+            term.wait_for("0 TCP open")  # the socket's row
+            term.wait_footer("r Read")  # the sockets pane has the focus: w is its key, not a letter
             term.keys("w")
             term.wait_for("AT+S.SOCKW=0,")
             term.type('"hi there"')  # nothing selected: the keys go after the line
             term.wait_for('"hi there"')
             term.keys("Enter")
-            peer.settimeout(10)
-            assert peer.recv(100) == b"hi there"
+            assert _receive(peer, len(b"hi there")) == b"hi there"
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -120,6 +114,7 @@ def test_announced_forty_warns_while_typing(tui, size):
     assert "the module wants the 20 raw bytes. Fix: AT+S.TLSCERT=auth,ski:<your CA file>" in screen
     term.keys("Enter")  # the payload dialog asks for the 40 bytes: the seed's hex text
     term.wait_for("needs 40 payload bytes")
+    term.wait_still()  # the dialog's field has the focus: the bytes go there
     term.type(SKI_HEX)
     term.wait_for("40 of 40 bytes")
     term.keys("Enter")
@@ -144,10 +139,11 @@ def test_module_facts_are_unknown_until_refreshed(tui, size):
     term.keys("F3")
     screen = term.wait_for("TLS: CA:?")
     assert "Cert:?" in screen and "Id:?" in screen
-    term.wait_for("R Refresh")  # the sockets pane has the focus (its keys are in the footer)
+    term.wait_footer("r Read")  # the sockets pane has the focus (its keys lead the footer)
     term.keys("R")  # asks the module: AT+S.STS and TLSCERT=content,1
-    screen = term.wait_for("TLS: CA:0", timeout=45)  # STS is a long readout: slow on a loaded machine
-    assert "Wi-Fi up, IP " in screen and "Id:0" in screen
+    # The facts fill in as the two replies come (STS is a long readout): wait for all of them.
+    facts = ("TLS: CA:0", "Id:0", "Wi-Fi up, IP ")
+    term.wait_until(lambda: all(fact in term.screen() for fact in facts), f"{facts} on screen", timeout=45)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

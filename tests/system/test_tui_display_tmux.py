@@ -6,101 +6,57 @@ in a tmux paste buffer the test can read.
 
 from __future__ import annotations
 
-import shlex
-import shutil
 import socket
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
+from tests.system.tmux_driver import WAIT, Tmux
 
-SPWF_TUI = str(Path(sys.executable).with_name("spwf-tui"))
 EXAMPLE = Path(__file__).parent.parent.parent / "recordings" / "seed-tls-20-byte-auth.jsonl"
 SIZES = pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
 
 
-class Screen:
-    """One tmux server running one command at a fixed size."""
-
-    def __init__(self, tmux: str, workdir: Path, width: int, height: int, command: str) -> None:
-        self.tmux = tmux
-        self.socket = f"spwf-disp-{uuid.uuid4().hex[:8]}"
-        config = workdir / f"{self.socket}.conf"
-        config.write_text("set -s set-clipboard on\n")
-        self._run("-f", str(config), "new-session", "-d", "-x", str(width), "-y", str(height),
-                  f"env -u COLUMNS -u LINES TERM=xterm-256color {command}; echo EXITED:$?; sleep 120")
-
-    def _run(self, *args: str) -> str:
-        return subprocess.run([self.tmux, "-L", self.socket, *args], capture_output=True, text=True,
-                              check=True).stdout
-
-    def keys(self, *keys: str) -> None:
-        self._run("send-keys", "-t", "0", *keys)
-
-    def type(self, text: str) -> None:
-        self._run("send-keys", "-t", "0", "-l", text)
-
-    def screen(self) -> str:
-        return self._run("capture-pane", "-p", "-t", "0")
-
-    def wait_for(self, text: str, timeout: float = 20) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} not on screen:\n{self.screen()}")
-
-    def wait_gone(self, text: str, timeout: float = 10) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text not in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} still on screen:\n{self.screen()}")
-
-    def send(self, line: str, reply: str) -> str:
-        """Type ``line`` in the builder, Enter, and wait for ``reply`` on screen."""
-        self.type(line)
-        self.keys("Enter")
-        return self.wait_for(reply)
-
-    def buffer(self) -> str:
-        names = self._run("list-buffers", "-F", "#{buffer_name}").split()
-        return self._run("show-buffer", "-b", names[0]) if names else ""
-
-    def kill(self) -> None:
-        subprocess.run([self.tmux, "-L", self.socket, "kill-server"], capture_output=True)
-
-
 @pytest.fixture
-def tui(tmp_path, isolated_user_dirs):
-    tmux = require_tool("tmux")
-    if not shutil.which(SPWF_TUI):
-        pytest.fail(f"{SPWF_TUI} is not installed (pip install -e .)")
-    made: list[Screen] = []
+def tui(spwf_tmux):
+    def start(size: tuple[int, int], *arguments: str, ready: str = "WiFi Up") -> Tmux:
+        term = spwf_tmux(*(arguments or ("sim://",)), width=size[0], height=size[1], set_clipboard=True)
+        if ready == "WiFi Up":
+            term.ready_for_keys(ready)
+        else:
+            _replay_reads_keys(term, ready)
+        return term
 
-    def start(size: tuple[int, int], arguments: str = "sim://", ready: str = "WiFi Up") -> Screen:
-        env = (f"SPWF_TUI_CONFIG={shlex.quote(str(isolated_user_dirs / 'config.toml'))} "
-               f"SPWF_TUI_DATA_DIR={shlex.quote(str(isolated_user_dirs / 'data'))}")
-        made.append(Screen(tmux, tmp_path, *size, f"env {env} {SPWF_TUI} {arguments}"))
-        made[-1].wait_for(ready)
-        time.sleep(0.5)  # keys typed while Textual still queries the terminal can be garbled
-        return made[-1]
-
-    yield start
-    for screen in made:
-        screen.kill()
+    return start
 
 
-def _quit(term: Screen) -> None:
+def _replay_reads_keys(term: Tmux, shown: str) -> None:
+    """Wait for ``shown``, then until the replay demonstrably reads keys (it has no command line
+    for ``Tmux.ready_for_keys``'s probe): ``?`` opens the keys overlay, Esc closes it. A ``?``
+    that was lost is pressed again; one that came late closes the overlay the next one opened,
+    and the next look sees that."""
+    term.wait_for(shown)
+    deadline = time.monotonic() + WAIT
+    while True:
+        term.keys("?")
+        try:
+            term.wait_for("Keys (Esc closes)", timeout=3)
+            break
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+    term.keys("Escape")
+    term.wait_gone("Keys (Esc closes)")
+
+
+def _send(term: Tmux, line: str, reply: str) -> str:
+    """Type ``line`` in the builder, Enter, and wait for ``reply`` on screen."""
+    term.type_line(line)
+    return term.wait_for(reply)
+
+
+def _quit(term: Tmux) -> None:
     term.keys("C-q")
     term.wait_for("EXITED:0")
 
@@ -108,16 +64,17 @@ def _quit(term: Screen) -> None:
 @SIZES
 def test_right_arrow_on_short_rows_then_a_reply_in_view(tui, size):
     term = tui(size)
-    term.send("AT", "< AT-S.OK")
-    term.keys("F2", "Home")
-    term.keys("Right", "Right", "Right", "Right", "Right", "Right", "Right", "Right", "Right", "Right")
-    time.sleep(0.5)
-    screen = term.screen()
-    assert "EXITED" not in screen and "Error" not in screen  # issue 15.1: IndexError, the TUI gone
+    _send(term, "AT", "< AT-S.OK")
+    term.keys("F2")
+    term.wait_for("w Wrap")  # the log has the focus (its keys lead the footer)
+    term.keys("Home", *["Right"] * 10)
     term.keys("Escape")
-    time.sleep(0.3)  # an ESC followed at once by letters reads as Alt+letter
+    # The builder has the focus again, so every key before the Escape was handled (and letters
+    # typed now are not read as Alt+letter with it).
+    screen = term.wait_gone("w Wrap")
+    assert "EXITED" not in screen and "Error" not in screen  # issue 15.1: IndexError, the TUI gone
     # Issue 15.2: the long reply overflows the log; its last lines are on screen, at both sizes.
-    screen = term.send("AT+S.STS", "ip_cert_len_dhp=0")
+    screen = _send(term, "AT+S.STS", "ip_cert_len_dhp=0")
     assert "< AT-S.OK" in term.wait_for("< AT-S.OK")
     _quit(term)
 
@@ -128,7 +85,7 @@ def test_an_explanation_is_read_to_its_end(tui, size):
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     term = tui(size)
-    screen = term.send(f"AT+S.SOCKON=127.0.0.1,{port},,t", "netcat")
+    screen = _send(term, f"AT+S.SOCKON=127.0.0.1,{port},,t", "netcat")
     lines = [line for line in screen.splitlines() if line.startswith("│")]
     joined = " ".join(line.strip("│ ").split("││")[0].strip() for line in lines)
     assert "netcat on the server first." in joined
@@ -147,10 +104,10 @@ def test_escape_from_a_maximized_log_returns_to_the_builder(tui, size):
     screen = term.wait_gone("Sockets & module")  # (at 80x24 never there)
     top = next(line for line in screen.splitlines() if "UART log" in line)
     assert top.startswith("╭") and top.rstrip().endswith("╮") and len(top.rstrip()) == size[0]  # whole border
-    time.sleep(0.3)
+    term.wait_for("w Wrap")  # the maximized log has the focus
     term.keys("Escape")
-    time.sleep(0.3)
-    screen = term.send("cAT", "Command not found")  # letters in the builder: c did not toggle ctrl chars
+    term.wait_gone("w Wrap")  # the builder has it back: the Escape is handled, letters are letters
+    screen = _send(term, "cAT", "Command not found")  # letters in the builder: c did not toggle ctrl chars
     assert "> cAT" in screen and "ctrl" not in screen.split("UART log", 1)[1].splitlines()[0]
     _quit(term)
 
@@ -193,7 +150,7 @@ def test_sockets_table_fits_at_120x40(tui):
         server.listen()
         port = server.getsockname()[1]
         term = tui((120, 40))
-        term.send(f"AT+S.SOCKON=127.0.0.1,{port},,t", "AT-S.On:127.0.0.1:0")
+        _send(term, f"AT+S.SOCKON=127.0.0.1,{port},,t", "AT-S.On:127.0.0.1:0")
         peer, _ = server.accept()
         with peer:
             peer.sendall(b"hello")
@@ -207,23 +164,18 @@ def test_sockets_table_fits_at_120x40(tui):
                 row = next(line for line in term.screen().splitlines() if "0 TCP open" in line)
                 return row.split("0 TCP open", 1)[1].split()[0]
 
-            deadline = time.monotonic() + 5
-            while pending() != "5" and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert pending() == "5"  # the pending count, in its column
+            term.wait_until(lambda: pending() == "5", "5 pending bytes in the socket's row")  # in its column
     _quit(term)
 
 
 def test_copy_the_last_reply_with_osc52_and_clear_the_view(tui, isolated_user_dirs):
     term = tui((120, 40))
-    term.send("AT+S.STS=fw_version", "fw_version=1.1.0")
+    _send(term, "AT+S.STS=fw_version", "fw_version=1.1.0")
     term.keys("C-y")
     term.wait_for("copied the last reply")
     expected = "AT+S.STS=fw_version\nAT-S.Var:fw_version=1.1.0\nAT-S.OK\n"
-    deadline = time.monotonic() + 5
-    while term.buffer() != expected and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert term.buffer() == expected  # tmux turned the OSC 52 into its paste buffer
+    # tmux turned the OSC 52 into its paste buffer
+    term.wait_until(lambda: term.buffer() == expected, "the copied reply in tmux's paste buffer")
     assert (isolated_user_dirs / "data" / "copied.txt").read_text() == expected
     term.keys("C-l")
     term.wait_gone("fw_version=1.1.0")
@@ -235,7 +187,7 @@ def test_copy_the_last_reply_with_osc52_and_clear_the_view(tui, isolated_user_di
 
 @SIZES
 def test_replay_says_replay_and_lists_its_keys(tui, size):
-    term = tui(size, f"replay {shlex.quote(str(EXAMPLE))}", ready="REPLAY")
+    term = tui(size, "replay", str(EXAMPLE), ready="REPLAY")
     term.keys("C-End")
     screen = term.wait_for("REPLAY end at")
     status = screen.splitlines()[0]

@@ -24,7 +24,7 @@ from tests.system.helpers import free_port
 CYCLES = 100
 
 
-def _wait(predicate, timeout=5.0) -> bool:
+def _wait(predicate, timeout=30.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

@@ -13,6 +13,9 @@ from spwf_tui.emulator import EmulatedModule
 BOOT_DONE = b"+WIND:24:WiFi Up::"
 """The last boot line of the emulated module with factory settings (the IPv6 WiFi Up)."""
 
+FINAL = re.compile(rb"AT-S\.(OK|ERROR[^\r]*)\r\n")
+"""The final line of a reply: OK, or an error with its text."""
+
 
 class Wire:
     """Collects what the emulated module sends; lets a test wait for a marker with a timeout."""
@@ -77,6 +80,20 @@ def write_and_wait(module: EmulatedModule, wire: Wire, sock_id: int, payload: by
     feed(module, b"AT+S.SOCKW=%d,%d\r" % (sock_id, len(payload)) + payload, chunk)
     return wire.wait_for(
         re.compile(rb"\+WIND:55:Pending Data::%d:\d+:%d\r\n" % (sock_id, len(payload))))
+
+
+def until_final(module: EmulatedModule, wire: Wire, data: bytes, timeout: float = 30) -> bytes:
+    """Send ``data`` and wait for the final line (commands that talk to a peer take a while);
+    everything received meanwhile. After a deferred command the worker may still own the input
+    for a moment, so the answer can come after ``receive`` returns."""
+    wire.take()
+    module.receive(data)
+    return wire.wait_for(FINAL, timeout=timeout)
+
+
+def ask(module: EmulatedModule, wire: Wire, line: str, timeout: float = 30) -> bytes:
+    """``until_final`` for one command line (the CR added here)."""
+    return until_final(module, wire, line.encode() + b"\r", timeout)
 
 
 @pytest.fixture

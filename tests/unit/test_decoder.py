@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from spwf_tui.core.decoder import DATA_PIECE, MAX_LINE, RxDecoder
@@ -190,6 +190,7 @@ def _decode_small(data: bytes, cuts: list[int] | None) -> list:
 
 @settings(max_examples=budget(400), deadline=None)
 @given(data=_lines_and_payloads, cuts=st.lists(st.integers(min_value=0, max_value=30), max_size=30))
+@example(data=b"AT-S.Reading:40:40\r\n" + b"\x00" * 7 + b"\r\x00", cuts=[])  # a CR as the window's last byte
 def test_bulk_pieces_never_depend_on_chunking_and_lose_nothing(data, cuts):
     whole = _decode_small(data, None)
     assert _decode_small(data, cuts) == whole

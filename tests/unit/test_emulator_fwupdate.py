@@ -3,56 +3,25 @@ reboot into it, and the refusals that change nothing."""
 
 from __future__ import annotations
 
-import http.server
-import re
-import threading
 from collections.abc import Iterator
 
 import pytest
 
 from spwf_tui.emulator.commands_update import image_version
 
+from tests.support.http_peer import http_server, pages_handler
+
 from .conftest import BOOT_DONE
+from .conftest import ask as request
+from .conftest import until_final as send
 
-FINAL = re.compile(rb"AT-S\.(OK|ERROR[^\r]*)\r\n")
 OLD_IMAGE = b"\x7fFOTA" + bytes(range(256)) * 8 + b"170216-fd39c59-SPWF04S\x00" + bytes(500)
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        body = {"/old.fota": OLD_IMAGE, "/junk.fota": b"no tag here" * 100}.get(self.path)
-        if body is None:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
 
 
 @pytest.fixture
 def web() -> Iterator[int]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
-
-
-def send(module, wire, data: bytes, timeout: float = 20) -> bytes:
-    """Send ``data`` and wait for the final line: after a deferred command the worker may
-    still own the input for a moment, so an answer can come after ``receive`` returns."""
-    wire.take()
-    module.receive(data)
-    return wire.wait_for(FINAL, timeout=timeout)
-
-
-def request(module, wire, line: str) -> bytes:
-    return send(module, wire, line.encode() + b"\r", timeout=20)
+    with http_server(pages_handler({"/old.fota": OLD_IMAGE, "/junk.fota": b"no tag here" * 100})) as port:
+        yield port
 
 
 @pytest.mark.parametrize(("image", "version"), [

@@ -4,63 +4,42 @@ the real ``openssl s_server -WWW``."""
 from __future__ import annotations
 
 import datetime as dt
-import http.server
-import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.certfactory import make_ca, make_server
+from tests.support.http_peer import QuietHandler, http_server
 from tests.system.helpers import free_port, start_openssl_server
 from tests.conftest import require_tool
 
+from .conftest import ask as request
 from .conftest import exchange
 
-FINAL = re.compile(rb"AT-S\.(OK|ERROR[^\r]*)\r\n")
 PAGE = b"<html>hello from the lab</html>\n"
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     posted: list[tuple[str, bytes, str | None]] = []
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         if self.path == "/missing":
             self.send_error(404)
             return
-        self._answer(PAGE)
+        self.answer(PAGE)
 
     def do_POST(self) -> None:  # noqa: N802
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         self.posted.append((self.path, body, self.headers.get("Authorization")))
-        self._answer(b"got " + body)
-
-    def _answer(self, body: bytes) -> None:
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
+        self.answer(b"got " + body)
 
 
 @pytest.fixture
 def web() -> Iterator[int]:
     _Handler.posted = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
-
-
-def request(module, wire, line: str) -> bytes:
-    wire.take()
-    module.receive(line.encode() + b"\r")
-    return wire.wait_for(FINAL, timeout=20)
+    with http_server(_Handler) as port:
+        yield port
 
 
 def test_get_prints_status_then_the_body_then_ok(module, wire, web):

@@ -13,10 +13,9 @@ from spwf_tui.emulator import EmulatedModule
 from tests.conftest import require_tool
 from tests.system.helpers import free_port, wait_for_port
 
-from .conftest import BOOT_DONE, Wire, exchange
+from .conftest import BOOT_DONE, Wire, exchange, until_final
 
 OK = b"AT-S.OK\r\n"
-FINAL = re.compile(rb"AT-S\.(OK|ERROR[^\r]*)\r\n")
 
 
 def start_broker(folder: Path, anonymous: bool = True) -> tuple[subprocess.Popen, int]:
@@ -41,9 +40,7 @@ def broker(tmp_path: Path) -> Iterator[int]:
 
 def command(module, wire, line: bytes) -> bytes:
     """One command and its final line (MQTT commands wait for the broker)."""
-    wire.take()
-    module.receive(line)
-    return wire.wait_for(FINAL, timeout=15)
+    return until_final(module, wire, line)
 
 
 def then_wind(wire, out: bytes, number: int) -> bytes:

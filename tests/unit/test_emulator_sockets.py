@@ -9,6 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.tcp_peer import TcpServer, echo_back
+
 from .conftest import BOOT_DONE, exchange, feed, write_and_wait
 
 OK = b"AT-S.OK\r\n"
@@ -18,37 +20,16 @@ class EchoServer:
     """A TCP echo server on 127.0.0.1; ``close`` makes it answer ``bye`` and hang up."""
 
     def __init__(self) -> None:
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
         self.closed_by_client = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._echo, args=(conn,), daemon=True).start()
+        self._server = TcpServer(self._echo)
+        self.port = self._server.port
 
     def _echo(self, conn: socket.socket) -> None:
-        with conn:
-            while True:
-                try:
-                    data = conn.recv(65536)
-                except OSError:
-                    data = b""
-                if not data:
-                    self.closed_by_client.set()
-                    return
-                if data == b"close":
-                    conn.sendall(b"bye")
-                    return
-                conn.sendall(data)
+        if echo_back(conn):
+            self.closed_by_client.set()
 
     def stop(self) -> None:
-        self.listener.close()
+        self._server.stop()
 
 
 @pytest.fixture

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 
 import pytest
 
 from tests.support.tftp_server import TftpServer
 
+from .conftest import ask as request
+from .conftest import until_final as send
 
-FINAL = re.compile(rb"AT-S\.(OK|ERROR[^\r]*)\r\n")
 IMAGE = os.urandom(3 * 512 + 100)
 
 
@@ -20,18 +20,6 @@ def server() -> Iterator[TftpServer]:
     tftp = TftpServer({"boot/image.bin": IMAGE, "empty.txt": b"", "exact.bin": b"e" * 1024})
     yield tftp
     tftp.close()
-
-
-def send(module, wire, data: bytes, timeout: float = 20) -> bytes:
-    """Send ``data`` and wait for the final line: after a deferred command the worker may
-    still own the input for a moment, so an answer can come after ``receive`` returns."""
-    wire.take()
-    module.receive(data)
-    return wire.wait_for(FINAL, timeout=timeout)
-
-
-def request(module, wire, line: str) -> bytes:
-    return send(module, wire, line.encode() + b"\r", timeout=30)
 
 
 def fsp(module, wire, name: str) -> bytes:

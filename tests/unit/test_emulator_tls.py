@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.support.tcp_peer import TcpServer
+
 from .conftest import BOOT_DONE, exchange, write_and_wait
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -133,17 +135,8 @@ class TlsEchoServer:
                 cadata=client_ca.public_bytes(serialization.Encoding.PEM).decode())
         self.server_names: list[str | None] = []
         self.context.sni_callback = lambda sock, name, ctx: self.server_names.append(name)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._echo, args=(conn,), daemon=True).start()
+        self._server = TcpServer(self._echo)
+        self.port = self._server.port
 
     def _echo(self, conn: socket.socket) -> None:
         conn.settimeout(10)
@@ -155,7 +148,7 @@ class TlsEchoServer:
             pass
 
     def stop(self) -> None:
-        self.listener.close()
+        self._server.stop()
 
 
 @pytest.fixture

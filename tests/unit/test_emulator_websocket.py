@@ -15,12 +15,11 @@ import pytest
 from tests.support.certfactory import make_ca, make_server
 from tests.system.helpers import free_port
 
-from .conftest import exchange
+from .conftest import FINAL, exchange, until_final
 
 websockets_sync = pytest.importorskip("websockets.sync.server")
 
 OK = b"AT-S.OK\r\n"
-FINAL = re.compile(rb"AT-S\.(OK|ERROR[^\r]*)\r\n")
 
 
 class WsServer:
@@ -66,9 +65,7 @@ def ws() -> Iterator[WsServer]:
 
 
 def open_ws(module, wire, port: int, path: str = "/", tls: int = 0, extra: str = ",,,,,") -> bytes:
-    wire.take()
-    module.receive(f"AT+S.WSOCKON=127.0.0.1,{port},{path},{tls}{extra}\r".encode())
-    return wire.wait_for(FINAL, timeout=15)
+    return until_final(module, wire, f"AT+S.WSOCKON=127.0.0.1,{port},{path},{tls}{extra}\r".encode())
 
 
 def test_open_write_echo_read_close(ws, module, wire):

@@ -408,6 +408,26 @@ class UartLog(ScrollView, can_focus=True):
             return
         self.app.copy_lines([row.text for row in rows], "the rows in view")  # type: ignore[attr-defined]
 
+    # Home, Page Up and Up stop following at once, before their scroll moves the view. Textual
+    # starts a key's scroll only after the next refresh (Home's is animated too): rows arriving
+    # in between found the log still following, and its scroll to the end stopped Home's (which
+    # jumps to the top) and jumped back to the end, where the log follows again: Home undone.
+    def action_scroll_home(self) -> None:
+        self._leave_the_end()
+        super().action_scroll_home()
+
+    def action_page_up(self) -> None:
+        self._leave_the_end()
+        super().action_page_up()
+
+    def action_scroll_up(self) -> None:
+        self._leave_the_end()
+        super().action_scroll_up()
+
+    def _leave_the_end(self) -> None:
+        if self.allow_vertical_scroll and self.scroll_y > 0:
+            self.follow = False
+
     def action_follow(self) -> None:
         """End: follow again, and show the end now (also when following already), from column 0."""
         self.follow = True
