@@ -295,7 +295,9 @@ class ReplaySession:
             self._reanchor()
             self._changed.notify_all()
             if self._thread is None:
-                self._thread = threading.Thread(target=self._play_loop, name="replay", daemon=False)
+                # daemon: it only reads, and one left unclosed (a front end that died) must not
+                # keep the process alive
+                self._thread = threading.Thread(target=self._play_loop, name="replay", daemon=True)
                 self._thread.start()
 
     def pause(self) -> None:

@@ -521,6 +521,11 @@ class UartLog(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         # One look-up of the base style per frame, not per row.
         self._base_style = self.rich_style
+        if self.follow and self.scroll_y < self.max_scroll_y:
+            # A following log paints its end. The first overflow's layout can land after both of
+            # _follow_end's tries on a loaded machine (seen: follow on, the view at row 0 with 60
+            # rows below); catch it at the paint and scroll once more.
+            self.call_later(self._still_following)
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
