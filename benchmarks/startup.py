@@ -6,7 +6,8 @@ baselines, in the same run: ``python -c pass`` (the interpreter alone) and pyser
 120x40 pseudo-terminal (TERM=xterm-256color); the clock runs from the spawn until the bytes the
 app wrote to the terminal hold its status line (the port and the link state), then the app is
 told to quit with Ctrl+Q. Its CPU time until that frame is reported too (``first_frame_cpu_s``):
-on a shared machine the wall time mostly measures the wait for a CPU.
+on a shared machine the wall time mostly measures the wait for a CPU. The children may write
+bytecode caches (``__pycache__``), as an installed package has them.
 """
 
 from __future__ import annotations
@@ -102,6 +103,10 @@ def _quit(proc: subprocess.Popen, master: int) -> None:
 def run(repeats: int) -> dict:
     tmp, dirs = isolated_dirs()
     env = bench_env(dirs)
+    # As installed: with bytecode caches. Where PYTHONDONTWRITEBYTECODE is set (this project's
+    # shared machine sets it), every start compiled spwf_tui from source: about a third of the
+    # first frame's CPU, which no user pays after the first start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     commands = {
         "python_pass": [sys.executable, "-c", "pass"],
         "help": [*spwf_tui_command(), "--help"],

@@ -5,7 +5,6 @@ and CA; UDP servers are refused as not emulated)."""
 from __future__ import annotations
 
 import socket
-import ssl
 from typing import TYPE_CHECKING
 
 from spwf_tui.emulator.dispatch import (
@@ -128,7 +127,7 @@ def _sockdw(module: EmulatedModule, call: Call, reply: Reply) -> None:
         return
     try:
         sock.write(call.payload)
-    except (OSError, ssl.SSLError):
+    except OSError:  # ssl.SSLError is one
         raise CommandError(ERR_WRITE_FAILED) from None
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import socket
-import ssl
 from typing import TYPE_CHECKING
 
 from spwf_tui.emulator import tlsverify
@@ -92,7 +91,7 @@ def _sockon(module: EmulatedModule, call: Call, reply: Reply) -> None:
                                        module.clock.datetime(), domain)
         if error is not None:
             reply.line("Certificate Error", error)
-            with contextlib.suppress(OSError, ssl.SSLError):
+            with contextlib.suppress(OSError):  # ssl.SSLError is one
                 raw.sendall(channel.close_notify())
             raw.close()
             raise CommandError(ERR_OPEN_FAILED)
@@ -129,7 +128,7 @@ def handshake(module: EmulatedModule, raw: socket.socket, sni: str | None) -> Tl
             channel = TlsChannel(context, None)  # not a valid DNS name: no SNI
         raw.settimeout(CONNECT_TIMEOUT)
         channel.handshake(raw)
-    except (OSError, ssl.SSLError):
+    except OSError:  # ssl.SSLError is one
         raw.close()
         raise CommandError(ERR_OPEN_FAILED) from None
     return channel
@@ -163,7 +162,7 @@ def _sockw(module: EmulatedModule, call: Call, reply: Reply) -> None:
         return
     try:
         sock.write(call.payload)
-    except (OSError, ssl.SSLError):
+    except OSError:  # ssl.SSLError is one
         raise CommandError(ERR_WRITE_FAILED) from None
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from spwf_tui.core.certs.loading import colon_hex
 from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
 from spwf_tui.emulator.replies import CommandError, Reply
 from spwf_tui.emulator.tlsstore import KINDS, SIZE_LIMITS, TlsStore
@@ -49,6 +48,8 @@ def _runner(store_of: str) -> Handler:
             if ski is None:
                 reply.line("No SubjectKeyId")
             else:
+                from spwf_tui.core.certs.loading import colon_hex  # cryptography is loaded by now
+
                 reply.line("SubjectKeyId", colon_hex(ski))
 
     return Handler(run=run, payload_length=_length)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import socket
-import ssl
 import time
 from typing import TYPE_CHECKING
 
@@ -75,7 +74,7 @@ def _read_head(raw: socket.socket, channel: TlsChannel | None,
                 if back:
                     raw.sendall(back)
             answer += data
-    except (OSError, ssl.SSLError):
+    except OSError:  # ssl.SSLError is one
         raise CommandError(ERR_OPEN_FAILED) from None
     head, _, rest = bytes(answer).partition(b"\r\n\r\n")
     return head, rest
@@ -108,7 +107,7 @@ def _wsockon(module: EmulatedModule, call: Call, reply: Reply) -> None:
                                            module.clock.datetime(), None)
             if error is not None:
                 reply.line("Certificate Error", error)
-                with contextlib.suppress(OSError, ssl.SSLError):
+                with contextlib.suppress(OSError):  # ssl.SSLError is one
                     raw.sendall(channel.close_notify())
                 raise CommandError(ERR_OPEN_FAILED)
             reply.line("Loading", 1, 2)
@@ -165,7 +164,7 @@ def _wsockw(module: EmulatedModule, call: Call, reply: Reply) -> None:
         raise CommandError(ERR_NOT_EMULATED)  # after the payload: it never runs as commands
     try:
         conn.send_message(call.payload, binary=call.arg(3) == "1")
-    except (OSError, ssl.SSLError):
+    except OSError:  # ssl.SSLError is one
         raise CommandError(ERR_WRITE_FAILED) from None
 
 

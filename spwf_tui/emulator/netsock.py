@@ -3,7 +3,9 @@
 TLS runs through ``ssl.SSLObject`` on memory BIOs over a plain socket: the reader thread feeds
 received bytes in and the host's writes go out under one lock, so reading and writing from two
 threads never touch the same OpenSSL object at once. Python verifies nothing
-(``CERT_NONE``); the module's own check is ``tlsverify``.
+(``CERT_NONE``); the module's own check is ``tlsverify``. ``ssl`` and ``cryptography`` are
+imported when TLS is first used: ``sim://`` starts without them (a tenth of a second of the
+TUI's first frame on a small machine), and a plain TCP socket never needs them.
 """
 
 from __future__ import annotations
@@ -11,16 +13,12 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import ssl
 import tempfile
 import threading
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.serialization import load_der_private_key, load_pem_private_key
-
-from spwf_tui.core.certs import loading
+if TYPE_CHECKING:
+    import ssl
 
 CONNECT_TIMEOUT = 10.0
 """Seconds for the TCP connect and, separately, for the TLS handshake."""
@@ -70,6 +68,8 @@ class TlsChannel:
 
     def __init__(self, context: ssl.SSLContext, server_hostname: str | None,
                  server_side: bool = False) -> None:
+        import ssl
+
         self._incoming = ssl.MemoryBIO()
         self._outgoing = ssl.MemoryBIO()
         self._tls = context.wrap_bio(self._incoming, self._outgoing, server_side=server_side,
@@ -77,6 +77,8 @@ class TlsChannel:
 
     def handshake(self, raw: socket.socket) -> None:
         """Run the handshake over ``raw`` (which has a timeout). Raises OSError / ssl.SSLError."""
+        import ssl
+
         while True:
             try:
                 self._tls.do_handshake()
@@ -98,6 +100,8 @@ class TlsChannel:
         # Python 3.10-3.12 have the chain only on the private object, as certificate objects.
         private = getattr(getattr(self._tls, "_sslobj", None), "get_unverified_chain", None)
         if private is not None:
+            import ssl
+
             der = ssl._ssl.ENCODING_DER  # type: ignore[attr-defined]
             return [cert.public_bytes(der) for cert in private() or []]
         leaf = self._tls.getpeercert(binary_form=True)
@@ -110,6 +114,8 @@ class TlsChannel:
 
     def decrypt(self, data: bytes) -> tuple[bytes, bool, bytes]:
         """Feed received bytes; return (plaintext, peer sent close_notify, bytes to send back)."""
+        import ssl
+
         self._incoming.write(data)
         plain = bytearray()
         closed = False
@@ -129,7 +135,7 @@ class TlsChannel:
 
     def close_notify(self) -> bytes:
         """The close_notify alert to send, best effort."""
-        with contextlib.suppress(ssl.SSLError):
+        with contextlib.suppress(OSError):  # ssl.SSLError is one
             self._tls.unwrap()
         return self._outgoing.read()
 
@@ -142,6 +148,10 @@ class TlsChannel:
 def client_context(cert_blob: bytes | None, key_blob: bytes | None) -> ssl.SSLContext:
     """A TLS 1.2 client context that trusts anything; with the module's own cert and key when
     both are stored and readable (mutual TLS)."""
+    import ssl
+
+    from cryptography.exceptions import UnsupportedAlgorithm
+
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
@@ -164,6 +174,13 @@ def server_context(cert_blob: bytes, key_blob: bytes, ca_blob: bytes | None) -> 
     Raises:
         ValueError: the stored certificate, key or CA cannot be used.
     """
+    import ssl
+
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+
+    from spwf_tui.core.certs import loading
+
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.maximum_version = ssl.TLSVersion.TLSv1_2
     try:
@@ -180,6 +197,11 @@ def server_context(cert_blob: bytes, key_blob: bytes, ca_blob: bytes | None) -> 
 
 
 def _load_client_identity(context: ssl.SSLContext, cert_blob: bytes, key_blob: bytes) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import load_der_private_key, load_pem_private_key
+
+    from spwf_tui.core.certs import loading
+
     cert_pem = b"".join(c.public_bytes(serialization.Encoding.PEM)
                         for c in loading.load_certificates(cert_blob))
     loader = load_pem_private_key if b"-----BEGIN" in key_blob else load_der_private_key
@@ -274,7 +296,7 @@ class HostSocket:
             self._closing = True
             self._drained.notify_all()
             if self._tls is not None and not self.remote_closed:
-                with contextlib.suppress(OSError, ssl.SSLError):
+                with contextlib.suppress(OSError):  # ssl.SSLError is one
                     self._raw.sendall(self._tls.close_notify())
         with contextlib.suppress(OSError):
             self._raw.shutdown(socket.SHUT_RDWR)
@@ -323,7 +345,7 @@ class HostSocket:
                         data, peer_closed, reply = self._tls.decrypt(data)
                         if reply:
                             self._raw.sendall(reply)
-                    except (ssl.SSLError, OSError):
+                    except OSError:  # ssl.SSLError is one
                         data, error = b"", True
                 self._buffer += data
                 total = len(self._buffer)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import ssl
 import threading
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    import ssl
 
 from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket, TlsChannel
 
@@ -127,7 +129,7 @@ class ServerSocket:
         try:
             conn.settimeout(CONNECT_TIMEOUT)
             channel.handshake(conn)
-        except (OSError, ssl.SSLError):
+        except OSError:  # ssl.SSLError is one
             conn.close()
             return None
         return channel

@@ -8,11 +8,13 @@ firmware does for DER but not for PEM (docs/protocol.md §6.1: a PEM CA answers 
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from cryptography import x509
+if TYPE_CHECKING:
+    from cryptography import x509
 
-from spwf_tui.core.certs import loading
+# ``cryptography`` (through ``core.certs.loading``) is imported when a CA is first stored or read:
+# ``sim://`` starts without it (a tenth of a second of the TUI's first frame on a small machine).
 
 KINDS: Final = ("ca", "cert", "key", "auth")
 """The data-phase forms of ``TLSCERT`` (and of ``WPAECERT``)."""
@@ -34,6 +36,10 @@ class TlsStore:
         The SKI is found only in a readable DER certificate that carries the extension; PEM and
         unreadable blobs are stored all the same and give None.
         """
+        from cryptography import x509
+
+        from spwf_tui.core.certs import loading
+
         self._objects[kind] = bytes(data)
         if kind != "ca" or loading.is_pem(data):
             return None
@@ -60,6 +66,8 @@ class TlsStore:
 
     def ca_certificate(self) -> x509.Certificate | None:
         """The stored CA parsed (PEM or DER), or None when absent or unreadable."""
+        from spwf_tui.core.certs import loading
+
         data = self._objects.get("ca")
         if data is None:
             return None

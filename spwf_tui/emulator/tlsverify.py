@@ -14,9 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cryptography import x509
-
-from spwf_tui.core.certs import check, error_numbers, loading
+from spwf_tui.core.certs import error_numbers
 from spwf_tui.core.moduletime import ModuleClock
 from spwf_tui.emulator.tlsstore import TlsStore
 
@@ -31,6 +29,11 @@ def check_server(chain_der: list[bytes], store: TlsStore, now: datetime,
         now: the module's clock (aware UTC).
         domain: the TLS server domain name given to SOCKON, or None.
     """
+    # cryptography on the first TLS handshake, not at start-up (``tlsstore``).
+    from cryptography import x509
+
+    from spwf_tui.core.certs import check, loading
+
     ca = store.ca_certificate()
     if ca is None:
         return error_numbers.CA_NOT_FOUND
