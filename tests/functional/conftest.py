@@ -21,7 +21,7 @@ FIXED_HOST_TIME = 1_795_780_800.0
 @pytest.fixture
 def booted_session():
     """A session on sim:// whose boot (and emulated Wi-Fi join) has completed."""
-    yield from _booted(Session(PortSettings("sim://?boot_delay=0"), pace_streams=True))
+    yield from _booted(Session(PortSettings("sim://?boot_delay=0")))
 
 
 @pytest.fixture
