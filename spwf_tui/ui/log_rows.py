@@ -153,6 +153,13 @@ def measure(entry: LogEntry, options: ViewOptions, previous_time: float | None) 
     """
     event = entry.event
     is_line = event is not None and entry.direction not in (TX, NOTE) and event.kind != DATA
+    if is_line and options.width > 0 and not options.wrap and not options.show_controls and entry.explain:
+        # An explained line (a third of a flood's): its row is not wrapped, and the explanation's
+        # rows depend on the explanation alone, which repeats (``_explanation_size``).
+        stamp = len(_stamp(entry.time, previous_time, options.timestamps))
+        shown = stamp + 2 + cell_len(visible(entry.text)) + (len(CONTINUED_MARK) if event.continued else 0)
+        rows, width = _explanation_size(entry.explain, stamp, options.width)
+        return 1 + rows, max(shown, width)
     if (options.width > 0 and (options.wrap or entry.explain)) or (entry.explain and not is_line):
         # Wrapping needs the text: only explained entries (errors, WINDs) unless the user asked.
         rows = rows_for(entry, options, previous_time)
@@ -180,6 +187,17 @@ def measure(entry: LogEntry, options: ViewOptions, previous_time: float | None) 
     lines = _payload_lines(raw)
     mark = len(CONTINUED_MARK) if event.continued else 0  # an upper bound: it goes on the last line only
     return max(1, len(lines)), lead + max(map(_shown_width, lines), default=0) + mark
+
+
+@functools.lru_cache(maxsize=1024)
+def _explanation_size(explain: str, stamp_width: int, width: int) -> tuple[int, int]:
+    """``(rows, widest)`` of the explanation row ``rows_for`` makes under a line stamped
+    ``stamp_width`` columns wide, wrapped to ``width``."""
+    row = f"{' ' * stamp_width}  {EXPLANATION_MARK} {visible(explain)}"
+    if cell_len(row) <= width:
+        return 1, cell_len(row)
+    rows = wrap_cells(row, width, _indent(row))
+    return len(rows), max(map(cell_len, rows))
 
 
 def hex_bytes_per_row(options: ViewOptions, stamp_width: int) -> int:

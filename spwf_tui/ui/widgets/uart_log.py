@@ -23,7 +23,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import NamedTuple
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -135,6 +135,8 @@ class UartLog(ScrollView, can_focus=True):
         self._measured: dict[tuple, tuple[int, int]] = {}
         """(text, kind, continued, explanation) -> (rows, width) of received lines."""
         self._base_style: Style | None = None
+        self._frame_styles: dict[str, Style] = {}
+        """``_styles_for(_base_style)``, looked up once a frame (``render_lines``)."""
         self._view_pending = False
         self._view_shown_at = 0.0
         self._viewed_end = 0
@@ -519,8 +521,9 @@ class UartLog(ScrollView, can_focus=True):
         return self._row_styles
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # One look-up of the base style per frame, not per row.
+        # One look-up of the base style and the row styles per frame, not per row.
         self._base_style = self.rich_style
+        self._frame_styles = self._styles_for(self._base_style)
         if self.follow and self.scroll_y < self.max_scroll_y:
             # A following log paints its end. The first overflow's layout can land after both of
             # _follow_end's tries on a loaded machine (seen: follow on, the view at row 0 with 60
@@ -542,10 +545,10 @@ class UartLog(ScrollView, can_focus=True):
         if found is None:
             return Strip.blank(width, base)
         row, shown = found
-        styles = self._styles_for(base)
+        styles = self._frame_styles if base is self._base_style else self._styles_for(base)
         style = styles.get(row.style, base)
         text = row.text
-        if text.isascii() and not self._search:
+        if not self._search and (text.isascii() or _single_cells(text, scroll_x + width)):
             # One cell a character (rows are made through ``visible``: no controls in them).
             piece = text[scroll_x:scroll_x + width]
             segments = [Segment(piece, style)] if piece else []
@@ -627,6 +630,14 @@ def _thumb(bar: ScrollBar, virtual: int, position: float) -> tuple[int, int] | N
     thumb = max(1, window / (virtual / size))
     start = int((size - thumb) * (position / (virtual - window)) * 8)
     return start, start + ceil(thumb * 8)
+
+
+def _single_cells(text: str, upto: int) -> bool:
+    """True when the first ``upto`` characters of ``text`` take one cell each (an explanation's
+    ``↳``, a continued line's ``…``): the row can be cut by characters, without Rich."""
+    # Each distinct character once (C speed); a zero-width one next to a wide one would pass a
+    # comparison of cell_len with len, so every character is asked on its own.
+    return all(get_character_cell_size(character) == 1 for character in set(text[:upto]) if character > "~")
 
 
 def _covering(text: str, cells: int) -> str:
