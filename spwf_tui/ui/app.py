@@ -54,6 +54,10 @@ DRAIN_INTERVAL = 0.05
 """Seconds between two drains of the session's entries while they keep coming."""
 FACTS_INTERVAL = 0.5
 """Seconds between two updates of the module's facts on screen while batches keep coming."""
+FLOOD_FACTS_INTERVAL = 1.0
+"""The same while the log floods (``UartLog.flooding``): a flood changes a fact in nearly every
+batch (an address, a socket's counts), and the facts pane's repaint (its text measured and laid
+out again) costs a third of the log's."""
 PANES = {"log": "#uart-log", "sockets": "#sockets", "inspector": "#inspector"}
 FOCUS_ACTIONS = frozenset({"show_pane", "keys_help", "pick_file", "search_log", "toggle_raw", "port_settings"})
 """The priority bindings' actions (see BINDINGS): only on the main screen."""
@@ -237,13 +241,13 @@ class SpwfApp(TerminalActions, App):
             log.show_partial(None)  # the line that was arriving is complete in this batch
             log.add_entries(entries)
             self._follow_replies(entries)
-            self._schedule_facts()
+            self._schedule_facts(flooding=log.flooding)
         shown = partial.text if partial is not None else None
         if entries or shown != self._partial_shown:
             log.show_partial(partial)
             self._partial_shown = shown
 
-    def _schedule_facts(self) -> None:
+    def _schedule_facts(self, *, flooding: bool) -> None:
         """Show the module's state (sockets pane, inspector, status line) now, or once
         ``FACTS_INTERVAL`` has passed since the last time.
 
@@ -253,7 +257,8 @@ class SpwfApp(TerminalActions, App):
         """
         if self._facts_pending:
             return
-        wait = self._facts_shown_at + FACTS_INTERVAL - time.monotonic()
+        interval = FLOOD_FACTS_INTERVAL if flooding else FACTS_INTERVAL
+        wait = self._facts_shown_at + interval - time.monotonic()
         if wait <= 0:
             self._show_facts()
         else:

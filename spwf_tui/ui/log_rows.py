@@ -109,21 +109,33 @@ def _indent(text: str) -> int:
     return 0
 
 
+def one_cell_each(text: str) -> bool:
+    """True when every character of ``text`` takes one terminal cell (nearly every row: ASCII,
+    an explanation's ``↳``, the continuation mark's ``…``): its cells are its characters."""
+    # Each distinct character once (C speed); a zero-width one next to a wide one would pass a
+    # comparison of cell_len with len, so every character is asked on its own.
+    return text.isascii() or all(get_character_cell_size(c) == 1 for c in set(text) if c > "~")
+
+
 def wrap_cells(text: str, width: int, indent: int = 0) -> list[str]:
     """``text`` cut into rows of at most ``width`` cells, at a space where one is near the end;
     rows after the first start with ``indent`` spaces (less when the pane is very narrow)."""
     indent = min(indent, width // 2)
     rows: list[str] = []
     lead = ""
+    by_characters = one_cell_each(text)
     while True:
         room = width - len(lead)
-        cut, cells = 0, 0
-        while cut < len(text):
-            size = get_character_cell_size(text[cut])
-            if cells + size > room:
-                break
-            cells += size
-            cut += 1
+        if by_characters:
+            cut = max(0, min(len(text), room))
+        else:
+            cut, cells = 0, 0
+            while cut < len(text):
+                size = get_character_cell_size(text[cut])
+                if cells + size > room:
+                    break
+                cells += size
+                cut += 1
         if cut >= len(text):
             rows.append(lead + text)
             return rows
@@ -194,6 +206,11 @@ def _explanation_size(explain: str, stamp_width: int, width: int) -> tuple[int, 
     """``(rows, widest)`` of the explanation row ``rows_for`` makes under a line stamped
     ``stamp_width`` columns wide, wrapped to ``width``."""
     row = f"{' ' * stamp_width}  {EXPLANATION_MARK} {visible(explain)}"
+    if one_cell_each(row):
+        if len(row) <= width:
+            return 1, len(row)
+        rows = wrap_cells(row, width, _indent(row))
+        return len(rows), max(map(len, rows))
     if cell_len(row) <= width:
         return 1, cell_len(row)
     rows = wrap_cells(row, width, _indent(row))

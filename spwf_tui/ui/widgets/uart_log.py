@@ -23,7 +23,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import NamedTuple
 
-from rich.cells import cell_len, get_character_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -40,7 +40,7 @@ from spwf_tui.core.events import DATA
 from spwf_tui.core.present import styles
 from spwf_tui.session.log import RX, LogEntry
 from spwf_tui.ui.focusing import focus_now
-from spwf_tui.ui.log_rows import TIMESTAMP_MODES, Row, ViewOptions, measure, rows_for
+from spwf_tui.ui.log_rows import TIMESTAMP_MODES, Row, ViewOptions, measure, one_cell_each, rows_for
 
 MAX_ENTRIES = 20_000
 MAX_ROWS = 60_000
@@ -168,6 +168,12 @@ class UartLog(ScrollView, can_focus=True):
         if not self.follow:
             self._waiting_below += self._end - before
         self._schedule_view()
+
+    @property
+    def flooding(self) -> bool:
+        """Rows arrive faster than anyone reads them: the pane repaints every
+        ``FLOOD_REPAINT_INTERVAL`` (the panes beside it may slow down too)."""
+        return self._flooding
 
     def show_partial(self, entry: LogEntry | None) -> None:
         """Show ``entry`` (a line still arriving, docs/protocol.md §2.9) after the last entry,
@@ -548,7 +554,7 @@ class UartLog(ScrollView, can_focus=True):
         styles = self._frame_styles if base is self._base_style else self._styles_for(base)
         style = styles.get(row.style, base)
         text = row.text
-        if not self._search and (text.isascii() or _single_cells(text, scroll_x + width)):
+        if not self._search and one_cell_each(text[:scroll_x + width]):
             # One cell a character (rows are made through ``visible``: no controls in them).
             piece = text[scroll_x:scroll_x + width]
             segments = [Segment(piece, style)] if piece else []
@@ -630,14 +636,6 @@ def _thumb(bar: ScrollBar, virtual: int, position: float) -> tuple[int, int] | N
     thumb = max(1, window / (virtual / size))
     start = int((size - thumb) * (position / (virtual - window)) * 8)
     return start, start + ceil(thumb * 8)
-
-
-def _single_cells(text: str, upto: int) -> bool:
-    """True when the first ``upto`` characters of ``text`` take one cell each (an explanation's
-    ``↳``, a continued line's ``…``): the row can be cut by characters, without Rich."""
-    # Each distinct character once (C speed); a zero-width one next to a wide one would pass a
-    # comparison of cell_len with len, so every character is asked on its own.
-    return all(get_character_cell_size(character) == 1 for character in set(text[:upto]) if character > "~")
 
 
 def _covering(text: str, cells: int) -> str:
