@@ -101,7 +101,7 @@ async def _measure(keys: int, pace: tuple[float, float]) -> dict:
     seconds = WARM_UP + keys * (pace[1] + 0.1) + 5.0  # more than typing takes: stopped after it
     writer = Writer(pty, int(LINE_RATE * seconds), rate=LINE_RATE)
     recorder = Recorder(directory=tmp, max_bytes=1 << 62)
-    session = Session(PortSettings(pty.path), recorder=recorder)
+    session = Session(PortSettings(pty.path), recorder=recorder, pace_streams=True)  # as cli/tui.py opens it
     session.open()
     app = build_app(session, Config(), steady_gc=True)  # as the CLI builds it (built-in settings)
     try:

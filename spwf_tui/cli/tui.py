@@ -36,7 +36,11 @@ def run(args: argparse.Namespace) -> int:
         if not port:
             return picker.return_code or 0  # 1 after a crash of the picker (see below)
     settings = port_settings(args, port, cfg)
-    with Session(settings, line_ends=line_ends(args, cfg), **session_options(args, cfg)) as session:
+    # A module streaming at line rate is read in fewer, larger batches (the reader's pause while
+    # a stream flows, never while a reply or a raw key's echo is awaited: docs/architecture.md
+    # §6.1): the screen shows a stream at most a few times a second anyway.
+    with Session(settings, line_ends=line_ends(args, cfg), pace_streams=True,
+                 **session_options(args, cfg)) as session:
         from spwf_tui.ui.factory import run_app  # Textual once the port is open (its errors come first)
 
         return run_app(session, cfg)  # 1 after a crash of the app
