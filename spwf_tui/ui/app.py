@@ -8,6 +8,7 @@ Narrow terminals (under 100 columns or 30 rows) show one pane at a time, switche
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 from collections.abc import Iterable
@@ -221,7 +222,10 @@ class SpwfApp(TerminalActions, App):
         # DRAIN_INTERVAL costs the panes' bookkeeping once, and a reply still shows within it.
         wait = self._drained_at + DRAIN_INTERVAL - time.monotonic()
         if wait > 0:
-            self.set_timer(wait, self._drain)
+            # The wake-up again, once the interval is over, from the event loop's own timers:
+            # Textual's set_timer makes a Timer (with a repr of the app), a task and a callback
+            # message each time, twenty times a second in a stream.
+            asyncio.get_running_loop().call_later(wait, self.post_message, SessionDataReady())
         else:
             self._drain()
 
