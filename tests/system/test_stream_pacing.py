@@ -47,3 +47,28 @@ def test_a_command_sent_while_the_reader_pauses_in_a_stream_gets_its_reply(monke
         session.close()
         os.close(master)
         os.close(slave)
+
+
+def test_a_raw_key_typed_while_the_reader_pauses_in_a_stream_gets_its_echo(monkeypatch):
+    """The TUI reads paced too: in raw mode the device's echo of a key is what the user waits for,
+    and ``Session.send_keys`` ends the pause as a command does."""
+    monkeypatch.setattr(serial_transport, "STREAM_INTERVAL", 60.0)
+    monkeypatch.setattr(serial_transport, "STREAM_BUFFERED", 1 << 40)
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    session = Session(PortSettings(os.ttyname(slave)), reconnect=False, pace_streams=True)  # as the TUI does
+    session.open()
+    try:
+        for n in range(serial_transport.STREAM_READS):
+            mark = session.event_seq
+            os.write(master, f"+WIND:55:Pending Data:0:{n + 1}:{n + 1}\r\n".encode())
+            assert session.wait_for_event(lambda e: e.kind == WIND, timeout=30, since=mark) is not None
+        mark = session.event_seq
+        session.send_keys(b"x\r")
+        assert _read_line(master) == b"x\r"
+        os.write(master, b"x-echoed\r\n")  # what a console echoing the key sends back
+        assert session.wait_for_event(lambda e: e.text == "x-echoed", timeout=30, since=mark) is not None
+    finally:
+        session.close()
+        os.close(master)
+        os.close(slave)
