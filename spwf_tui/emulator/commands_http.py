@@ -12,14 +12,12 @@ answers ``AT-S.Certificate Error:<n>`` and 111.
 from __future__ import annotations
 
 import base64
-import contextlib
 import socket
 import ssl
 import time
 from typing import TYPE_CHECKING
 
-from spwf_tui.emulator import tlsverify
-from spwf_tui.emulator.commands_sockets import handshake, sni_for
+from spwf_tui.emulator.commands_sockets import check_trust, handshake, sni_for
 from spwf_tui.emulator.commands_wifi import resolve
 from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
 from spwf_tui.emulator.filesystem import canonical_name
@@ -89,14 +87,7 @@ def fetch(module: EmulatedModule, reply: Reply, fields: list[str], method: str =
             except CommandError:
                 reply.line("Http Client Error", CLIENT_ERROR_CONNECT)
                 raise CommandError(ERR_REQUEST_FAILED) from None
-            error = tlsverify.check_server(channel.peer_chain_der(), module.tls,
-                                           module.clock.datetime(), None)
-            if error is not None:
-                reply.line("Certificate Error", error)
-                with contextlib.suppress(OSError, ssl.SSLError):
-                    raw.sendall(channel.close_notify())
-                raise CommandError(ERR_REQUEST_FAILED)
-            reply.line("Loading", 1, 2)
+            check_trust(module, reply, raw, channel, None, ERR_REQUEST_FAILED)
         head = _head(method, host, port, use_tls, path, user, password, len(body))
         answer = _exchange(raw, channel, head + body)
     finally:

@@ -3,13 +3,10 @@ MQTTDISC (MQTT 3.1.1; TLS checked like SOCKON)."""
 
 from __future__ import annotations
 
-import contextlib
-import ssl
 import struct
 from typing import TYPE_CHECKING
 
-from spwf_tui.emulator import tlsverify
-from spwf_tui.emulator.commands_sockets import handshake, sni_for
+from spwf_tui.emulator.commands_sockets import check_trust, handshake, sni_for
 from spwf_tui.emulator.commands_wifi import resolve
 from spwf_tui.emulator.dispatch import (
     ERR_INVALID,
@@ -91,14 +88,7 @@ def _mqttconn(module: EmulatedModule, call: Call, reply: Reply) -> None:
     try:
         if use_tls:
             channel = handshake(module, raw, sni_for(host, None))
-            error = tlsverify.check_server(channel.peer_chain_der(), module.tls,
-                                           module.clock.datetime(), None)
-            if error is not None:
-                reply.line("Certificate Error", error)
-                with contextlib.suppress(OSError, ssl.SSLError):
-                    raw.sendall(channel.close_notify())
-                raise CommandError(ERR_OPEN_FAILED)
-            reply.line("Loading", 1, 2)
+            check_trust(module, reply, raw, channel, None, ERR_OPEN_FAILED)
     except CommandError:
         raw.close()
         raise

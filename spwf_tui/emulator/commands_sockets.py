@@ -88,15 +88,11 @@ def _sockon(module: EmulatedModule, call: Call, reply: Reply) -> None:
     channel = None
     if protocol == "s":
         channel = handshake(module, raw, sni_for(host, domain))
-        error = tlsverify.check_server(channel.peer_chain_der(), module.tls,
-                                       module.clock.datetime(), domain)
-        if error is not None:
-            reply.line("Certificate Error", error)
-            with contextlib.suppress(OSError, ssl.SSLError):
-                raw.sendall(channel.close_notify())
+        try:
+            check_trust(module, reply, raw, channel, domain, ERR_OPEN_FAILED)
+        except CommandError:
             raw.close()
-            raise CommandError(ERR_OPEN_FAILED)
-        reply.line("Loading", 1, 2)
+            raise
     sock = HostSocket(sock_id, protocol, raw, (address, port), channel,
                       on_data=lambda sid, rx, total: module.post_wind(55, "", sid, rx, total),
                       on_closed=lambda sid, reason: module.post_wind(58, sid, reason),
@@ -117,6 +113,20 @@ def _connect(protocol: str, address: str, port: int) -> socket.socket:
         return tcp_connect(address, port)
     except OSError:
         raise CommandError(ERR_OPEN_FAILED) from None
+
+
+def check_trust(module: EmulatedModule, reply: Reply, raw: socket.socket, channel: TlsChannel,
+                domain: str | None, failure_code: int) -> None:
+    """The module's own check of the server after a handshake (Python verified nothing): a
+    distrusted server gets ``AT-S.Certificate Error:<n>``, a close_notify and the command fails
+    with ``failure_code`` (the caller closes ``raw``); a trusted one ``AT-S.Loading:1:2``."""
+    error = tlsverify.check_server(channel.peer_chain_der(), module.tls, module.clock.datetime(), domain)
+    if error is not None:
+        reply.line("Certificate Error", error)
+        with contextlib.suppress(OSError, ssl.SSLError):
+            raw.sendall(channel.close_notify())
+        raise CommandError(failure_code)
+    reply.line("Loading", 1, 2)
 
 
 def handshake(module: EmulatedModule, raw: socket.socket, sni: str | None) -> TlsChannel:

@@ -4,14 +4,12 @@ WSOCKC (WSOCKL is refused as not emulated: its line layout is not known)."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import socket
 import ssl
 import time
 from typing import TYPE_CHECKING
 
-from spwf_tui.emulator import tlsverify
-from spwf_tui.emulator.commands_sockets import handshake, sni_for
+from spwf_tui.emulator.commands_sockets import check_trust, handshake, sni_for
 from spwf_tui.emulator.commands_wifi import resolve
 from spwf_tui.emulator.dispatch import (
     ERR_INVALID,
@@ -104,14 +102,7 @@ def _wsockon(module: EmulatedModule, call: Call, reply: Reply) -> None:
     try:
         if use_tls:
             channel = handshake(module, raw, sni_for(host, None))
-            error = tlsverify.check_server(channel.peer_chain_der(), module.tls,
-                                           module.clock.datetime(), None)
-            if error is not None:
-                reply.line("Certificate Error", error)
-                with contextlib.suppress(OSError, ssl.SSLError):
-                    raw.sendall(channel.close_notify())
-                raise CommandError(ERR_OPEN_FAILED)
-            reply.line("Loading", 1, 2)
+            check_trust(module, reply, raw, channel, None, ERR_OPEN_FAILED)
         authorization = None
         if call.arg(4):
             token = base64.b64encode(f"{call.arg(4)}:{call.arg(5)}".encode("latin-1", "replace"))
