@@ -34,7 +34,7 @@ LATER = Later()
 (``core.explain.line_explanation``); most lines of a flood are never shown."""
 
 
-_UTF8_SEQUENCE = re.compile(
+UTF8_SEQUENCE = re.compile(
     rb"([\xc2-\xf4](?:(?<=[\xc2-\xdf])[\x80-\xbf]|(?<=\xe0)[\xa0-\xbf][\x80-\xbf]"
     rb"|(?<=[\xe1-\xec\xee\xef])[\x80-\xbf]{2}|(?<=\xed)[\x80-\x9f][\x80-\xbf]"
     rb"|(?<=\xf0)[\x90-\xbf][\x80-\xbf]{2}|(?<=[\xf1-\xf3])[\x80-\xbf]{3}|(?<=\xf4)[\x80-\x8f][\x80-\xbf]{2}))")
@@ -54,7 +54,7 @@ def bytes_to_text(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    parts = _UTF8_SEQUENCE.split(data)
+    parts = UTF8_SEQUENCE.split(data)
     parts[0::2] = [part.decode("latin-1").encode("ascii", "backslashreplace") for part in parts[0::2]]
     return b"".join(parts).decode("utf-8")
 
@@ -99,6 +99,11 @@ class Event:
         if text is None:
             text = self._text = bytes_to_text(self.raw)
         return text
+
+    @property
+    def text_is_raw(self) -> bool:
+        """``text`` is ``bytes_to_text(raw)`` (no other text was given when the event was made)."""
+        return self._text_is_raw
 
     def raw_text(self) -> str:
         """``raw`` as text, terminator included (what ``decode`` shows as the original line);
