@@ -31,17 +31,19 @@ from spwf_tui.emulator.mqtt import (
 )
 from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket, tcp_connect
 from spwf_tui.emulator.replies import CommandError, Reply
+from spwf_tui.emulator.error_codes import (
+    ERR_ILLEGAL_ID,
+    ERR_IP_NOT_READY,
+    ERR_NOT_CONNECTED,
+    ERR_OPEN_FAILED,
+    ERR_REQUEST_FAILED,
+    ERR_TOO_MANY_SOCKETS,
+    ERR_WRITE_FAILED,
+)
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
 
-ERR_IP_NOT_READY = 60
-ERR_OPEN_FAILED = 74
-ERR_TOO_MANY_SOCKETS = 75
-ERR_ILLEGAL_ID = 76
-ERR_NOT_CONNECTED = 78
-ERR_WRITE_FAILED = 79
-ERR_REQUEST_FAILED = 111
 DEFAULT_KEEP_ALIVE = 60
 ACK_SECONDS = CONNECT_TIMEOUT
 

@@ -21,17 +21,19 @@ from spwf_tui.emulator.netsock import (
     tcp_connect,
 )
 from spwf_tui.emulator.replies import CommandError, Reply
+from spwf_tui.emulator.error_codes import (
+    ERR_ILLEGAL_ID,
+    ERR_IP_NOT_READY,
+    ERR_NOT_CONNECTED,
+    ERR_OPEN_FAILED,
+    ERR_PENDING,
+    ERR_TOO_MANY_SOCKETS,
+    ERR_WRITE_FAILED,
+)
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
 
-ERR_IP_NOT_READY = 60
-ERR_OPEN_FAILED = 74
-ERR_TOO_MANY_SOCKETS = 75
-ERR_ILLEGAL_ID = 76
-ERR_PENDING = 77
-ERR_NOT_CONNECTED = 78
-ERR_WRITE_FAILED = 79
 
 _PROTOCOL_CODES = {"t": 0, "u": 1, "s": 2}
 """Second field of an ``AT-S.List`` line."""

@@ -16,13 +16,11 @@ from spwf_tui.emulator.commands_wifi import resolve
 from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
 from spwf_tui.emulator.filesystem import canonical_name
 from spwf_tui.emulator.replies import CommandError, Reply
+from spwf_tui.emulator.error_codes import ERR_IP_NOT_READY, ERR_LOW_MEMORY, ERR_REQUEST_FAILED
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
 
-ERR_IP_NOT_READY = 60
-ERR_LOW_MEMORY = 91
-ERR_REQUEST_FAILED = 111
 WIND_FILE_RECEIVED = 90
 
 

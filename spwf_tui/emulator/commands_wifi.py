@@ -14,16 +14,18 @@ from spwf_tui.emulator.boot import (
 from spwf_tui.emulator.world import AccessPoint
 from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
 from spwf_tui.emulator.replies import CommandError, Reply
+from spwf_tui.emulator.error_codes import (
+    ERR_DNS,
+    ERR_IP_NOT_READY,
+    ERR_RADIO_NOT_RUNNING,
+    ERR_TOO_BIG,
+    ERR_VARIABLE_NOT_FOUND,
+    ERR_ZERO,
+)
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
 
-ERR_VARIABLE_NOT_FOUND = 4
-ERR_RADIO_NOT_RUNNING = 18
-ERR_TOO_BIG = 32
-ERR_ZERO = 33
-ERR_IP_NOT_READY = 60
-ERR_DNS = 65
 
 PING_TIME_MS = 3
 """Every emulated echo reply takes this long (no ICMP is sent)."""

@@ -28,17 +28,19 @@ from spwf_tui.emulator.websocket import (
     check_answer,
     opening_request,
 )
+from spwf_tui.emulator.error_codes import (
+    ERR_ILLEGAL_ID,
+    ERR_IP_NOT_READY,
+    ERR_NOT_CONNECTED,
+    ERR_OPEN_FAILED,
+    ERR_PENDING,
+    ERR_TOO_MANY_SOCKETS,
+    ERR_WRITE_FAILED,
+)
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
 
-ERR_IP_NOT_READY = 60
-ERR_OPEN_FAILED = 74
-ERR_TOO_MANY_SOCKETS = 75
-ERR_ILLEGAL_ID = 76
-ERR_PENDING = 77
-ERR_NOT_CONNECTED = 78
-ERR_WRITE_FAILED = 79
 CLOSE_STATUS = {0: 1000, 1: 1001}
 """WSOCKC status -> RFC 6455 close code: 0 normal closure, 1 going away."""
 

@@ -60,11 +60,10 @@ from spwf_tui.emulator.serversock import ServerTable
 from spwf_tui.emulator.tlsstore import TlsStore
 from spwf_tui.emulator.websocket import WebSocketTable
 from spwf_tui.emulator.world import World
+from spwf_tui.emulator.error_codes import ERR_INVALID, ERR_LINE_TOO_LONG
 
 _log = logging.getLogger(__name__)
 
-ERR_INVALID = 7
-ERR_LINE_TOO_LONG = 32
 JOIN_RETRY_SECONDS = 2.0
 """Pause between two failed join attempts (the emulator's choice)."""
 _WIND_MASKS = ("console_wind_off_low", "console_wind_off_medium", "console_wind_off_high")
