@@ -6,8 +6,7 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING
 
-from spwf_tui.emulator.commands_sockets import check_trust, handshake, sni_for
-from spwf_tui.emulator.commands_wifi import resolve
+from spwf_tui.emulator.commands_sockets import open_client
 from spwf_tui.emulator.dispatch import (
     ERR_INVALID,
     ERR_NOT_EMULATED,
@@ -29,7 +28,7 @@ from spwf_tui.emulator.mqtt import (
     connect_packet,
     packet,
 )
-from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket, tcp_connect
+from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket
 from spwf_tui.emulator.replies import CommandError, Reply
 from spwf_tui.emulator.error_codes import (
     ERR_ILLEGAL_ID,
@@ -81,19 +80,7 @@ def _mqttconn(module: EmulatedModule, call: Call, reply: Reply) -> None:
     conn_id = module.mqtt.free_id()
     if conn_id is None:
         raise CommandError(ERR_TOO_MANY_SOCKETS)
-    address = resolve(host)
-    try:
-        raw = tcp_connect(address, port)
-    except OSError:
-        raise CommandError(ERR_OPEN_FAILED) from None
-    channel = None
-    try:
-        if use_tls:
-            channel = handshake(module, raw, sni_for(host, None))
-            check_trust(module, reply, raw, channel, None, ERR_OPEN_FAILED)
-    except CommandError:
-        raw.close()
-        raise
+    address, raw, channel = open_client(module, reply, host, port, use_tls)
     holder: list[MqttConn] = []
     sock = HostSocket(conn_id, "s" if use_tls else "t", raw, (address, port), channel,
                       on_data=lambda *_: holder[0].feed(),

@@ -117,6 +117,27 @@ def _connect(protocol: str, address: str, port: int) -> socket.socket:
         raise CommandError(ERR_OPEN_FAILED) from None
 
 
+def open_client(module: EmulatedModule, reply: Reply, host: str, port: int,
+                use_tls: bool) -> tuple[str, socket.socket, TlsChannel | None]:
+    """The connection of a client command other than SOCKON (MQTT, WebSocket): the address,
+    the TCP socket and, with TLS, the channel the module trusts; 74 when any of it fails (the
+    socket is closed then)."""
+    address = resolve(host)
+    try:
+        raw = tcp_connect(address, port)
+    except OSError:
+        raise CommandError(ERR_OPEN_FAILED) from None
+    if not use_tls:
+        return address, raw, None
+    try:
+        channel = handshake(module, raw, sni_for(host, None))
+        check_trust(module, reply, raw, channel, None, ERR_OPEN_FAILED)
+    except CommandError:
+        raw.close()
+        raise
+    return address, raw, channel
+
+
 def check_trust(module: EmulatedModule, reply: Reply, raw: socket.socket, channel: TlsChannel,
                 domain: str | None, failure_code: int) -> None:
     """The module's own check of the server after a handshake (Python verified nothing): a

@@ -9,8 +9,7 @@ import ssl
 import time
 from typing import TYPE_CHECKING
 
-from spwf_tui.emulator.commands_sockets import check_trust, handshake, sni_for
-from spwf_tui.emulator.commands_wifi import resolve
+from spwf_tui.emulator.commands_sockets import open_client
 from spwf_tui.emulator.dispatch import (
     ERR_INVALID,
     ERR_NOT_EMULATED,
@@ -18,7 +17,7 @@ from spwf_tui.emulator.dispatch import (
     Handler,
     parse_uint,
 )
-from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket, TlsChannel, tcp_connect
+from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket, TlsChannel
 from spwf_tui.emulator.replies import CommandError, Reply
 from spwf_tui.emulator.websocket import (
     MAX_HANDSHAKE,
@@ -95,16 +94,8 @@ def _wsockon(module: EmulatedModule, call: Call, reply: Reply) -> None:
     ws_id = module.websockets.free_id()
     if ws_id is None:
         raise CommandError(ERR_TOO_MANY_SOCKETS)
-    address = resolve(host)
+    address, raw, channel = open_client(module, reply, host, port, use_tls)
     try:
-        raw = tcp_connect(address, port)
-    except OSError:
-        raise CommandError(ERR_OPEN_FAILED) from None
-    channel = None
-    try:
-        if use_tls:
-            channel = handshake(module, raw, sni_for(host, None))
-            check_trust(module, reply, raw, channel, None, ERR_OPEN_FAILED)
         authorization = None
         if call.arg(4):
             token = base64.b64encode(f"{call.arg(4)}:{call.arg(5)}".encode("latin-1", "replace"))
