@@ -7,17 +7,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
-from spwf_tui.emulator.gpio import EDGES, Pin, Pwm
-from spwf_tui.emulator.replies import CommandError, Reply
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
 from spwf_tui.emulator.error_codes import (
     ERR_DAC_VOLTAGE,
     ERR_DIRECTION,
     ERR_GPIO_NUMBER,
+    ERR_INVALID,
     ERR_PWM_DUTY,
     ERR_PWM_FREQUENCY,
     ERR_PWM_NOT_RUNNING,
 )
+from spwf_tui.emulator.gpio import EDGES, Pin, Pwm
+from spwf_tui.emulator.replies import CommandError, Reply
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 
 from spwf_tui.emulator.commands_sockets import check_trust, handshake, sni_for
 from spwf_tui.emulator.commands_wifi import resolve
-from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import ERR_INVALID, ERR_IP_NOT_READY, ERR_LOW_MEMORY, ERR_REQUEST_FAILED
 from spwf_tui.emulator.filesystem import canonical_name
 from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, TlsChannel, tcp_connect
 from spwf_tui.emulator.replies import CommandError, Reply
-from spwf_tui.emulator.error_codes import ERR_IP_NOT_READY, ERR_LOW_MEMORY, ERR_REQUEST_FAILED
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule

@@ -4,15 +4,21 @@ MQTTDISC (MQTT 3.1.1; TLS checked like SOCKON)."""
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from spwf_tui.emulator.commands_sockets import open_client
-from spwf_tui.emulator.dispatch import (
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import (
+    ERR_ILLEGAL_ID,
     ERR_INVALID,
+    ERR_IP_NOT_READY,
+    ERR_NOT_CONNECTED,
     ERR_NOT_EMULATED,
-    Call,
-    Handler,
-    parse_uint,
+    ERR_OPEN_FAILED,
+    ERR_REQUEST_FAILED,
+    ERR_TOO_MANY_SOCKETS,
+    ERR_WRITE_FAILED,
 )
 from spwf_tui.emulator.mqtt import (
     CONNACK,
@@ -30,15 +36,6 @@ from spwf_tui.emulator.mqtt import (
 )
 from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket
 from spwf_tui.emulator.replies import CommandError, Reply
-from spwf_tui.emulator.error_codes import (
-    ERR_ILLEGAL_ID,
-    ERR_IP_NOT_READY,
-    ERR_NOT_CONNECTED,
-    ERR_OPEN_FAILED,
-    ERR_REQUEST_FAILED,
-    ERR_TOO_MANY_SOCKETS,
-    ERR_WRITE_FAILED,
-)
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
@@ -115,7 +112,7 @@ def _mqttconn(module: EmulatedModule, call: Call, reply: Reply) -> None:
     reply.line("On", conn_id)
 
 
-def _publisher(module: EmulatedModule):
+def _publisher(module: EmulatedModule) -> Callable[[int, str, int, int, int, bytes], None]:
     def publish(conn_id: int, topic: str, qos: int, retain: int, dup: int,
                 payload: bytes) -> None:
         # ``MQTT Published:<id>:<topic>:<qos>:<retain>:<dup>:<len>:<total>:<payload>``: the

@@ -8,26 +8,22 @@ import socket
 import ssl
 from typing import TYPE_CHECKING
 
-from spwf_tui.emulator.dispatch import (
-    ERR_INVALID,
-    ERR_NOT_EMULATED,
-    Call,
-    Handler,
-    parse_uint,
-)
-from spwf_tui.emulator.netsock import HostSocket, limit_segments, server_context
-from spwf_tui.emulator.replies import CommandError, Reply
-from spwf_tui.emulator.serversock import MAX_CLIENTS, MAX_SERVERS, ServerEvents, ServerSocket
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
 from spwf_tui.emulator.error_codes import (
     ERR_ILLEGAL_ID,
+    ERR_INVALID,
     ERR_IP_NOT_READY,
     ERR_NOT_CONNECTED,
+    ERR_NOT_EMULATED,
     ERR_OPEN_FAILED,
     ERR_PENDING,
     ERR_PORT_OPEN,
     ERR_TOO_MANY_SOCKETS,
     ERR_WRITE_FAILED,
 )
+from spwf_tui.emulator.netsock import HostSocket, limit_segments, server_context
+from spwf_tui.emulator.replies import CommandError, Reply
+from spwf_tui.emulator.serversock import MAX_CLIENTS, MAX_SERVERS, ServerEvents, ServerSocket
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
@@ -85,7 +81,7 @@ def _sockdon(module: EmulatedModule, call: Call, reply: Reply) -> None:
     reply.line("On", server_id)
 
 
-def _tls_context(module: EmulatedModule, kind: str):
+def _tls_context(module: EmulatedModule, kind: str) -> ssl.SSLContext | None:
     """``s1``: the stored own certificate and key; ``s2``: and clients must show a certificate
     the stored CA signed. Anything missing or unusable -> 74."""
     if kind == "t":

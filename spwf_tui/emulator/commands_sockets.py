@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING
 
 from spwf_tui.emulator import tlsverify
 from spwf_tui.emulator.commands_wifi import resolve
-from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import (
+    ERR_ILLEGAL_ID,
+    ERR_INVALID,
+    ERR_IP_NOT_READY,
+    ERR_NOT_CONNECTED,
+    ERR_OPEN_FAILED,
+    ERR_PENDING,
+    ERR_TOO_MANY_SOCKETS,
+    ERR_WRITE_FAILED,
+)
 from spwf_tui.emulator.netsock import (
     CONNECT_TIMEOUT,
     HostSocket,
@@ -21,15 +31,6 @@ from spwf_tui.emulator.netsock import (
     tcp_connect,
 )
 from spwf_tui.emulator.replies import CommandError, Reply
-from spwf_tui.emulator.error_codes import (
-    ERR_ILLEGAL_ID,
-    ERR_IP_NOT_READY,
-    ERR_NOT_CONNECTED,
-    ERR_OPEN_FAILED,
-    ERR_PENDING,
-    ERR_TOO_MANY_SOCKETS,
-    ERR_WRITE_FAILED,
-)
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule

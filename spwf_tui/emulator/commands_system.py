@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from spwf_tui.core import catalog
 from spwf_tui.emulator import status
-from spwf_tui.emulator.dispatch import ERR_MISSING, Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import ERR_IP_NOT_READY, ERR_MISSING, ERR_VARIABLE_NOT_FOUND
 from spwf_tui.emulator.replies import CommandError, Reply
-from spwf_tui.emulator.error_codes import ERR_IP_NOT_READY, ERR_VARIABLE_NOT_FOUND
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule

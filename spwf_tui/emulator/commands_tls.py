@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from spwf_tui.core.certs.loading import colon_hex
-from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import ERR_INVALID, ERR_TOO_BIG, ERR_ZERO
 from spwf_tui.emulator.replies import CommandError, Reply
 from spwf_tui.emulator.tlsstore import KINDS, SIZE_LIMITS, TlsStore
-from spwf_tui.emulator.error_codes import ERR_TOO_BIG, ERR_ZERO
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule

@@ -10,12 +10,17 @@ import time
 from typing import TYPE_CHECKING
 
 from spwf_tui.emulator.commands_sockets import open_client
-from spwf_tui.emulator.dispatch import (
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import (
+    ERR_ILLEGAL_ID,
     ERR_INVALID,
+    ERR_IP_NOT_READY,
+    ERR_NOT_CONNECTED,
     ERR_NOT_EMULATED,
-    Call,
-    Handler,
-    parse_uint,
+    ERR_OPEN_FAILED,
+    ERR_PENDING,
+    ERR_TOO_MANY_SOCKETS,
+    ERR_WRITE_FAILED,
 )
 from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket, TlsChannel
 from spwf_tui.emulator.replies import CommandError, Reply
@@ -26,15 +31,6 @@ from spwf_tui.emulator.websocket import (
     WebSocketConn,
     check_answer,
     opening_request,
-)
-from spwf_tui.emulator.error_codes import (
-    ERR_ILLEGAL_ID,
-    ERR_IP_NOT_READY,
-    ERR_NOT_CONNECTED,
-    ERR_OPEN_FAILED,
-    ERR_PENDING,
-    ERR_TOO_MANY_SOCKETS,
-    ERR_WRITE_FAILED,
 )
 
 if TYPE_CHECKING:
