@@ -136,6 +136,8 @@ class Session:
         self._recent_count = 0
         self._recent_bytes = 0
         self._recent_changed = threading.Condition()
+        self._recorded_facts: tuple[str | None, str | None] = (None, None)
+        """The module facts last handed to the recorder (it records only changes)."""
         self.event_seq = 0
         """Number of events received so far; a mark for ``wait_for_event``."""
         self._transport: Transport = transport or SerialTransport(settings, self, reconnect=reconnect,
@@ -523,7 +525,10 @@ class Session:
                 row(LogEntry(now, RX, event.text, event, explain(event)))
         self.entries.extend(rows, received=True)
         if self.recorder is not None:
-            self.recorder.facts(firmware=self.state.firmware, model=self.state.model)
+            facts = (self.state.firmware, self.state.model)
+            if facts != self._recorded_facts:  # (rarely: a per-batch call cost ~12 us at line rate)
+                self._recorded_facts = facts
+                self.recorder.facts(firmware=facts[0], model=facts[1])
         self._remember(events, size)
         self._wake()
 

@@ -83,3 +83,87 @@ def test_close_ends_a_sleeping_watcher(session):
     session.close()
     thread.join(timeout=30)
     assert not thread.is_alive()
+
+
+# -- the reader of a native port (a real pty) ---------------------------------------------------
+
+class Pty:
+    """A pseudo-terminal whose slave is raw, like a UART; the test holds the master (the module)."""
+
+    def __init__(self) -> None:
+        import os
+        import tty
+
+        self.master, slave = os.openpty()
+        tty.setraw(slave)
+        self.path = os.ttyname(slave)
+        os.close(slave)
+
+    def close(self) -> None:
+        import os
+
+        try:
+            os.close(self.master)
+        except OSError:
+            pass
+
+
+@pytest.fixture
+def pty():
+    opened = Pty()
+    yield opened
+    opened.close()
+
+
+def reader(session: Session) -> threading.Thread:
+    thread = session._transport._thread
+    assert thread is not None and thread.is_alive()
+    return thread
+
+
+def wait_for(condition, what: str) -> None:
+    deadline = time.monotonic() + 30  # a bound for a broken build, not a measurement
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
+@linux_only
+def test_an_idle_port_does_not_wake_its_reader_and_bytes_still_come(pty):
+    import os
+
+    session = Session(PortSettings(pty.path), reconnect=False)
+    session.open()
+    try:
+        thread = reader(session)
+        os.write(pty.master, b"AT-S.OK\r\n")
+        wait_for(lambda: session.rx_bytes == 9, "the reader never handed the line on")
+        time.sleep(0.05)  # back in its wait
+        before = switches(thread)
+        time.sleep(0.5)  # pyserial's read with a 50 ms timeout woke 10 times in this half second
+        assert switches(thread) == before
+        os.write(pty.master, b"+WIND:24:WiFi Up:0:192.168.1.7\r\n")  # and a sleeping reader wakes for bytes
+        wait_for(lambda: session.state.ip_address == "192.168.1.7", "a sleeping reader missed the bytes")
+    finally:
+        session.close()
+
+
+def test_close_wakes_a_reader_that_sleeps_without_timeout(pty):
+    session = Session(PortSettings(pty.path), reconnect=False)
+    session.open()
+    thread = reader(session)
+    session.close()  # joins the reader for at most 5 s: a reader not woken would still be alive
+    assert not thread.is_alive()
+    assert session.link_state == "closed"
+
+
+def test_a_port_that_vanishes_while_its_reader_sleeps_is_reported(pty):
+    session = Session(PortSettings(pty.path), reconnect=False)
+    session.open()
+    try:
+        time.sleep(0.05)  # the reader is in its wait
+        pty.close()  # the module side goes away: the slave hangs up
+        wait_for(lambda: session.link_state == "closed", "the hang-up was not seen by a sleeping reader")
+        assert any("vanished" in entry.text for entry in session.entries.drain())
+    finally:
+        session.close()
