@@ -12,8 +12,10 @@ as lost (a real UART without flow control would have dropped them).
 
 Reported per N: this process's CPU while streaming (``getrusage``, threads included) as a
 percentage of one core per board, bytes lost (not written in time, or written and never
-received), and whether it kept up (0 lost, under 100 % of a core). ``boards_at_line_rate`` is
-the largest N tried that kept up.
+received), and whether it kept up (0 lost, under 100 % of a core); the CPU while idle (the
+sessions open, the modules silent, ``IDLE_SECONDS`` before the flood); and both split by thread
+kind (``rx``, ``deadlines``, ``MainThread``) with their wake-ups (context switches) per second
+and board, from ``/proc/self/task``. ``boards_at_line_rate`` is the largest N tried that kept up.
 """
 
 from __future__ import annotations
@@ -197,7 +199,9 @@ def run(counts: list[int], seconds: float) -> dict:
             best = max(best, boards)
     return {"boards_at_line_rate": best, "boards_runs": runs,
             "boards_bytes_lost": sum(r["bytes_lost"] for r in runs.values()) if best == max(counts) else 0,
-            "boards_cpu_pct_per_board": min((r["cpu_pct_per_board"] for r in runs.values()), default=None)}
+            "boards_cpu_pct_per_board": min((r["cpu_pct_per_board"] for r in runs.values()), default=None),
+            # idle: the sessions open, the modules silent; from the largest N (the most to wake)
+            "boards_idle_cpu_pct_per_board": runs[str(max(counts))]["idle_cpu_pct_per_board"] if counts else None}
 
 
 def main(argv: list[str] | None = None) -> None:
