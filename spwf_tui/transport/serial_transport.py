@@ -48,7 +48,8 @@ STREAM_INTERVAL = 0.04
 often: at 921600 baud a read holds ~10 lines, and the fixed cost of handing a batch on (decoding
 set-up, a recording line, waking the front end) dominated. 40 ms is below a frame of the TUI."""
 STREAM_BUFFERED = 16 * 1024
-"""Most bytes a pause lets gather in the kernel at the rate just seen (a tty buffers 64 KiB)."""
+"""Most bytes a pause lets gather in the kernel at the rate just seen: a Linux pty holds about
+20 KiB before its writer is refused (measured: 20,480 bytes), so a pause never lets it fill."""
 STREAM_READS = 3
 """Reads in a row that found bytes waiting before pauses begin: an echo and its reply, a short
 answer, are handed on at once."""
@@ -85,9 +86,7 @@ def _read_waiting(port: serial.SerialBase, data: bytes) -> bytes:
     size = len(data)
     # A native POSIX port's descriptor is non-blocking: a plain os.read takes what is waiting
     # (one system call, where pyserial's read makes three); other ports ask in_waiting first.
-    fd = getattr(port, "fd", None) if isinstance(port, serial.Serial) else None
-    if not isinstance(fd, int) or os.get_blocking(fd):
-        fd = None
+    fd = _native_read_fd(port)
     while size < READ_BATCH:
         try:
             if fd is not None:
@@ -197,6 +196,14 @@ def _native_fd(port: serial.SerialBase) -> int | None:
     if not isinstance(fd, int) or os.get_blocking(fd):
         return None
     return fd
+
+
+def _native_read_fd(port: serial.SerialBase) -> int | None:
+    """``_native_fd`` for reading: None also for a subclass with a read of its own (``spy://``
+    logs what it reads: its reads must go through it)."""
+    if getattr(type(port), "read", None) is not serial.Serial.read:
+        return None
+    return _native_fd(port)
 
 
 def _write_some(port: serial.Serial, fd: int, view: memoryview) -> int:
@@ -540,7 +547,7 @@ class SerialTransport:
             port = self._serial
             if port is not known_port:  # opened, or reopened after a loss: which way to read it
                 known_port = port
-                fd = _native_fd(port) if port is not None and fd_reader is not None else None
+                fd = _native_read_fd(port) if port is not None and fd_reader is not None else None
             try:
                 if fd is not None:
                     data = fd_reader.read(port, fd)

@@ -167,3 +167,20 @@ def test_a_port_that_vanishes_while_its_reader_sleeps_is_reported(pty):
         assert any("vanished" in entry.text for entry in session.entries.drain())
     finally:
         session.close()
+
+
+def test_a_spy_port_is_still_read_through_its_own_read(pty, tmp_path):
+    """``spy://`` (pyserial's logging wrapper of a native port) logs what it reads: the direct
+    descriptor read must not go around it."""
+    import os
+
+    log = tmp_path / "spy.txt"
+    session = Session(PortSettings(f"spy://{pty.path}?file={log}"), reconnect=False)
+    session.open()
+    try:
+        os.write(pty.master, b"AT-S.OK\r\n")
+        wait_for(lambda: session.rx_bytes == 9, "the spy port's bytes never came")
+    finally:
+        session.close()
+    logged = log.read_text(errors="replace")  # a hexdump: a line per read, text on the right
+    assert "A" in logged and "T-S.OK" in logged, logged  # the first byte's read and the rest's
