@@ -122,6 +122,9 @@ def _read_block(port: serial.SerialBase) -> bytes:
     return _read_waiting(port, data) if data else data
 
 
+TTY_READ = 4095
+"""Most bytes a Linux tty hands out per read (its line discipline's buffer, measured on a pty): a
+read that got fewer found it empty, and what comes next wakes the next ``poll`` at once."""
 NO_DATA = "device reports readiness to read but returned no data (device disconnected or multiple access on port?)"
 """pyserial's words for a descriptor that polls readable and reads empty (a device gone)."""
 
@@ -179,6 +182,8 @@ class _FdReader:
             return b""  # taken by someone else meanwhile: nothing to hand on
         if not data:
             raise serial.SerialException(NO_DATA)
+        if len(data) < TTY_READ:
+            return data  # the tty's buffer was emptied: a read more would only say EAGAIN
         return _read_waiting(port, data)
 
     def close(self) -> None:
