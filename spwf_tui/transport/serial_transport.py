@@ -123,20 +123,21 @@ def _read_block(port: serial.SerialBase) -> bytes:
 
 
 TTY_READ = 4095
-"""Most bytes a Linux tty hands out per read (its line discipline's buffer, measured on a pty): a
-read that got fewer found it empty, and what comes next wakes the next ``poll`` at once."""
+"""Most bytes a Linux tty hands out per read (its line discipline's buffer; measured on a pty,
+4095 a read however many wait): a read that got fewer found the buffer empty."""
 NO_DATA = "device reports readiness to read but returned no data (device disconnected or multiple access on port?)"
 """pyserial's words for a descriptor that polls readable and reads empty (a device gone)."""
 
 
 class _FdReader:
     """Reads a native POSIX port's descriptor directly: one ``poll`` without a timeout, then
-    ``os.read``s until nothing more waits.
+    ``os.read``s while they come back full, up to ``READ_BATCH``.
 
     pyserial's ``read`` wakes every ``READ_TIMEOUT`` on an idle line (20 wake-ups a second a
     port, doing nothing) and spends a ``select``, an ``in_waiting`` ioctl and Python around
-    each read. Here the thread sleeps until bytes, a hang-up or ``wake`` (``close``) come: an
-    idle port costs nothing, and a batch costs a ``poll`` and two reads.
+    each read, then a read to learn that nothing more waits. Here the thread sleeps until
+    bytes, a hang-up or ``wake`` (``close``) come: an idle port costs nothing, and a batch at
+    921600 baud (a few KB) costs a ``poll`` and one read.
     """
 
     def __init__(self) -> None:
@@ -182,9 +183,22 @@ class _FdReader:
             return b""  # taken by someone else meanwhile: nothing to hand on
         if not data:
             raise serial.SerialException(NO_DATA)
-        if len(data) < TTY_READ:
-            return data  # the tty's buffer was emptied: a read more would only say EAGAIN
-        return _read_waiting(port, data)
+        # More only while reads come back full: a shorter one emptied the tty's buffer, and a
+        # read more would only say EAGAIN (what arrives meanwhile wakes the next poll at once).
+        pieces, size, last = [data], len(data), len(data)
+        while last >= TTY_READ and size < READ_BATCH:
+            try:
+                more = os.read(fd, READ_BATCH - size)
+            except OSError:
+                # Nothing more now (EAGAIN), or the device vanished mid-batch: what was read is
+                # handed on (it was received and belongs in the recording); the next read tells.
+                break
+            if not more:
+                break
+            pieces.append(more)
+            last = len(more)
+            size += last
+        return data if len(pieces) == 1 else b"".join(pieces)
 
     def close(self) -> None:
         for fd in (self._wake_read, self._wake_write):
