@@ -70,5 +70,5 @@ def test_a_one_command_run_without_recording_loads_only_what_it_uses(tmp_path):
                            {"HOME": str(tmp_path)})  # a user without a config file
     assert "spwf_tui.session.session" in modules
     unused = {"spwf_tui.session.recording.writer", "platform", "platformdirs", "cryptography",
-              "spwf_tui.cli.run_boards", "asyncio", "ssl", "spwf_tui.emulator"}
+              "spwf_tui.cli.run_boards", "asyncio", "ssl", "spwf_tui.emulator", "json"}
     assert not unused & modules
