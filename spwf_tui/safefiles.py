@@ -123,6 +123,17 @@ def open_append(path: Path, what: str = "file") -> int:
     return fd
 
 
+def close_quietly(fd: int | None) -> None:
+    """Close ``fd`` if there is one; a failing close has nothing left to tell the user (the
+    writes before it already reported their own errors)."""
+    if fd is None:
+        return
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
 def write_all(fd: int, data: bytes) -> None:
     """Write every byte of ``data`` (``os.write`` may take less than asked)."""
     view = memoryview(data)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import ERR_INVALID
 from spwf_tui.emulator.filesystem import HASH_ALGORITHMS, canonical_name
 from spwf_tui.emulator.replies import CommandError, Reply
 

@@ -7,23 +7,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import (
+    ERR_DAC_VOLTAGE,
+    ERR_DIRECTION,
+    ERR_GPIO_NUMBER,
+    ERR_INVALID,
+    ERR_PWM_DUTY,
+    ERR_PWM_FREQUENCY,
+    ERR_PWM_NOT_RUNNING,
+)
 from spwf_tui.emulator.gpio import EDGES, Pin, Pwm
 from spwf_tui.emulator.replies import CommandError, Reply
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
 
-ERR_DIRECTION = 19
-ERR_GPIO_NUMBER = 20
 ERR_GPIO6_SLEEP = 21
 ERR_GPIO7_WPS = 22
 ERR_GPIO10_LED = 23
 ERR_GPIO3_SPI = 24
-ERR_DAC_VOLTAGE = 25
-ERR_PWM_FREQUENCY = 26
-ERR_PWM_DUTY = 27
-ERR_PWM_NOT_RUNNING = 28
 
 DAC_MAX_MV = 3300
 PWM_MAX_HZ = 1_000_000

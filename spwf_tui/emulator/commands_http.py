@@ -12,16 +12,15 @@ answers ``AT-S.Certificate Error:<n>`` and 111.
 from __future__ import annotations
 
 import base64
-import contextlib
 import socket
 import ssl
 import time
 from typing import TYPE_CHECKING
 
-from spwf_tui.emulator import tlsverify
-from spwf_tui.emulator.commands_sockets import handshake, sni_for
+from spwf_tui.emulator.commands_sockets import check_trust, handshake, sni_for
 from spwf_tui.emulator.commands_wifi import resolve
-from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import ERR_INVALID, ERR_IP_NOT_READY, ERR_LOW_MEMORY, ERR_REQUEST_FAILED
 from spwf_tui.emulator.filesystem import canonical_name
 from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, TlsChannel, tcp_connect
 from spwf_tui.emulator.replies import CommandError, Reply
@@ -29,9 +28,6 @@ from spwf_tui.emulator.replies import CommandError, Reply
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
 
-ERR_IP_NOT_READY = 60
-ERR_LOW_MEMORY = 91
-ERR_REQUEST_FAILED = 111
 
 CLIENT_ERROR_CONNECT = 1
 """``Http Client Error:<n>`` when the connection cannot be made (1 = refused, seen on real
@@ -89,14 +85,7 @@ def fetch(module: EmulatedModule, reply: Reply, fields: list[str], method: str =
             except CommandError:
                 reply.line("Http Client Error", CLIENT_ERROR_CONNECT)
                 raise CommandError(ERR_REQUEST_FAILED) from None
-            error = tlsverify.check_server(channel.peer_chain_der(), module.tls,
-                                           module.clock.datetime(), None)
-            if error is not None:
-                reply.line("Certificate Error", error)
-                with contextlib.suppress(OSError, ssl.SSLError):
-                    raw.sendall(channel.close_notify())
-                raise CommandError(ERR_REQUEST_FAILED)
-            reply.line("Loading", 1, 2)
+            check_trust(module, reply, raw, channel, None, ERR_REQUEST_FAILED)
         head = _head(method, host, port, use_tls, path, user, password, len(body))
         answer = _exchange(raw, channel, head + body)
     finally:

@@ -3,20 +3,22 @@ MQTTDISC (MQTT 3.1.1; TLS checked like SOCKON)."""
 
 from __future__ import annotations
 
-import contextlib
-import ssl
 import struct
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from spwf_tui.emulator import tlsverify
-from spwf_tui.emulator.commands_sockets import handshake, sni_for
-from spwf_tui.emulator.commands_wifi import resolve
-from spwf_tui.emulator.dispatch import (
+from spwf_tui.emulator.commands_sockets import open_client
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import (
+    ERR_ILLEGAL_ID,
     ERR_INVALID,
+    ERR_IP_NOT_READY,
+    ERR_NOT_CONNECTED,
     ERR_NOT_EMULATED,
-    Call,
-    Handler,
-    parse_uint,
+    ERR_OPEN_FAILED,
+    ERR_REQUEST_FAILED,
+    ERR_TOO_MANY_SOCKETS,
+    ERR_WRITE_FAILED,
 )
 from spwf_tui.emulator.mqtt import (
     CONNACK,
@@ -32,19 +34,12 @@ from spwf_tui.emulator.mqtt import (
     connect_packet,
     packet,
 )
-from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket, tcp_connect
+from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket
 from spwf_tui.emulator.replies import CommandError, Reply
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
 
-ERR_IP_NOT_READY = 60
-ERR_OPEN_FAILED = 74
-ERR_TOO_MANY_SOCKETS = 75
-ERR_ILLEGAL_ID = 76
-ERR_NOT_CONNECTED = 78
-ERR_WRITE_FAILED = 79
-ERR_REQUEST_FAILED = 111
 DEFAULT_KEEP_ALIVE = 60
 ACK_SECONDS = CONNECT_TIMEOUT
 
@@ -82,26 +77,7 @@ def _mqttconn(module: EmulatedModule, call: Call, reply: Reply) -> None:
     conn_id = module.mqtt.free_id()
     if conn_id is None:
         raise CommandError(ERR_TOO_MANY_SOCKETS)
-    address = resolve(host)
-    try:
-        raw = tcp_connect(address, port)
-    except OSError:
-        raise CommandError(ERR_OPEN_FAILED) from None
-    channel = None
-    try:
-        if use_tls:
-            channel = handshake(module, raw, sni_for(host, None))
-            error = tlsverify.check_server(channel.peer_chain_der(), module.tls,
-                                           module.clock.datetime(), None)
-            if error is not None:
-                reply.line("Certificate Error", error)
-                with contextlib.suppress(OSError, ssl.SSLError):
-                    raw.sendall(channel.close_notify())
-                raise CommandError(ERR_OPEN_FAILED)
-            reply.line("Loading", 1, 2)
-    except CommandError:
-        raw.close()
-        raise
+    address, raw, channel = open_client(module, reply, host, port, use_tls)
     holder: list[MqttConn] = []
     sock = HostSocket(conn_id, "s" if use_tls else "t", raw, (address, port), channel,
                       on_data=lambda *_: holder[0].feed(),
@@ -136,7 +112,7 @@ def _mqttconn(module: EmulatedModule, call: Call, reply: Reply) -> None:
     reply.line("On", conn_id)
 
 
-def _publisher(module: EmulatedModule):
+def _publisher(module: EmulatedModule) -> Callable[[int, str, int, int, int, bytes], None]:
     def publish(conn_id: int, topic: str, qos: int, retain: int, dup: int,
                 payload: bytes) -> None:
         # ``MQTT Published:<id>:<topic>:<qos>:<retain>:<dup>:<len>:<total>:<payload>``: the

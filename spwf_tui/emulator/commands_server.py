@@ -8,12 +8,18 @@ import socket
 import ssl
 from typing import TYPE_CHECKING
 
-from spwf_tui.emulator.dispatch import (
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import (
+    ERR_ILLEGAL_ID,
     ERR_INVALID,
+    ERR_IP_NOT_READY,
+    ERR_NOT_CONNECTED,
     ERR_NOT_EMULATED,
-    Call,
-    Handler,
-    parse_uint,
+    ERR_OPEN_FAILED,
+    ERR_PENDING,
+    ERR_PORT_OPEN,
+    ERR_TOO_MANY_SOCKETS,
+    ERR_WRITE_FAILED,
 )
 from spwf_tui.emulator.netsock import HostSocket, limit_segments, server_context
 from spwf_tui.emulator.replies import CommandError, Reply
@@ -21,15 +27,6 @@ from spwf_tui.emulator.serversock import MAX_CLIENTS, MAX_SERVERS, ServerEvents,
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
-
-ERR_PORT_OPEN = 73
-ERR_OPEN_FAILED = 74
-ERR_TOO_MANY_SOCKETS = 75
-ERR_ILLEGAL_ID = 76
-ERR_PENDING = 77
-ERR_NOT_CONNECTED = 78
-ERR_WRITE_FAILED = 79
-ERR_IP_NOT_READY = 60
 
 
 def _server(module: EmulatedModule, text: str) -> ServerSocket:
@@ -84,7 +81,7 @@ def _sockdon(module: EmulatedModule, call: Call, reply: Reply) -> None:
     reply.line("On", server_id)
 
 
-def _tls_context(module: EmulatedModule, kind: str):
+def _tls_context(module: EmulatedModule, kind: str) -> ssl.SSLContext | None:
     """``s1``: the stored own certificate and key; ``s2``: and clients must show a certificate
     the stored CA signed. Anything missing or unusable -> 74."""
     if kind == "t":

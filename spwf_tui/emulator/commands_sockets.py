@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING
 
 from spwf_tui.emulator import tlsverify
 from spwf_tui.emulator.commands_wifi import resolve
-from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import (
+    ERR_ILLEGAL_ID,
+    ERR_INVALID,
+    ERR_IP_NOT_READY,
+    ERR_NOT_CONNECTED,
+    ERR_OPEN_FAILED,
+    ERR_PENDING,
+    ERR_TOO_MANY_SOCKETS,
+    ERR_WRITE_FAILED,
+)
 from spwf_tui.emulator.netsock import (
     CONNECT_TIMEOUT,
     HostSocket,
@@ -25,13 +35,6 @@ from spwf_tui.emulator.replies import CommandError, Reply
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
 
-ERR_IP_NOT_READY = 60
-ERR_OPEN_FAILED = 74
-ERR_TOO_MANY_SOCKETS = 75
-ERR_ILLEGAL_ID = 76
-ERR_PENDING = 77
-ERR_NOT_CONNECTED = 78
-ERR_WRITE_FAILED = 79
 
 _PROTOCOL_CODES = {"t": 0, "u": 1, "s": 2}
 """Second field of an ``AT-S.List`` line."""
@@ -88,15 +91,11 @@ def _sockon(module: EmulatedModule, call: Call, reply: Reply) -> None:
     channel = None
     if protocol == "s":
         channel = handshake(module, raw, sni_for(host, domain))
-        error = tlsverify.check_server(channel.peer_chain_der(), module.tls,
-                                       module.clock.datetime(), domain)
-        if error is not None:
-            reply.line("Certificate Error", error)
-            with contextlib.suppress(OSError, ssl.SSLError):
-                raw.sendall(channel.close_notify())
+        try:
+            check_trust(module, reply, raw, channel, domain, ERR_OPEN_FAILED)
+        except CommandError:
             raw.close()
-            raise CommandError(ERR_OPEN_FAILED)
-        reply.line("Loading", 1, 2)
+            raise
     sock = HostSocket(sock_id, protocol, raw, (address, port), channel,
                       on_data=lambda sid, rx, total: module.post_wind(55, "", sid, rx, total),
                       on_closed=lambda sid, reason: module.post_wind(58, sid, reason),
@@ -117,6 +116,41 @@ def _connect(protocol: str, address: str, port: int) -> socket.socket:
         return tcp_connect(address, port)
     except OSError:
         raise CommandError(ERR_OPEN_FAILED) from None
+
+
+def open_client(module: EmulatedModule, reply: Reply, host: str, port: int,
+                use_tls: bool) -> tuple[str, socket.socket, TlsChannel | None]:
+    """The connection of a client command other than SOCKON (MQTT, WebSocket): the address,
+    the TCP socket and, with TLS, the channel the module trusts; 74 when any of it fails (the
+    socket is closed then)."""
+    address = resolve(host)
+    try:
+        raw = tcp_connect(address, port)
+    except OSError:
+        raise CommandError(ERR_OPEN_FAILED) from None
+    if not use_tls:
+        return address, raw, None
+    try:
+        channel = handshake(module, raw, sni_for(host, None))
+        check_trust(module, reply, raw, channel, None, ERR_OPEN_FAILED)
+    except CommandError:
+        raw.close()
+        raise
+    return address, raw, channel
+
+
+def check_trust(module: EmulatedModule, reply: Reply, raw: socket.socket, channel: TlsChannel,
+                domain: str | None, failure_code: int) -> None:
+    """The module's own check of the server after a handshake (Python verified nothing): a
+    distrusted server gets ``AT-S.Certificate Error:<n>``, a close_notify and the command fails
+    with ``failure_code`` (the caller closes ``raw``); a trusted one ``AT-S.Loading:1:2``."""
+    error = tlsverify.check_server(channel.peer_chain_der(), module.tls, module.clock.datetime(), domain)
+    if error is not None:
+        reply.line("Certificate Error", error)
+        with contextlib.suppress(OSError, ssl.SSLError):
+            raw.sendall(channel.close_notify())
+        raise CommandError(failure_code)
+    reply.line("Loading", 1, 2)
 
 
 def handshake(module: EmulatedModule, raw: socket.socket, sni: str | None) -> TlsChannel:

@@ -7,14 +7,12 @@ from typing import TYPE_CHECKING
 
 from spwf_tui.core import catalog
 from spwf_tui.emulator import status
-from spwf_tui.emulator.dispatch import ERR_MISSING, Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import ERR_IP_NOT_READY, ERR_MISSING, ERR_VARIABLE_NOT_FOUND
 from spwf_tui.emulator.replies import CommandError, Reply
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
-
-ERR_VARIABLE_NOT_FOUND = 4
-ERR_IP_NOT_READY = 60
 
 
 def _null(module: EmulatedModule, call: Call, reply: Reply) -> None:

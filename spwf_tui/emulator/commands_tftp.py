@@ -13,16 +13,14 @@ from typing import TYPE_CHECKING
 from spwf_tui.emulator import tftp
 from spwf_tui.emulator.commands_http import store_file
 from spwf_tui.emulator.commands_wifi import resolve
-from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import ERR_INVALID, ERR_IP_NOT_READY, ERR_LOW_MEMORY, ERR_REQUEST_FAILED
 from spwf_tui.emulator.filesystem import canonical_name
 from spwf_tui.emulator.replies import CommandError, Reply
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
 
-ERR_IP_NOT_READY = 60
-ERR_LOW_MEMORY = 91
-ERR_REQUEST_FAILED = 111
 WIND_FILE_RECEIVED = 90
 
 

@@ -9,15 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from spwf_tui.core.certs.loading import colon_hex
-from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import ERR_INVALID, ERR_TOO_BIG, ERR_ZERO
 from spwf_tui.emulator.replies import CommandError, Reply
 from spwf_tui.emulator.tlsstore import KINDS, SIZE_LIMITS, TlsStore
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
 
-ERR_TOO_BIG = 32
-ERR_ZERO = 33
 
 _LIST_LABELS = (("CA", "ca"), ("Cert", "cert"), ("Key", "key"), ("Id", "auth"))
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from spwf_tui.emulator.commands_http import fetch
-from spwf_tui.emulator.dispatch import ERR_INVALID, ERR_NOT_EMULATED, Call, Handler
+from spwf_tui.emulator.dispatch import Call, Handler
+from spwf_tui.emulator.error_codes import ERR_INVALID, ERR_NOT_EMULATED
 from spwf_tui.emulator.replies import CommandError, Reply
 from spwf_tui.emulator.world import FIRMWARE_BUILDS
 

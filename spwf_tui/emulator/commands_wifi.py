@@ -12,18 +12,21 @@ from spwf_tui.emulator.boot import (
     permissive_ap,
 )
 from spwf_tui.emulator.world import AccessPoint
-from spwf_tui.emulator.dispatch import ERR_INVALID, Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import (
+    ERR_DNS,
+    ERR_INVALID,
+    ERR_IP_NOT_READY,
+    ERR_RADIO_NOT_RUNNING,
+    ERR_TOO_BIG,
+    ERR_VARIABLE_NOT_FOUND,
+    ERR_ZERO,
+)
 from spwf_tui.emulator.replies import CommandError, Reply
 
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
 
-ERR_VARIABLE_NOT_FOUND = 4
-ERR_RADIO_NOT_RUNNING = 18
-ERR_TOO_BIG = 32
-ERR_ZERO = 33
-ERR_IP_NOT_READY = 60
-ERR_DNS = 65
 
 PING_TIME_MS = 3
 """Every emulated echo reply takes this long (no ICMP is sent)."""
@@ -119,7 +122,7 @@ def _peers(module: EmulatedModule, call: Call, reply: Reply) -> None:
         if peer not in peers:
             raise CommandError(ERR_INVALID)
         peers = [peer]
-    names = PEER_VARIABLES
+    names: tuple[str, ...] = PEER_VARIABLES
     if len(args) > 1 and args[1]:
         if args[1] not in PEER_VARIABLES:
             raise CommandError(ERR_VARIABLE_NOT_FOUND)

@@ -4,23 +4,25 @@ WSOCKC (WSOCKL is refused as not emulated: its line layout is not known)."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import socket
 import ssl
 import time
 from typing import TYPE_CHECKING
 
-from spwf_tui.emulator import tlsverify
-from spwf_tui.emulator.commands_sockets import handshake, sni_for
-from spwf_tui.emulator.commands_wifi import resolve
-from spwf_tui.emulator.dispatch import (
+from spwf_tui.emulator.commands_sockets import open_client
+from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.error_codes import (
+    ERR_ILLEGAL_ID,
     ERR_INVALID,
+    ERR_IP_NOT_READY,
+    ERR_NOT_CONNECTED,
     ERR_NOT_EMULATED,
-    Call,
-    Handler,
-    parse_uint,
+    ERR_OPEN_FAILED,
+    ERR_PENDING,
+    ERR_TOO_MANY_SOCKETS,
+    ERR_WRITE_FAILED,
 )
-from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket, TlsChannel, tcp_connect
+from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket, TlsChannel
 from spwf_tui.emulator.replies import CommandError, Reply
 from spwf_tui.emulator.websocket import (
     MAX_HANDSHAKE,
@@ -34,13 +36,6 @@ from spwf_tui.emulator.websocket import (
 if TYPE_CHECKING:
     from spwf_tui.emulator.module import EmulatedModule
 
-ERR_IP_NOT_READY = 60
-ERR_OPEN_FAILED = 74
-ERR_TOO_MANY_SOCKETS = 75
-ERR_ILLEGAL_ID = 76
-ERR_PENDING = 77
-ERR_NOT_CONNECTED = 78
-ERR_WRITE_FAILED = 79
 CLOSE_STATUS = {0: 1000, 1: 1001}
 """WSOCKC status -> RFC 6455 close code: 0 normal closure, 1 going away."""
 
@@ -95,23 +90,8 @@ def _wsockon(module: EmulatedModule, call: Call, reply: Reply) -> None:
     ws_id = module.websockets.free_id()
     if ws_id is None:
         raise CommandError(ERR_TOO_MANY_SOCKETS)
-    address = resolve(host)
+    address, raw, channel = open_client(module, reply, host, port, use_tls)
     try:
-        raw = tcp_connect(address, port)
-    except OSError:
-        raise CommandError(ERR_OPEN_FAILED) from None
-    channel = None
-    try:
-        if use_tls:
-            channel = handshake(module, raw, sni_for(host, None))
-            error = tlsverify.check_server(channel.peer_chain_der(), module.tls,
-                                           module.clock.datetime(), None)
-            if error is not None:
-                reply.line("Certificate Error", error)
-                with contextlib.suppress(OSError, ssl.SSLError):
-                    raw.sendall(channel.close_notify())
-                raise CommandError(ERR_OPEN_FAILED)
-            reply.line("Loading", 1, 2)
         authorization = None
         if call.arg(4):
             token = base64.b64encode(f"{call.arg(4)}:{call.arg(5)}".encode("latin-1", "replace"))

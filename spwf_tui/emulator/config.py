@@ -14,13 +14,11 @@ from typing import TYPE_CHECKING
 
 from spwf_tui.core import catalog
 from spwf_tui.emulator.replies import CommandError
+from spwf_tui.emulator.error_codes import ERR_INVALID, ERR_TOO_BIG, ERR_VARIABLE_NOT_FOUND
 
 if TYPE_CHECKING:
     from spwf_tui.core.catalog import ConfigVariable
 
-ERR_VARIABLE_NOT_FOUND = 4
-ERR_INVALID = 7
-ERR_TOO_BIG = 32
 
 _HEX_DIGITS = re.compile(r"[0-9a-fA-F]+")
 

@@ -12,17 +12,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from spwf_tui.core import catalog, commandline
-from spwf_tui.core.explain import EMULATOR_NOT_EMULATED
 from spwf_tui.emulator.replies import CommandError, Reply
+from spwf_tui.emulator.error_codes import (
+    ERR_INVALID,
+    ERR_MISSING,
+    ERR_NOT_EMULATED,
+    ERR_NOT_FOUND,
+    ERR_TOO_MANY,
+)
 
 if TYPE_CHECKING:
     from spwf_tui.core.catalog import Command
     from spwf_tui.emulator.module import EmulatedModule
 
-ERR_NOT_FOUND = 1
-ERR_MISSING = 2
-ERR_TOO_MANY = 6
-ERR_INVALID = 7
 
 _PREFIX = "AT+S."
 
@@ -112,12 +114,6 @@ def parse_uint(text: str, *, maximum: int | None = None) -> int:
     if maximum is not None and value > maximum:
         raise CommandError(ERR_INVALID)
     return value
-
-
-ERR_NOT_EMULATED = EMULATOR_NOT_EMULATED
-"""The emulator's own code, 120 (the firmware's table ends at 111): the command exists on the
-module but this emulator does not do what it does, so it refuses instead of faking success.
-``core.explain`` explains it from the same constant."""
 
 
 def _generic_run(module: EmulatedModule, call: Call, reply: Reply) -> None:

@@ -10,12 +10,8 @@ from __future__ import annotations
 import hashlib
 
 from spwf_tui.emulator.replies import CommandError
+from spwf_tui.emulator.error_codes import ERR_DELETE, ERR_LOW_MEMORY, ERR_OPEN, ERR_RENAME, ERR_SEEK
 
-ERR_OPEN = 51
-ERR_SEEK = 52
-ERR_RENAME = 55
-ERR_DELETE = 56
-ERR_LOW_MEMORY = 91
 
 HASH_ALGORITHMS = {0: "sha1", 1: "sha224", 2: "sha256", 3: "md5"}
 """``AT+S.HASH`` algorithm numbers (docs/protocol.md §3.1: 0 SHA1, 1 SHA224, 2 SHA256, 3 MD5)."""

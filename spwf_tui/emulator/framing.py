@@ -29,6 +29,8 @@ class _Pause:
 
 
 PAUSE: Final = _Pause()
+Paused = _Pause
+"""The type of ``PAUSE``, for the callbacks' annotations."""
 """Returned by a callback to make ``feed`` stop right after the current byte."""
 
 

@@ -43,7 +43,7 @@ from spwf_tui.emulator.dispatch import (
 )
 from spwf_tui.emulator.faults import Timeline
 from spwf_tui.emulator.filesystem import RamDisk
-from spwf_tui.emulator.framing import PAUSE, InputFramer
+from spwf_tui.emulator.framing import PAUSE, InputFramer, Paused
 from spwf_tui.emulator.gpio import Peripherals
 from spwf_tui.emulator.mqtt import MqttTable
 from spwf_tui.emulator.netsock import SocketTable
@@ -60,11 +60,10 @@ from spwf_tui.emulator.serversock import ServerTable
 from spwf_tui.emulator.tlsstore import TlsStore
 from spwf_tui.emulator.websocket import WebSocketTable
 from spwf_tui.emulator.world import World
+from spwf_tui.emulator.error_codes import ERR_INVALID, ERR_LINE_TOO_LONG
 
 _log = logging.getLogger(__name__)
 
-ERR_INVALID = 7
-ERR_LINE_TOO_LONG = 32
 JOIN_RETRY_SECONDS = 2.0
 """Pause between two failed join attempts (the emulator's choice)."""
 _WIND_MASKS = ("console_wind_off_low", "console_wind_off_medium", "console_wind_off_high")
@@ -306,7 +305,7 @@ class EmulatedModule:
             self._processing = True
         self._process_inbox()
 
-    def _on_line(self, raw: bytes, overflowed: bool) -> int | object | None:
+    def _on_line(self, raw: bytes, overflowed: bool) -> int | Paused | None:
         if not raw and not overflowed:
             return None  # a bare CR (or CR LF) is ignored
         self._begin_command(raw if self.config.get_int("console_echo") else None)
@@ -326,7 +325,7 @@ class EmulatedModule:
             return length
         return self._execute(call, handler)
 
-    def _on_payload(self, data: bytes) -> object | None:
+    def _on_payload(self, data: bytes) -> Paused | None:
         if self._pending is None:
             return None
         call, handler = self._pending
@@ -334,7 +333,7 @@ class EmulatedModule:
         call.payload = data
         return self._execute(call, handler)
 
-    def _execute(self, call: Call, handler: Handler) -> object | None:
+    def _execute(self, call: Call, handler: Handler) -> Paused | None:
         if handler.deferred:
             self._deferred = (call, handler)
             return PAUSE

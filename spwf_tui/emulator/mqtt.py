@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 
 from spwf_tui.emulator.netsock import HostSocket
+from spwf_tui.emulator.idtable import IdTable
 
 CONNECT, CONNACK, PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP = 1, 2, 3, 4, 5, 6, 7
 SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK, PINGREQ, PINGRESP, DISCONNECT = 8, 9, 10, 11, 12, 13, 14
@@ -209,32 +210,8 @@ class MqttConn:
                 return
 
 
-class MqttTable:
+class MqttTable(IdTable[MqttConn]):
     """Open MQTT connections by id."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._conns: dict[int, MqttConn] = {}
-
-    def free_id(self) -> int | None:
-        with self._lock:
-            return next((i for i in range(MAX_CONNECTIONS) if i not in self._conns), None)
-
-    def add(self, conn: MqttConn) -> None:
-        with self._lock:
-            self._conns[conn.conn_id] = conn
-
-    def get(self, conn_id: int) -> MqttConn | None:
-        with self._lock:
-            return self._conns.get(conn_id)
-
-    def remove(self, conn_id: int) -> MqttConn | None:
-        with self._lock:
-            return self._conns.pop(conn_id, None)
-
-    def close_all(self) -> None:
-        with self._lock:
-            conns = list(self._conns.values())
-            self._conns.clear()
-        for conn in conns:
-            conn.drop()
+        super().__init__(MAX_CONNECTIONS, lambda conn: conn.conn_id, lambda conn: conn.drop())

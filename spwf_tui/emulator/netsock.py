@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import load_der_private_key, load_pem_private_key
 
 from spwf_tui.core.certs import loading
+from spwf_tui.emulator.idtable import IdTable
 
 CONNECT_TIMEOUT = 10.0
 """Seconds for the TCP connect and, separately, for the TLS handshake."""
@@ -340,7 +341,7 @@ class HostSocket:
         self._on_closed(self.sock_id, reason)
 
 
-class SocketTable:
+class SocketTable(IdTable[HostSocket]):
     """The module's client sockets by id: ids from 0, at most 8, at most 2 of them TLS."""
 
     MAX_SOCKETS = 8
@@ -348,43 +349,8 @@ class SocketTable:
     """FW 1.1.0 change log: a second simultaneous TLS client instance."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._sockets: dict[int, HostSocket] = {}
-
-    def free_id(self) -> int | None:
-        """The lowest unused id, or None when all are taken."""
-        with self._lock:
-            return next((i for i in range(self.MAX_SOCKETS) if i not in self._sockets), None)
+        super().__init__(self.MAX_SOCKETS, lambda sock: sock.sock_id, lambda sock: sock.close())
 
     def tls_count(self) -> int:
         """How many open sockets use TLS."""
-        with self._lock:
-            return sum(1 for sock in self._sockets.values() if sock.protocol == "s")
-
-    def add(self, sock: HostSocket) -> None:
-        """Register an open socket under its id."""
-        with self._lock:
-            self._sockets[sock.sock_id] = sock
-
-    def get(self, sock_id: int) -> HostSocket | None:
-        """The socket with this id, or None."""
-        with self._lock:
-            return self._sockets.get(sock_id)
-
-    def remove(self, sock_id: int) -> HostSocket | None:
-        """Unregister and return the socket (the caller closes it)."""
-        with self._lock:
-            return self._sockets.pop(sock_id, None)
-
-    def all(self) -> list[HostSocket]:
-        """Open sockets by id."""
-        with self._lock:
-            return [self._sockets[i] for i in sorted(self._sockets)]
-
-    def close_all(self) -> None:
-        """Close everything without WINDs (reset, shutdown)."""
-        with self._lock:
-            sockets = list(self._sockets.values())
-            self._sockets.clear()
-        for sock in sockets:
-            sock.close()
+        return sum(1 for sock in self.all() if sock.protocol == "s")

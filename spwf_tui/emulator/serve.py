@@ -15,10 +15,13 @@ import select
 import socket
 import threading
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from spwf_tui.emulator.module import EmulatedModule
 from spwf_tui.emulator.world import World
+
+if TYPE_CHECKING:
+    from spwf_tui.emulator.control import ControlSocket
 
 _POLL_SECONDS = 0.1
 """How often the loops look at ``stop``."""
@@ -214,7 +217,7 @@ def _make_module(write: Callable[[bytes], None], world: World | None) -> Emulate
     return module
 
 
-def _control(path: str | None, module: EmulatedModule):
+def _control(path: str | None, module: EmulatedModule) -> ControlSocket | None:
     if path is None:
         return None
     from spwf_tui.emulator.control import ControlSocket

@@ -15,6 +15,7 @@ import threading
 from typing import Callable
 
 from spwf_tui.emulator.netsock import CONNECT_TIMEOUT, HostSocket, TlsChannel
+from spwf_tui.emulator.idtable import IdTable
 
 MAX_SERVERS = 2
 """Server sockets open at once (the emulator's choice; the limit of the firmware is not known)."""
@@ -160,40 +161,11 @@ class ServerEvents:
         self._post(83)
 
 
-class ServerTable:
+class ServerTable(IdTable[ServerSocket]):
     """The module's server sockets by id (from 0, at most ``MAX_SERVERS``)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._servers: dict[int, ServerSocket] = {}
-
-    def free_id(self) -> int | None:
-        with self._lock:
-            return next((i for i in range(MAX_SERVERS) if i not in self._servers), None)
+        super().__init__(MAX_SERVERS, lambda server: server.server_id, lambda server: server.close())
 
     def port_in_use(self, module_port: int) -> bool:
-        with self._lock:
-            return any(s.module_port == module_port for s in self._servers.values())
-
-    def add(self, server: ServerSocket) -> None:
-        with self._lock:
-            self._servers[server.server_id] = server
-
-    def get(self, server_id: int) -> ServerSocket | None:
-        with self._lock:
-            return self._servers.get(server_id)
-
-    def remove(self, server_id: int) -> ServerSocket | None:
-        with self._lock:
-            return self._servers.pop(server_id, None)
-
-    def all(self) -> list[ServerSocket]:
-        with self._lock:
-            return [self._servers[i] for i in sorted(self._servers)]
-
-    def close_all(self) -> None:
-        with self._lock:
-            servers = list(self._servers.values())
-            self._servers.clear()
-        for server in servers:
-            server.close()
+        return any(server.module_port == module_port for server in self.all())

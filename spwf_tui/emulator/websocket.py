@@ -16,6 +16,7 @@ import threading
 from typing import Callable
 
 from spwf_tui.emulator.netsock import HostSocket
+from spwf_tui.emulator.idtable import IdTable
 
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MAX_HANDSHAKE = 16384
@@ -225,32 +226,8 @@ class WebSocketConn:
             self._on_message(self.ws_id, len(message), total)
 
 
-class WebSocketTable:
+class WebSocketTable(IdTable[WebSocketConn]):
     """Open WebSockets by id (0 and 1)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._conns: dict[int, WebSocketConn] = {}
-
-    def free_id(self) -> int | None:
-        with self._lock:
-            return next((i for i in range(MAX_WEBSOCKETS) if i not in self._conns), None)
-
-    def add(self, conn: WebSocketConn) -> None:
-        with self._lock:
-            self._conns[conn.ws_id] = conn
-
-    def get(self, ws_id: int) -> WebSocketConn | None:
-        with self._lock:
-            return self._conns.get(ws_id)
-
-    def remove(self, ws_id: int) -> WebSocketConn | None:
-        with self._lock:
-            return self._conns.pop(ws_id, None)
-
-    def close_all(self) -> None:
-        with self._lock:
-            conns = list(self._conns.values())
-            self._conns.clear()
-        for conn in conns:
-            conn.sock.close()
+        super().__init__(MAX_WEBSOCKETS, lambda conn: conn.ws_id, lambda conn: conn.sock.close())

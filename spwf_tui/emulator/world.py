@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,10 +175,10 @@ def load_world(path: str | Path) -> World:
     Raises:
         WorldError: unreadable, too big, not TOML, or a value out of place (one line).
     """
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     where = visible(str(path))
     try:
         with open(path, "rb") as handle:
@@ -294,7 +295,7 @@ def _choice(table: dict[str, Any], key: str, choices: tuple[str, ...], default: 
     value = table.get(key, default)
     if value not in choices:
         raise WorldError(f"{where}: {key} must be one of {', '.join(choices)}, not {_show(value)}")
-    return value
+    return str(value)
 
 
 def _bool(table: dict[str, Any], key: str, default: bool, where: str) -> bool:

@@ -11,7 +11,6 @@ whatever the screen shows (``--show-secrets`` shows them, the log never has them
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -58,11 +57,7 @@ class TextLog:
 
     def _stop(self) -> None:
         fd, self._fd = self._fd, None
-        if fd is not None:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        safefiles.close_quietly(fd)
 
     def _lines(self, entries: list[LogEntry]) -> Iterator[str]:
         for entry in entries:

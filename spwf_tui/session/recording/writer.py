@@ -108,11 +108,7 @@ class Recorder:
                         self._write_locked(self._data_event(direction, rest, []))
             self.active = False
             fd, self._fd = self._fd, None
-        if fd is not None:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        safefiles.close_quietly(fd)
 
     def discard(self) -> None:
         """Close and delete the file (the port never opened: nothing worth keeping)."""
