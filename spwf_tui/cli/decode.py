@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from spwf_tui.core.decoder import RxDecoder
-from spwf_tui.core.display import visible
+from spwf_tui.core.display import visible, visible_decoded
 from spwf_tui.core.events import DATA, Event
 from spwf_tui.core.explain import Explainer
 from spwf_tui.core.present.entries import EXPLANATION_MARK
@@ -118,7 +118,9 @@ def _json_line(event: Event, explain: str | None) -> str:
 
 def _text_lines(event: Event, explain: str | None) -> str:
     code = "" if event.code is None else str(event.code)
-    text = f"{event.kind:<5} {code:>4}  {visible(event.text)}\n"
+    # a payload piece's text made and escaped in one step (binary payloads: see visible_decoded)
+    shown = visible_decoded(event.raw) if event.kind == DATA and event.text_is_raw else visible(event.text)
+    text = f"{event.kind:<5} {code:>4}  {shown}\n"
     if explain:
         text += f"{'':11}  {EXPLANATION_MARK} {visible(explain)}\n"
     return text

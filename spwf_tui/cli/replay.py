@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from spwf_tui import config as config_file
 from spwf_tui.errors import UserError
-from spwf_tui.session.recording.reader import read_recording, redacted
-from spwf_tui.session.recording.replay import ReplaySession, state_snapshot
+from spwf_tui.session.recording.reader import (
+    RecordedEvent, RecordingStream, read_recording, redact_events, redacted,
+)
+from spwf_tui.session.recording.replay import ReplaySession, StreamingReplay, state_snapshot
 
 
 DESCRIPTION = "Open a recording read-only: the log, sockets and module state rebuilt by the session code."
@@ -30,17 +33,12 @@ def run(args: argparse.Namespace) -> int:
     """Replay ``args.file``: headless with ``--print-state``, else in the TUI."""
     if not 0 < args.speed < float("inf"):  # also refuses nan
         raise UserError(f"--speed must be above 0 (2 plays twice as fast), not {args.speed:g}")
+    if args.print_state:
+        return _print_state(args)
     recording = read_recording(args.file)
     if not args.show_secrets:
         recording = redacted(recording)  # a --record-secrets recording is shown redacted too
     with ReplaySession(recording, speed=args.speed, path=Path(args.file)) as session:
-        if args.print_state:
-            session.to_end()
-            json.dump({"recording": args.file, "events": len(recording.events), "duration": recording.duration,
-                       "truncated": recording.truncated, "secrets": recording.header.get("secrets"),
-                       "state": state_snapshot(session.state)}, sys.stdout, indent=2)
-            print()
-            return 0
         cfg = config_file.load()  # the keymap and timestamps apply to a replay as to a live port
         if args.to_end:
             session.to_end()
@@ -49,3 +47,38 @@ def run(args: argparse.Namespace) -> int:
         from spwf_tui.ui.factory import run_app  # Textual is costly to import; only the TUI needs it
 
         return run_app(session, cfg)  # 1 after a crash of the app
+
+
+def _print_state(args: argparse.Namespace) -> int:
+    """Replay to the end headless and print the state: the recording read once, front to back
+    (no index, nothing kept: the TUI's replay needs to go back, this does not), as the exports
+    read it; the same figures as an indexed replay (a redacted one when secrets were kept)."""
+    stream = RecordingStream(args.file)
+    events: Iterable[RecordedEvent] = stream.events
+    secrets = stream.header.get("secrets")
+    if stream.secrets_kept and not args.show_secrets:
+        events, secrets = redact_events(events), "redacted"
+    seen = _Seen(events)
+    replay = StreamingReplay(stream, seen)
+    for _ in replay.entries():
+        pass
+    json.dump({"recording": args.file, "events": seen.count, "duration": seen.last_t,
+               "truncated": stream.truncated, "secrets": secrets, "state": state_snapshot(replay.state)},
+              sys.stdout, indent=2)
+    print()
+    return 0
+
+
+class _Seen:
+    """The events passed on, counted, with the time of the last (a recording's duration)."""
+
+    def __init__(self, events: Iterable[RecordedEvent]) -> None:
+        self._events = events
+        self.count = 0
+        self.last_t = 0.0
+
+    def __iter__(self) -> Iterator[RecordedEvent]:
+        for event in self._events:
+            self.count += 1
+            self.last_t = event.t
+            yield event

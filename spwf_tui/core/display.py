@@ -46,9 +46,12 @@ first use (about 0.05 s), not at import. ``python -m benchmarks.display`` measur
 
 from __future__ import annotations
 
+import codecs
 import functools
 import re
 import unicodedata
+
+from spwf_tui.core.events import UTF8_SEQUENCE
 
 _NAMED = {"\r": "\\r", "\n": "\\n", "\t": "\\t"}
 _KEEPABLE = "\t\n"
@@ -119,6 +122,82 @@ def visible_lines(text: str) -> str:
 def visible_bytes(data: bytes, keep: str = "") -> str:
     """Raw bytes as unambiguous text: UTF-8 where valid, ``\\xNN`` for other bytes, ``\\\\`` for ``\\``."""
     return visible(data.decode("utf-8", "surrogateescape").replace("\\", "\\\\"), keep)
+
+
+def visible_decoded(data: bytes) -> str:
+    """``visible(bytes_to_text(data))``, exactly, without making the text first: the one line
+    of a payload piece in a transcript (UTF-8 where valid, ``\\xNN`` for every other byte and
+    every control, ``\\r \\n \\t`` named).
+
+    Why not the two calls: on binary payloads both take a Python step per control or invalid
+    byte (about 0.2 s per MB). Here the bytes between valid multi-byte sequences (ASCII and
+    invalid bytes) are escaped by ``codecs.escape_encode``, which writes exactly ``visible``'s
+    escapes for them in one C call, except that it doubles a backslash and escapes a quote
+    (both undone after). The multi-byte characters are decoded at once and looked at only where
+    ``visible`` would not show one as itself (one regex scan); a combining mark, whose look
+    depends on what stands before it, is decided there (``_mark_shown``).
+    """
+    if data.isascii():
+        return _unescape_repr(codecs.escape_encode(data)[0]).decode("ascii")
+    parts = UTF8_SEQUENCE.split(data)
+    if len(parts) == 1:
+        return _unescape_repr(codecs.escape_encode(data)[0]).decode("ascii")
+    sequences = parts[1::2]
+    chars = b"".join(sequences).decode("utf-8")  # one character per sequence
+    for match in _candidates().finditer(chars):
+        index, char = match.start(), match.group()
+        if _is_mark(char):
+            sequences[index] = _mark_shown(parts, index)
+        elif not _shown_as_itself(char):
+            sequences[index] = escape_char(char).encode("ascii")
+    parts[0::2] = [escaped for escaped, _ in map(codecs.escape_encode, parts[0::2])]
+    parts[1::2] = sequences
+    return _unescape_repr(b"".join(parts)).decode("utf-8")
+
+
+def _unescape_repr(escaped: bytes) -> bytes:
+    """``escape_encode``'s output as ``visible`` writes it: a quote and a backslash as themselves.
+
+    Each replace meets the escapes in order: every backslash starts an escape, and only ``\\\\``
+    holds two, so neither pattern can start inside another escape."""
+    if b"\\'" in escaped:
+        escaped = escaped.replace(b"\\'", b"'")
+    if b"\\\\" in escaped:
+        escaped = escaped.replace(b"\\\\", b"\\")
+    return escaped
+
+
+@functools.lru_cache(maxsize=None)
+def _candidates() -> re.Pattern[str]:
+    """Characters from U+0080 that ``visible`` may not show as themselves: the Latin-1 ones it
+    escapes, and ``_above_latin1``'s."""
+    return re.compile("[\\u0080-\\u00a0\\u00ad]|" + _above_latin1().pattern)
+
+
+def _mark_shown(parts: list[bytes], index: int) -> bytes:
+    """The rendering of the mark ``parts[2 * index + 1]`` (``visible``'s ``_has_base`` on the
+    text ``bytes_to_text`` makes): it keeps its look when the first character before it that is
+    not a mark is shown as itself."""
+    char = parts[2 * index + 1].decode("utf-8")
+    if _shown_as_itself(char):
+        position = index
+        while True:
+            before = parts[2 * position]
+            if before:
+                # ASCII shown as itself, or an invalid byte (written \\xNN: a hex digit) keep it;
+                # a control (escaped) does not
+                if 0x20 <= before[-1] < 0x7F or before[-1] >= 0x80:
+                    return parts[2 * index + 1]
+                break
+            if position == 0:
+                break
+            previous = parts[2 * position - 1].decode("utf-8")
+            if not _is_mark(previous):
+                if _shown_as_itself(previous):
+                    return parts[2 * index + 1]
+                break
+            position -= 1
+    return escape_char(char).encode("ascii")
 
 
 _TEXT_BYTES = frozenset(range(0x20, 0x7F)) | {0x09, 0x0A, 0x0D}

@@ -17,6 +17,7 @@ from spwf_tui.export import Replayed
 from spwf_tui.export.text import iter_transcript_lines, safe
 from spwf_tui.session.log import RX, TX, LogEntry
 
+_SPOOL_PIECE = 64 * 1024
 MAX_LISTED_ERRORS = 1000
 """Errors listed one by one in the Errors section; more are counted."""
 
@@ -36,12 +37,19 @@ def iter_markdown(replayed: Replayed) -> Iterator[str]:
     errors = _ErrorList(replayed)
     longest = 0
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogateescape") as spool:
-        first = True
+        joint = ""  # the lines are joined by LF, with none after the last
+        held: list[str] = []
+        size = 0
         for line in iter_transcript_lines(_watching(replayed, errors)):
             if "```" in line:
                 longest = max(longest, *(len(run) for run in re.findall(r"`{3,}", line)))
-            spool.write(line if first else "\n" + line)
-            first = False
+            held.append(line)
+            size += len(line)
+            if size >= _SPOOL_PIECE:  # written about 64 KiB at a time, not a line at a time
+                spool.write(joint + "\n".join(held))
+                joint, held, size = "\n", [], 0
+        if held:
+            spool.write(joint + "\n".join(held))
         recording = replayed.recording
         fence = "`" * max(3, longest + 1)
         parts = [

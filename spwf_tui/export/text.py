@@ -11,11 +11,16 @@ import re
 from collections.abc import Iterator
 
 from spwf_tui.core.display import visible
+from spwf_tui.core.events import DATA
+from spwf_tui.core.logentry import RX
 from spwf_tui.export import Replayed
 from spwf_tui.session.recording.reader import Recording, RecordingStream
 from spwf_tui.session.transcript import format_entry
 
 _STAMP_WIDTH = 12
+_SHOWN_KEPT = 4096
+"""Module lines whose transcript lines are kept for their next time (the decoder's own table of
+recent lines is of this order)."""
 _PIECE = 64 * 1024
 """Characters gathered before a piece of an export is handed on."""
 
@@ -58,11 +63,37 @@ def transcript_lines(replayed: Replayed) -> list[str]:
 
 
 def iter_transcript_lines(replayed: Replayed) -> Iterator[str]:
-    """``transcript_lines``, one at a time (exports stream them)."""
+    """``transcript_lines``, one at a time (exports stream them).
+
+    The lines are ``session.transcript``'s, whose every outside text went through ``visible``
+    once (``core/present/entries.py``); they are not escaped a second time (that changed
+    nothing and cost a third of the export: ``safe(line) == line`` is a unit test's property).
+    """
+    offset = replayed.offset
+    indent = " " * _STAMP_WIDTH
+    # A module line's lines depend on its event, text and explanation only, and the decoder hands
+    # out one event object per distinct recent line (OK, WINDs, Reading...): kept by event.
+    shown: dict[int, tuple[object, str, str | None, str]] = {}
     for entry in replayed.entries:
-        stamp = f"[{replayed.offset(entry):9.3f}] "
-        for index, line in enumerate(format_entry(entry).rstrip("\n").split("\n")):
-            yield (stamp if index == 0 else " " * _STAMP_WIDTH) + safe(line)
+        stamp = f"[{offset(entry):9.3f}] "
+        event = entry.event
+        if event is not None and entry.direction == RX and event.kind != DATA:
+            line, explain = entry.text, entry.explain
+            hit = shown.get(id(event))
+            if hit is not None and hit[0] is event and hit[1] == line and hit[2] == explain:
+                text = hit[3]
+            else:
+                text = format_entry(entry)
+                if len(shown) >= _SHOWN_KEPT:
+                    shown.clear()
+                shown[id(event)] = (event, line, explain, text)
+        else:
+            text = format_entry(entry)
+        if text.count("\n") == 1:  # nearly every entry: one line
+            yield stamp + text[:-1]
+            continue
+        for index, line in enumerate(text.rstrip("\n").split("\n")):
+            yield (stamp if index == 0 else indent) + line
 
 
 def safe(text: str) -> str:

@@ -138,6 +138,36 @@ def test_a_streamed_export_equals_the_whole_one(name, fmt):
     assert "".join(streamed) == render(replay_all(read_recording(path)), fmt)
 
 
+_HOSTILE_BYTES = st.lists(st.sampled_from([
+    b"\x1b]52;c;eA==\x07", b"\xc2\x9b2J", b"\xe2\x80\xae", b"\xcc\x81", b"\xff", b"\xc3", b"\x00", b"\r", b"\n",
+    b"\t", b"\\", b"'", b"\xf0\x9f\x98\x80", b"\xef\xbb\xbf", b"\xc2\xa0", b"AT-S.OK", b"+WIND:55:Pending Data:0:9",
+    b"AT-S.Reading:0:9", b"AT-S.ERROR:17:Invalid", b"x"]), max_size=10).map(b"".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["payload", "rx", "tx", "note"]), _HOSTILE_BYTES), max_size=10))
+def test_transcript_lines_need_no_second_escaping(steps):
+    """The text and Markdown exports write ``session.transcript``'s lines without escaping them
+    again: every outside text in them went through ``visible`` once, so escaping changes nothing."""
+    from spwf_tui.export.text import safe, transcript_lines
+    from spwf_tui.session.recording.format import encode_bytes
+
+    header = (EXAMPLES / "seed-tls-20-byte-auth.jsonl").read_text().splitlines()[0]
+    lines = [header]
+    for number, (kind, data) in enumerate(steps):
+        event = {"t": number, "dir": "rx" if kind == "payload" else kind}
+        if kind == "note":
+            event["text"] = data.decode("utf-8", "replace")
+        elif kind == "payload":  # a socket read: the payload is shown as it came
+            event.update(encode_bytes(b"AT-S.Reading:0:%d\r\n" % len(data) + data + b"AT-S.OK\r\n"))
+        else:
+            event.update(encode_bytes(data + b"\r\n"))
+        lines.append(json.dumps(event))
+    replayed = replay_all(parse_recording("\n".join(lines).encode() + b"\n", "hostile"))
+    for line in transcript_lines(replayed):
+        assert safe(line) == line
+
+
 def test_a_markdown_fence_outgrows_any_backticks_in_the_transcript(tmp_path):
     header = (EXAMPLES / "seed-tls-20-byte-auth.jsonl").read_text().splitlines()[0]
     path = tmp_path / "fence.jsonl"

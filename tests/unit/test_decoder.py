@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -311,7 +312,7 @@ def test_bulk_framing_keeps_a_line_that_reaches_the_input_end_waiting():
     assert decoder.unfinished_line() == b"AT-S.O"
 
 
-_UTF8_EDGES = st.sampled_from([0x41, 0x5C, 0x0A, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0,
+_UTF8_EDGES = st.sampled_from([0x00, 0x01, 0x02, 0x41, 0x5C, 0x0A, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0,
                                0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF])
 
 
@@ -323,6 +324,11 @@ def test_the_text_of_bytes_is_exactly_utf8_with_backslash_escapes(data):
     # continuation bytes, overlong forms, surrogates and code points above U+10FFFF at every edge.
     assert bytes_to_text(data) == data.decode("utf-8", "backslashreplace")
     assert bytes_to_text(data + b"\xe2\x82") == (data + b"\xe2\x82").decode("utf-8", "backslashreplace")
+
+
+@pytest.mark.parametrize("data", [b"\xff\x00\x01\x02\xc3\xa9\xfe", b"\x00\x01\xc3\xa9\x02\xff", b"\xfe\x00\x01\x02"])
+def test_the_text_of_bytes_holding_the_joint_of_the_fast_way(data):
+    assert bytes_to_text(data) == data.decode("utf-8", "backslashreplace")
 
 
 @settings(max_examples=budget(300), deadline=None)

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spwf_tui.core.display import escape_char, visible, visible_bytes, visible_lines
+from spwf_tui.core.display import escape_char, visible, visible_bytes, visible_decoded, visible_lines
+from spwf_tui.core.events import bytes_to_text
 from tests.support.fuzz import budget
 
 NEVER_SHOWN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
@@ -93,6 +94,32 @@ def test_visible_bytes_is_printable_and_reversible(data):
     shown = visible_bytes(data)
     assert dangerous(shown) == []
     assert _unescape_bytes(shown) == data
+
+
+_PAYLOAD_PIECES = [piece.encode("utf-8", "surrogatepass") for piece in HOSTILE if not "\ud800" <= piece <= "\udfff"] + [
+    b"\xff", b"\xc3", b"\x80", b"\xe2\x80", b"\xf0\x9f\x98", b"\xed\xa0\x80",  # never UTF-8, or cut
+    b"\xcc\x81", b"\xcd\x8f", b"\xe2\x83\x9d", b"\xf0\x9d\x85\xa5",  # marks (one astral), a mark-like ignorable
+    b"\xf0\x9f\x98\x80", b"\xc3\xa9", b"\xe4\xb8\xad", b"'", b'"', b"\\x41", b"\\\\", b"a", b" ", b"\x1b",
+]
+payload_bytes = st.one_of(st.binary(max_size=64),
+                          st.lists(st.sampled_from(_PAYLOAD_PIECES), max_size=16).map(b"".join))
+
+
+@settings(max_examples=budget(1000), deadline=None)
+@given(data=payload_bytes)
+def test_visible_decoded_is_visible_of_the_decoded_text(data):
+    # The transcript's and decode's payload line: the fast form must be the definition's, byte
+    # for byte (marks after escapes, quotes, backslashes, bytes that are never UTF-8).
+    assert visible_decoded(data) == visible(bytes_to_text(data))
+
+
+def test_visible_decoded_on_random_binary():
+    import random
+
+    generator = random.Random(19)
+    for _ in range(50):
+        data = bytes(generator.getrandbits(8) for _ in range(4096))
+        assert visible_decoded(data) == visible(bytes_to_text(data))
 
 
 def _unescape_bytes(shown: str) -> bytes:

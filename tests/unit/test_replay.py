@@ -56,6 +56,35 @@ def test_replay_rebuilds_the_live_state_log_and_timeout(tmp_path):
     assert sum(1 for d, t in texts if "no final reply" in t) == 1  # from the recording, not twice
 
 
+@pytest.mark.parametrize("show_secrets", [False, True])
+def test_print_state_reads_once_and_says_what_an_indexed_replay_says(tmp_path, capsys, show_secrets):
+    """``replay --print-state`` streams the recording (no index); its figures and state are the
+    indexed replay's, for a recording that kept its secrets (redacted or shown) and was cut short."""
+    import json
+
+    from spwf_tui.cli import main
+    from spwf_tui.session.recording.reader import redacted
+
+    _, path = live_session(tmp_path)
+    lines = path.read_text().splitlines()
+    header = json.loads(lines[0]) | {"secrets": "kept"}
+    kept = tmp_path / "kept.jsonl"
+    kept.write_text("\n".join([json.dumps(header), *lines[1:],
+                               json.dumps({"t": 9.0, "dir": "rx", "text": "AT-S.Var:wifi_wpa_psk_text=hunter22\r\n"}),
+                               json.dumps({"t": 9.5, "dir": "rx", "text": "AT-S.Var:wifi_wpa_psk_text=hun"})])
+                    + '\n{"t": 10, "dir": "rx", "te')
+    recording = read_recording(kept)
+    if not show_secrets:
+        recording = redacted(recording)
+    indexed = ReplaySession(recording)
+    indexed.to_end()
+    assert main(["replay", str(kept), "--print-state", *(["--show-secrets"] if show_secrets else [])]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == {"recording": str(kept), "events": len(recording.events), "duration": recording.duration,
+                       "truncated": True, "secrets": "kept" if show_secrets else "redacted",
+                       "state": json.loads(json.dumps(state_snapshot(indexed.state)))}
+
+
 def test_markers_step_seek_and_generation(tmp_path):
     _, path = live_session(tmp_path)
     replay = ReplaySession(read_recording(path))

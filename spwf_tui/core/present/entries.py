@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spwf_tui.core.display import visible
+from spwf_tui.core.display import visible, visible_decoded
 from spwf_tui.core.events import CONTINUED_MARK, DATA, OTHER
 from spwf_tui.core.logentry import NOTE, TX, LogEntry
 from spwf_tui.core.present import styles
@@ -76,7 +76,11 @@ def entry_lines(entry: LogEntry, view: Presentation, stamp: str = "") -> list[Li
     if event is None:
         lines = [(OTHER, f"{stamp}{RECEIVED}{escape(entry.text)}")]
     elif event.kind == DATA:
-        lines = _payload_lines(event.raw, event.text, view, stamp, DATA, RECEIVED, f"{len(event.raw)} bytes")
+        if (view.whole_payloads or view.controls) and not view.hex and view.escape is visible and event.text_is_raw:
+            # one line, the same as visible(event.text) without making the text (binary is slow)
+            lines = [(DATA, f"{stamp}{RECEIVED}{visible_decoded(event.raw)}")]
+        else:
+            lines = _payload_lines(event.raw, event.text, view, stamp, DATA, RECEIVED, f"{len(event.raw)} bytes")
         if event.continued:
             lines[-1] = (DATA, lines[-1][1] + CONTINUED_MARK)
     elif view.controls:
