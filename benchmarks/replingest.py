@@ -26,6 +26,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -152,6 +153,10 @@ class TmuxPane:
 
     def kill(self) -> None:
         subprocess.run(["tmux", "-L", self.server, "kill-server"], capture_output=True, env=self.env)
+        try:
+            os.kill(self.pid, signal.SIGKILL)  # a front end that outlived its pane (SIGHUP ignored)
+        except ProcessLookupError:
+            pass
 
 
 def tmux_trial(front_end: str, pty: Pty, total: int, env: dict[str, str], scratch: Path) -> dict:
