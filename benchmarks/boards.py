@@ -12,8 +12,10 @@ as lost (a real UART without flow control would have dropped them).
 
 Reported per N: this process's CPU while streaming (``getrusage``, threads included) as a
 percentage of one core per board, bytes lost (not written in time, or written and never
-received), and whether it kept up (0 lost, under 100 % of a core). ``boards_at_line_rate`` is
-the largest N tried that kept up.
+received), and whether it kept up (0 lost, under 100 % of a core); the CPU while idle (the
+sessions open, the modules silent, ``IDLE_SECONDS`` before the flood); and both split by thread
+kind (``rx``, ``deadlines``, ``MainThread``) with their wake-ups (context switches) per second
+and board, from ``/proc/self/task``. ``boards_at_line_rate`` is the largest N tried that kept up.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from benchmarks.flood import LINE_RATE, build_block
 
 TICK = 0.01
 DRAIN_INTERVAL = 0.05
+IDLE_SECONDS = 2.0
+"""The idle window before the flood."""
 SETTLE = 3.0
 """Seconds after the writer stops for the last bytes to arrive."""
 
@@ -85,6 +89,38 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _thread_stats() -> dict[int, tuple[str, float, int]]:
+    """Per live thread of this process: (its kind, CPU seconds, context switches) from
+    ``/proc/self/task``; the kind is the first word of the thread's name (``rx``, ``deadlines``,
+    ``MainThread``). Empty where there is no /proc."""
+    stats = {}
+    for thread in threading.enumerate():
+        tid = thread.native_id
+        try:
+            with open(f"/proc/self/task/{tid}/schedstat", "rb") as f:
+                cpu = int(f.read().split()[0]) / 1e9  # nanoseconds on a CPU, exact (stat's ticks are 10 ms)
+            with open(f"/proc/self/task/{tid}/status", "rb") as f:
+                switches = sum(int(line.split()[1]) for line in f if b"ctxt_switches:" in line)
+        except (OSError, ValueError, IndexError):
+            continue
+        stats[tid] = ((thread.name.split() or ["?"])[0], cpu, switches)
+    return stats
+
+
+def _by_kind(before: dict, after: dict, elapsed: float, boards: int) -> dict:
+    """CPU % of a core and wake-ups (context switches) per second and board, by thread kind,
+    between two ``_thread_stats``."""
+    kinds: dict[str, list[float]] = {}
+    for tid, (kind, cpu, switches) in after.items():
+        _k, cpu0, switches0 = before.get(tid, (kind, 0.0, 0))
+        total = kinds.setdefault(kind, [0.0, 0.0])
+        total[0] += cpu - cpu0
+        total[1] += switches - switches0
+    return {kind: {"cpu_pct": round(cpu / elapsed * 100, 2),
+                   "wakeups_per_s_per_board": round(switches / elapsed / boards, 1)}
+            for kind, (cpu, switches) in sorted(kinds.items())}
+
+
 def trial(boards: int, seconds: float) -> dict:
     from spwf_tui.session.recording.writer import Recorder
     from spwf_tui.session.session import Session
@@ -108,6 +144,12 @@ def trial(boards: int, seconds: float) -> dict:
             sessions.append(session)
         for session in sessions:
             session.entries.drain()
+        # Idle first: the sessions open, the modules silent (what a lab host pays between tests).
+        idle0, idle_cpu0 = _thread_stats(), _cpu()
+        time.sleep(IDLE_SECONDS)
+        idle_threads = _by_kind(idle0, _thread_stats(), IDLE_SECONDS, boards)
+        idle_pct = (_cpu() - idle_cpu0) / IDLE_SECONDS * 100
+        threads0 = _thread_stats()
         cpu0 = _cpu()
         start = time.perf_counter()
         writer.stdin.write("go\n")
@@ -121,6 +163,7 @@ def trial(boards: int, seconds: float) -> dict:
                 entries += len(session.entries.drain())
         streaming_cpu = _cpu() - cpu0
         elapsed = time.perf_counter() - start
+        threads = _by_kind(threads0, _thread_stats(), elapsed, boards)
         words = report[0].split() if report else []
         written, late = (int(words[1]), int(words[2])) if len(words) == 3 and words[0] == "done" else (0, 0)
         deadline = time.monotonic() + SETTLE
@@ -142,6 +185,7 @@ def trial(boards: int, seconds: float) -> dict:
     cpu_pct = streaming_cpu / elapsed * 100
     return {"boards": boards, "seconds": elapsed, "cpu_pct": cpu_pct, "cpu_pct_per_board": cpu_pct / boards,
             "bytes_written": written, "bytes_received": received, "bytes_lost": lost, "entries": entries,
+            "threads": threads, "idle_cpu_pct_per_board": idle_pct / boards, "idle_threads": idle_threads,
             "kept_up": lost == 0 and cpu_pct < 100}
 
 
@@ -155,7 +199,9 @@ def run(counts: list[int], seconds: float) -> dict:
             best = max(best, boards)
     return {"boards_at_line_rate": best, "boards_runs": runs,
             "boards_bytes_lost": sum(r["bytes_lost"] for r in runs.values()) if best == max(counts) else 0,
-            "boards_cpu_pct_per_board": min((r["cpu_pct_per_board"] for r in runs.values()), default=None)}
+            "boards_cpu_pct_per_board": min((r["cpu_pct_per_board"] for r in runs.values()), default=None),
+            # idle: the sessions open, the modules silent; from the largest N (the most to wake)
+            "boards_idle_cpu_pct_per_board": runs[str(max(counts))]["idle_cpu_pct_per_board"] if counts else None}
 
 
 def main(argv: list[str] | None = None) -> None:

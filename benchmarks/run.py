@@ -185,7 +185,8 @@ def table(r: dict) -> str:
          f"drawn {_fmt(g('tui_cpu_drawn_kbps'), ' kB/s', 0)}"),
         ("10 boards at 921600", _fmt(g("boards_at_line_rate")), "", "",
          "; ".join(f"N={n}: {_fmt(v.get('cpu_pct_per_board'), ' %', 2)} CPU/board, lost {v.get('bytes_lost')}"
-                   for n, v in (g("boards_runs") or {}).items())),
+                   for n, v in (g("boards_runs") or {}).items())
+         + f"; idle {_fmt(g('boards_idle_cpu_pct_per_board'), ' %', 3)} CPU/board"),
     ]
     stages = [(key[len("stage_"):-len("_ms_per_mb")], value) for key, value in r.items()
               if key.startswith("stage_") and key.endswith("_ms_per_mb")]

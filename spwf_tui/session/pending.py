@@ -112,6 +112,11 @@ class PendingTracker:
         with self._lock:
             return [c for c in self._queue if c.deadline is not None and c.deadline <= now]
 
+    def next_deadline(self) -> float | None:
+        """The earliest deadline of a pending command (monotonic), or None: nothing to time out."""
+        with self._lock:
+            return min((c.deadline for c in self._queue if c.deadline is not None), default=None)
+
     def find(self, line: str) -> PendingCommand | None:
         """The oldest pending command sent as ``line`` (a replay repeating a recorded timeout)."""
         with self._lock:

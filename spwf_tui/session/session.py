@@ -60,8 +60,10 @@ USER_CLOSED = "closed by the user"
 """The reason ``SerialTransport.close`` reports: the one ``closed`` that is no lost port."""
 MAX_INTERNAL_ERROR_NOTES = 10
 """Internal errors on received bytes that get a note each; later ones are only counted."""
-WATCH_INTERVAL = 0.1
-"""Seconds between two looks for overdue commands (the precision of a timeout)."""
+WATCH_LATE = 0.005
+"""The deadline watcher looks this long after a deadline (a timer may wake a little early)."""
+WATCH_RETRY = 0.1
+"""Seconds before the watcher tries again when giving up on a command failed (a bug met)."""
 RAW_CHUNK = 4096
 """A raw send goes out in pieces of this size: progress and cancelling act between two (at
 115200 baud a piece takes 0.36 s)."""
@@ -134,6 +136,8 @@ class Session:
         self._recent_count = 0
         self._recent_bytes = 0
         self._recent_changed = threading.Condition()
+        self._recorded_facts: tuple[str | None, str | None] = (None, None)
+        """The module facts last handed to the recorder (it records only changes)."""
         self.event_seq = 0
         """Number of events received so far; a mark for ``wait_for_event``."""
         self._transport: Transport = transport or SerialTransport(settings, self, reconnect=reconnect,
@@ -144,7 +148,9 @@ class Session:
         self._link_up = threading.Event()
         """Set while the port is connected (``wait_connected``)."""
         self._closing = False
-        self._watch_stop = threading.Event()
+        self._watch_stop = False
+        self._deadlines = threading.Condition()
+        """Notified when a deadline may have come nearer (a command sent or waited for) and on close."""
         self._watcher: threading.Thread | None = None
 
     # -- life cycle -------------------------------------------------------------------------
@@ -194,7 +200,9 @@ class Session:
     def close(self) -> None:
         """Close the port; pending commands end as interrupted."""
         self._closing = True  # the transport's "closed" that follows is not a lost port
-        self._watch_stop.set()
+        with self._deadlines:
+            self._watch_stop = True
+            self._deadlines.notify_all()
         if self._watcher is not None and self._watcher is not threading.current_thread():
             self._watcher.join(timeout=5)
         self._transport.close()
@@ -243,6 +251,7 @@ class Session:
         """Send an encoded command (line, CR and payload in one write: never interleaved)."""
         with self._tx_lock:
             command = self._pending.add(outgoing.line, timeout_for(outgoing.line))
+            self._deadline_moved()
             self._hurry_reader()
             if outgoing.line.strip().upper().startswith("AT+S.FSP"):
                 with self._rx_lock:
@@ -319,6 +328,7 @@ class Session:
         """Wait for ``command``'s final reply; on timeout mark it so and free the line."""
         limit = timeout if timeout is not None else timeout_for(command.line)
         command.deadline = command.sent_at + limit  # the watcher must not give up sooner
+        self._deadline_moved()
         if not command.wait(limit):
             self._give_up(command, limit)
         return command
@@ -355,11 +365,35 @@ class Session:
         with self._rx_lock:
             return self._decoder.abandon_payload()
 
+    def _deadline_moved(self) -> None:
+        """A command's deadline was set: the watcher recomputes when it next has to look."""
+        with self._deadlines:
+            self._deadlines.notify_all()
+
     def _watch(self) -> None:
-        while not self._watch_stop.wait(WATCH_INTERVAL):
+        """Give up on overdue commands. The thread sleeps until the earliest deadline, or without
+        end while no command waits: an idle session costs no wake-ups (many boards in one process)."""
+        failed = False
+        while True:
+            with self._deadlines:
+                if self._watch_stop:
+                    return
+                deadline = self._pending.next_deadline()
+                if failed:  # giving up failed: look again later, not in a tight loop
+                    self._deadlines.wait(WATCH_RETRY)
+                elif deadline is None:
+                    self._deadlines.wait()
+                else:
+                    delay = deadline - time.monotonic()
+                    if delay > 0:
+                        self._deadlines.wait(delay + WATCH_LATE)
+                if self._watch_stop:
+                    return
+            failed = False
             try:
                 self.expire_overdue()  # decodes what an abandoned payload left: module bytes
             except Exception as exc:  # noqa: BLE001 - timeouts must keep working (_contain)
+                failed = True
                 self._contain(exc, 0, self.recording_path is not None)
 
     def wait_connected(self, timeout: float) -> bool:
@@ -491,7 +525,10 @@ class Session:
                 row(LogEntry(now, RX, event.text, event, explain(event)))
         self.entries.extend(rows, received=True)
         if self.recorder is not None:
-            self.recorder.facts(firmware=self.state.firmware, model=self.state.model)
+            facts = (self.state.firmware, self.state.model)
+            if facts != self._recorded_facts:  # (rarely: a per-batch call cost ~12 us at line rate)
+                self._recorded_facts = facts
+                self.recorder.facts(firmware=facts[0], model=facts[1])
         self._remember(events, size)
         self._wake()
 

@@ -48,7 +48,8 @@ STREAM_INTERVAL = 0.04
 often: at 921600 baud a read holds ~10 lines, and the fixed cost of handing a batch on (decoding
 set-up, a recording line, waking the front end) dominated. 40 ms is below a frame of the TUI."""
 STREAM_BUFFERED = 16 * 1024
-"""Most bytes a pause lets gather in the kernel at the rate just seen (a tty buffers 64 KiB)."""
+"""Most bytes a pause lets gather in the kernel at the rate just seen: a Linux pty holds about
+20 KiB before its writer is refused (measured: 20,480 bytes), so a pause never lets it fill."""
 STREAM_READS = 3
 """Reads in a row that found bytes waiting before pauses begin: an echo and its reply, a short
 answer, are handed on at once."""
@@ -85,9 +86,7 @@ def _read_waiting(port: serial.SerialBase, data: bytes) -> bytes:
     size = len(data)
     # A native POSIX port's descriptor is non-blocking: a plain os.read takes what is waiting
     # (one system call, where pyserial's read makes three); other ports ask in_waiting first.
-    fd = getattr(port, "fd", None) if isinstance(port, serial.Serial) else None
-    if not isinstance(fd, int) or os.get_blocking(fd):
-        fd = None
+    fd = _native_read_fd(port)
     while size < READ_BATCH:
         try:
             if fd is not None:
@@ -113,13 +112,100 @@ def _read_block(port: serial.SerialBase) -> bytes:
 
     Ports with ``read_available`` (``socket://`` and ``rfc2217://``, see ``netports``) hand over
     a block in one call; for the others the first read takes what ``in_waiting`` reports (or
-    one byte, waiting) and ``_read_waiting`` adds what came meanwhile.
+    one byte, waiting) and ``_read_waiting`` adds what came meanwhile. A native POSIX port is
+    read by ``_FdReader`` instead.
     """
     read_available = getattr(port, "read_available", None)
     if read_available is not None:
         return read_available(READ_BATCH)
     data = port.read(max(1, port.in_waiting))
     return _read_waiting(port, data) if data else data
+
+
+TTY_READ = 4095
+"""Most bytes a Linux tty hands out per read (its line discipline's buffer; measured on a pty,
+4095 a read however many wait): a read that got fewer found the buffer empty."""
+NO_DATA = "device reports readiness to read but returned no data (device disconnected or multiple access on port?)"
+"""pyserial's words for a descriptor that polls readable and reads empty (a device gone)."""
+
+
+class _FdReader:
+    """Reads a native POSIX port's descriptor directly: one ``poll`` without a timeout, then
+    ``os.read``s while they come back full, up to ``READ_BATCH``.
+
+    pyserial's ``read`` wakes every ``READ_TIMEOUT`` on an idle line (20 wake-ups a second a
+    port, doing nothing) and spends a ``select``, an ``in_waiting`` ioctl and Python around
+    each read, then a read to learn that nothing more waits. Here the thread sleeps until
+    bytes, a hang-up or ``wake`` (``close``) come: an idle port costs nothing, and a batch at
+    921600 baud (a few KB) costs a ``poll`` and one read.
+    """
+
+    def __init__(self) -> None:
+        self._wake_read, self._wake_write = os.pipe()
+        for fd in (self._wake_read, self._wake_write):
+            os.set_blocking(fd, False)
+        self._poller: select.poll | None = None
+        self._fd: int | None = None
+
+    def wake(self) -> None:
+        """End a wait in ``read`` (it returns b"" once); callable from any thread."""
+        try:
+            os.write(self._wake_write, b"w")
+        except OSError:  # full (a wake-up is pending anyway) or closed
+            pass
+
+    def read(self, port: serial.Serial, fd: int) -> bytes:
+        """What ``fd`` (``port``'s descriptor) has, once it has something; b"" after a wake-up.
+
+        Raises:
+            OSError, serial.SerialException: the device is gone (EIO, or readable and empty).
+        """
+        if fd != self._fd:  # the first read, or the port was reopened after a loss
+            self._poller = select.poll()
+            self._poller.register(self._wake_read, select.POLLIN)
+            self._poller.register(fd, select.POLLIN)
+            self._fd = fd
+        assert self._poller is not None
+        woken = False
+        for ready, _events in self._poller.poll():
+            if ready == self._wake_read:
+                woken = True
+        if woken:
+            try:
+                while os.read(self._wake_read, 64):
+                    pass
+            except OSError:
+                pass
+            return b""
+        try:
+            data = os.read(fd, READ_BATCH)
+        except BlockingIOError:
+            return b""  # taken by someone else meanwhile: nothing to hand on
+        if not data:
+            raise serial.SerialException(NO_DATA)
+        # More only while reads come back full: a shorter one emptied the tty's buffer, and a
+        # read more would only say EAGAIN (what arrives meanwhile wakes the next poll at once).
+        pieces, size, last = [data], len(data), len(data)
+        while last >= TTY_READ and size < READ_BATCH:
+            try:
+                more = os.read(fd, READ_BATCH - size)
+            except OSError:
+                # Nothing more now (EAGAIN), or the device vanished mid-batch: what was read is
+                # handed on (it was received and belongs in the recording); the next read tells.
+                break
+            if not more:
+                break
+            pieces.append(more)
+            last = len(more)
+            size += last
+        return data if len(pieces) == 1 else b"".join(pieces)
+
+    def close(self) -> None:
+        for fd in (self._wake_read, self._wake_write):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 def _native_fd(port: serial.SerialBase) -> int | None:
@@ -129,6 +215,14 @@ def _native_fd(port: serial.SerialBase) -> int | None:
     if not isinstance(fd, int) or os.get_blocking(fd):
         return None
     return fd
+
+
+def _native_read_fd(port: serial.SerialBase) -> int | None:
+    """``_native_fd`` for reading: None also for a subclass with a read of its own (``spy://``
+    logs what it reads: its reads must go through it)."""
+    if getattr(type(port), "read", None) is not serial.Serial.read:
+        return None
+    return _native_fd(port)
 
 
 def _write_some(fd: int, view: memoryview) -> int:
@@ -240,6 +334,8 @@ class SerialTransport:
         """What is open now: the port named, or the new path a USB device was followed to."""
         self._lease = None
         """For ``labgrid://PLACE``: the place this transport uses (``labgrid_place.PlaceLease``)."""
+        self._fd_reader: _FdReader | None = None
+        """Reads a native POSIX port (made by ``open``, closed by ``close``)."""
 
     def open(self) -> None:
         """Open the port and start reading.
@@ -260,6 +356,8 @@ class SerialTransport:
             raise
         self.identity = identify(target)  # now: once the device is gone, so are its facts
         self.state = CONNECTED
+        if self._fd_reader is None and hasattr(select, "poll"):  # (no poll on Windows: pyserial reads)
+            self._fd_reader = _FdReader()
         self._thread = threading.Thread(target=self._read_loop, name=f"rx {self.settings.port}", daemon=False)
         self._thread.start()
 
@@ -408,6 +506,9 @@ class SerialTransport:
         self._stop.set()
         self._resume.set()
         self._hurry.set()
+        fd_reader = self._fd_reader
+        if fd_reader is not None:
+            fd_reader.wake()
         port = self._serial
         if port is not None and hasattr(port, "cancel_read"):
             try:
@@ -417,6 +518,9 @@ class SerialTransport:
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
         self._close_port()
+        if fd_reader is not None and (self._thread is None or not self._thread.is_alive()):
+            self._fd_reader = None
+            fd_reader.close()  # (a reader still stuck after 5 s keeps its pipe: it may still poll it)
         self._release_place()
         if self.state != CLOSED:
             self.state = CLOSED
@@ -469,10 +573,18 @@ class SerialTransport:
         pacer = _StreamPacer() if self._pace_streams else None
         awaiting_reply = getattr(self._listener, "awaiting_reply", None)
         ready = time.monotonic()  # since when the reader has been waiting for bytes
+        fd_reader = self._fd_reader
+        known_port, fd = None, None
         while not self._stop.is_set():
             port = self._serial
+            if port is not known_port:  # opened, or reopened after a loss: which way to read it
+                known_port = port
+                fd = _native_read_fd(port) if port is not None and fd_reader is not None else None
             try:
-                data = _read_block(port) if port else b""
+                if fd is not None:
+                    data = fd_reader.read(port, fd)
+                else:
+                    data = _read_block(port) if port else b""
             except (serial.SerialException, OSError, TypeError, AttributeError) as exc:
                 # TypeError/AttributeError: pyserial's posix read after a concurrent close.
                 if self._stop.is_set():
