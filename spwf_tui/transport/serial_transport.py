@@ -86,7 +86,7 @@ def _read_waiting(port: serial.SerialBase, data: bytes) -> bytes:
     size = len(data)
     # A native POSIX port's descriptor is non-blocking: a plain os.read takes what is waiting
     # (one system call, where pyserial's read makes three); other ports ask in_waiting first.
-    fd = _native_read_fd(port)
+    fd = _native_fd_for(port, "read")
     while size < READ_BATCH:
         try:
             if fd is not None:
@@ -217,10 +217,11 @@ def _native_fd(port: serial.SerialBase) -> int | None:
     return fd
 
 
-def _native_read_fd(port: serial.SerialBase) -> int | None:
-    """``_native_fd`` for reading: None also for a subclass with a read of its own (``spy://``
-    logs what it reads: its reads must go through it)."""
-    if getattr(type(port), "read", None) is not serial.Serial.read:
+def _native_fd_for(port: serial.SerialBase, method: str) -> int | None:
+    """``_native_fd`` for reading (``method`` "read") or writing ("write"): None also for a
+    subclass with a ``method`` of its own (``spy://`` logs what it reads and writes: those bytes
+    must go through it)."""
+    if getattr(type(port), method, None) is not getattr(serial.Serial, method):
         return None
     return _native_fd(port)
 
@@ -388,7 +389,7 @@ class SerialTransport:
                 raise PortWriteError("the port is not connected", 0)
             sent = 0
             try:
-                fd = _native_fd(port)
+                fd = _native_fd_for(port, "write")
                 if fd is not None:
                     # os.write says exactly how many bytes it took: no pieces needed to tell
                     # how far the payload got.
@@ -579,7 +580,7 @@ class SerialTransport:
             port = self._serial
             if port is not known_port:  # opened, or reopened after a loss: which way to read it
                 known_port = port
-                fd = _native_read_fd(port) if port is not None and fd_reader is not None else None
+                fd = _native_fd_for(port, "read") if port is not None and fd_reader is not None else None
             try:
                 if fd is not None:
                     data = fd_reader.read(port, fd)
