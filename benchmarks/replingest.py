@@ -8,6 +8,15 @@ high-water mark (``VmHWM``). Also counted: the lines the REPL said it did not sh
 not shown``). The baseline in the same run is the TUI's ingest figure when the suite ran it
 (benchmark 2) and the headless Session (benchmark 1); on its own, the pyserial read loop of
 benchmark 1 runs here too.
+
+In tmux (``--tmux``, on in the suite): the same REPL as a user runs it in a terminal (the
+prompt-toolkit console, drawing above its prompt) in a detached pane of 120x40 on a private tmux
+server (``tmux -L spwf-bench-<pid>``), and as the baseline in the same run the TUI
+(``spwf-tui PTY --no-record``) in the same kind of pane, trials alternating. The clock runs from
+``go`` until the flood's last line is on the pane's screen (``capture-pane``, every 0.1 s). The
+pane's output also goes through ``pipe-pane`` to ``grep``, which picks out the ``N lines not
+shown`` notes the REPL printed (they scroll away). Peak RSS and CPU are the pane process's own
+(the command is ``exec``-ed, so the pane's process is the REPL or the TUI).
 """
 
 from __future__ import annotations
@@ -15,9 +24,14 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
+import shutil
+import signal
 import subprocess
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 from benchmarks.common import MB, Pty, Writer, emit, median
 from benchmarks.decodebench import _high_water_kib
@@ -88,6 +102,124 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+TMUX_SIZE = (120, 40)
+READY_TIMEOUT = 60.0
+"""Seconds a front end in tmux gets to draw its first screen (a loaded machine is slow)."""
+READY_WORDS = {"repl": ("Tab completes",), "tui": ("connected",)}
+"""What is on the pane once the front end is up: the REPL's banner, the TUI's status line."""
+
+
+class TmuxPane:
+    """One detached 120x40 pane on a private tmux server, running ``argv`` (``exec``-ed)."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], notes_file: Path) -> None:
+        self.server = f"spwf-bench-{os.getpid()}-{time.monotonic_ns()}"
+        self.env = env
+        command = "exec " + " ".join(shlex.quote(word) for word in argv)
+        width, height = TMUX_SIZE
+        self._tmux("-f", os.devnull, "new-session", "-d", "-s", "bench", "-x", str(width), "-y", str(height), command)
+        # The notes scroll away: grep keeps them (C speed, beside tmux; the same for both front ends).
+        partial = f"{notes_file}.part"
+        self._tmux("pipe-pane", "-O", "-t", "bench",
+                   f"LC_ALL=C grep -aoE '[0-9,]+ lines? not shown' > {shlex.quote(partial)}; "
+                   f"mv {shlex.quote(partial)} {shlex.quote(str(notes_file))}")
+        self.notes_file = notes_file
+        self.pid = int(self._tmux("display-message", "-p", "-t", "bench", "#{pane_pid}").strip())
+
+    def _tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.server, *args], capture_output=True, text=True, check=True,
+                              env=self.env).stdout
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", "bench")
+
+    def wait_for(self, words: tuple[str, ...], timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if all(word in screen for word in words):
+                return True
+            time.sleep(0.1)
+        return False
+
+    def hidden_lines(self) -> int:
+        """The lines the front end said it did not show (once the pipe has closed)."""
+        self._tmux("pipe-pane", "-t", "bench")  # closes grep's input: it writes its findings
+        deadline = time.monotonic() + 30
+        while not self.notes_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        text = self.notes_file.read_text(encoding="ascii", errors="replace") if self.notes_file.exists() else ""
+        return sum(int(match.group(1).replace(",", "")) for match in re.finditer(r"([\d,]+) lines? not shown", text))
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "-L", self.server, "kill-server"], capture_output=True, env=self.env)
+        try:
+            os.kill(self.pid, signal.SIGKILL)  # a front end that outlived its pane (SIGHUP ignored)
+        except ProcessLookupError:
+            pass
+
+
+def tmux_trial(front_end: str, pty: Pty, total: int, env: dict[str, str], scratch: Path) -> dict:
+    """``front_end`` (``repl`` or ``tui``) on ``pty`` in a tmux pane, until the flood's last line
+    is on its screen."""
+    writer = Writer(pty, total)
+    argv = [*spwf_tui_command(), *(["repl"] if front_end == "repl" else []), pty.path, "--no-record"]
+    pane = TmuxPane(argv, env, Path(tempfile.mkdtemp(dir=scratch)) / "notes")
+    end = END_MARK.decode()
+    try:
+        if not pane.wait_for(READY_WORDS[front_end], READY_TIMEOUT):
+            raise RuntimeError(f"{front_end} in tmux never drew its first screen: {pane.screen()[-300:]!r}")
+        cpu_before = _cpu_seconds(pane.pid)
+        writer.go()
+        start = time.perf_counter()
+        peak = 0
+        seen = False
+        while time.perf_counter() - start < TIMEOUT:
+            peak = max(peak, _high_water_kib(pane.pid))
+            if end in pane.screen():
+                seen = True
+                break
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - start
+        peak = max(peak, _high_water_kib(pane.pid))
+        cpu = _cpu_seconds(pane.pid) - cpu_before
+        hidden = pane.hidden_lines()
+    finally:
+        pane.kill()
+        writer.wait()
+    if not seen:
+        raise RuntimeError(f"{front_end} in tmux never showed the flood's last line")
+    return {"seconds": elapsed, "mbps": writer.size / elapsed / MB, "peak_rss_mib": peak / 1024,
+            "cpu_s_per_mb": cpu / (writer.size / MB), "hidden_lines": hidden}
+
+
+def run_tmux(total: int, trials: int, env: dict[str, str]) -> dict:
+    """The REPL and the TUI in tmux, alternating on one pty."""
+    if shutil.which("tmux") is None:
+        return {"repl_tmux_error": "tmux is not installed"}
+    scratch = Path(tempfile.mkdtemp(prefix="spwf-bench-tmux-"))
+    pty = Pty()
+    ours: list[dict] = []
+    base: list[dict] = []
+    try:
+        for _ in range(trials):
+            base.append(tmux_trial("tui", pty, total, env, scratch))
+            ours.append(tmux_trial("repl", pty, total, env, scratch))
+    finally:
+        pty.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {
+        "repl_tmux_ingest_mbps": median([t["mbps"] for t in ours]),
+        "repl_tmux_peak_rss_mib": max(t["peak_rss_mib"] for t in ours),
+        "repl_tmux_hidden_lines": sum(t["hidden_lines"] for t in ours),
+        "repl_tmux_cpu_s_per_mb": median([t["cpu_s_per_mb"] for t in ours]),
+        "tui_tmux_ingest_mbps": median([t["mbps"] for t in base]),
+        "tui_tmux_peak_rss_mib": max(t["peak_rss_mib"] for t in base),
+        "tui_tmux_cpu_s_per_mb": median([t["cpu_s_per_mb"] for t in base]),
+        "repl_tmux_ratio": median([t["mbps"] for t in ours]) / median([t["mbps"] for t in base]),
+    }
+
+
 def run(total: int, trials: int) -> dict:
     tmp, dirs = isolated_dirs()
     env = bench_env(dirs)
@@ -113,8 +245,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="benchmarks.replingest")
     parser.add_argument("--megabytes", type=float, default=100)
     parser.add_argument("--trials", type=int, default=1)
+    parser.add_argument("--tmux", action="store_true", help="also the REPL and the TUI in tmux panes")
+    parser.add_argument("--no-pipe", action="store_true", help="only the tmux trials")
     args = parser.parse_args(argv)
-    emit(run(int(args.megabytes * MB), args.trials))
+    total = int(args.megabytes * MB)
+    result = {} if args.no_pipe else run(total, args.trials)
+    if args.tmux:
+        _, dirs = isolated_dirs()
+        result.update(run_tmux(total, args.trials, bench_env(dirs)))
+    emit(result)
 
 
 if __name__ == "__main__":

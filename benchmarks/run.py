@@ -31,7 +31,7 @@ SUITE = {
     "decode": ("benchmarks.decodebench", ["--megabytes", "100"], ["--megabytes", "5"]),
     "components": ("benchmarks.components", ["--repeats", "5"], ["--repeats", "2"]),
     "export": ("benchmarks.exportbench", ["--megabytes", "100"], ["--megabytes", "1", "--pem-megabytes", "1"]),
-    "repl": ("benchmarks.replingest", ["--megabytes", "100"], ["--megabytes", "4"]),
+    "repl": ("benchmarks.replingest", ["--megabytes", "100", "--tmux"], ["--megabytes", "4"]),
     "runone": ("benchmarks.runone", ["--repeats", "9"], ["--repeats", "2"]),
     "boards": ("benchmarks.boards", ["--boards", "1", "10", "50", "100", "--seconds", "10"],
                ["--boards", "1", "5", "--seconds", "2"]),
@@ -57,6 +57,9 @@ TARGETS = [
     ("export_cast_ratio", "<=", 3, "cast export ≤ 3× reading the recording once"),
     ("repl_peak_rss_mib", "<=", 80, "REPL peak RSS ≤ 80 MiB on the flood (in a pipe)"),
     ("repl_hidden_lines", "==", 0, "REPL hides no line on the flood (in a pipe)"),
+    ("repl_tmux_ratio", ">=", 1.0, "REPL in tmux ≥ the TUI in tmux (ingest rate, same run)"),
+    ("repl_tmux_peak_rss_mib", "<=", 80, "REPL peak RSS ≤ 80 MiB on the flood (in tmux)"),
+    ("repl_tmux_hidden_lines", "==", 0, "REPL hides no line on the flood (in tmux)"),
     ("decode_ratio", ">=", 0.5, "decode --json ≥ 0.5× a split-lines loop"),
     ("decode_text_ratio", ">=", 0.5, "decode (text) ≥ 0.5× a split-lines loop"),
     ("run_one_command_s", "<=", 0.25, "run PORT -c AT ≤ 0.25 s on a booted module"),
@@ -168,6 +171,10 @@ def table(r: dict) -> str:
         ("11 REPL ingest (pipe)", _fmt(g("repl_ingest_mbps"), " MB/s"), f"pyserial {_fmt(g('repl_pyserial_read_mbps'), ' MB/s')}",
          "", f"TUI {_fmt(g('tui_ingest_mbps'), ' MB/s')}; peak RSS {_fmt(g('repl_peak_rss_mib'), ' MiB', 0)}, "
          f"hidden lines {_fmt(g('repl_hidden_lines'))}, CPU {_fmt(g('repl_cpu_s_per_mb'), ' s/MB', 3)}"),
+        ("11 REPL ingest (tmux)", _fmt(g("repl_tmux_ingest_mbps"), " MB/s"), f"TUI in tmux {_fmt(g('tui_tmux_ingest_mbps'), ' MB/s')}",
+         _fmt(g("repl_tmux_ratio"), "×"), f"peak RSS {_fmt(g('repl_tmux_peak_rss_mib'), ' MiB', 0)} (TUI "
+         f"{_fmt(g('tui_tmux_peak_rss_mib'), ' MiB', 0)}), hidden lines {_fmt(g('repl_tmux_hidden_lines'))}, CPU "
+         f"{_fmt(g('repl_tmux_cpu_s_per_mb'), ' s/MB', 3)} (TUI {_fmt(g('tui_tmux_cpu_s_per_mb'), ' s/MB', 3)})"),
         ("9 run PORT -c AT", _fmt(g("run_one_command_s"), " s", 3),
          f"python -c pass {_fmt(g('runone_python_pass_s'), ' s', 3)}", "",
          f"CPU {_fmt(g('run_one_command_cpu_s'), ' s', 3)} (pass: {_fmt(g('runone_python_pass_cpu_s'), ' s', 3)}); "

@@ -6,7 +6,9 @@ while does. Also measured: ``run sim://`` (the emulated module boots inside the 
 import included) and the interpreter alone (``python -c pass``), in the same run, alternating;
 medians. Wall time and the child's CPU time (user + system) are both reported: on a busy machine
 the wall time waits for a CPU, the CPU time does not. The bytecode caches are warmed first (an
-installed package has them; ``PYTHONDONTWRITEBYTECODE`` is dropped for the children).
+installed package has them; ``PYTHONDONTWRITEBYTECODE`` is dropped for the children). The
+children run as a user without a config file does (an empty ``HOME``, no ``SPWF_TUI_*``
+variables), so finding the config file is part of what is timed.
 """
 
 from __future__ import annotations
@@ -50,10 +52,21 @@ def _start_sim(env: dict[str, str], link: str) -> subprocess.Popen:
     return proc
 
 
-def run(repeats: int) -> dict:
-    tmp, dirs = isolated_dirs()
-    env = bench_env(dirs)
+def user_env(tmp) -> dict[str, str]:
+    """A user's environment without a config file: an empty home, no SPWF_TUI_* or XDG_*
+    variables, so the command finds its config and data directories the way it does for a user
+    (isolated_dirs' SPWF_TUI_CONFIG would skip that work)."""
+    home = tmp / "home"
+    home.mkdir()
+    env = {key: value for key, value in bench_env().items() if not key.startswith(("SPWF_TUI_", "XDG_"))}
+    env["HOME"] = str(home)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def run(repeats: int) -> dict:
+    tmp, _ = isolated_dirs()
+    env = user_env(tmp)
     link = str(tmp / "module")
     sim = _start_sim(env, link)
     commands = {

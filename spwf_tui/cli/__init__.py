@@ -11,6 +11,7 @@ stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from types import ModuleType
@@ -49,9 +50,12 @@ def parser_for(name: str) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
+    whole_process = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
+    if whole_process:
+        gc.disable()  # until the command runs: see _collect_after_start_up
     try:
-        return _dispatch(argv)
+        return _dispatch(argv, whole_process)
     except UserError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
@@ -69,15 +73,34 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(message)
 
 
-def _dispatch(argv: list[str]) -> int:
+def _dispatch(argv: list[str], whole_process: bool = False) -> int:
     name = argv[0] if argv and argv[0] in COMMANDS else TUI
     if name != TUI:
         argv = argv[1:]
     elif argv and _looks_like_a_word(argv[0]) and len([a for a in argv if not a.startswith("-")]) > 1:
         raise UserError(f"unknown command {argv[0]!r} (commands: {', '.join(COMMANDS)}; see spwf-tui --help)")
     args = parser_for(name).parse_args(argv)
-    status: int = command_module(name).run(args)
+    module = command_module(name)
+    if whole_process:
+        _collect_after_start_up()
+    status: int = module.run(args)
     return status
+
+
+def _collect_after_start_up() -> None:
+    """The command's modules are imported: from here on the cycle collector runs as usual.
+
+    Imports make thousands of objects that live until the process ends (functions, classes,
+    tables, compiled patterns); collecting while they are made finds nothing, and at exit
+    CPython's collections and module teardown walk every one of them again: about 25 ms of a
+    one-command ``run`` on the 2-core test machine (``python -m benchmarks --only runone``).
+    So the collector is off while the command's modules load and what they made is frozen
+    (``gc.freeze``: left out of every later pass, the one at exit included; reference counting
+    still frees what is dropped). Only for the process's own command line (``main()`` without
+    ``argv``): a test calling ``main([...])`` many times in one process keeps its collector.
+    """
+    gc.freeze()
+    gc.enable()
 
 
 def _looks_like_a_word(text: str) -> bool:

@@ -24,13 +24,14 @@ def make_recorder(args: argparse.Namespace, cfg: config_file.Config) -> Recorder
     Raises:
         UserError: ``--record PATH`` names a file that exists or a folder that does not.
     """
-    from spwf_tui.locations import data_dir
-    from spwf_tui.session.recording.writer import Recorder
-
     settings = cfg.recording
     path = getattr(args, "record", None)
     if getattr(args, "no_record", False) or (path is None and not settings.enabled):
         return None
+    # Imported once a recording is made: --no-record starts without them (json, platform).
+    from spwf_tui.locations import data_dir
+    from spwf_tui.session.recording.writer import Recorder
+
     common = {"max_bytes": settings.max_megabytes * 1024 * 1024,
               "keep_secrets": bool(getattr(args, "record_secrets", False))}
     if path is not None:

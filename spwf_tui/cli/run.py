@@ -8,7 +8,6 @@ since the previous command was sent (``Session.wait_for_event`` with that comman
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -86,6 +85,9 @@ def run_script(args: argparse.Namespace) -> int:
     if args.timeout is not None and not 0 < args.timeout <= MAX_SECONDS:
         raise UserError(f"--timeout wants seconds above 0 and at most {MAX_SECONDS:g} (e.g. --timeout 10), "
                         f"not {args.timeout:g}")
+    if args.json:
+        import json  # for --json only: a plain one-command run starts without it
+
     cfg = config_file.load()
     settings = port_settings(args, args.port, cfg)
     variables = script_variables(parse_assignments(getattr(args, "set", None) or []), os.environ)

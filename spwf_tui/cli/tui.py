@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from spwf_tui import __version__, config as config_file
+from spwf_tui import __version__
 from spwf_tui.cli.options import (
     add_log_options, add_record_options, add_serial_options, add_terminal_options,
 )
-from spwf_tui.cli.common import line_ends, port_settings, session_options
-from spwf_tui.session.session import Session
 
 
 DESCRIPTION = "Terminal workbench for the SPWF04SA/SC Wi-Fi module."
@@ -26,6 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Open the port, then run the Textual app until the user quits."""
+    # Imported here, not with the parser: `spwf-tui --help` builds the parser and needs none of
+    # them (the session and the config's imports doubled its start-up).
+    from spwf_tui import config as config_file
+    from spwf_tui.cli.common import line_ends, port_settings, session_options
+    from spwf_tui.session.session import Session
+
     cfg = config_file.load()
     port = args.port or cfg.port
     if not port:

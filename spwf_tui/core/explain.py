@@ -53,6 +53,9 @@ _PEM_END = b"-----END CERTIFICATE-----"
 
 @dataclass
 class _TlsContext:
+    """What the explainer remembers of a TLS set-up (a docstring also spares dataclass the
+    ``inspect.signature`` it would make one from, at every start-up)."""
+
     auth_length: int | None = None
     auth_is_hex_text: bool | None = None
     auth_payload: bytes | None = None

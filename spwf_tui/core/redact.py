@@ -292,6 +292,8 @@ class StreamRedactor:
             out.append(data[end])
             pos = end + 1
             self._end_line()
+        if not spans and out == data:
+            return data, spans  # nothing marked: no copy of an upload's megabyte for the caller
         return bytes(out), spans
 
     def _fast(self, data: bytes) -> bytes | None:
@@ -382,7 +384,7 @@ class StreamRedactor:
             if self._echo is not None and len(self._payload) < SecretEcho.MAX_KEPT:
                 self._payload += data[pos:pos + take]
         else:
-            out += data[pos:pos + take]
+            out += memoryview(data)[pos:pos + take]  # copied once, not sliced first
         self._payload_left -= take
         if self._payload_left == 0 and self._payload_secret and self._echo is not None:
             self._echo.learn(bytes(self._payload))

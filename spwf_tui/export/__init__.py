@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from spwf_tui.session.log import LogEntry
 from spwf_tui.session.recording.reader import Recording, RecordingStream, redact_events
@@ -38,6 +39,13 @@ class Replayed:
     def offset(self, entry: LogEntry) -> float:
         """Seconds from the start of the recording to ``entry``."""
         return max(0.0, entry.time - self._start)
+
+
+def host_facts(header: dict[str, Any]) -> dict[str, Any]:
+    """The header's ``host`` table (OS, Python); empty when an old or hostile recording has
+    none or something else there."""
+    host = header.get("host")
+    return host if isinstance(host, dict) else {}
 
 
 def replay_all(recording: Recording) -> Replayed:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from spwf_tui.core.present import styles
 from spwf_tui.session.recording.format import NOTE, RX, TX
@@ -28,7 +28,7 @@ _ESCAPE_COLOUR = "\x1b[2m"
 _RESET = styles.SGR_RESET
 
 
-def format_cast(recording: Recording) -> str:
+def format_cast(recording: Recording | RecordingStream) -> str:
     """The whole cast file."""
     return "".join(iter_cast(recording, recording.events))
 
@@ -134,7 +134,7 @@ _ESCAPED_IN_NOTES = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _escaper(colour: str):
+def _escaper(colour: str) -> Callable[[re.Match[str]], str]:
     return lambda match: f"{_ESCAPE_COLOUR}\\x{ord(match.group()):02x}{_RESET}{colour}"
 
 
@@ -147,7 +147,9 @@ _REPLACEMENTS: dict[str, tuple[dict[int, bytes], dict[bytes, bytes]]] = {}
 
 def _replacements(colour: str) -> tuple[dict[int, bytes], dict[bytes, bytes]]:
     if colour not in _REPLACEMENTS:
-        shown = lambda code: f"{_ESCAPE_COLOUR}\\x{code:02x}{_RESET}{colour}".encode("utf-8")  # noqa: E731
+        def shown(code: int) -> bytes:
+            return f"{_ESCAPE_COLOUR}\\x{code:02x}{_RESET}{colour}".encode("utf-8")
+
         _REPLACEMENTS[colour] = ({b: shown(b) for b in _C0},
                                  {chr(code).encode("utf-8"): shown(code) for code in range(0x80, 0xA0)})
     return _REPLACEMENTS[colour]
@@ -184,7 +186,7 @@ def _escape_controls(text: str, colour: str) -> str:
 _ESCAPED_OR_UNDECODABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\udc80-\udcff]")
 
 
-def _slow_escaper(colour: str):
+def _slow_escaper(colour: str) -> Callable[[re.Match[str]], str]:
     controls = _escaper(colour)
     return lambda match: (f"\\x{ord(match.group()) - 0xDC00:02x}" if match.group() >= "\udc80"
                           else controls(match))

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from spwf_tui.core.events import ERROR
 from spwf_tui.core.present.clock import clock_text
-from spwf_tui.export import Replayed
+from spwf_tui.export import Replayed, host_facts
 from spwf_tui.export.text import iter_transcript_lines, safe
 from spwf_tui.session.log import RX, TX, LogEntry
 
@@ -84,7 +84,7 @@ def _watching(replayed: Replayed, errors: _ErrorList) -> Replayed:
 def _environment(replayed: Replayed) -> list[tuple[str, str]]:
     recording = replayed.recording
     header = recording.header
-    host = header.get("host") if isinstance(header.get("host"), dict) else {}
+    host = host_facts(header)
     settings = recording.settings
     flow = "RTS/CTS" if settings.rtscts else "XON/XOFF" if settings.xonxoff else "none"
     secrets = ("kept (recorded with --record-secrets)" if recording.secrets_kept

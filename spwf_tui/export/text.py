@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from spwf_tui.core.display import visible
 from spwf_tui.core.events import DATA
 from spwf_tui.core.logentry import RX
-from spwf_tui.export import Replayed
+from spwf_tui.export import Replayed, host_facts
 from spwf_tui.session.recording.reader import Recording, RecordingStream
 from spwf_tui.session.transcript import format_entry
 
@@ -50,7 +50,7 @@ def iter_text(replayed: Replayed) -> Iterator[str]:
 def describe(recording: Recording | RecordingStream) -> str:
     """One line saying what the recording is."""
     header = recording.header
-    host = header.get("host") if isinstance(header.get("host"), dict) else {}
+    host = host_facts(header)
     secrets = "secrets kept" if recording.secrets_kept else "secrets redacted"
     return (f"spwf-tui {header.get('tool_version', '?')} recording of {recording.settings.port} "
             f"({recording.settings.describe()}), started {header.get('started', '?')}, "

@@ -18,13 +18,15 @@ from collections.abc import Callable
 from typing import Any
 
 from prompt_toolkit import PromptSession, print_formatted_text
-from prompt_toolkit.application import get_app
+from prompt_toolkit.application import get_app, get_app_or_none, in_terminal
+from prompt_toolkit.application.current import get_app_session
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.patch_stdout import patch_stdout
-from prompt_toolkit.styles import Style
+from prompt_toolkit.renderer import print_formatted_text as render_fragments
+from prompt_toolkit.styles import Style, default_ui_style, merge_styles
 
 from spwf_tui.core import authcheck
 from spwf_tui.core.payload import Outgoing, PayloadError, with_typed_payload
@@ -33,8 +35,8 @@ from spwf_tui.repl.completer import AtCompleter, hint_text
 from spwf_tui.repl.history import open_history
 from spwf_tui.repl.keyline import run_job, run_raw
 from spwf_tui.repl.payload import CONFIRM_PROMPT, confirmed, payload_prompt
-from spwf_tui.repl.printer import (PRINT_SLICE, STYLE_RULES, Fragments, View, batch_fragments, entry_fragments,
-                                   message, problem)
+from spwf_tui.repl.printer import (BEHIND, CATCH_UP_SECONDS, PRINT_SLICE, STYLE_RULES, Fragments, View,
+                                   batch_fragments, entry_fragments, message, problem)
 from spwf_tui.session.paste_queue import STOPPED_ON_ERROR, PasteQueue, is_multi_line, split_pasted
 from spwf_tui.session.session import RAW_CHUNK, Session
 from spwf_tui.transport.errors import PortWriteError
@@ -75,8 +77,14 @@ class Repl:
         self.colon = ColonCommands(session, self.view, self.show, self._send_file, self._enter_raw)
         self._raw = False
         self._style = Style.from_dict(STYLE_RULES)
+        self._merged_style = merge_styles([default_ui_style(), self._style])
+        """What ``print_formatted_text`` draws with (its default UI style, then ours)."""
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: threading.Thread | None = None
         self._scheduled = False
+        self._printing: asyncio.Future[None] | None = None
+        """The batch being printed above the prompt (``_print_above``), if one is."""
+        self._caught_up = threading.Event()
         self._closing = False
         self._background: asyncio.Future[Any] | None = None
         self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="repl-tx")
@@ -114,6 +122,7 @@ class Repl:
     async def run(self) -> int:
         """The prompt loop; 0 when the user quits (:quit, Ctrl+], Ctrl+D)."""
         self._loop = asyncio.get_running_loop()
+        self._loop_thread = threading.current_thread()
         self.session.add_listener(self._wake)
         try:
             with patch_stdout(raw=True):
@@ -142,6 +151,8 @@ class Repl:
             self._closing = True
             # What is still queued is dropped; a send under way ends first (the port stays whole).
             self._sender.shutdown(wait=True, cancel_futures=True)
+        if self._printing is not None:
+            await self._printing  # a batch under way ends first: the last lines follow it
         self._drain()
         return 0
 
@@ -295,20 +306,62 @@ class Repl:
     # -- output (RX thread -> event loop) -----------------------------------------------------
 
     def _wake(self) -> None:
-        """Any thread: make sure a drain is scheduled; cheap when one already is."""
-        if self._scheduled or self._closing or self._loop is None:
-            return
-        self._scheduled = True
-        try:
-            self._loop.call_soon_threadsafe(self._loop.call_later, BATCH_SECONDS, self._drain)
-        except RuntimeError:  # the loop closed while the port was still delivering
-            pass
+        """Any thread: make sure a drain is scheduled; cheap when one already is.
+
+        The port's reader, when the printer is far behind (a flood faster than the terminal
+        draws), waits for it as the plain console's does (``CATCH_UP_SECONDS`` at a time) rather
+        than let the entry buffer drop lines from view; the bytes wait in the port meanwhile."""
+        if not (self._scheduled or self._closing or self._loop is None):
+            self._scheduled = True
+            try:
+                self._loop.call_soon_threadsafe(self._loop.call_later, BATCH_SECONDS, self._drain)
+            except RuntimeError:  # the loop closed while the port was still delivering
+                return
+        if self.session.entries.waiting > BEHIND and threading.current_thread() is not self._loop_thread:
+            self._caught_up.clear()
+            self._caught_up.wait(CATCH_UP_SECONDS)
 
     def _drain(self) -> None:
         self._scheduled = False  # first: entries added from here on schedule another drain
+        if self._printing is not None:
+            return  # the batch being printed drains again when it is done
+        app = get_app_or_none()
+        if app is None or not app.is_running:
+            self._print_now()
+        else:
+            self._printing = asyncio.ensure_future(self._print_above())
+
+    def _print_now(self) -> None:
+        """No prompt on the screen (before and after it): print what waits, as it is."""
         entries = self.session.entries.drain()
-        # Lines the console fell behind on come as one note in their place (EntryBuffer).
-        # In slices: what is made for printing stays small however far behind the console is.
         for start in range(0, len(entries), PRINT_SLICE):
             self.show(batch_fragments(entries[start:start + PRINT_SLICE], self.view))
+        self._caught_up.set()
         self._show_partial()
+
+    async def _print_above(self) -> None:
+        """Print what waits above the prompt: the prompt erased once, every slice printed, the
+        prompt drawn again, like a TUI frame. Then the next batch, after ``BATCH_SECONDS``.
+
+        ``show`` per slice queued one erase-print-redraw each (``print_formatted_text`` above a
+        running application), and under a flood they piled up faster than the terminal took
+        them: every queued slice held its text (a 100 MB flood in tmux peaked at 522 MiB) and
+        each paid a prompt redraw. One batch at a time, what waits stays in the entry buffer
+        (bounded; the reader waits beyond ``BEHIND``) and is made into text one slice at a time.
+        """
+        try:
+            entries = self.session.entries.drain()
+            # Lines the console fell behind on come as one note in their place (EntryBuffer).
+            if entries:
+                async with in_terminal():
+                    output = get_app_session().output
+                    for start in range(0, len(entries), PRINT_SLICE):
+                        fragments = batch_fragments(entries[start:start + PRINT_SLICE], self.view)
+                        render_fragments(output, FormattedText(fragments), self._merged_style)
+                        output.flush()
+        finally:
+            self._printing = None
+            self._caught_up.set()
+        self._show_partial()
+        if self.session.entries.waiting:
+            self._wake()  # what came while this batch was printed

@@ -16,18 +16,12 @@ from spwf_tui.core import authcheck
 from spwf_tui.core.payload import PayloadError, with_typed_payload
 from spwf_tui.repl.commands import ColonCommands
 from spwf_tui.repl.payload import CONFIRM_PROMPT, confirmed, payload_prompt
-from spwf_tui.repl.printer import PRINT_SLICE, Fragments, View, batch_text, problem, to_plain
+from spwf_tui.repl.printer import BEHIND, CATCH_UP_SECONDS, PRINT_SLICE, Fragments, View, batch_text, problem, to_plain
 from spwf_tui.session.quiet import wait_until_idle
 from spwf_tui.session.session import Session
 from spwf_tui.transport.errors import PortWriteError
 
 PROMPT = "spwf> "
-BEHIND = 20_000
-"""Entries waiting to be printed beyond which the port's reader waits for the printer (below the
-entry buffer's 50,000, past which lines would be dropped from view)."""
-CATCH_UP_SECONDS = 0.05
-"""How long the reader waits for the printer at a time: a stdout nobody reads cannot hold the
-port for longer (the entry buffer then drops lines from view, counted, as it always did)."""
 CTRL_RIGHT_BRACKET = "\x1d"
 """What Ctrl+] gives on a cooked terminal: a line holding it ends the session."""
 

@@ -39,6 +39,13 @@ PREVIEW_COLUMNS = 48
 """A sent payload's preview on its line: 48 bytes of text or 16 as hex (a terminal line wraps)."""
 PRINT_SLICE = 2000
 """Entries made into text and printed at a time by the front ends (``batch_fragments``)."""
+BEHIND = 20_000
+"""Entries waiting to be printed beyond which the port's reader waits for the printer (below the
+entry buffer's 50,000, past which lines would be dropped from view): both front ends."""
+CATCH_UP_SECONDS = 0.05
+"""How long the reader waits for the printer at a time: a terminal or a stdout nobody reads
+cannot hold the port for longer (the entry buffer then drops lines from view, counted, as it
+always did)."""
 
 
 @dataclass

@@ -86,7 +86,7 @@ def _read_waiting(port: serial.SerialBase, data: bytes) -> bytes:
     size = len(data)
     # A native POSIX port's descriptor is non-blocking: a plain os.read takes what is waiting
     # (one system call, where pyserial's read makes three); other ports ask in_waiting first.
-    fd = _native_read_fd(port)
+    fd = _native_fd_for(port, "read")
     while size < READ_BATCH:
         try:
             if fd is not None:
@@ -217,32 +217,44 @@ def _native_fd(port: serial.SerialBase) -> int | None:
     return fd
 
 
-def _native_read_fd(port: serial.SerialBase) -> int | None:
-    """``_native_fd`` for reading: None also for a subclass with a read of its own (``spy://``
-    logs what it reads: its reads must go through it)."""
-    if getattr(type(port), "read", None) is not serial.Serial.read:
+def _native_fd_for(port: serial.SerialBase, method: str) -> int | None:
+    """``_native_fd`` for reading (``method`` "read") or writing ("write"): None also for a
+    subclass with a ``method`` of its own (``spy://`` logs what it reads and writes: those bytes
+    must go through it)."""
+    if getattr(type(port), method, None) is not getattr(serial.Serial, method):
         return None
     return _native_fd(port)
 
 
-def _write_some(port: serial.Serial, fd: int, view: memoryview) -> int:
-    """One ``os.write`` of what the kernel takes now; 0 when it took nothing and room came.
+def _write_some(fd: int, view: memoryview) -> int:
+    """One ``os.write`` of what the kernel takes now (0 when its buffer is full).
 
     pyserial's write selects on the descriptor after every ``os.write``, even when all went
     out, and was called per 4 KiB piece: 17 writes and 17 selects per 64 KiB upload. Here the
-    kernel takes as much as it has room for per call and the thread waits only when the output
-    buffer is full. Failures use pyserial's words, so the user's note reads as before.
+    kernel takes as much as it has room for per call, and ``write`` waits (``_wait_for_room``)
+    only after a short write: the buffer is full then, and writing again at once would only be
+    told EAGAIN (waiting instead halves the calls and the CPU of a 1 MiB upload to a module
+    that reads 4 KiB at a time, ``benchmarks/upload.py``). Failures use pyserial's words, so
+    the user's note reads as before.
 
     Raises:
-        serial.SerialException: the port failed, was closed meanwhile, or took nothing for
-            ``port.write_timeout`` seconds (pyserial's per-write limit, here per stall).
+        serial.SerialException: the port failed.
     """
     try:
         return os.write(fd, view)
     except BlockingIOError:
-        pass
+        return 0
     except OSError as exc:
         raise serial.SerialException(f"write failed: {exc}") from None
+
+
+def _wait_for_room(port: serial.Serial, fd: int) -> None:
+    """Wait until ``fd`` takes bytes again.
+
+    Raises:
+        serial.SerialException: the port was closed meanwhile, or took nothing for
+            ``port.write_timeout`` seconds (pyserial's per-write limit, here per stall).
+    """
     timeout = port.write_timeout
     poller = select.poll()
     poller.register(fd, select.POLLOUT)
@@ -251,7 +263,6 @@ def _write_some(port: serial.Serial, fd: int, view: memoryview) -> int:
     if port.fd != fd:
         # Closed while this thread waited: the number may belong to another file by now.
         raise serial.PortNotOpenError()
-    return 0
 
 
 def _os_errors() -> tuple[type[BaseException], ...]:
@@ -378,13 +389,16 @@ class SerialTransport:
                 raise PortWriteError("the port is not connected", 0)
             sent = 0
             try:
-                fd = _native_fd(port)
+                fd = _native_fd_for(port, "write")
                 if fd is not None:
                     # os.write says exactly how many bytes it took: no pieces needed to tell
                     # how far the payload got.
                     view = memoryview(data)
-                    while sent < len(data):
-                        sent += _write_some(port, fd, view[sent:])
+                    while True:
+                        sent += _write_some(fd, view[sent:])
+                        if sent == len(data):
+                            break
+                        _wait_for_room(port, fd)
                 else:
                     # Write in pieces so a failure can say how far the payload got.
                     for start in range(0, len(data), 4096):
@@ -566,7 +580,7 @@ class SerialTransport:
             port = self._serial
             if port is not known_port:  # opened, or reopened after a loss: which way to read it
                 known_port = port
-                fd = _native_read_fd(port) if port is not None and fd_reader is not None else None
+                fd = _native_fd_for(port, "read") if port is not None and fd_reader is not None else None
             try:
                 if fd is not None:
                     data = fd_reader.read(port, fd)

@@ -174,9 +174,9 @@ def test_a_port_that_vanishes_while_its_reader_sleeps_is_reported(pty):
         session.close()
 
 
-def test_a_spy_port_is_still_read_through_its_own_read(pty, tmp_path):
-    """``spy://`` (pyserial's logging wrapper of a native port) logs what it reads: the direct
-    descriptor read must not go around it."""
+def test_a_spy_port_is_still_read_and_written_through_its_own_methods(pty, tmp_path):
+    """``spy://`` (pyserial's logging wrapper of a native port) logs what it reads and writes:
+    the direct descriptor read and write must not go around it."""
     import os
 
     log = tmp_path / "spy.txt"
@@ -185,7 +185,9 @@ def test_a_spy_port_is_still_read_through_its_own_read(pty, tmp_path):
     try:
         os.write(pty.master, b"AT-S.OK\r\n")
         wait_for(lambda: session.rx_bytes == 9, "the spy port's bytes never came")
+        session.send("AT+S.STS=version")
     finally:
         session.close()
     logged = log.read_text(errors="replace")  # a hexdump: a line per read, text on the right
     assert "A" in logged and "T-S.OK" in logged, logged  # the first byte's read and the rest's
+    assert "TX" in logged and "AT+S.STS=versi" in logged, logged  # the write went through it

@@ -1,4 +1,4 @@
-"""mypy passes on what pyproject.toml's [tool.mypy] names: strict for ``core/``, ``session/`` and ``emulator/``,
+"""mypy passes on what pyproject.toml's [tool.mypy] names: strict for ``core/``, ``session/``, ``emulator/`` and ``export/``,
 the ``Transport`` protocol, and the check that ``Session`` and ``ReplaySession`` both fit what the
 front ends expect (``session/frontend.py``)."""
 
