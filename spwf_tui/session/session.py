@@ -101,8 +101,8 @@ class Session:
                  recorder: Recorder | None = None, transport: Transport | None = None,
                  show_secrets: bool = False, line_ends: LineEnds | None = None, follow_speed: bool = False,
                  text_log: TextLog | None = None, pace_streams: bool = False) -> None:
-        """``pace_streams``: the port's reader hands a stream on in fewer, larger batches (for a
-        headless front end, ``run``: see ``transport.serial_transport._StreamPacer``);
+        """``pace_streams``: the port's reader hands a stream on in fewer, larger batches (``run``
+        and the TUI: see ``transport.serial_transport._StreamPacer``);
         ``line_ends``: ``--eol`` and ``--map`` (``core.rawmode``); ``recorder`` records the session (see ``session.recording``); ``transport`` replaces the
         serial port (a ``transport.base.Transport``: replays use one that sends nothing); ``show_secrets`` hands the front ends entries with secrets left in
         (``session.redacted_entries``: redacted by default); ``follow_speed`` switches the port to the
