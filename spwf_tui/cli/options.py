@@ -15,6 +15,15 @@ class Parser(argparse.ArgumentParser):
         raise UserError(f"{message} (see: {self.prog} --help)")
 
 
+def add_console_options(parser: argparse.ArgumentParser, port_help: str) -> None:
+    """The port and every option of an interactive console (the TUI and the REPL take the same)."""
+    parser.add_argument("port", nargs="?", help=port_help)
+    add_serial_options(parser)
+    add_terminal_options(parser)
+    add_record_options(parser)
+    add_log_options(parser)
+
+
 def add_serial_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-b", "--baud", help="baud rate (default 115200, the module's factory rate)")
     parser.add_argument("--bytesize", metavar="5-8", help="data bits (default 8)")

@@ -11,9 +11,7 @@ import sys
 
 from spwf_tui import config as config_file
 from spwf_tui.cli.common import line_ends, port_settings, session_options
-from spwf_tui.cli.options import (
-    add_log_options, add_record_options, add_serial_options, add_terminal_options, end_cleanly_on_sigterm,
-)
+from spwf_tui.cli.options import add_console_options, end_cleanly_on_sigterm
 from spwf_tui.repl import wants_full_prompt
 from spwf_tui.session.session import Session
 
@@ -23,11 +21,7 @@ DESCRIPTION = ("Line-mode console (prompt-toolkit): completion, payload sources,
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("port", nargs="?", help="device path, pyserial URL or sim://")
-    add_serial_options(parser)
-    add_terminal_options(parser)
-    add_record_options(parser)
-    add_log_options(parser)
+    add_console_options(parser, "device path, pyserial URL or sim://")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,20 +5,14 @@ from __future__ import annotations
 import argparse
 
 from spwf_tui import __version__
-from spwf_tui.cli.options import (
-    add_log_options, add_record_options, add_serial_options, add_terminal_options,
-)
+from spwf_tui.cli.options import add_console_options
 
 
 DESCRIPTION = "Terminal workbench for the SPWF04SA/SC Wi-Fi module."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("port", nargs="?", help="device path, pyserial URL (rfc2217://, socket://, loop://) or sim://")
-    add_serial_options(parser)
-    add_terminal_options(parser)
-    add_record_options(parser)
-    add_log_options(parser)
+    add_console_options(parser, "device path, pyserial URL (rfc2217://, socket://, loop://) or sim://")
     parser.add_argument("--version", action="version", version=f"spwf-tui {__version__}")
 
 

@@ -12,6 +12,23 @@ from pathlib import Path
 
 CLI = [sys.executable, "-m", "spwf_tui"]
 
+FLOOD = 100_000
+FLOOD_LINE = b"+WIND:55:Pending Data::9:%d:%d\r\n"
+"""Numbered flood lines (socket 9 is not open: the state ignores them)."""
+
+
+def flood(count: int = FLOOD) -> bytes:
+    """``count`` numbered flood lines in one piece, as a module dumps them faster than any reader."""
+    return b"".join(FLOOD_LINE % (i, i) for i in range(count))
+
+
+def flood_answer(line: bytes) -> bytes:
+    """A board's answers (``PtyStreamer(answer=...)``): ``AT+S.STS=flood`` gets the whole flood
+    before its ``AT-S.OK``, any other line an echo and OK."""
+    if line == b"AT+S.STS=flood":
+        return line + b"\r\n" + flood() + b"AT-S.OK\r\n"
+    return line + b"\r\nAT-S.OK\r\n"
+
 
 def run_cli(*args: str, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess:
     """Run ``spwf-tui ARGS`` as a subprocess and capture its output."""

@@ -10,21 +10,12 @@ from __future__ import annotations
 
 import re
 
+from tests.system.helpers import FLOOD, flood_answer
 from tests.system.repl_driver import CTRL_RIGHT_BRACKET, quit_with, spawn_repl
-
-FLOOD = 100_000
-LINE = b"+WIND:55:Pending Data::9:%d:%d\r\n"
-"""Numbered flood lines (socket 9 is not open: the state ignores them)."""
-
-
-def _flood_answer(line: bytes) -> bytes:
-    if line == b"AT+S.STS=flood":
-        return line + b"\r\n" + b"".join(LINE % (i, i) for i in range(FLOOD)) + b"AT-S.OK\r\n"
-    return line + b"\r\nAT-S.OK\r\n"
 
 
 def test_a_flood_is_printed_line_by_line_with_nothing_hidden(board, tmp_path):
-    pty = board(stream=False, answer=_flood_answer)
+    pty = board(stream=False, answer=flood_answer)
     transcript = tmp_path / "terminal.txt"
     child = spawn_repl(str(pty.link), "--no-record", width=120)
     with open(transcript, "w", encoding="utf-8") as seen:

@@ -17,18 +17,7 @@ import threading
 import tty
 from pathlib import Path
 
-from tests.system.helpers import CLI, free_port
-
-FLOOD = 100_000
-LINE = b"+WIND:55:Pending Data::9:%d:%d\r\n"
-"""Numbered flood lines (socket 9 is not open: the state ignores them)."""
-
-
-def _flood_answer(line: bytes) -> bytes:
-    if line == b"AT+S.STS=flood":
-        return line + b"\r\n" + b"".join(LINE % (i, i) for i in range(FLOOD)) + b"AT-S.OK\r\n"
-    return line + b"\r\nAT-S.OK\r\n"
-
+from tests.system.helpers import CLI, FLOOD, flood, flood_answer, free_port
 
 def _shown_and_not_shown(stdout: str) -> tuple[int, int]:
     shown = sum(1 for line in stdout.splitlines() if line.startswith("< +WIND:55:Pending Data::9:"))
@@ -39,7 +28,7 @@ def _shown_and_not_shown(stdout: str) -> tuple[int, int]:
 def test_a_flood_is_counted_and_the_disk_full_warning_in_it_is_kept(board, tmp_path):
     """100k lines arrive before the command's final reply (no drain in between: the entry buffer
     overflows for certain), while the recording hits its file-size limit (a full disk)."""
-    pty = board(stream=False, answer=_flood_answer)
+    pty = board(stream=False, answer=flood_answer)
     recording = tmp_path / "flood.jsonl"
 
     def limit() -> None:
@@ -70,7 +59,7 @@ def test_a_flood_while_a_step_sleeps_is_accounted_for_line_by_line(board):
     def answer(line: bytes) -> bytes:
         if line == b"AT+S.STS=go":
             flooded.set()
-            return line + b"\r\nAT-S.OK\r\n" + b"".join(LINE % (i, i) for i in range(FLOOD))
+            return line + b"\r\nAT-S.OK\r\n" + flood()
         return line + b"\r\nAT-S.OK\r\n"
 
     pty = board(stream=False, answer=answer)
