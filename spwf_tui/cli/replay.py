@@ -13,7 +13,8 @@ from spwf_tui.errors import UserError
 from spwf_tui.session.recording.reader import (
     RecordedEvent, RecordingStream, read_recording, redact_events, redacted,
 )
-from spwf_tui.session.recording.replay import ReplaySession, StreamingReplay, state_snapshot
+from spwf_tui.session.recording.replay import ReplaySession, state_snapshot
+from spwf_tui.session.recording.state_replay import StateReplay
 
 
 DESCRIPTION = "Open a recording read-only: the log, sockets and module state rebuilt by the session code."
@@ -51,19 +52,18 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_state(args: argparse.Namespace) -> int:
     """Replay to the end headless and print the state: the recording read once, front to back
-    (no index, nothing kept: the TUI's replay needs to go back, this does not), as the exports
-    read it; the same figures as an indexed replay (a redacted one when secrets were kept)."""
+    (no index, nothing kept: the TUI's replay needs to go back, this does not), through the
+    state-only replay (no log entries); the same figures as an indexed replay (a redacted one
+    when secrets were kept)."""
     stream = RecordingStream(args.file)
     events: Iterable[RecordedEvent] = stream.events
     secrets = stream.header.get("secrets")
     if stream.secrets_kept and not args.show_secrets:
         events, secrets = redact_events(events), "redacted"
     seen = _Seen(events)
-    replay = StreamingReplay(stream, seen)
-    for _ in replay.entries():
-        pass
+    state = StateReplay(stream, seen).run()  # no log entries: only the state is printed
     json.dump({"recording": args.file, "events": seen.count, "duration": seen.last_t,
-               "truncated": stream.truncated, "secrets": secrets, "state": state_snapshot(replay.state)},
+               "truncated": stream.truncated, "secrets": secrets, "state": state_snapshot(state)},
               sys.stdout, indent=2)
     print()
     return 0
