@@ -75,24 +75,27 @@ def run(args: argparse.Namespace) -> int:
     decoder = RxDecoder(lenient=True)
     pending: list[str] = []
     format_event = _json_line if args.json else _text_lines
-    # Repeated lines with nothing to explain print the same way: their output is kept by event
-    # object (the decoder hands out one object per distinct line it has seen recently).
-    cache: dict[int, tuple[Event, str]] = {}
+    # A line's output depends on its event and its explanation alone: a repeated line prints
+    # the same way, so its output is kept by event object (the decoder hands out one object per
+    # distinct line it has seen recently) with the explanation it was made with (the explainer
+    # follows the TLS context: the same line may be explained differently later). Payload
+    # pieces are never repeated objects: they are not kept.
+    cache: dict[int, tuple[Event, str | None, str]] = {}
     add = pending.append
     with source as stream:
         for event, explain in decode_stream(_input(stream, name, out, pending, decoder), decoder):
-            if explain is None and event.kind != DATA:
-                hit = cache.get(id(event))
-                if hit is not None and hit[0] is event:
-                    add(hit[1])
-                    continue
-                if len(cache) >= OUTPUT_CACHE:
-                    cache.clear()
-                shown = format_event(event, None)
-                cache[id(event)] = (event, shown)
-                add(shown)
-            else:
+            if event.kind == DATA:
                 add(format_event(event, explain))
+                continue
+            hit = cache.get(id(event))
+            if hit is not None and hit[0] is event and hit[1] == explain:
+                add(hit[2])
+                continue
+            if len(cache) >= OUTPUT_CACHE:
+                cache.clear()
+            shown = format_event(event, explain)
+            cache[id(event)] = (event, explain, shown)
+            add(shown)
     out.write("".join(pending))
     _warn(name, decoder)
     return 0

@@ -46,14 +46,25 @@ def bytes_to_text(data: bytes) -> str:
     """Show bytes as text: UTF-8 where valid, ``\\xNN`` escapes elsewhere; never raises.
 
     Exactly ``data.decode("utf-8", "backslashreplace")``, which calls its error handler once
-    per invalid byte (slow on binary payloads, half of whose bytes are). Here the valid
-    multi-byte sequences are found first; the bytes between them are ASCII or invalid, and
-    Latin-1 to ASCII with backslash escapes writes those invalid bytes as the same ``\\xNN``
-    in one C call for all of them."""
+    per invalid byte (slow on binary payloads, half of whose bytes are). The codecs have fast
+    paths (no Python call per error) for two other handlers: decoding with ``surrogateescape``
+    turns each invalid byte 0xNN into U+DCNN, and encoding that back to UTF-8 with
+    ``backslashreplace`` writes it ``\\udcNN``, the valid characters as the bytes they came
+    from; one ``replace`` makes every ``\\udc`` a ``\\x``. Only when the bytes hold the
+    four characters ``\\udc`` themselves (which would be replaced too) is the slower way
+    taken: the valid multi-byte sequences are found first; the bytes between them are ASCII or
+    invalid, and Latin-1 to ASCII with backslash escapes writes those invalid bytes as the same
+    ``\\xNN`` in one C call for all of them."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if _SURROGATE_ESCAPE not in data:
+        # Every "\\udc" found is an escape's: the data holds none, and one cannot straddle an
+        # escape and its neighbours (a backslash before an escape gives "\\\\udc", matched
+        # from the escape's own backslash; an escape ends in two hex digits).
+        return (data.decode("utf-8", "surrogateescape").encode("utf-8", "backslashreplace")
+                .replace(_SURROGATE_ESCAPE, b"\\x").decode("utf-8"))
     parts = UTF8_SEQUENCE.split(data)
     if _JOIN not in data:
         # All the bytes between sequences in one call: escaping maps each byte on its own and
@@ -64,6 +75,8 @@ def bytes_to_text(data: bytes) -> str:
     return b"".join(parts).decode("utf-8")
 
 
+_SURROGATE_ESCAPE = b"\\udc"
+"""How ``backslashreplace`` writes a byte that ``surrogateescape`` kept (``\\udc80``..``\\udcff``)."""
 _JOIN = b"\x00\x01\x02"
 """Joins the pieces ``bytes_to_text`` escapes at once (three controls in a row: not in a payload
 that is text, and in 4 KiB of random bytes once in 4,000)."""
