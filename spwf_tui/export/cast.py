@@ -57,7 +57,8 @@ def iter_cast(recording: Recording | RecordingStream, events: Iterable[RecordedE
         else:
             continue
         if text:
-            line = json.dumps([round(event.t, 6), "o", text])
+            # what json.dumps([t, "o", text]) writes, without its encoder's walk of the list
+            line = f'[{round(event.t, 6)!r}, "o", {_json_string(text)}]'
             piece.append(line)
             size += len(line)
             if size >= _PIECE:
@@ -98,8 +99,9 @@ class _Screen:
         lead = ""
         if text.startswith("\n") and self._after_cr[RX]:
             lead, text = "\n", text[1:]  # the LF of a CR LF cut between two reads
-        # a lone LF becomes CR LF, a CR LF stays (str.replace: a lookbehind regex is slow)
-        body = lead + _escape_controls(text, colour).replace("\r\n", "\n").replace("\n", "\r\n")
+        # a lone LF becomes CR LF, a CR LF stays (str.replace: a lookbehind regex is slow);
+        # before the escapes, which neither make nor take a CR or LF: on a third of the text
+        body = lead + _escape_controls(text.replace("\r\n", "\n").replace("\n", "\r\n"), colour)
         self._at_line_start = text.endswith(("\r", "\n")) if text else True
         return body
 
@@ -129,6 +131,9 @@ class _Screen:
 
 
 _PIECE = 64 * 1024
+_json_string = json.encoder.encode_basestring_ascii
+"""``json.dumps``'s own string encoder (C, ASCII only: the cast holds no raw control or
+non-ASCII character)."""
 _ESCAPED_IN_NOTES = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 """In a note, which is one line, LF and CR too."""
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
