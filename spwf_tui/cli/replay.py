@@ -8,7 +8,6 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from spwf_tui import config as config_file
 from spwf_tui.errors import UserError
 from spwf_tui.session.recording.reader import (
     RecordedEvent, RecordingStream, read_recording, redact_events, redacted,
@@ -40,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.show_secrets:
         recording = redacted(recording)  # a --record-secrets recording is shown redacted too
     with ReplaySession(recording, speed=args.speed, path=Path(args.file)) as session:
+        from spwf_tui import config as config_file  # the TUI's only: --print-state starts faster
+
         cfg = config_file.load()  # the keymap and timestamps apply to a replay as to a live port
         if args.to_end:
             session.to_end()

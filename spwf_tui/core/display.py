@@ -144,15 +144,43 @@ def visible_decoded(data: bytes) -> str:
         return _unescape_repr(codecs.escape_encode(data)[0]).decode("ascii")
     sequences = parts[1::2]
     chars = b"".join(sequences).decode("utf-8")  # one character per sequence
+    looks = _LOOKS
     for match in _candidates().finditer(chars):
         index, char = match.start(), match.group()
-        if _is_mark(char):
+        look = looks.get(char)
+        if look is None:
+            look = _look_of(char)
+        if look is _MARK_LOOK:
             sequences[index] = _mark_shown(parts, index)
-        elif not _shown_as_itself(char):
-            sequences[index] = escape_char(char).encode("ascii")
+        elif look:
+            sequences[index] = look
     parts[0::2] = [escaped for escaped, _ in map(codecs.escape_encode, parts[0::2])]
     parts[1::2] = sequences
     return _unescape_repr(b"".join(parts)).decode("utf-8")
+
+
+_MARK_LOOK = b"mark"
+"""``_look_of`` for a combining mark: how it looks depends on what stands before it."""
+_LOOKS: dict[str, bytes] = {}
+"""``_look_of`` of the characters met so far: a binary payload's few hundred distinct
+candidates come back again and again (a dictionary look-up, not a category and a
+printability test each time)."""
+_MAX_LOOKS = 65536
+
+
+def _look_of(char: str) -> bytes:
+    """How ``visible_decoded`` writes the candidate ``char`` wherever it stands: ``b""`` as
+    itself, else its escape; ``_MARK_LOOK`` for a mark (decided by ``_mark_shown``)."""
+    if _is_mark(char):
+        look = _MARK_LOOK
+    elif _shown_as_itself(char):
+        look = b""
+    else:
+        look = escape_char(char).encode("ascii")
+    if len(_LOOKS) >= _MAX_LOOKS:
+        _LOOKS.clear()
+    _LOOKS[char] = look
+    return look
 
 
 def _unescape_repr(escaped: bytes) -> bytes:
