@@ -74,8 +74,13 @@ def iter_transcript_lines(replayed: Replayed) -> Iterator[str]:
     # A module line's lines depend on its event, text and explanation only, and the decoder hands
     # out one event object per distinct recent line (OK, WINDs, Reading...): kept by event.
     shown: dict[int, tuple[object, str, str | None, str]] = {}
+    # The entries of one read share its time: the stamp is formatted once for them all.
+    stamp_time: float | None = None
+    stamp = ""
     for entry in replayed.entries:
-        stamp = f"[{offset(entry):9.3f}] "
+        if entry.time != stamp_time:
+            stamp_time = entry.time
+            stamp = f"[{offset(entry):9.3f}] "
         event = entry.event
         if event is not None and entry.direction == RX and event.kind != DATA:
             line, explain = entry.text, entry.explain
