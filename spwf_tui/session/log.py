@@ -101,7 +101,9 @@ class EntryBuffer:
         if self._bytes > self._max_bytes and self._uncounted > self._max_bytes // 8:
             # Reads counted whole may have run ahead of the entries' bytes: count them (at most
             # once per an eighth of the bound of input), so the buffer never keeps less than
-            # seven eighths of what it may.
+            # seven eighths of what it may. (A line the decoder still holds was in a read
+            # counted before and is not counted again: the bound is kept to within a line and
+            # a read, 68 KiB.)
             self._bytes = sum(map(entry_size, entries))
             self._uncounted = 0
         # Notes are kept up to max_entries too: a buffer nobody drains stays bounded.
