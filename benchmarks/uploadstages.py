@@ -4,7 +4,8 @@ The set-up of ``benchmarks/upload.py`` (``spwf-tui sim --pty``, FSC of 64 KiB, S
 a sink), one ``Session`` with a recorder. The session's own methods are wrapped on the instance
 to take times (nothing in ``spwf_tui`` is changed): the command line's preparation (the @file
 read, the length, the line parsed), the recording of the first piece (before any byte goes out),
-the write (and the recording done during it), and the reply's way back (the reader's
+the write (with, since round five, the recording of the later pieces of a large
+upload: ``recording_in_write``; the first piece's recording is then inside the write too), and the reply's way back (the reader's
 ``data_received`` of the final line, the command finished, the caller awake). CPU: the calling
 thread's and the process's (the reader included) per upload. Baseline in the same run,
 alternating: a raw blocking ``os.write`` of the same bytes, then ``os.read`` until ``AT-S.OK``
@@ -78,11 +79,11 @@ def _instrument(session: Session, marks: _Marks) -> None:
         try:
             return recorder_tx(*args, **kwargs)
         finally:
-            if marks.writing:
-                marks.recording_in_write += time.perf_counter() - start
-            else:
-                marks.at.setdefault("record", start)
+            if "record" not in marks.at:  # the first piece (the whole command before pieces)
+                marks.at["record"] = start
                 marks.mark("recorded")
+            elif marks.writing:  # a later piece, made while the port drained the one before
+                marks.recording_in_write += time.perf_counter() - start
     session.recorder.tx = tx
     received = session.data_received
 
