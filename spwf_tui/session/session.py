@@ -256,8 +256,9 @@ class Session:
     def send_outgoing(self, outgoing: Outgoing) -> PendingCommand:
         """Send an encoded command (line, CR and payload in one write: never interleaved)."""
         with self._tx_lock:
-            command = self._pending.add(outgoing.line, timeout_for(outgoing.line))
-            self._deadline_moved()
+            # No deadline while it is being written: a 1 MiB upload takes 11 s at 921600 baud,
+            # and its reply can only come after its last byte (the write has its own stall limit).
+            command = self._pending.add(outgoing.line, None)
             self._hurry_reader()
             if outgoing.line.strip().upper().startswith("AT+S.FSP"):
                 with self._rx_lock:
@@ -275,6 +276,9 @@ class Session:
                 else:
                     self.note(f"{outgoing.line}: {exc}")
                 raise
+            command.sent_at = time.monotonic()  # the reply's time counts from the last byte
+            command.deadline = command.sent_at + timeout_for(outgoing.line)
+            self._deadline_moved()
             self.port.sent(outgoing.line, command)  # a speed change to follow after the reset
         self._wake()
         return command

@@ -226,3 +226,27 @@ def test_a_data_phase_that_never_ends_does_not_hold_a_recording_back(tmp_path):
     assert len(shown) == HOLD_EVENTS + 1  # held up to the limit, then shown
     replay.to_end()
     assert len([e for e in replay.entries.drain() if e.direction == "rx"]) == count - HOLD_EVENTS - 1
+
+
+def test_a_command_is_not_given_up_while_its_upload_is_still_going_out(pty_session, tmp_path, monkeypatch):
+    """The reply's timeout counts from the last byte: a module that reads an upload slowly (a
+    UART at 921600 baud takes 11 s for 1 MiB) is not given up on while the bytes still go out."""
+    from spwf_tui.session import session as session_module
+
+    monkeypatch.setattr(session_module, "DEFAULT_TIMEOUT", 2.0)  # FSC's: 5 s, shortened
+    session, master, _ = pty_session
+    payload = random.Random(10).randbytes(SIZE)
+    (tmp_path / "big.bin").write_bytes(payload)
+    sender, sent = _upload_in_thread(session, tmp_path / "big.bin")  # as the TUI sends: no wait
+    received = bytearray()
+    deadline = time.monotonic() + 120
+    while len(received) < len(LINE) + 1 + SIZE:  # 4 KiB every 70 ms: over 4 s, twice the timeout
+        assert time.monotonic() < deadline
+        if select.select([master], [], [], 0.5)[0]:
+            received += os.read(master, 4096)
+            time.sleep(0.07)
+    sender.join(30)
+    command = sent[0]
+    assert not command.done, f"given up while the upload went out: {command.outcome} {command.reason}"
+    os.write(master, b"AT-S.OK\r\n")
+    assert session.wait(command, timeout=30).succeeded
