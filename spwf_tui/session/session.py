@@ -306,8 +306,7 @@ class Session:
                 recorder.tx(wire, source=source)
             self._transport.write(wire)
             return
-        recorded = 0
-        """Payload bytes recorded so far."""
+        recorded = 0  # payload bytes recorded so far
 
         def pieces() -> Iterator[bytes]:
             nonlocal recorded
