@@ -241,8 +241,9 @@ def _write_native(port: serial.Serial, fd: int, pieces: Iterator[bytes]) -> int:
     After a short write (the kernel's buffer is full: a pty takes ~20 KB, then what the module
     reads, ~4 KB at a time) the next piece is fetched first, then the loop waits for room:
     making that piece overlaps the module's reading. (pyserial's own write selects after every
-    ``os.write``, even when all went out, and was called per 4 KiB.) The loop is the hot path of an upload
-    (~200 rounds a MiB to a module reading 4 KiB at a time): no calls but the system's in it.
+    ``os.write``, even when all went out, and was called per 4 KiB.) The loop is the hot path
+    of an upload (~200 rounds a MiB to a module reading 4 KiB at a time): no calls in it but
+    the system's.
 
     Raises:
         _WriteFailed: with the count written before the failure; its error is pyserial's
