@@ -19,7 +19,7 @@ import pytest
 from spwf_tui.session.recording.reader import read_recording
 from spwf_tui.session.recording.replay import HOLD_EVENTS, ReplaySession, StreamingReplay
 from spwf_tui.session.recording.writer import Recorder
-from spwf_tui.session.session import TX_FIRST_PIECE, Session
+from spwf_tui.session.session import TX_FIRST_PIECE, TX_PIECE, Session, _piece_bounds
 from spwf_tui.transport import urls
 from spwf_tui.transport.errors import PortWriteError
 from spwf_tui.transport.settings import PortSettings
@@ -80,7 +80,8 @@ def test_each_piece_is_recorded_before_its_bytes_reach_the_port(pty_session, tmp
     events = [e for e in read_recording(path).events if e.dir == "tx"]
     assert b"".join(e.data for e in events) == wire
     assert len(events) > 2, "a 256 KiB upload goes out in pieces"
-    assert events[0].data.startswith(f"{LINE}\r".encode()) and len(events[0].data) == len(LINE) + 1 + TX_FIRST_PIECE
+    assert events[0].data.startswith(f"{LINE}\r".encode())
+    assert 0 <= len(LINE) + 1 + TX_FIRST_PIECE - len(events[0].data) <= 3  # (a cut before a UTF-8 continuation byte moves back)
     # The file the payload came from: on the piece that completes the command, and only there.
     assert [e.fields.get("source") for e in events] == [None] * (len(events) - 1) + [f"@{tmp_path / 'big.bin'}"]
 
@@ -250,3 +251,15 @@ def test_a_command_is_not_given_up_while_its_upload_is_still_going_out(pty_sessi
     assert not command.done, f"given up while the upload went out: {command.outcome} {command.reason}"
     os.write(master, b"AT-S.OK\r\n")
     assert session.wait(command, timeout=30).succeeded
+
+
+@pytest.mark.parametrize("character", ["a", "é", "€", "😀"])
+def test_a_text_payload_is_cut_between_characters(character):
+    """Each piece of a UTF-8 payload is UTF-8 itself: the recording keeps it as text, not base64."""
+    payload = ("x" + character * 300_000).encode("utf-8")
+    bounds = list(_piece_bounds(payload))
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(payload)
+    assert all(end == following for (_, end), (following, _) in zip(bounds, bounds[1:]))
+    assert all(0 < end - start <= (TX_FIRST_PIECE if not start else TX_PIECE) for start, end in bounds)
+    for start, end in bounds:
+        payload[start:end].decode("utf-8")  # raises if a character was cut
