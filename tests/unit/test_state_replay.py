@@ -76,6 +76,8 @@ COMMANDS = [
     b"AT+S.STS\r",
     b"AT+S.GCFG=ip_ipaddr\r",
     b"AT+S.HTTPGET=example.com,/\r",
+    b"AT+S.FSC=/f,6\rabc",  # an upload recorded in pieces: what comes between them is held
+    b"def",
 ]
 CONTROLS = [
     {"event": "link", "state": "reconnecting", "reason": "port gone"},
@@ -199,6 +201,18 @@ def test_a_reset_while_commands_wait_and_payloads_in_every_mode(tmp_path):
     assert (state_only.sockets[0].pending, state_only.sockets[0].bytes_read) == (295, 5)
     assert state_only.tls["ca"] is True and state_only.tls["auth"] is False
     assert state_only.clock_offset is not None
+
+
+def test_a_recording_that_ends_inside_an_upload(tmp_path):
+    """What the module said between an upload's recorded pieces is held until the payload is
+    complete; a recording cut inside the upload still applies it at the end."""
+    steps = [("rx", [MODULE_LINES[0]], 0), ("tx", b"AT+S.FSC=/f,6\rabc"),
+             ("rx", [MODULE_LINES[2], MODULE_LINES[20]], 9)]
+    path = tmp_path / "upload.jsonl"
+    write_recording(path, header(tmp_path, "redacted"), steps, cut_last=False)
+    state_only, full, indexed = states(path, show_secrets=False)
+    assert fields(state_only) == fields(full) == fields(indexed)
+    assert state_only.ip_address == "192.168.1.50" and state_only.tls["ca"] is True
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "recordings").glob("*.jsonl")), ids=lambda p: p.name)

@@ -101,4 +101,5 @@ class StateReplay:
         for event in self._events:
             self._time = event.t  # the session's clock reads the time of this event
             apply(event)
+        self._core.finish()  # a recording that ends inside an upload: what it held back
         return self._core.state
