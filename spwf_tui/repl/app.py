@@ -24,6 +24,8 @@ from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.keys import Keys
+from prompt_toolkit.output import Output
+from prompt_toolkit.output.vt100 import Vt100_Output
 from prompt_toolkit.patch_stdout import patch_stdout
 from prompt_toolkit.renderer import print_formatted_text as render_fragments
 from prompt_toolkit.styles import Style, default_ui_style, merge_styles
@@ -35,8 +37,11 @@ from spwf_tui.repl.completer import AtCompleter, hint_text
 from spwf_tui.repl.history import open_history
 from spwf_tui.repl.keyline import run_job, run_raw
 from spwf_tui.repl.payload import CONFIRM_PROMPT, confirmed, payload_prompt
+from spwf_tui.core.logentry import LogEntry
 from spwf_tui.repl.printer import (BEHIND, CATCH_UP_SECONDS, PRINT_SLICE, STYLE_RULES, Fragments, View,
                                    batch_fragments, entry_fragments, message, problem)
+from spwf_tui.repl.rendered import BatchRenderer
+from spwf_tui.repl.terminal_looks import terminal_looks
 from spwf_tui.session.paste_queue import STOPPED_ON_ERROR, PasteQueue, is_multi_line, split_pasted
 from spwf_tui.session.session import RAW_CHUNK, Session
 from spwf_tui.transport.errors import PortWriteError
@@ -83,11 +88,15 @@ class Repl:
         self._loop_thread: threading.Thread | None = None
         self._scheduled = False
         self._printing: asyncio.Future[None] | None = None
+        self._renderer: tuple[Output, BatchRenderer] | None = None
+        """What prints the log on a VT100 terminal (``_print_entries``), with the output it is for."""
         """The batch being printed above the prompt (``_print_above``), if one is."""
         self._caught_up = threading.Event()
         self._closing = False
         self._background: asyncio.Future[Any] | None = None
         self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="repl-tx")
+        self._terminal_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="repl-terminal")
+        """Writes the log's slices to the terminal while the next is made (``_print_above``)."""
         """The one thread that writes to the port: sends queue in the order they were asked for."""
         history, self._history_warning = open_history()
         bindings = KeyBindings()
@@ -154,6 +163,7 @@ class Repl:
         if self._printing is not None:
             await self._printing  # a batch under way ends first: the last lines follow it
         self._drain()
+        self._terminal_writer.shutdown(wait=True)
         return 0
 
     def show(self, fragments: Fragments) -> None:
@@ -333,21 +343,50 @@ class Repl:
 
     def _print_now(self) -> None:
         """No prompt on the screen (before and after it): print what waits, as it is."""
+        output = get_app_session().output
         entries = self.session.entries.drain()
         for start in range(0, len(entries), PRINT_SLICE):
-            self.show(batch_fragments(entries[start:start + PRINT_SLICE], self.view))
+            self._write_slice(output, self._slice_text(output, entries[start:start + PRINT_SLICE]))
         self._caught_up.set()
         self._show_partial()
 
+    def _slice_text(self, output: Output, entries: list[LogEntry]) -> str | Fragments:
+        """What ``entries`` print as: on a VT100 terminal (every one but the legacy Windows
+        console) one string, the looks in it (``repl/rendered.py``: a repeated line's text is
+        made once); elsewhere fragments for prompt-toolkit to draw."""
+        if not isinstance(output, Vt100_Output):
+            return batch_fragments(entries, self.view)
+        if self._renderer is None or self._renderer[0] is not output:
+            starts, reset = terminal_looks(output, self._merged_style)
+            self._renderer = (output, BatchRenderer(starts, reset, line_end="\r\n"))
+        return self._renderer[1].batch(entries, self.view.presentation())
+
+    def _write_slice(self, output: Output, text: str | Fragments) -> None:
+        """Write one slice's text to the terminal (any thread, one at a time)."""
+        if isinstance(text, str):
+            output.reset_attributes()
+            output.enable_autowrap()
+            output.write_raw(text)
+        else:
+            render_fragments(output, FormattedText(text), self._merged_style)
+        output.flush()
+
     async def _print_above(self) -> None:
         """Print what waits above the prompt: the prompt erased once, every slice printed, the
-        prompt drawn again, like a TUI frame. Then the next batch, after ``BATCH_SECONDS``.
+        prompt drawn again, like a TUI frame. Then the next batch: at once if lines came
+        meanwhile, else after ``BATCH_SECONDS``.
 
         ``show`` per slice queued one erase-print-redraw each (``print_formatted_text`` above a
         running application), and under a flood they piled up faster than the terminal took
         them: every queued slice held its text (a 100 MB flood in tmux peaked at 522 MiB) and
         each paid a prompt redraw. One batch at a time, what waits stays in the entry buffer
-        (bounded; the reader waits beyond ``BEHIND``) and is made into text one slice at a time.
+        (bounded; the reader waits beyond ``BEHIND``).
+
+        Each slice is written by the writing thread (``_terminal_writer``) while the next one is
+        made into text here: a terminal takes a flood's text no faster than it draws it (tmux
+        about 8 MB/s here), and the write waits in the kernel without the interpreter's lock,
+        so the drawing and the making overlap instead of taking turns. One slice is written
+        while at most one more waits, made.
         """
         try:
             entries = self.session.entries.drain()
@@ -355,13 +394,23 @@ class Repl:
             if entries:
                 async with in_terminal():
                     output = get_app_session().output
-                    for start in range(0, len(entries), PRINT_SLICE):
-                        fragments = batch_fragments(entries[start:start + PRINT_SLICE], self.view)
-                        render_fragments(output, FormattedText(fragments), self._merged_style)
-                        output.flush()
+                    loop = asyncio.get_running_loop()
+                    writing: asyncio.Future[None] | None = None
+                    try:
+                        for start in range(0, len(entries), PRINT_SLICE):
+                            text = self._slice_text(output, entries[start:start + PRINT_SLICE])
+                            if writing is not None:
+                                await writing
+                            writing = loop.run_in_executor(self._terminal_writer, self._write_slice, output, text)
+                    finally:
+                        if writing is not None:
+                            await writing
         finally:
             self._printing = None
             self._caught_up.set()
         self._show_partial()
-        if self.session.entries.waiting:
-            self._wake()  # what came while this batch was printed
+        if self.session.entries.waiting and not self._scheduled:
+            # What came while this batch was printed is a batch already: printed next, without
+            # the wait for more that gathers a few lines into one (``BATCH_SECONDS``).
+            self._scheduled = True
+            self._loop.call_soon(self._drain)
