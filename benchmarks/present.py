@@ -24,7 +24,9 @@ from spwf_tui.core.display import visible
 from spwf_tui.core.events import DATA
 from spwf_tui.core.explain import Explainer
 from spwf_tui.core.logentry import RX, LogEntry
+from spwf_tui.core.present import styles
 from spwf_tui.repl import printer
+from spwf_tui.repl.rendered import BatchRenderer
 from spwf_tui.session.transcript import format_entry
 from spwf_tui.ui.log_rows import ViewOptions, rows_for
 
@@ -56,12 +58,22 @@ def _repl(entries: list[LogEntry]) -> None:
         printer.batch_fragments(entries[start:start + printer.PRINT_SLICE], view)
 
 
+def _repl_terminal(entries: list[LogEntry]) -> None:
+    # What the interactive REPL writes since round five: one string a slice, repeated lines'
+    # text kept (a new renderer per trial, as a REPL starts with none kept).
+    renderer = BatchRenderer({name: styles.sgr(name) or styles.SGR_RESET for name in styles.LOOKS},
+                             styles.SGR_RESET, "\r\n")
+    presentation = printer.View().presentation()
+    for start in range(0, len(entries), printer.PRINT_SLICE):
+        renderer.batch(entries[start:start + printer.PRINT_SLICE], presentation)
+
+
 def _run(entries: list[LogEntry]) -> None:
     for entry in entries:
         format_entry(entry)
 
 
-FRONT_ENDS = {"tui_rows": _tui, "repl_batches": _repl, "run_transcript": _run}
+FRONT_ENDS = {"tui_rows": _tui, "repl_batches": _repl, "repl_terminal": _repl_terminal, "run_transcript": _run}
 
 
 def _rate(function, entries: list[LogEntry], size: int) -> float:
