@@ -1,12 +1,14 @@
 """The interactive REPL: ``PromptSession.prompt_async`` inside ``patch_stdout`` (docs/architecture.md §6.2).
 
 Who calls what: the transport's reader thread calls ``Repl._wake`` (through the session's
-listener); that only schedules ``_drain`` on the event loop, at most once per ``BATCH_SECONDS``.
-``_drain`` takes every new log entry and prints them in one ``print_formatted_text`` call, which
-prompt-toolkit draws above the prompt and then redraws the line being typed, untouched. Writes to
-the port go through one sending thread (``Repl._sender``, thread ``repl-tx``): a long payload never
-freezes the prompt's event loop, and every send (a command, ``:send-file``, a pasted block, raw
-keys) waits for the one before it, so two never interleave on the wire.
+listener); that only schedules ``_drain`` on the event loop, ``BATCH_SECONDS`` later (while the
+module streams and nobody waits for an answer, ``STREAM_BATCH_SECONDS``). ``_drain`` takes every
+new log entry and prints them above the prompt in one go (``_print_above``: the prompt erased,
+the text written, the line being typed redrawn untouched); on a VT100 terminal each slice of
+entries is one string (``repl/rendered.py``), written by a thread of its own while the next slice
+is made. Writes to the port go through one sending thread (``Repl._sender``, thread ``repl-tx``):
+a long payload never freezes the prompt's event loop, and every send (a command, ``:send-file``,
+a pasted block, raw keys) waits for the one before it, so two never interleave on the wire.
 """
 
 from __future__ import annotations
