@@ -34,13 +34,13 @@ from prompt_toolkit.renderer import print_formatted_text as render_fragments
 from prompt_toolkit.styles import Style, default_ui_style, merge_styles
 
 from spwf_tui.core import authcheck
+from spwf_tui.core.logentry import LogEntry
 from spwf_tui.core.payload import Outgoing, PayloadError, with_typed_payload
 from spwf_tui.repl.commands import ColonCommands
 from spwf_tui.repl.completer import AtCompleter, hint_text
 from spwf_tui.repl.history import open_history
 from spwf_tui.repl.keyline import run_job, run_raw
 from spwf_tui.repl.payload import CONFIRM_PROMPT, confirmed, payload_prompt
-from spwf_tui.core.logentry import LogEntry
 from spwf_tui.repl.printer import (BEHIND, CATCH_UP_SECONDS, PRINT_SLICE, STYLE_RULES, Fragments, View,
                                    batch_fragments, entry_fragments, message, problem)
 from spwf_tui.repl.rendered import BatchRenderer
@@ -104,16 +104,16 @@ class Repl:
         self._quick_until = 0.0
         """Until then batches gather only ``BATCH_SECONDS`` (``_batch_delay``)."""
         self._printing: asyncio.Future[None] | None = None
-        self._renderer: tuple[Output, BatchRenderer] | None = None
-        """What prints the log on a VT100 terminal (``_print_entries``), with the output it is for."""
         """The batch being printed above the prompt (``_print_above``), if one is."""
+        self._renderer: tuple[Output, BatchRenderer] | None = None
+        """Makes the log's text for a VT100 terminal (``_slice_text``), with the output it is for."""
         self._caught_up = threading.Event()
         self._closing = False
         self._background: asyncio.Future[Any] | None = None
         self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="repl-tx")
+        """The one thread that writes to the port: sends queue in the order they were asked for."""
         self._terminal_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="repl-terminal")
         """Writes the log's slices to the terminal while the next is made (``_print_above``)."""
-        """The one thread that writes to the port: sends queue in the order they were asked for."""
         history, self._history_warning = open_history()
         bindings = KeyBindings()
 
@@ -401,8 +401,8 @@ class Repl:
 
     async def _print_above(self) -> None:
         """Print what waits above the prompt: the prompt erased once, every slice printed, the
-        prompt drawn again, like a TUI frame. Then the next batch: at once if lines came
-        meanwhile, else after ``BATCH_SECONDS``.
+        prompt drawn again, like a TUI frame. Then the next batch: at once if a full slice came
+        meanwhile, else after the usual wait (``_batch_delay``).
 
         ``show`` per slice queued one erase-print-redraw each (``print_formatted_text`` above a
         running application), and under a flood they piled up faster than the terminal took
