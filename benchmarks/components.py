@@ -76,7 +76,8 @@ def measure(repeats: int = 5) -> dict:
             session = Session(PortSettings("bench"), transport=NullTransport())
             extend = session.entries.extend
             for batch in batches:
-                extend([LogEntry(1.0, RX, None if event.kind == DATA else event.text, event, None) for event in batch])
+                extend([LogEntry(1.0, RX, None if event.kind == DATA else event.text, event, None) for event in batch],
+                       received=True)
             session.entries.drain()
 
         def recorder():
