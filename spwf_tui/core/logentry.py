@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spwf_tui.core.events import LATER, Event, Later
+from spwf_tui.core.events import Event, Later
 
 RX = "rx"
 """Received: a decoded event of what the module sent (also a recording's ``dir``)."""
@@ -44,7 +44,7 @@ class LogEntry:
 
     def __init__(self, time: float, direction: str, text: str | None = None, event: Event | None = None,
                  explain: str | None | Later = None, payload: bytes | None = None) -> None:
-        # (One per module line on the RX path: identity tests, no isinstance, no ``or``.)
+        # (One per module line on the RX path: the fewest tests for an entry with its text.)
         self.time = time
         self.direction = direction
         self.event = event
@@ -53,7 +53,7 @@ class LogEntry:
             self.text = text
         elif event is None:
             self.text = ""
-        if explain is not LATER:
+        if not isinstance(explain, Later):
             self.explain = explain
         elif event is None:
             self.explain = None
