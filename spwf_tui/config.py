@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from spwf_tui import locations
 from spwf_tui.core.rawmode import DEFAULT_EOL, RawModeError, parse_eol, parse_maps
@@ -114,7 +116,7 @@ def load(path: Path | None = None) -> Config:
     return _validate(data, text, path)
 
 
-def _validate(data: dict, text: str, path: Path) -> Config:
+def _validate(data: dict[str, Any], text: str, path: Path) -> Config:
     def fail(key: str, problem: str) -> ConfigError:
         return ConfigError(f"{path}, line {_line_of(text, key)}: {key}: {problem}")
 
@@ -131,15 +133,9 @@ def _validate(data: dict, text: str, path: Path) -> Config:
     except SettingsError as exc:
         raise fail("baud", str(exc)) from None
     flags = {}
-    framing = {}
-    for key, parse in (("bytesize", parse_bytesize), ("parity", parse_parity), ("stopbits", parse_stopbits)):
-        if key in data:
-            if not isinstance(data[key], (int, float, str)) or isinstance(data[key], bool):
-                raise fail(key, "must be a number or a letter such as 8, \"N\", 1")
-            try:
-                framing[key] = parse(data[key])
-            except SettingsError as exc:
-                raise fail(key, str(exc)) from None
+    bytesize = _framing(data, "bytesize", parse_bytesize, fail)
+    parity = _framing(data, "parity", parse_parity, fail)
+    stopbits = _framing(data, "stopbits", parse_stopbits, fail)
     log = data.get("log")
     if log is not None and (not isinstance(log, str) or not log):
         raise fail("log", 'must be a file path text such as "~/spwf.log"')
@@ -154,13 +150,34 @@ def _validate(data: dict, text: str, path: Path) -> Config:
     keys = data.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise fail("keys", 'must be a table of action = "key" pairs')
-    terminal = _terminal(data, fail)
+    eol, maps, paste_delay_ms = _terminal(data, fail)
+    defaults = Config()
     return Config(port, baud, flags["rtscts"], flags["xonxoff"], timestamps,
-                  _recording(data.get("recording", {}), fail), dict(keys), **terminal, source=path, **framing,
+                  _recording(data.get("recording", {}), fail), dict(keys), eol, maps, paste_delay_ms, source=path,
+                  bytesize=defaults.bytesize if bytesize is None else bytesize,
+                  parity=defaults.parity if parity is None else parity,
+                  stopbits=defaults.stopbits if stopbits is None else stopbits,
                   log=Path(log).expanduser() if log else None, log_timestamps=flags["log_timestamps"])
 
 
-def _terminal(data: dict, fail) -> dict:
+_Fail = Callable[[str, str], ConfigError]
+"""Makes the error for a key: the file, the key's line, the problem."""
+_T = TypeVar("_T")
+
+
+def _framing(data: dict[str, Any], key: str, parse: Callable[[str], _T], fail: _Fail) -> _T | None:
+    """``bytesize``, ``parity`` or ``stopbits``, parsed as the command line's option; None: not set."""
+    if key not in data:
+        return None
+    if not isinstance(data[key], (int, float, str)) or isinstance(data[key], bool):
+        raise fail(key, "must be a number or a letter such as 8, \"N\", 1")
+    try:
+        return parse(data[key])
+    except SettingsError as exc:
+        raise fail(key, str(exc)) from None
+
+
+def _terminal(data: dict[str, Any], fail: _Fail) -> tuple[str, frozenset[str], int]:
     """``eol``, ``map`` and ``paste_delay_ms``: raw mode and line ends (``core.rawmode``)."""
     try:
         eol = data.get("eol", DEFAULT_EOL)
@@ -181,10 +198,10 @@ def _terminal(data: dict, fail) -> dict:
     delay = data.get("paste_delay_ms", 0)
     if not isinstance(delay, int) or isinstance(delay, bool) or not 0 <= delay <= MAX_PASTE_DELAY_MS:
         raise fail("paste_delay_ms", f"must be a whole number from 0 to {MAX_PASTE_DELAY_MS}")
-    return {"eol": eol, "maps": parsed, "paste_delay_ms": delay}
+    return eol, parsed, delay
 
 
-def _recording(table: object, fail) -> RecordingConfig:
+def _recording(table: object, fail: _Fail) -> RecordingConfig:
     if not isinstance(table, dict):
         raise fail("recording", "must be a table ([recording])")
     for key in table:

@@ -43,7 +43,7 @@ class RedactingEntryBuffer(EntryBuffer):
     def append(self, entry: LogEntry) -> None:
         super().append(self._shown(entry))
 
-    def extend(self, entries: list[LogEntry], *, received: bool = False) -> None:
+    def extend(self, entries: list[LogEntry], *, received: bool = False, size: int | None = None) -> None:
         # A batch of module output is looked at once: only when a keyword is somewhere in its
         # lines does each line get its own look (nearly every batch holds none). Payload pieces
         # always go through the stream of pieces, which has its own fast path.
@@ -55,9 +55,9 @@ class RedactingEntryBuffer(EntryBuffer):
             if not lines_hold_secret_assignment(b"".join(lines)):
                 if len(lines) < len(entries):
                     entries = self._data_pieces(entries, events)
-                super().extend(entries)
+                super().extend(entries, size=size)  # (redaction keeps every length)
                 return
-        super().extend([self._shown(entry) for entry in entries])
+        super().extend([self._shown(entry) for entry in entries], size=size)
 
     def _shown(self, entry: LogEntry) -> LogEntry:
         with self._follow:

@@ -523,7 +523,7 @@ class Session:
                 elif kind == INFO and event.label in labels:
                     apply(event, None)
                 row(LogEntry(now, RX, event.text, event, explain(event)))
-        self.entries.extend(rows, received=True)
+        self.entries.extend(rows, received=True, size=size)
         if self.recorder is not None:
             facts = (self.state.firmware, self.state.model)
             if facts != self._recorded_facts:  # (rarely: a per-batch call cost ~12 us at line rate)

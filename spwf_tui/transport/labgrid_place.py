@@ -24,12 +24,18 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from spwf_tui.transport.errors import PortError
 from spwf_tui.transport.urls import LAB_SCHEME as SCHEME
 from spwf_tui.transport.urls import is_lab_port
 from spwf_tui.transport.urls import is_place_pattern as is_pattern
+
+_Client = Any
+"""labgrid's ``ClientSession`` (labgrid has no type information)."""
+_T = TypeVar("_T")
 
 DEFAULT_COORDINATOR = "127.0.0.1:20408"
 """labgrid's own default when neither ``--coordinator`` nor ``LG_COORDINATOR`` names one."""
@@ -153,20 +159,21 @@ def expand(port: str, coordinator: str | None = None) -> list[str]:
 # -- the conversation with the coordinator ----------------------------------------------------
 
 
-def _converse(address: str, talk):
+def _converse(address: str, talk: Callable[[_Client], Awaitable[_T]]) -> _T:
     """Run ``talk(client)`` (a coroutine function) against the coordinator on a private thread."""
     try:
         from labgrid.remote.client import ClientSession  # noqa: F401 - only to see it is there
     except ImportError:
         raise LabError(f"labgrid:// ports need labgrid, which is not installed: {INSTALL_HINT}") from None
-    outcome: dict = {}
+    values: list[_T] = []
+    errors: list[BaseException] = []
     done = threading.Event()
 
     def thread_main() -> None:
         try:
-            outcome["value"] = asyncio.run(_session(address, talk))
+            values.append(asyncio.run(_session(address, talk)))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-            outcome["error"] = exc
+            errors.append(exc)
         finally:
             done.set()
 
@@ -183,18 +190,19 @@ def _converse(address: str, talk):
             # Ctrl+C or SIGTERM while the coordinator answers: let the conversation end, and
             # give back a place it acquired for a caller that will never get the lease.
             done.wait()
-            if isinstance(outcome.get("value"), PlaceLease):
-                outcome["value"].release()
+            for value in values:
+                if isinstance(value, PlaceLease):
+                    value.release()
             raise
         worker.join()
     finally:
         logging.getLogger().removeHandler(quiet)
-    if "error" in outcome:
-        raise _as_lab_error(outcome["error"], address)
-    return outcome["value"]
+    if errors:
+        raise _as_lab_error(errors[0], address)
+    return values[0]
 
 
-async def _session(address: str, talk):
+async def _session(address: str, talk: Callable[[_Client], Awaitable[_T]]) -> _T:
     from labgrid.remote.client import ClientSession
 
     client = ClientSession(address, asyncio.get_running_loop())
@@ -227,16 +235,16 @@ class _Quiet(logging.Handler):
         pass
 
 
-def _me(client) -> str:
+def _me(client: _Client) -> str:
     return f"{client.gethostname()}/{client.getuser()}"
 
 
-async def _places(client, pattern: str) -> list[PlaceInfo]:
+async def _places(client: _Client, pattern: str) -> list[PlaceInfo]:
     return [_info(client, place) for name, place in sorted(client.places.items())
             if fnmatch.fnmatchcase(name, pattern)]
 
 
-def _info(client, place) -> PlaceInfo:
+def _info(client: _Client, place: Any) -> PlaceInfo:
     ports = []
     for exporter, groups in client.resources.items():
         for group_name, group in groups.items():
@@ -247,7 +255,7 @@ def _info(client, place) -> PlaceInfo:
     return PlaceInfo(place.name, place.acquired or None, tuple(ports))
 
 
-async def _acquire(client, address: str, name: str) -> PlaceLease:
+async def _acquire(client: _Client, address: str, name: str) -> PlaceLease:
     place = client.places.get(name)
     if place is None:
         names = ", ".join(sorted(client.places)) or "none"
@@ -269,7 +277,7 @@ async def _acquire(client, address: str, name: str) -> PlaceLease:
     return PlaceLease(name, address, url, acquired_here)
 
 
-async def _acquire_place(client, name: str) -> None:
+async def _acquire_place(client: _Client, name: str) -> None:
     import grpc
     from labgrid.remote.generated import labgrid_coordinator_pb2 as pb
 
@@ -285,7 +293,7 @@ async def _acquire_place(client, name: str) -> None:
     await client.sync_with_coordinator()
 
 
-async def _serial_url(client, address: str, name: str) -> str:
+async def _serial_url(client: _Client, address: str, name: str) -> str:
     """The place's NetworkSerialPort, once its exporter has started ser2net for it."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + PORT_TIMEOUT
@@ -306,7 +314,7 @@ async def _serial_url(client, address: str, name: str) -> str:
         await client.sync_with_coordinator()
 
 
-def _url(resource) -> str | None:
+def _url(resource: Any) -> str | None:
     params = resource.args
     host, port = params.get("host"), params.get("port")
     if not host or not isinstance(port, int) or not 0 < port < 65536:
@@ -316,7 +324,7 @@ def _url(resource) -> str | None:
     return f"rfc2217://{host}:{port}"
 
 
-async def _release(client, name: str) -> None:
+async def _release(client: _Client, name: str) -> None:
     from labgrid.remote.generated import labgrid_coordinator_pb2 as pb
 
     place = client.places.get(name)

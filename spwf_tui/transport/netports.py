@@ -25,12 +25,13 @@ import socket
 import threading
 import time
 import urllib.parse
+from typing import Any
 
 from serial import rfc2217
 from serial.serialutil import PortNotOpenError, SerialBase, SerialException
 from serial.urlhandler import protocol_socket
 
-from spwf_tui.transport.telnet import TelnetStream
+from spwf_tui.transport.telnet import TelnetCommand, TelnetStream
 
 RECV_SIZE = 64 * 1024
 """Bytes asked of the socket per receive (pyserial's RFC 2217 reader asks for 1024)."""
@@ -43,6 +44,8 @@ _RETRY = (errno.EAGAIN, errno.EWOULDBLOCK, errno.EINTR)
 class SocketPort(protocol_socket.Serial):
     """pyserial's ``socket://`` port, plus ``read_available``."""
 
+    _socket: socket.socket | None  # pyserial's (not in its type stubs)
+    _timeout: float | None  # pyserial's
     _opening = False
 
     def open(self) -> None:
@@ -92,7 +95,7 @@ class SocketPort(protocol_socket.Serial):
 class Rfc2217Port(rfc2217.Serial):
     """pyserial's RFC 2217 client with a block-wise Telnet parser and a byte buffer."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._rx = bytearray()
         self._rx_changed = threading.Condition()
         self._rx_ended = False
@@ -154,7 +157,8 @@ class Rfc2217Port(rfc2217.Serial):
     def _take(self, size: int, *, whole: bool) -> bytes:
         if not self.is_open:
             raise PortNotOpenError()
-        deadline = None if self._timeout is None else time.monotonic() + self._timeout
+        timeout: float | None = self._timeout  # type: ignore[attr-defined]  # (pyserial's, not in its stubs)
+        deadline = None if timeout is None else time.monotonic() + timeout
         with self._rx_changed:
             while (len(self._rx) < size if whole else not self._rx) and not self._rx_ended \
                     and self.is_open and not self._cancelled:
@@ -176,7 +180,7 @@ class Rfc2217Port(rfc2217.Serial):
         try:
             while self.is_open:
                 try:
-                    block = self._socket.recv(RECV_SIZE)
+                    block = self._socket.recv(RECV_SIZE)  # type: ignore[attr-defined]  # (pyserial's)
                 except socket.timeout:
                     continue  # pyserial's socket times out now and then: check is_open
                 except (OSError, AttributeError):  # AttributeError: the socket was closed meanwhile
@@ -205,16 +209,18 @@ class Rfc2217Port(rfc2217.Serial):
             self._rx_changed.notify_all()
             return True
 
-    def _act_on(self, command) -> None:
+    def _act_on(self, command: TelnetCommand) -> None:
+        # pyserial's own handlers (private: not in its type stubs)
         if command.kind == "negotiate":
-            self._telnet_negotiate_option(command.verb, command.value)
+            self._telnet_negotiate_option(command.verb, command.value)  # type: ignore[attr-defined]
         elif command.kind == "subnegotiation":
-            self._telnet_process_subnegotiation(command.value)
+            self._telnet_process_subnegotiation(command.value)  # type: ignore[attr-defined]
         else:
-            self._telnet_process_command(command.verb)
+            self._telnet_process_command(command.verb)  # type: ignore[attr-defined]
 
 
 def port_class(url: str) -> type[SerialBase] | None:
     """The block-reading class for a ``socket://`` or ``rfc2217://`` URL; None for others."""
     scheme = urllib.parse.urlsplit(url).scheme.lower() if "://" in url else ""
-    return {"socket": SocketPort, "rfc2217": Rfc2217Port}.get(scheme)
+    classes: dict[str, type[SerialBase]] = {"socket": SocketPort, "rfc2217": Rfc2217Port}
+    return classes.get(scheme)

@@ -34,7 +34,7 @@ def pyserial_url(port: str) -> str:
     return port
 
 
-def open_options(port: str) -> dict:
+def open_options(port: str) -> dict[str, float]:
     """Extra keyword arguments pyserial accepts for this kind of port."""
     scheme = urllib.parse.urlsplit(port).scheme if "://" in port else ""
     if scheme in ("rfc2217", "socket"):

@@ -250,3 +250,19 @@ def test_a_pem_rsa_2048_key_over_1475_bytes_is_a_warning_not_an_error():
     assert len(key) > 1475
     warnings = [w for w in inspect(key, TODAY).warnings if "1475" in w.text]
     assert len(warnings) == 1 and warnings[0].level == "warning" and "pkey -outform DER" in warnings[0].text
+
+
+def test_a_wrong_passphrase_that_passes_the_padding_check_is_still_called_wrong():
+    # Traditional PEM encryption (PKCS#1, DEK-Info) checks only the CBC padding: about one wrong
+    # passphrase in 250 decrypts to bytes that are no key. Found as a 1-in-200 flake of the test
+    # above; this tries wrong passphrases until one gets past the padding.
+    data = _encode(_rsa(), PEM, PKCS1, b"s3cret")
+    reasons = set()
+    for attempt in range(3000):
+        with pytest.raises(WrongPassphraseError) as caught:
+            inspect(data, TODAY, passphrase=f"wrong{attempt}".encode())
+        reasons.add(str(caught.value))
+        if len(reasons) == 2:
+            break
+    assert reasons == {"the passphrase does not decrypt the private key",
+                       "the passphrase does not decrypt the private key (or the encrypted key is damaged)"}

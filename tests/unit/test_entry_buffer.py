@@ -56,3 +56,41 @@ def test_the_redacting_buffer_counts_the_same_way():
     texts = _texts(buffer.drain())
     assert texts[1:] == [lines_not_shown(2), "r3", "r4", "r5"]
     assert "secret" not in texts[0]
+
+
+def _noise_line(i: int, size: int) -> LogEntry:
+    event = RxDecoder().feed(bytes([0x41 + i % 26]) * size + b"\r\n")[0]
+    return LogEntry(i, RX, None, event)
+
+
+def test_long_lines_are_bounded_by_their_bytes_not_only_their_count():
+    # 64 KiB lines of noise: 50,000 of them would be 3 GB; the buffer keeps max_bytes of them.
+    buffer = EntryBuffer(max_entries=50_000, max_bytes=1_000_000)
+    for i in range(100):
+        buffer.extend([_noise_line(i, 65_536)], received=True)
+    drained = buffer.drain()
+    kept = drained[1:]
+    assert drained[0].direction == NOTE and drained[0].text == lines_not_shown(100 - len(kept))
+    assert sum(len(entry.event.raw) for entry in kept) <= 1_000_000
+    assert [entry.time for entry in kept] == list(range(100 - len(kept), 100)) and len(kept) == 15
+    # Drained, the buffer counts from zero again: the next lines are all kept.
+    buffer.extend([_noise_line(i, 65_536) for i in range(10)])
+    assert len(buffer.drain()) == 10
+
+
+def test_one_entry_larger_than_the_bound_is_still_shown():
+    buffer = EntryBuffer(max_bytes=1000)
+    buffer.extend([_noise_line(0, 10), _noise_line(1, 5000)])
+    drained = buffer.drain()
+    assert [entry.text for entry in drained[:1]] == [lines_not_shown(1)]
+    assert [entry.time for entry in drained[1:]] == [1]
+
+
+def test_bytes_of_reads_that_made_no_entry_do_not_starve_the_buffer():
+    # The RX path counts whole reads; blank lines (and a line still arriving) are in the read but
+    # make no entry. Never drained, the count must not drift until every new line is dropped.
+    buffer = EntryBuffer(max_bytes=1000)
+    for i in range(10_000):
+        buffer.extend([_noise_line(i, 8)], received=True, size=10 + 200)  # 200 bytes of blank lines
+    kept = buffer.drain()[1:]
+    assert len(kept) >= 7 * 1000 // 8 // 10 - 21 and [entry.time for entry in kept] == list(range(10_000 - len(kept), 10_000))

@@ -152,6 +152,12 @@ def load_private_key(data: bytes, blob: Blob, passphrase: bytes | None) -> Priva
     except ValueError as exc:
         if blob.encrypted and "password" in str(exc).lower():
             raise WrongPassphraseError("the passphrase does not decrypt the private key") from None
+        if blob.encrypted:
+            # A traditional PEM key (DEK-Info, CBC) has only its padding to tell a wrong
+            # passphrase: about one wrong passphrase in 250 passes it and yields bytes that do
+            # not decode. Nothing can tell that from a damaged key; the passphrase is likelier.
+            raise WrongPassphraseError(
+                "the passphrase does not decrypt the private key (or the encrypted key is damaged)") from None
         structure = f"{blob.key_structure} " if blob.key_structure else ""
         raise NotACertificateError(
             f"the {structure}private key does not decode (damaged, or a key type this tool cannot read)"

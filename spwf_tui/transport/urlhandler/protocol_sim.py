@@ -14,22 +14,34 @@ from __future__ import annotations
 import threading
 import time
 import urllib.parse
+from typing import TYPE_CHECKING, Any
 
 from serial.serialutil import PortNotOpenError, SerialBase, SerialException
 
 from spwf_tui.emulator import EmulatedModule
 
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
+    from spwf_tui.emulator.world import World
+
 
 class Serial(SerialBase):
     """A pyserial port whose other end is an ``EmulatedModule``."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    # pyserial's own state (not in its type stubs)
+    _port: str | None
+    _timeout: float | None
+    _dtr_state: bool
+    _rts_state: bool
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._module: EmulatedModule | None = None
         self._rx = bytearray()
         self._rx_ready = threading.Condition()
         self._cancelled = False
         self._boot_delay = 0.02
-        self._world = None
+        self._world: World | None = None
         self._reset_line: str | None = None
         self._held = False
         """The reset line is asserted: the module is held in reset."""
@@ -40,7 +52,7 @@ class Serial(SerialBase):
             raise SerialException("Port is already open.")
         if self._port is None:
             raise SerialException("Port must be configured before it can be used.")
-        self._parse_url(self.port)
+        self._parse_url(self._port)
         self._module = EmulatedModule(self._module_output, boot_delay=self._boot_delay,
                                       world=self._world)
         self.is_open = True
@@ -55,7 +67,7 @@ class Serial(SerialBase):
             self._rx_ready.notify_all()
         super().close()
 
-    def _reconfigure_port(self, *args, **kwargs) -> None:
+    def _reconfigure_port(self, *args: Any, **kwargs: Any) -> None:
         """Line settings mean nothing to the emulator."""
 
     @property
@@ -82,7 +94,7 @@ class Serial(SerialBase):
             self._cancelled = True
             self._rx_ready.notify_all()
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: ReadableBuffer, /) -> int:
         if not self.is_open or self._module is None:
             raise PortNotOpenError()
         data = bytes(data)
