@@ -118,6 +118,12 @@ class Explainer:
         self._observe(event)
         return text
 
+    SILENT_KINDS = _SILENT_KINDS
+    """Kinds ``explain_or_later`` answers None for whatever came before (they change no context):
+    the RX path does not ask about them."""
+    TOLD_INFO_LABELS = _TOLD_INFO_LABELS
+    """The ``AT-S.`` info labels ``explain_or_later`` looks at; the others are None likewise."""
+
     def explain_or_later(self, event: Event) -> str | None | Later:
         """``explain``, except that an explanation that depends on ``event`` alone is not made:
         ``LATER`` stands for it (``line_explanation(event)`` gives it when it is shown). The

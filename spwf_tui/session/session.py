@@ -509,20 +509,26 @@ class Session:
         else:
             # Nothing waits for a reply (and a command sent now came after these bytes): the
             # state reads only what it reads unsolicited.
+            # The explainer is not asked about the lines it never explains (about half of them).
             winds, labels = self.state.UNSOLICITED_WINDS, self.state.UNSOLICITED_LABELS
+            silent, told = self._explainer.SILENT_KINDS, self._explainer.TOLD_INFO_LABELS
             rows = []
             row = rows.append
             for event in events:
                 kind = event.kind
                 if kind == DATA:
                     row(LogEntry(now, RX, None, event, explain(event)))
-                    continue
-                if kind == WIND:
+                elif kind == WIND:
                     if event.code in winds:
                         apply(event, None)
-                elif kind == INFO and event.label in labels:
-                    apply(event, None)
-                row(LogEntry(now, RX, event.text, event, explain(event)))
+                    row(LogEntry(now, RX, event.text, event, explain(event)))
+                elif kind == INFO:
+                    label = event.label
+                    if label in labels:
+                        apply(event, None)
+                    row(LogEntry(now, RX, event.text, event, explain(event) if label in told else None))
+                else:
+                    row(LogEntry(now, RX, event.text, event, None if kind in silent else explain(event)))
         self.entries.extend(rows, received=True, size=size)
         if self.recorder is not None:
             facts = (self.state.firmware, self.state.model)
