@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from spwf_tui.core import catalog
 from spwf_tui.core.digits import ascii_int
@@ -125,7 +124,7 @@ def classify_wind(rest: str) -> Parts:
         number = ascii_int(number_text, MAX_WIND)
         if number is None:
             return _OTHER_PARTS  # not a WIND the module could send: shown as a plain line
-    known_text = _wind_texts().get(number)
+    known_text = _WIND_TEXTS.get(number)
     # WIND texts may contain ':' in principle; when the firmware text is known, split after it.
     if known_text and tail.startswith(known_text):
         after = tail[len(known_text):]
@@ -139,7 +138,5 @@ _WIND_NUMBERS = {str(number): number for number in range(MAX_WIND + 1)}
 """``ascii_int(text, MAX_WIND)`` for the texts without leading zeros."""
 
 
-@lru_cache(maxsize=1)
-def _wind_texts() -> dict[int, str]:
-    """WIND number -> the firmware's text for it (the catalog's, where it has one)."""
-    return {wind.number: wind.text for wind in catalog.WINDS}
+_WIND_TEXTS = {wind.number: wind.text for wind in catalog.WINDS}
+"""WIND number -> the firmware's text for it (``catalog.wind(number).text``)."""

@@ -52,10 +52,12 @@ _BODY_END_SPAN = len(b"AT-S.Http Server Error:") - 1
 _RESYNC = re.compile(rb"AT-S\.|\+WIND:[0-9]{1,3}(?=:|\Z)")
 """Where a module line starts inside a line of noise (one garbage byte before ``+WIND:``): the
 prefix of a line that ``classify`` takes for a module line (an ``AT-S.`` line, a WIND number)."""
-_MODE_HINT = re.compile(rb"Reading|Http Server Status Code")
+_READING_HINT = b"Reading"
+_HTTP_HINT = b"Http Server Status Code"
 """Somewhere in every line that can switch to a payload mode (``AT-S.Reading:``, ``AT-S.Http
-Server Status Code:``, with noise or a host log's prefix before them): the lines between two
-such hints are framed in bulk (``_take_run``); the hinted line itself goes the per-line way."""
+Server Status Code:``, with noise or a host log's prefix before them): the lines up to the next
+such hint are framed in bulk (``_take_run``). Found with ``bytes.find``, each kept until passed:
+a regular expression of the two (``Reading|Http...``) scanned ~40 ns a byte, ten times a find."""
 _HTTP_STATUS_LABEL = "Http Server Status Code"
 _MODE_LABELS = frozenset({"Reading", _HTTP_STATUS_LABEL})
 """Labels of the lines after which raw bytes follow."""
@@ -194,24 +196,32 @@ class RxDecoder:
         """Lines from ``pos`` on, until the input ends or a line switches the mode; returns
         where decoding stopped.
 
-        The lines up to and including the next one that may switch the mode (``_MODE_HINT``)
+        The lines up to and including the next one that may switch the mode (``_READING_HINT``, ``_HTTP_HINT``)
         are framed in bulk (``_take_run``): nearly all module output. When that last line does
         switch, a counted payload that is all in ``buf`` and fits one piece (most socket reads)
         is cut here and framing goes on after it (docs/protocol.md §2.6). Lines of more than
         ``max_line`` and everything while FSP's echo is awaited go through ``_take_each``.
         """
         end = len(buf)
-        search = _MODE_HINT.search
         find = buf.find
+        reading = http = -2  # where the next hint of each kind is (-1: none in the rest of buf)
         while pos < end:
             if self._mode == _BODY_AFTER_ECHO or not self.bulk:
                 return self._take_each(buf, pos, events)
-            hint = search(buf, pos)
-            if hint is None:
+            if reading < pos and reading != -1:
+                reading = find(_READING_HINT, pos)
+            if http < pos and http != -1:
+                http = find(_HTTP_HINT, pos)
+            if reading < 0 and http < 0:
+                at = -1
+            elif http < 0 or 0 <= reading < http:
+                at = reading + len(_READING_HINT)
+            else:
+                at = http + len(_HTTP_HINT)
+            if at < 0:
                 stop = end
             else:
                 # The run ends with the hinted line: at its first CR or LF (CR LF as one).
-                at = hint.end()
                 lf = find(b"\n", at)
                 cr = find(b"\r", at, lf if lf >= 0 else end)
                 if cr >= 0:
@@ -221,7 +231,7 @@ class RxDecoder:
             taken = self._take_run(buf, pos, stop, events)
             if taken is None:  # a line longer than max_line: cut the per-line way
                 return self._take_each(buf, pos, events)
-            if taken < stop or hint is None:
+            if taken < stop or at < 0:
                 return taken  # an unfinished line waits for more input, or the input is used up
             pos = taken
             # The hinted line was the run's last: its event (after a host log's payload rule)
