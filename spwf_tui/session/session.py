@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from spwf_tui.core.commandline import parse
 from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.core.display import visible
-from spwf_tui.core.events import DATA, INFO, WIND, Event
+from spwf_tui.core.events import DATA, INFO, LATER, WIND, Event
 from spwf_tui.core.explain import Explainer
 from spwf_tui.core.payload import Outgoing, PayloadError, encode
 from spwf_tui.core.rawmode import LineEnds
@@ -509,9 +509,11 @@ class Session:
         else:
             # Nothing waits for a reply (and a command sent now came after these bytes): the
             # state reads only what it reads unsolicited.
-            # The explainer is not asked about the lines it never explains (about half of them).
+            # The explainer is not asked about the lines it never explains (about half of them)
+            # nor about the WINDs it explains when shown (a quarter).
             winds, labels = self.state.UNSOLICITED_WINDS, self.state.UNSOLICITED_LABELS
-            silent, told = self._explainer.SILENT_KINDS, self._explainer.TOLD_INFO_LABELS
+            silent, told, context_winds = (self._explainer.SILENT_KINDS, self._explainer.TOLD_INFO_LABELS,
+                                           self._explainer.CONTEXT_WINDS)
             rows = []
             row = rows.append
             for event in events:
@@ -519,9 +521,10 @@ class Session:
                 if kind == DATA:
                     row(LogEntry(now, RX, None, event, explain(event)))
                 elif kind == WIND:
-                    if event.code in winds:
+                    code = event.code
+                    if code in winds:
                         apply(event, None)
-                    row(LogEntry(now, RX, event.text, event, explain(event)))
+                    row(LogEntry(now, RX, event.text, event, LATER if code not in context_winds else explain(event)))
                 elif kind == INFO:
                     label = event.label
                     if label in labels:
