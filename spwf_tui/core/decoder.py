@@ -287,7 +287,7 @@ class RxDecoder:
                 raw = lines[index]
                 event: Event | tuple[Event, Event] | None = before(raw)
                 if event is None:
-                    event = line_event(raw, raw[:-2] if raw[-2:] == b"\r\n" else raw[:-1])
+                    event = line_event(raw, raw.rstrip(b"\r\n"))  # (a line holds no CR or LF but its end)
                     if event.__class__ is tuple:
                         noise = True  # noise before a module line: two events, neither kept
                         found[index] = event
