@@ -82,20 +82,14 @@ class Event:
     are recorded and counted but never shown.
     """
 
-    __slots__ = ("kind", "raw", "text", "_text_is_raw", "code", "label", "fields", "continued")
-
-    text: str
-    """The line without its terminator, as text (undecodable bytes as ``\\xNN``); for ``data``
-    the payload shown the same way. A plain slot, read on every line by the RX path (a property
-    cost ten times a slot's read); a payload piece's is made on its first read (``__getattr__``)."""
+    __slots__ = ("kind", "raw", "_text", "_text_is_raw", "code", "label", "fields", "continued")
 
     def __init__(self, kind: str, raw: bytes, text: str | None = None, code: int | None = None,
                  label: str | None = None, fields: tuple[str, ...] = (), continued: bool = False) -> None:
         self.kind = kind
         """One of ``KINDS``."""
         self.raw = raw
-        if text is not None:
-            self.text = text
+        self._text = text
         self._text_is_raw = text is None
         self.code = code
         """The error number (``AT-S.ERROR``, ``Certificate Error``...) or the WIND number."""
@@ -107,13 +101,14 @@ class Event:
         """The event ends inside a line that goes on in the next event (cut at the decoder's
         bound, ``decoder.MAX_LINE``): shown with ``CONTINUED_MARK``."""
 
-    def __getattr__(self, name: str) -> str:
-        # Only reached for a slot never set: the text of an event made without one (a payload
-        # piece), computed once.
-        if name == "text":
-            text = self.text = bytes_to_text(self.raw)
-            return text
-        raise AttributeError(name)
+    @property
+    def text(self) -> str:
+        """The line without its terminator, as text (undecodable bytes as ``\\xNN``); for
+        ``data`` the payload shown the same way."""
+        text = self._text
+        if text is None:
+            text = self._text = bytes_to_text(self.raw)
+        return text
 
     @property
     def text_is_raw(self) -> bool:
