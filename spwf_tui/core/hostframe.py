@@ -24,6 +24,12 @@ class HostFramer:
         self._payload_left = 0
         self._pending_line = ""
 
+    @property
+    def in_payload(self) -> bool:
+        """True between a data-phase line's CR and its payload's last byte (an upload recorded
+        in pieces, docs/architecture.md §7)."""
+        return self._payload_left > 0
+
     def feed(self, data: bytes) -> list[Outgoing]:
         """Take the next bytes; return the commands they complete."""
         done: list[Outgoing] = []

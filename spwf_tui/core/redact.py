@@ -257,6 +257,10 @@ class StreamRedactor:
     # -- internals --------------------------------------------------------------------------
 
     def _feed(self, data: bytes) -> tuple[bytes, list[Span]]:
+        if self._payload_left >= len(data) and not self._payload_secret:
+            # A later piece of a plain upload (docs/architecture.md §3): all payload, nothing to mark.
+            self._payload_left -= len(data)
+            return data, []
         fast = self._fast(data)
         if fast is not None:
             return fast, []

@@ -16,10 +16,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from spwf_tui.core.payload import Outgoing
 from spwf_tui.session.log import EntryBuffer, LogEntry
 from spwf_tui.session.pending import PendingCommand
-from spwf_tui.session.recording.reader import Recording
 from spwf_tui.session.state import ModuleState
 from spwf_tui.transport.modem import LineAction
 from spwf_tui.transport.settings import PortSettings
+
+if TYPE_CHECKING:
+    # For annotations only: the reader (json, tempfile) is not needed to draw a live session.
+    from spwf_tui.session.recording.reader import Recording
 
 
 class Playback(Protocol):

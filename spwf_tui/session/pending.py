@@ -31,6 +31,7 @@ class PendingCommand:
 
     line: str
     sent_at: float
+    """``time.monotonic()`` when it was handed to the port (once written, its last byte)."""
     id: int = field(default_factory=lambda: next(_ids))
     replies: list[Event] = field(default_factory=list)
     """Every non-WIND event that arrived for it, echo included, final line last."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -67,6 +67,12 @@ WATCH_RETRY = 0.1
 RAW_CHUNK = 4096
 """A raw send goes out in pieces of this size: progress and cancelling act between two (at
 115200 baud a piece takes 0.36 s)."""
+TX_FIRST_PIECE = 16 * 1024
+"""An upload's payload up to this size is recorded and written as one piece (with its line);
+a larger one is split: this much first, then ``TX_PIECE`` at a time (``_write_recorded``)."""
+TX_PIECE = 64 * 1024
+"""The later pieces of a split upload: each recorded while the port drains the one before
+(~0.2 ms of base64 and JSON per piece, about what a pty's 20 KB buffer takes to drain)."""
 RAW_LABEL = "raw keys"
 """The recording's label for keys typed in raw mode."""
 
@@ -250,8 +256,9 @@ class Session:
     def send_outgoing(self, outgoing: Outgoing) -> PendingCommand:
         """Send an encoded command (line, CR and payload in one write: never interleaved)."""
         with self._tx_lock:
-            command = self._pending.add(outgoing.line, timeout_for(outgoing.line))
-            self._deadline_moved()
+            # No deadline while it is being written: a 1 MiB upload takes 11 s at 921600 baud,
+            # and its reply can only come after its last byte (the write has its own stall limit).
+            command = self._pending.add(outgoing.line, None)
             self._hurry_reader()
             if outgoing.line.strip().upper().startswith("AT+S.FSP"):
                 with self._rx_lock:
@@ -259,12 +266,8 @@ class Session:
             self._explainer.observe_tx(outgoing.line, outgoing.payload, outgoing.source)
             self.state.note_sent(outgoing.line, outgoing.source)
             self.entries.append(LogEntry(self.clock(), TX, outgoing.line, payload=outgoing.payload))
-            if self.recorder is not None:
-                # before the write: the reply cannot come first, and a process killed in the
-                # middle of a long upload still leaves the command in the file
-                self.recorder.tx(outgoing.wire, source=_file_source(outgoing.source))
             try:
-                self._transport.write(outgoing.wire)
+                self._write_recorded(outgoing)
             except PortWriteError as exc:
                 self._pending.expire(command, str(exc))
                 payload_sent = max(0, exc.sent - len(outgoing.line) - 1)
@@ -273,9 +276,54 @@ class Session:
                 else:
                     self.note(f"{outgoing.line}: {exc}")
                 raise
+            command.sent_at = time.monotonic()  # the reply's time counts from the last byte
+            command.deadline = command.sent_at + timeout_for(outgoing.line)
+            self._deadline_moved()
             self.port.sent(outgoing.line, command)  # a speed change to follow after the reset
         self._wake()
         return command
+
+    def _write_recorded(self, outgoing: Outgoing) -> None:
+        """Record and write ``outgoing`` (docs/architecture.md §3, §7).
+
+        Each recorded piece is recorded before its first byte is written: no reply can come
+        first in the recording, and a process killed in the middle of a long upload leaves the
+        command in the file. A payload larger than ``TX_FIRST_PIECE`` goes out in pieces, each
+        its own ``tx`` event, made (redacted, base64, written to the file) while the port drains
+        the piece before (``SerialTransport.write_pieces``): the recording's work overlaps the
+        module's reading instead of coming before the whole write. If the write fails, the rest
+        is recorded anyway, as when the command was one event: the recording holds the whole
+        command (a replay frames it back), the note how far it got.
+        """
+        head = outgoing.line.encode("utf-8") + b"\r"
+        payload = outgoing.payload or b""
+        recorder = self.recorder
+        source = _file_source(outgoing.source)
+        write_pieces = getattr(self._transport, "write_pieces", None)
+        if recorder is None or not recorder.active or write_pieces is None or len(payload) <= TX_FIRST_PIECE:
+            wire = head + payload  # made once: a 1 MiB concatenation costs ~1 ms of page faults
+            if recorder is not None:
+                recorder.tx(wire, source=source)
+            self._transport.write(wire)
+            return
+        recorded = 0  # payload bytes recorded so far
+
+        def pieces() -> Iterator[bytes]:
+            nonlocal recorded
+            for start, end in _piece_bounds(payload):
+                piece = payload[start:end] if start else head + payload[:end]
+                # The file the payload came from goes with the piece that completes the command:
+                # a replay frames it then (older readers look for it there too).
+                recorder.tx(piece, source=source if end == len(payload) else None)
+                recorded = end
+                yield piece
+
+        try:
+            write_pieces(pieces(), len(head) + len(payload))
+        except PortWriteError:
+            if recorded < len(payload):
+                recorder.tx(payload[recorded:] if recorded else head + payload, source=source)
+            raise
 
     def send_raw(self, data: bytes, label: str, *, progress: Callable[[int, int], None] | None = None,
                  cancel: threading.Event | None = None) -> int:
@@ -639,6 +687,22 @@ def _innermost_frame(exc: BaseException) -> str:
     while tb.tb_next is not None:
         tb = tb.tb_next
     return f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+
+
+def _piece_bounds(payload: bytes) -> Iterator[tuple[int, int]]:
+    """(start, end) of the pieces an upload is recorded and written in: ``TX_FIRST_PIECE``
+    bytes first (recorded before anything is written: the first piece's recording is the only
+    one not overlapped), then ``TX_PIECE``. A cut never falls before a UTF-8 continuation byte,
+    so a text payload's pieces stay text in the recording."""
+    start, size, limit = 0, len(payload), TX_FIRST_PIECE
+    while start < size:
+        end = min(size, start + limit)
+        for _ in range(3):  # a UTF-8 character has at most 3 continuation bytes
+            if end >= size or end <= start + 1 or payload[end] & 0xC0 != 0x80:
+                break
+            end -= 1
+        yield start, end
+        start, limit = end, TX_PIECE
 
 
 def _file_source(source: str | None) -> str | None:

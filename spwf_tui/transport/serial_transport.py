@@ -17,7 +17,7 @@ import select
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 import serial
@@ -226,43 +226,65 @@ def _native_fd_for(port: serial.SerialBase, method: str) -> int | None:
     return _native_fd(port)
 
 
-def _write_some(fd: int, view: memoryview) -> int:
-    """One ``os.write`` of what the kernel takes now (0 when its buffer is full).
+class _WriteFailed(Exception):
+    """``_write_native`` failed after ``sent`` bytes (the count the caller's error must carry)."""
 
-    pyserial's write selects on the descriptor after every ``os.write``, even when all went
-    out, and was called per 4 KiB piece: 17 writes and 17 selects per 64 KiB upload. Here the
-    kernel takes as much as it has room for per call, and ``write`` waits (``_wait_for_room``)
-    only after a short write: the buffer is full then, and writing again at once would only be
-    told EAGAIN (waiting instead halves the calls and the CPU of a 1 MiB upload to a module
-    that reads 4 KiB at a time, ``benchmarks/upload.py``). Failures use pyserial's words, so
-    the user's note reads as before.
-
-    Raises:
-        serial.SerialException: the port failed.
-    """
-    try:
-        return os.write(fd, view)
-    except BlockingIOError:
-        return 0
-    except OSError as exc:
-        raise serial.SerialException(f"write failed: {exc}") from None
+    def __init__(self, sent: int, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.sent = sent
+        self.error = error
 
 
-def _wait_for_room(port: serial.Serial, fd: int) -> None:
-    """Wait until ``fd`` takes bytes again.
+def _write_native(port: serial.Serial, fd: int, pieces: Iterator[bytes]) -> int:
+    """Write every piece of ``pieces`` to ``fd``; returns the bytes written.
+
+    After a short write (the kernel's buffer is full: a pty takes ~20 KB, then what the module
+    reads, ~4 KB at a time) the next piece is fetched first, then the loop waits for room:
+    making that piece overlaps the module's reading. (pyserial's own write selects after every
+    ``os.write``, even when all went out, and was called per 4 KiB.) The loop is the hot path
+    of an upload (~200 rounds a MiB to a module reading 4 KiB at a time): no calls in it but
+    the system's.
 
     Raises:
-        serial.SerialException: the port was closed meanwhile, or took nothing for
-            ``port.write_timeout`` seconds (pyserial's per-write limit, here per stall).
+        _WriteFailed: with the count written before the failure; its error is pyserial's
+            (``write failed: ...``, ``Write timeout``, port closed), so the note reads as before.
     """
-    timeout = port.write_timeout
+    timeout = port.write_timeout  # pyserial's per-write limit, here per stall
+    wait_ms = None if timeout is None else max(0, round(timeout * 1000))
     poller = select.poll()
     poller.register(fd, select.POLLOUT)
-    if not poller.poll(None if timeout is None else max(0, round(timeout * 1000))):
-        raise serial.SerialTimeoutException("Write timeout")
-    if port.fd != fd:
-        # Closed while this thread waited: the number may belong to another file by now.
-        raise serial.PortNotOpenError()
+    write, poll = os.write, poller.poll
+    sent = 0
+    current = next(pieces, None)
+    upcoming: bytes | None = None
+    fetched = False
+    try:
+        while current is not None:
+            view = memoryview(current)
+            while view:
+                try:
+                    written = write(fd, view)
+                except BlockingIOError:
+                    written = 0
+                sent += written
+                if written == len(view):
+                    break
+                view = view[written:]
+                # Short: the buffer is full. Writing again at once would only be told EAGAIN.
+                if not fetched:
+                    upcoming, fetched = next(pieces, None), True
+                if not poll(wait_ms):
+                    raise serial.SerialTimeoutException("Write timeout")
+                if port.fd != fd:
+                    # Closed while this thread waited: the number may belong to another file by now.
+                    raise serial.PortNotOpenError()
+            current = upcoming if fetched else next(pieces, None)
+            upcoming, fetched = None, False
+    except serial.SerialException as exc:
+        raise _WriteFailed(sent, exc) from None
+    except OSError as exc:
+        raise _WriteFailed(sent, serial.SerialException(f"write failed: {exc}")) from None
+    return sent
 
 
 def _os_errors() -> tuple[type[BaseException], ...]:
@@ -383,6 +405,20 @@ class SerialTransport:
             PortWriteError: the port is not connected or failed during the write; its ``sent``
                 says how many bytes of ``data`` left before the failure.
         """
+        return self.write_pieces(iter((data,)), len(data))
+
+    def write_pieces(self, pieces: Iterator[bytes], total: int) -> int:
+        """Write the pieces ``pieces`` yields, in order, as one write of ``total`` bytes (nothing
+        else is written in between); returns how many bytes went out.
+
+        On a native POSIX port the next piece is asked for as soon as the port has no room for
+        more of the current one, before waiting for room: whatever makes a piece (the session
+        records it, docs/architecture.md §3) runs while the module reads, not in a row with the
+        write. A piece is never asked for before its predecessor's first byte was offered.
+
+        Raises:
+            PortWriteError: as ``write``; ``sent`` counts the bytes of every piece that left.
+        """
         with self._write_lock:
             port = self._serial
             if port is None or self.state != CONNECTED:
@@ -391,25 +427,22 @@ class SerialTransport:
             try:
                 fd = _native_fd_for(port, "write")
                 if fd is not None:
-                    # os.write says exactly how many bytes it took: no pieces needed to tell
-                    # how far the payload got.
-                    view = memoryview(data)
-                    while True:
-                        sent += _write_some(fd, view[sent:])
-                        if sent == len(data):
-                            break
-                        _wait_for_room(port, fd)
+                    sent = _write_native(port, fd, pieces)
                 else:
-                    # Write in pieces so a failure can say how far the payload got.
-                    for start in range(0, len(data), 4096):
-                        piece = data[start:start + 4096]
-                        port.write(piece)
-                        sent += len(piece)
+                    for data in pieces:
+                        # Write in pieces so a failure can say how far the payload got.
+                        for start in range(0, len(data), 4096):
+                            piece = data[start:start + 4096]
+                            port.write(piece)
+                            sent += len(piece)
                 # tcdrain, kept: a write returns once its bytes have left the driver. It costs a
                 # UART the wire time of its last buffer, a pty microseconds (measured).
                 port.flush()
+            except _WriteFailed as failed:
+                raise PortWriteError(f"write failed after {failed.sent} of {total} bytes: {failed.error}",
+                                     failed.sent) from None
             except (serial.SerialException, OSError) as exc:
-                raise PortWriteError(f"write failed after {sent} of {len(data)} bytes: {exc}", sent) from None
+                raise PortWriteError(f"write failed after {sent} of {total} bytes: {exc}", sent) from None
             return sent
 
     # -- line settings and modem lines (docs/protocol.md §9.1, §9.2) ------------------------

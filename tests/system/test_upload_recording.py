@@ -1,6 +1,7 @@
 """A large upload on a real pty: the recording has the command before anything the module said
 while it went out (and a note made meanwhile in its place among those), and reading the
-module's output is decoded while the upload still goes out (the command is recorded before its write)."""
+module's output is decoded while the upload still goes out (the command is recorded before its
+write, the later pieces of its payload each before theirs); a replay reads it as the live log."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import tty
 from spwf_tui.core.events import WIND
 from spwf_tui.session.recording.writer import Recorder
 from spwf_tui.session.recording.reader import read_recording
+from spwf_tui.session.recording.replay import ReplaySession
 from spwf_tui.session.session import Session
 from spwf_tui.transport.settings import PortSettings
 
@@ -67,12 +69,23 @@ def test_module_output_during_an_upload_is_decoded_at_once_and_recorded_after_th
         sender.join(5)
         os.close(master)
         os.close(slave)
-    everything = list(read_recording(path).events)
+    recording = read_recording(path)
+    everything = list(recording.events)
     marker = next(i for i, e in enumerate(everything) if e.dir == "note" and "marker during" in e.text)
-    assert [e.dir for e in everything[marker - 2:marker + 2]] == ["tx", "rx", "note", "rx"]
+    wind = next(i for i, e in enumerate(everything) if e.dir == "rx")
+    tx = [i for i, e in enumerate(everything) if e.dir == "tx"]
+    # The command (its line and first piece) before the WIND, the marker after it; the upload
+    # is recorded in pieces, each before it went out: the last ones after the marker.
+    assert tx[0] < wind < marker < tx[-1]
+    assert everything[tx[0]].data.startswith(f"AT+S.FSC=/big.bin,{SIZE}\r".encode())
+    assert b"".join(everything[i].data for i in tx) == f"AT+S.FSC=/big.bin,{SIZE}\r".encode() + payload
     events = [e for e in everything if e.dir in ("rx", "tx")]
-    assert [e.dir for e in events][:2] == ["tx", "rx"]
-    assert events[0].data == f"AT+S.FSC=/big.bin,{SIZE}\r".encode() + payload
     assert b"".join(e.data for e in events if e.dir == "rx") == b"+WIND:55:Pending Data:0:10:10\r\nAT-S.OK\r\n"
     times = [e.t for e in events]
     assert times == sorted(times)
+    # A replay reads it as the live log did: the command, the WIND, the marker, the OK.
+    replay = ReplaySession(recording)
+    replay.to_end()
+    log = [(e.direction, e.text) for e in replay.entries.drain() if e.direction != "note" or "marker" in e.text]
+    assert log == [("tx", f"AT+S.FSC=/big.bin,{SIZE}"), ("rx", "+WIND:55:Pending Data:0:10:10"),
+                   ("note", "marker during the upload"), ("rx", "AT-S.OK")]

@@ -8,7 +8,9 @@ secrets are kept), then one event object per line:
   as ``text`` when they are valid UTF-8, else ``"b64"`` (``encode_bytes``);
   ``"redacted": [[offset, length], ...]`` lists the byte runs replaced by ``*`` (``core.redact``);
   a ``tx`` event with ``"raw": LABEL`` came from ``Session.send_raw`` (bytes sent as they are, no
-  command), one with ``"source": "@ca.pem"`` names the file its payload came from;
+  command), one with ``"source": "@ca.pem"`` names the file its payload came from; a payload
+  over ``session.session.TX_FIRST_PIECE`` is recorded in pieces, one ``tx`` event each (the
+  line with the first, ``source`` on the last), with what came meanwhile between them;
 * ``{"t": .., "dir": "note", "text": ".."}`` — a note from the tool or a marker from the user;
 * ``{"t": .., "dir": "facts", "facts": {"firmware": .., "model": ..}}`` — module facts as they
   become known;

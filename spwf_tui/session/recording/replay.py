@@ -38,6 +38,10 @@ from spwf_tui.transport.errors import PortError
 
 REPLAY = "replay"
 """``ReplaySession.link_state``."""
+HOLD_EVENTS = 1000
+"""Most events held back inside an upload's data phase (``_ReplayCore.apply``)."""
+HOLD_BYTES = 1 << 20
+"""...and most bytes of them."""
 _LONGEST_WAIT = 60.0
 """Seconds the playback thread sleeps at most before looking again."""
 
@@ -76,32 +80,91 @@ class _ReplayCore(Session):
     """The live session's code, fed from a recording instead of a port."""
 
     def __init__(self, recording: Recording | RecordingStream, clock: Callable[[], float]) -> None:
+        self._base_clock = clock
+        self._started = recording.started_epoch
+        self._when: float | None = None
+        """While applying an event out of its place (held, below): its recording time."""
         # The recording decides what is shown: callers redact it first (``recording.redacted``)
         # unless they were asked to keep its secrets (``replay --show-secrets``, exports).
-        super().__init__(recording.settings, clock=clock, transport=NullTransport(),
+        super().__init__(recording.settings, clock=self._now, transport=NullTransport(),
                          read_file=_no_files, reconnect=False, show_secrets=True)
         self.link_state = REPLAY
         self._framer = HostFramer()
+        self._held: list[RecordedEvent] = []
+        """Events recorded between the pieces of an upload, applied once it is complete."""
+        self._held_bytes = 0
+        self._overflowed = False
+        """This data phase held too much: the rest of its events are applied as they come."""
+        self._payload_began = 0.0
+        """Recording time of the piece whose line began the data phase being framed."""
+
+    def _now(self) -> float:
+        return self._base_clock() if self._when is None else self._started + self._when
 
     def note(self, text: str) -> None:
         """Notes the session makes while replaying are in the recording already."""
 
     def apply(self, event: RecordedEvent) -> None:
-        """Do what the live session did for ``event``."""
+        """Do what the live session did for ``event``.
+
+        A large upload is recorded in pieces (``Session._write_recorded``), and what the module
+        said meanwhile (its echo of the line, a WIND), notes and session events sit between
+        them. The live session had registered the command, with its whole payload, before any
+        of them; here the command exists once its last piece is framed. So events met inside a
+        data phase are held until the payload is complete, then applied at their own times
+        after the command (sent at its first piece's time): the log reads as the live one did.
+        At most ``HOLD_EVENTS`` events and ``HOLD_BYTES`` bytes are held (a recording is
+        hostile input); ``finish`` applies what a recording ending inside an upload held.
+        """
+        framed_tx = event.dir == TX and event.raw_label is None
+        if self._framer.in_payload and not framed_tx and not self._overflowed:
+            self._held.append(event)
+            self._held_bytes += len(event.data) + len(event.text)
+            if len(self._held) > HOLD_EVENTS or self._held_bytes > HOLD_BYTES:
+                self._overflowed = True  # not an upload's few lines: shown as they come
+                self.finish()
+            return
+        self._apply(event)
+        if not self._framer.in_payload:
+            self._overflowed = False
+            self.finish()
+
+    def finish(self) -> None:
+        """Apply the events held inside a data phase, each at its recorded time."""
+        held, self._held, self._held_bytes = self._held, [], 0
+        try:
+            for event in held:
+                self._when = event.t
+                self._apply(event)
+        finally:
+            self._when = None
+
+    def _apply(self, event: RecordedEvent) -> None:
         if event.dir == RX:
             self.data_received(event.data)
         elif event.dir == TX and event.raw_label is not None:
             self.show(LogEntry(self.clock(), TX, event.raw_label, payload=event.data))
         elif event.dir == TX:
-            source = event.fields.get("source")
-            for outgoing in self._framer.feed(event.data):
-                if isinstance(source, str):  # the file the live session read (``@ca.pem``)
-                    outgoing, source = replace(outgoing, source=source), None
-                self.send_outgoing(outgoing)
+            self._apply_tx(event)
         elif event.dir == NOTE:
             self.show(LogEntry(self.clock(), NOTE, event.text))
         elif event.dir == CONTROL:
             self._control(event.fields)
+
+    def _apply_tx(self, event: RecordedEvent) -> None:
+        """Frame the host's bytes back into commands and send them (to nowhere)."""
+        began = self._payload_began if self._framer.in_payload else None
+        source = event.fields.get("source")
+        for outgoing in self._framer.feed(event.data):
+            if isinstance(source, str):  # the file the live session read (``@ca.pem``)
+                outgoing, source = replace(outgoing, source=source), None
+            self._when, began = began, None  # a command begun in an earlier piece: sent then
+            try:
+                self.send_outgoing(outgoing)
+            finally:
+                self._when = None
+        if self._framer.in_payload and began is None:
+            self._payload_began = event.t
 
     def _control(self, fields: dict[str, Any]) -> None:
         what = fields.get("event")
@@ -332,6 +395,8 @@ class ReplaySession:
         event = self.recording.events[self.position]
         self.position += 1  # first: the session's clock reads the time of this event
         self._core.apply(event)
+        if self.at_end:
+            self._core.finish()  # a recording that ends inside an upload: what it held back
         return event
 
     def _time_at(self, index: int) -> float:
@@ -407,6 +472,7 @@ class StreamingReplay:
             self._time = event.t
             self._core.apply(event)
             yield from drain()
+        self._core.finish()  # a recording that ends inside an upload: what it held back
         yield from drain()
 
 
