@@ -196,8 +196,8 @@ class RxDecoder:
         """Lines from ``pos`` on, until the input ends or a line switches the mode; returns
         where decoding stopped.
 
-        The lines up to and including the next one that may switch the mode (``_READING_HINT``, ``_HTTP_HINT``)
-        are framed in bulk (``_take_run``): nearly all module output. When that last line does
+        The lines up to and including the next one that may switch the mode (``_READING_HINT``,
+        ``_HTTP_HINT``) are framed in bulk (``_take_run``): nearly all module output. When that last line does
         switch, a counted payload that is all in ``buf`` and fits one piece (most socket reads)
         is cut here and framing goes on after it (docs/protocol.md §2.6). Lines of more than
         ``max_line`` and everything while FSP's echo is awaited go through ``_take_each``.
@@ -336,8 +336,8 @@ class RxDecoder:
                     self._check_reading(event)
             append(event)
 
-    def _take_each(self, buf: bytes, pos: int, events: list[Event], once: bool = False) -> int:
-        """``_take_lines`` one line at a time (``once``: only the line at ``pos``)."""
+    def _take_each(self, buf: bytes, pos: int, events: list[Event]) -> int:
+        """``_take_lines`` one line at a time."""
         end = len(buf)
         find = buf.find
         append = events.append
@@ -393,8 +393,6 @@ class RxDecoder:
                 self._after_line(event)
                 if self._mode != _LINES and self._mode != _BODY_AFTER_ECHO:
                     return pos
-            if once:
-                return pos
         return pos
 
     def _take_counted(self, buf: bytes, pos: int, events: list[Event]) -> int:
