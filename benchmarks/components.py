@@ -48,6 +48,7 @@ def measure(repeats: int = 5) -> dict:
     events = RxDecoder().feed(block) * ROUNDS
     per_batch = -(-len(events) // len(pieces))
     batches = [events[i:i + per_batch] for i in range(0, len(events), per_batch)]  # as many as pieces
+    sizes = [sum(len(event.raw) for event in batch) for batch in batches]  # (``_deliver`` knows its read's)
     tmp = Path(tempfile.mkdtemp(prefix="spwf-bench-components-"))
     stages = {}
     try:
@@ -75,8 +76,9 @@ def measure(repeats: int = 5) -> dict:
             # As ``Session._deliver`` does: one entry an event, handed over a batch at a time.
             session = Session(PortSettings("bench"), transport=NullTransport())
             extend = session.entries.extend
-            for batch in batches:
-                extend([LogEntry(1.0, RX, None if event.kind == DATA else event.text, event, None) for event in batch])
+            for batch, size in zip(batches, sizes):
+                extend([LogEntry(1.0, RX, None if event.kind == DATA else event.text, event, None) for event in batch],
+                       received=True, size=size)
             session.entries.drain()
 
         def recorder():

@@ -17,6 +17,10 @@ server (``tmux -L spwf-bench-<pid>``), and as the baseline in the same run the T
 pane's output also goes through ``pipe-pane`` to ``grep``, which picks out the ``N lines not
 shown`` notes the REPL printed (they scroll away). Peak RSS and CPU are the pane process's own
 (the command is ``exec``-ed, so the pane's process is the REPL or the TUI).
+
+At line rate (``--line-rate SECONDS``): the same panes while the writer paces the flood at
+921600 baud (92,160 B/s); the process's CPU (all threads) as % of one core over SECONDS from
+the flood's second second, the TUI and the REPL alternating.
 """
 
 from __future__ import annotations
@@ -193,6 +197,48 @@ def tmux_trial(front_end: str, pty: Pty, total: int, env: dict[str, str], scratc
             "cpu_s_per_mb": cpu / (writer.size / MB), "hidden_lines": hidden}
 
 
+LINE_RATE = 92_160.0
+"""Bytes a second at 921600 baud (8N1): the module's own pace."""
+
+
+def line_rate_trial(front_end: str, pty: Pty, seconds: float, env: dict[str, str], scratch: Path) -> float:
+    """``front_end`` in a tmux pane while the flood comes at 921600 baud: its CPU (all threads)
+    as % of one core over the flood's ``seconds`` after the first one."""
+    writer = Writer(pty, int(LINE_RATE * (seconds + 1.5)), rate=LINE_RATE)
+    argv = [*spwf_tui_command(), *(["repl"] if front_end == "repl" else []), pty.path, "--no-record"]
+    pane = TmuxPane(argv, env, Path(tempfile.mkdtemp(dir=scratch)) / "notes")
+    try:
+        if not pane.wait_for(READY_WORDS[front_end], READY_TIMEOUT):
+            raise RuntimeError(f"{front_end} in tmux never drew its first screen: {pane.screen()[-300:]!r}")
+        writer.go()
+        time.sleep(1.0)  # the stream is flowing (and paced readers pacing)
+        cpu_before, start = _cpu_seconds(pane.pid), time.perf_counter()
+        time.sleep(seconds)
+        return 100 * (_cpu_seconds(pane.pid) - cpu_before) / (time.perf_counter() - start)
+    finally:
+        pane.kill()
+        writer.stop()
+        writer.wait()
+
+
+def run_line_rate(seconds: float, trials: int, env: dict[str, str]) -> dict:
+    """The REPL's and the TUI's CPU at 921600 baud in tmux, trials alternating."""
+    if shutil.which("tmux") is None:
+        return {"repl_line_rate_error": "tmux is not installed"}
+    scratch = Path(tempfile.mkdtemp(prefix="spwf-bench-tmux-"))
+    pty = Pty()
+    ours: list[float] = []
+    base: list[float] = []
+    try:
+        for _ in range(trials):
+            base.append(line_rate_trial("tui", pty, seconds, env, scratch))
+            ours.append(line_rate_trial("repl", pty, seconds, env, scratch))
+    finally:
+        pty.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {"repl_tmux_line_rate_cpu_pct": median(ours), "tui_tmux_line_rate_cpu_pct": median(base)}
+
+
 def run_tmux(total: int, trials: int, env: dict[str, str]) -> dict:
     """The REPL and the TUI in tmux, alternating on one pty."""
     if shutil.which("tmux") is None:
@@ -247,12 +293,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--trials", type=int, default=1)
     parser.add_argument("--tmux", action="store_true", help="also the REPL and the TUI in tmux panes")
     parser.add_argument("--no-pipe", action="store_true", help="only the tmux trials")
+    parser.add_argument("--line-rate", type=float, default=0, metavar="SECONDS",
+                        help="also the REPL's and the TUI's CPU in tmux at 921600 baud, over SECONDS")
     args = parser.parse_args(argv)
     total = int(args.megabytes * MB)
     result = {} if args.no_pipe else run(total, args.trials)
     if args.tmux:
         _, dirs = isolated_dirs()
         result.update(run_tmux(total, args.trials, bench_env(dirs)))
+    if args.line_rate:
+        _, dirs = isolated_dirs()
+        result.update(run_line_rate(args.line_rate, args.trials, bench_env(dirs)))
     emit(result)
 
 

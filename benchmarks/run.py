@@ -31,7 +31,7 @@ SUITE = {
     "decode": ("benchmarks.decodebench", ["--megabytes", "100"], ["--megabytes", "5"]),
     "components": ("benchmarks.components", ["--repeats", "5"], ["--repeats", "2"]),
     "export": ("benchmarks.exportbench", ["--megabytes", "100"], ["--megabytes", "1", "--pem-megabytes", "1"]),
-    "repl": ("benchmarks.replingest", ["--megabytes", "100", "--tmux"], ["--megabytes", "4"]),
+    "repl": ("benchmarks.replingest", ["--megabytes", "100", "--tmux", "--line-rate", "15"], ["--megabytes", "4"]),
     "runone": ("benchmarks.runone", ["--repeats", "9"], ["--repeats", "2"]),
     "boards": ("benchmarks.boards", ["--boards", "1", "10", "50", "100", "--seconds", "10"],
                ["--boards", "1", "5", "--seconds", "2"]),
@@ -175,6 +175,8 @@ def table(r: dict) -> str:
          _fmt(g("repl_tmux_ratio"), "×"), f"peak RSS {_fmt(g('repl_tmux_peak_rss_mib'), ' MiB', 0)} (TUI "
          f"{_fmt(g('tui_tmux_peak_rss_mib'), ' MiB', 0)}), hidden lines {_fmt(g('repl_tmux_hidden_lines'))}, CPU "
          f"{_fmt(g('repl_tmux_cpu_s_per_mb'), ' s/MB', 3)} (TUI {_fmt(g('tui_tmux_cpu_s_per_mb'), ' s/MB', 3)})"),
+        ("11 REPL CPU at 921600 (tmux)", _fmt(g("repl_tmux_line_rate_cpu_pct"), " %", 1),
+         f"TUI in tmux {_fmt(g('tui_tmux_line_rate_cpu_pct'), ' %', 1)}", "", "% of one core over 15 s"),
         ("9 run PORT -c AT", _fmt(g("run_one_command_s"), " s", 3),
          f"python -c pass {_fmt(g('runone_python_pass_s'), ' s', 3)}", "",
          f"CPU {_fmt(g('run_one_command_cpu_s'), ' s', 3)} (pass: {_fmt(g('runone_python_pass_cpu_s'), ' s', 3)}); "

@@ -28,8 +28,12 @@ def run(args: argparse.Namespace) -> int:
     """Open the port and run the console until the user quits or input ends."""
     cfg = config_file.load()
     settings = port_settings(args, args.port, cfg)
-    with Session(settings, line_ends=line_ends(args, cfg), **session_options(args, cfg)) as session:
-        if not wants_full_prompt():
+    interactive = wants_full_prompt()
+    # The interactive REPL reads paced, as the TUI does: a stream comes in fewer, larger batches
+    # (a reply awaited and a raw-mode key are never held back: session.Session ``pace_streams``).
+    with Session(settings, line_ends=line_ends(args, cfg), pace_streams=interactive,
+                 **session_options(args, cfg)) as session:
+        if not interactive:
             from spwf_tui.repl.plain import PlainConsole
 
             return PlainConsole(session, sys.stdin, sys.stdout, prompt=sys.stdin.isatty()).run()

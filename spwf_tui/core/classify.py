@@ -48,7 +48,7 @@ class LineClass:
 Parts = tuple[str, "int | None", "str | None", "tuple[str, ...]"]
 """``(kind, code, label, fields)``: a ``LineClass`` as a plain tuple, for the RX hot path."""
 
-_ECHO_PARTS: Parts = (ECHO, None, None, ())
+ECHO_PARTS: Parts = (ECHO, None, None, ())
 _OTHER_PARTS: Parts = (OTHER, None, None, ())
 
 
@@ -60,14 +60,14 @@ def classify(line: str) -> LineClass:
 def classify_parts(line: str) -> Parts:
     """``classify`` as a tuple ``(kind, code, label, fields)``: what the decoder calls per line."""
     if line.startswith("AT-S."):
-        return _classify_module_line(line[5:])
+        return classify_module_line(line[5:])
     if line.startswith("+WIND:"):
-        return _classify_wind(line[6:])
+        return classify_wind(line[6:])
     upper = line[:6].upper()
     if upper.startswith("AT-S."):
-        return _classify_module_line(line[5:])
+        return classify_module_line(line[5:])
     if upper.startswith("AT") and _is_command(line):
-        return _ECHO_PARTS
+        return ECHO_PARTS
     return _OTHER_PARTS
 
 
@@ -97,7 +97,7 @@ def strip_host_prefix(line: str) -> str:
     return line
 
 
-def _classify_module_line(rest: str) -> Parts:
+def classify_module_line(rest: str) -> Parts:
     label, _, tail = rest.partition(":")
     fields = tuple(tail.split(":")) if tail else ()
     if label == "OK":
@@ -114,12 +114,17 @@ def _classify_module_line(rest: str) -> Parts:
     return (INFO, None, label, fields)
 
 
-def _classify_wind(rest: str) -> Parts:
+def classify_wind(rest: str) -> Parts:
+    """A ``+WIND:`` line's parts, from what follows ``+WIND:``."""
     number_text, _, tail = rest.partition(":")
-    number = ascii_int(number_text, MAX_WIND)
+    # The numbers as the module prints them, looked up (a flood's new lines are mostly WINDs);
+    # anything else (leading zeros, too large, not ASCII) is read by ``ascii_int``.
+    number = _WIND_NUMBERS.get(number_text)
     if number is None:
-        return _OTHER_PARTS  # not a WIND the module could send: shown as a plain line
-    known_text = _wind_text(number)
+        number = ascii_int(number_text, MAX_WIND)
+        if number is None:
+            return _OTHER_PARTS  # not a WIND the module could send: shown as a plain line
+    known_text = _WIND_TEXTS.get(number)
     # WIND texts may contain ':' in principle; when the firmware text is known, split after it.
     if known_text and tail.startswith(known_text):
         after = tail[len(known_text):]
@@ -129,6 +134,9 @@ def _classify_wind(rest: str) -> Parts:
     return (WIND, number, None, fields)
 
 
-def _wind_text(number: int) -> str | None:
-    known = catalog.wind(number)
-    return known.text if known else None
+_WIND_NUMBERS = {str(number): number for number in range(MAX_WIND + 1)}
+"""``ascii_int(text, MAX_WIND)`` for the texts without leading zeros."""
+
+
+_WIND_TEXTS = {wind.number: wind.text for wind in catalog.WINDS}
+"""WIND number -> the firmware's text for it (``catalog.wind(number).text``)."""

@@ -124,10 +124,15 @@ def visible_bytes(data: bytes, keep: str = "") -> str:
     return visible(data.decode("utf-8", "surrogateescape").replace("\\", "\\\\"), keep)
 
 
-def visible_decoded(data: bytes) -> str:
-    """``visible(bytes_to_text(data))``, exactly, without making the text first: the one line
-    of a payload piece in a transcript (UTF-8 where valid, ``\\xNN`` for every other byte and
-    every control, ``\\r \\n \\t`` named).
+def visible_decoded(data: bytes, keep: str = "") -> str:
+    """``visible(bytes_to_text(data), keep)``, exactly, without making the text first: the one
+    line of a payload piece in a transcript (UTF-8 where valid, ``\\xNN`` for every other byte
+    and every control, ``\\r \\n \\t`` named), or a line of one in the REPL (``keep="\\t"``:
+    the terminal lays TABs out).
+
+    A TAB kept: the pieces between TABs are escaped alone and joined by TABs. The same text as
+    one call, as a TAB is a byte of its own in UTF-8 and no base for a combining mark (it is
+    not shown as itself): a mark after it is escaped either way.
 
     Why not the two calls: on binary payloads both take a Python step per control or invalid
     byte (about 0.2 s per MB). Here the bytes between valid multi-byte sequences (ASCII and
@@ -137,6 +142,11 @@ def visible_decoded(data: bytes) -> str:
     ``visible`` would not show one as itself (one regex scan); a combining mark, whose look
     depends on what stands before it, is decided there (``_mark_shown``).
     """
+    if keep:
+        if keep != "\t":
+            raise ValueError(f"visible_decoded() keeps only TAB, not {keep!r}")
+        if b"\t" in data:
+            return "\t".join(map(visible_decoded, data.split(b"\t")))
     if data.isascii():
         return _unescape_repr(codecs.escape_encode(data)[0]).decode("ascii")
     parts = UTF8_SEQUENCE.split(data)

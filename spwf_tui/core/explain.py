@@ -118,6 +118,15 @@ class Explainer:
         self._observe(event)
         return text
 
+    SILENT_KINDS = _SILENT_KINDS
+    """Kinds ``explain_or_later`` answers None for whatever came before (they change no context):
+    the RX path does not ask about them."""
+    TOLD_INFO_LABELS = _TOLD_INFO_LABELS
+    """The ``AT-S.`` info labels ``explain_or_later`` looks at; the others are None likewise."""
+    CONTEXT_WINDS = frozenset({1})
+    """The WINDs ``explain_or_later`` explains at once (WIND 1, a boot, starts the context
+    afresh); for every other WIND it answers ``LATER``."""
+
     def explain_or_later(self, event: Event) -> str | None | Later:
         """``explain``, except that an explanation that depends on ``event`` alone is not made:
         ``LATER`` stands for it (``line_explanation(event)`` gives it when it is shown). The
@@ -126,7 +135,7 @@ class Explainer:
         if kind in _SILENT_KINDS or (kind == INFO and event.label not in _TOLD_INFO_LABELS) or (
                 kind == DATA and not (self._ctx.expecting_auth_payload or self._ctx.expecting_ca_payload)):
             return None
-        if kind == WIND and event.code != 1 or event.label in _LINE_LABELS:
+        if kind == WIND and event.code not in self.CONTEXT_WINDS or event.label in _LINE_LABELS:
             return LATER
         text = self._explanation(event)
         self._observe(event)

@@ -44,16 +44,19 @@ class LogEntry:
 
     def __init__(self, time: float, direction: str, text: str | None = None, event: Event | None = None,
                  explain: str | None | Later = None, payload: bytes | None = None) -> None:
+        # (One per module line on the RX path: the fewest tests for an entry with its text.)
         self.time = time
         self.direction = direction
-        if text is not None or event is None:
-            self.text = text or ""
         self.event = event
+        self.payload = payload
+        if text is not None:
+            self.text = text
+        elif event is None:
+            self.text = ""
         if not isinstance(explain, Later):
             self.explain = explain
         elif event is None:
             self.explain = None
-        self.payload = payload
 
     def __getattr__(self, name: str) -> str | None:
         # Only reached for a slot never set: the deferred ``text`` or ``explain`` of an event's entry.

@@ -545,6 +545,22 @@ def holds_secret_assignment(text: str) -> bool:
     return _FULL.search(lowered.encode("utf-8", "backslashreplace")) is not None
 
 
+def lines_hold_secret_assignment(data: bytes) -> bool:
+    """For whole module lines (their bytes, terminators included): whether some line holds a
+    secret assignment as the redactor reads it (``_FULL`` on ASCII-lowered bytes). Never a miss:
+    True whenever ``redact_text`` of some line's text (``bytes_to_text``) would change something.
+
+    The RX path's look at every batch of lines, cheaper than ``holds_secret_assignment`` on the
+    joined texts (no join of texts, no Unicode lower-casing) and the same answer for ASCII text:
+    a line's text differs from its bytes only where they are not ASCII, and no keyword, name,
+    blank or ``=`` of an assignment is (the delimiter after a name, any byte, matches either way).
+    """
+    lowered = data.lower()
+    if b"scfg" not in lowered and b"var:" not in lowered:
+        return False
+    return _FULL.search(lowered) is not None
+
+
 def redact_all(data: bytes, *, tx: bool) -> tuple[bytes, list[Span]]:
     """Redact a whole stream at once (``feed`` then ``flush``)."""
     redactor = StreamRedactor(tx=tx)

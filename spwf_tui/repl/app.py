@@ -1,18 +1,21 @@
 """The interactive REPL: ``PromptSession.prompt_async`` inside ``patch_stdout`` (docs/architecture.md §6.2).
 
 Who calls what: the transport's reader thread calls ``Repl._wake`` (through the session's
-listener); that only schedules ``_drain`` on the event loop, at most once per ``BATCH_SECONDS``.
-``_drain`` takes every new log entry and prints them in one ``print_formatted_text`` call, which
-prompt-toolkit draws above the prompt and then redraws the line being typed, untouched. Writes to
-the port go through one sending thread (``Repl._sender``, thread ``repl-tx``): a long payload never
-freezes the prompt's event loop, and every send (a command, ``:send-file``, a pasted block, raw
-keys) waits for the one before it, so two never interleave on the wire.
+listener); that only schedules ``_drain`` on the event loop, ``BATCH_SECONDS`` later (while the
+module streams and nobody waits for an answer, ``STREAM_BATCH_SECONDS``). ``_drain`` takes every
+new log entry and prints them above the prompt in one go (``_print_above``: the prompt erased,
+the text written, the line being typed redrawn untouched); on a VT100 terminal each slice of
+entries is one string (``repl/rendered.py``), written by a thread of its own while the next slice
+is made. Writes to the port go through one sending thread (``Repl._sender``, thread ``repl-tx``):
+a long payload never freezes the prompt's event loop, and every send (a command, ``:send-file``,
+a pasted block, raw keys) waits for the one before it, so two never interleave on the wire.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from typing import Any
@@ -24,11 +27,14 @@ from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.keys import Keys
+from prompt_toolkit.output import Output
+from prompt_toolkit.output.vt100 import Vt100_Output
 from prompt_toolkit.patch_stdout import patch_stdout
 from prompt_toolkit.renderer import print_formatted_text as render_fragments
 from prompt_toolkit.styles import Style, default_ui_style, merge_styles
 
 from spwf_tui.core import authcheck
+from spwf_tui.core.logentry import LogEntry
 from spwf_tui.core.payload import Outgoing, PayloadError, with_typed_payload
 from spwf_tui.repl.commands import ColonCommands
 from spwf_tui.repl.completer import AtCompleter, hint_text
@@ -37,6 +43,8 @@ from spwf_tui.repl.keyline import run_job, run_raw
 from spwf_tui.repl.payload import CONFIRM_PROMPT, confirmed, payload_prompt
 from spwf_tui.repl.printer import (BEHIND, CATCH_UP_SECONDS, PRINT_SLICE, STYLE_RULES, Fragments, View,
                                    batch_fragments, entry_fragments, message, problem)
+from spwf_tui.repl.rendered import BatchRenderer
+from spwf_tui.repl.terminal_looks import terminal_looks
 from spwf_tui.session.paste_queue import STOPPED_ON_ERROR, PasteQueue, is_multi_line, split_pasted
 from spwf_tui.session.session import RAW_CHUNK, Session
 from spwf_tui.transport.errors import PortWriteError
@@ -45,6 +53,13 @@ from spwf_tui.transport.serial_transport import CONNECTED
 PROMPT = "spwf> "
 BATCH_SECONDS = 0.03
 """Output that arrives within this time is printed in one go (one redraw of the prompt)."""
+STREAM_BATCH_SECONDS = 0.1
+"""While the module streams (a batch printed less than this ago), output gathers this long:
+each batch erases and redraws the prompt, and 33 batches a second took a quarter of a core at
+921600 baud (10 a second: 15 %). Not while the user waits: ``QUICK_SECONDS``."""
+QUICK_SECONDS = 1.0
+"""After the user sends a line (and in raw mode, and while a reply is awaited) batches stay at
+``BATCH_SECONDS``: an answer is never held back for a stream's sake."""
 SMALL_RAW_SEND = 4 * RAW_CHUNK
 """Raw sends up to this size go out without a progress line."""
 BANNER = "Tab completes, :help lists the : commands, F6 raw mode, Ctrl+] or Ctrl+D quits."
@@ -82,13 +97,23 @@ class Repl:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: threading.Thread | None = None
         self._scheduled = False
+        self._due = 0.0
+        """When the scheduled drain runs (``time.monotonic``)."""
+        self._last_batch = 0.0
+        """When the last batch began to print (``time.monotonic``)."""
+        self._quick_until = 0.0
+        """Until then batches gather only ``BATCH_SECONDS`` (``_batch_delay``)."""
         self._printing: asyncio.Future[None] | None = None
         """The batch being printed above the prompt (``_print_above``), if one is."""
+        self._renderer: tuple[Output, BatchRenderer] | None = None
+        """Makes the log's text for a VT100 terminal (``_slice_text``), with the output it is for."""
         self._caught_up = threading.Event()
         self._closing = False
         self._background: asyncio.Future[Any] | None = None
         self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="repl-tx")
         """The one thread that writes to the port: sends queue in the order they were asked for."""
+        self._terminal_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="repl-terminal")
+        """Writes the log's slices to the terminal while the next is made (``_print_above``)."""
         history, self._history_warning = open_history()
         bindings = KeyBindings()
 
@@ -154,6 +179,7 @@ class Repl:
         if self._printing is not None:
             await self._printing  # a batch under way ends first: the last lines follow it
         self._drain()
+        self._terminal_writer.shutdown(wait=True)
         return 0
 
     def show(self, fragments: Fragments) -> None:
@@ -168,6 +194,7 @@ class Repl:
         stripped = line.strip()
         if not stripped:
             return
+        self._quick_until = time.monotonic() + QUICK_SECONDS  # its answer is printed at once
         if is_multi_line(line):  # a terminal without bracketed paste, or a line edited into several
             await self._paste(line)
             return
@@ -311,15 +338,26 @@ class Repl:
         The port's reader, when the printer is far behind (a flood faster than the terminal
         draws), waits for it as the plain console's does (``CATCH_UP_SECONDS`` at a time) rather
         than let the entry buffer drop lines from view; the bytes wait in the port meanwhile."""
-        if not (self._scheduled or self._closing or self._loop is None):
-            self._scheduled = True
-            try:
-                self._loop.call_soon_threadsafe(self._loop.call_later, BATCH_SECONDS, self._drain)
-            except RuntimeError:  # the loop closed while the port was still delivering
-                return
+        if not (self._closing or self._loop is None):
+            delay = self._batch_delay()
+            due = time.monotonic() + delay
+            # A drain due later than this one would be (a stream's) does not hold back this output.
+            if not self._scheduled or due < self._due - 0.005:
+                self._scheduled, self._due = True, due
+                try:
+                    self._loop.call_soon_threadsafe(self._loop.call_later, delay, self._drain)
+                except RuntimeError:  # the loop closed while the port was still delivering
+                    return
         if self.session.entries.waiting > BEHIND and threading.current_thread() is not self._loop_thread:
             self._caught_up.clear()
             self._caught_up.wait(CATCH_UP_SECONDS)
+
+    def _batch_delay(self) -> float:
+        """How long output waits to be printed with what follows it (any thread)."""
+        now = time.monotonic()
+        if self._raw or now < self._quick_until or self.session.awaiting_reply():
+            return BATCH_SECONDS
+        return STREAM_BATCH_SECONDS if now - self._last_batch < STREAM_BATCH_SECONDS else BATCH_SECONDS
 
     def _drain(self) -> None:
         self._scheduled = False  # first: entries added from here on schedule another drain
@@ -333,35 +371,78 @@ class Repl:
 
     def _print_now(self) -> None:
         """No prompt on the screen (before and after it): print what waits, as it is."""
+        output = get_app_session().output
         entries = self.session.entries.drain()
         for start in range(0, len(entries), PRINT_SLICE):
-            self.show(batch_fragments(entries[start:start + PRINT_SLICE], self.view))
+            self._write_slice(output, self._slice_text(output, entries[start:start + PRINT_SLICE]))
         self._caught_up.set()
         self._show_partial()
 
+    def _slice_text(self, output: Output, entries: list[LogEntry]) -> str | Fragments:
+        """What ``entries`` print as: on a VT100 terminal (every one but the legacy Windows
+        console) one string, the looks in it (``repl/rendered.py``: a repeated line's text is
+        made once); elsewhere fragments for prompt-toolkit to draw."""
+        if not isinstance(output, Vt100_Output):
+            return batch_fragments(entries, self.view)
+        if self._renderer is None or self._renderer[0] is not output:
+            starts, reset = terminal_looks(output, self._merged_style)
+            self._renderer = (output, BatchRenderer(starts, reset, line_end="\r\n"))
+        return self._renderer[1].batch(entries, self.view.presentation())
+
+    def _write_slice(self, output: Output, text: str | Fragments) -> None:
+        """Write one slice's text to the terminal (any thread, one at a time)."""
+        if isinstance(text, str):
+            output.reset_attributes()
+            output.enable_autowrap()
+            output.write_raw(text)
+        else:
+            render_fragments(output, FormattedText(text), self._merged_style)
+        output.flush()
+
     async def _print_above(self) -> None:
         """Print what waits above the prompt: the prompt erased once, every slice printed, the
-        prompt drawn again, like a TUI frame. Then the next batch, after ``BATCH_SECONDS``.
+        prompt drawn again, like a TUI frame. Then the next batch: at once if a full slice came
+        meanwhile, else after the usual wait (``_batch_delay``).
 
         ``show`` per slice queued one erase-print-redraw each (``print_formatted_text`` above a
         running application), and under a flood they piled up faster than the terminal took
         them: every queued slice held its text (a 100 MB flood in tmux peaked at 522 MiB) and
         each paid a prompt redraw. One batch at a time, what waits stays in the entry buffer
-        (bounded; the reader waits beyond ``BEHIND``) and is made into text one slice at a time.
+        (bounded; the reader waits beyond ``BEHIND``).
+
+        Each slice is written by the writing thread (``_terminal_writer``) while the next one is
+        made into text here: a terminal takes a flood's text no faster than it draws it (tmux
+        about 8 MB/s here), and the write waits in the kernel without the interpreter's lock,
+        so the drawing and the making overlap instead of taking turns. One slice is written
+        while at most one more waits, made.
         """
+        self._last_batch = time.monotonic()
         try:
             entries = self.session.entries.drain()
             # Lines the console fell behind on come as one note in their place (EntryBuffer).
             if entries:
                 async with in_terminal():
                     output = get_app_session().output
-                    for start in range(0, len(entries), PRINT_SLICE):
-                        fragments = batch_fragments(entries[start:start + PRINT_SLICE], self.view)
-                        render_fragments(output, FormattedText(fragments), self._merged_style)
-                        output.flush()
+                    loop = asyncio.get_running_loop()
+                    writing: asyncio.Future[None] | None = None
+                    try:
+                        for start in range(0, len(entries), PRINT_SLICE):
+                            text = self._slice_text(output, entries[start:start + PRINT_SLICE])
+                            if writing is not None:
+                                await writing
+                            writing = loop.run_in_executor(self._terminal_writer, self._write_slice, output, text)
+                    finally:
+                        if writing is not None:
+                            await writing
         finally:
             self._printing = None
             self._caught_up.set()
         self._show_partial()
-        if self.session.entries.waiting:
-            self._wake()  # what came while this batch was printed
+        waiting = self.session.entries.waiting
+        if waiting >= PRINT_SLICE and not self._scheduled:
+            # A flood: what came while this batch was printed is a full slice already, printed
+            # next without waiting for more.
+            self._scheduled, self._due = True, time.monotonic()
+            self._loop.call_soon(self._drain)
+        elif waiting:
+            self._wake()  # what came while this batch was printed, gathered as usual

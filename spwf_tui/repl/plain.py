@@ -16,7 +16,8 @@ from spwf_tui.core import authcheck
 from spwf_tui.core.payload import PayloadError, with_typed_payload
 from spwf_tui.repl.commands import ColonCommands
 from spwf_tui.repl.payload import CONFIRM_PROMPT, confirmed, payload_prompt
-from spwf_tui.repl.printer import BEHIND, CATCH_UP_SECONDS, PRINT_SLICE, Fragments, View, batch_text, problem, to_plain
+from spwf_tui.repl.printer import BEHIND, CATCH_UP_SECONDS, PRINT_SLICE, Fragments, View, problem, to_plain
+from spwf_tui.repl.rendered import BatchRenderer
 from spwf_tui.session.quiet import wait_until_idle
 from spwf_tui.session.session import Session
 from spwf_tui.transport.errors import PortWriteError
@@ -41,6 +42,8 @@ class PlainConsole:
         self._stop = threading.Event()
         self._printer = threading.Thread(target=self._print_loop, name="spwf-repl-printer")
         self._caught_up = threading.Event()
+        self._renderer = BatchRenderer()
+        """Entries to plain text (a repeated line's made once); used under ``_lock``."""
 
     def run(self) -> int:
         """Until end of input or :quit; returns 0."""
@@ -74,8 +77,9 @@ class PlainConsole:
         with self._lock:
             entries = self.session.entries.drain()
             # In slices: what is made for printing stays small however far behind the console is.
+            presentation = self.view.presentation()
             for start in range(0, len(entries), PRINT_SLICE):
-                text = batch_text(entries[start:start + PRINT_SLICE], self.view)
+                text = self._renderer.batch(entries[start:start + PRINT_SLICE], presentation)
                 if text:
                     self._stdout.write(text)
             self._stdout.flush()

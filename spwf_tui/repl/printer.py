@@ -2,9 +2,10 @@
 
 The lines are the presentation layer's (``core/present/entries.py``: the same kinds, markers,
 explanation, preview and hex dump as the TUI's log and ``run``); this module turns each line's
-style name into a prompt-toolkit class and adds the line ends. Both front ends of the REPL use
-these: the prompt-toolkit one prints them in colour above the prompt, the plain one joins their
-text (``to_plain``). Every outside text is made safe through ``core.display.visible`` (TAB kept:
+style name into a prompt-toolkit class and adds the line ends. The REPL's own lines (help,
+problems) are printed from these; the log's entries are printed by ``repl/rendered.py`` as one
+string a slice (the same text, a property test compares them), and by ``batch_fragments`` where
+the terminal is not a VT100 one (the legacy Windows console). Every outside text is made safe through ``core.display.visible`` (TAB kept:
 the terminal lays it out): what the module, a recording or a file name holds cannot move the
 cursor, change the terminal's title or clipboard, or reorder the line. No prompt-toolkit import:
 the plain mode does not need it.
@@ -38,7 +39,7 @@ classes used in the fragments."""
 PREVIEW_COLUMNS = 48
 """A sent payload's preview on its line: 48 bytes of text or 16 as hex (a terminal line wraps)."""
 PRINT_SLICE = 2000
-"""Entries made into text and printed at a time by the front ends (``batch_fragments``)."""
+"""Entries made into text and printed at a time by the front ends (``repl/rendered.py``)."""
 BEHIND = 20_000
 """Entries waiting to be printed beyond which the port's reader waits for the printer (below the
 entry buffer's 50,000, past which lines would be dropped from view): both front ends."""
@@ -97,17 +98,6 @@ def batch_fragments(entries: list[LogEntry], view: View) -> Fragments:
             first, style = index, line_style
     out.append((style, "\n".join(shown[first:]) + "\n"))
     return out
-
-
-def batch_text(entries: list[LogEntry], view: View) -> str:
-    """``to_plain(batch_fragments(entries, view))`` without the styles: the plain REPL's way
-    (a pipe or a dumb terminal)."""
-    presentation = view.presentation(_for_batch)
-    texts = [text for entry in entries for _, text in entry_lines(entry, presentation)]
-    joined = "\n".join(texts)
-    if joined.count("\n") != len(texts) - 1:
-        return to_plain([fragment for entry in entries for fragment in entry_fragments(entry, view)])
-    return visible(joined, keep="\t\n") + "\n" if texts else ""
 
 
 def _batch_lines(entries: list[LogEntry], view: View) -> tuple[list[str], list[str]] | None:

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from spwf_tui.core.classify import classify
 from spwf_tui.core.events import DATA, Event, bytes_to_text
-from spwf_tui.core.redact import (MARK, SecretEcho, StreamRedactor, holds_secret_assignment, is_secret_payload,
+from spwf_tui.core.redact import (MARK, SecretEcho, StreamRedactor, is_secret_payload, lines_hold_secret_assignment,
                                   may_hold_secret, redact_all, redact_text)
 from spwf_tui.session.log import NOTE, RX, TX, EntryBuffer, LogEntry
 
@@ -50,10 +50,11 @@ class RedactingEntryBuffer(EntryBuffer):
         if not self._echo.active and (received or all(entry.direction == RX and entry.event is not None
                                                       for entry in entries)):
             # (every entry has an event: checked just above; mypy cannot see it through all())
-            lines = [entry.text for entry in entries if entry.event.kind != DATA]  # type: ignore[union-attr]
-            if not holds_secret_assignment("\n".join(lines)):
+            events: list[Event] = [entry.event for entry in entries]  # type: ignore[misc]
+            lines = [event.raw for event in events if event.kind != DATA]
+            if not lines_hold_secret_assignment(b"".join(lines)):
                 if len(lines) < len(entries):
-                    entries = self._data_pieces(entries)
+                    entries = self._data_pieces(entries, events)
                 super().extend(entries, size=size)  # (redaction keeps every length)
                 return
         super().extend([self._shown(entry) for entry in entries], size=size)
@@ -76,12 +77,11 @@ class RedactingEntryBuffer(EntryBuffer):
                 entry = _hide_echo(entry, self._echo)
             return entry
 
-    def _data_pieces(self, entries: list[LogEntry]) -> list[LogEntry]:
+    def _data_pieces(self, entries: list[LogEntry], events: list[Event]) -> list[LogEntry]:
         """``entries`` with their payload pieces redacted: the pieces are fed to the stream at
-        once (its output keeps every length, so it is cut back into the pieces). Every entry has
-        an event (``extend`` checked)."""
-        events = [entry.event for entry in entries]
-        pieces = [event.raw for event in events if event is not None and event.kind == DATA]
+        once (its output keeps every length, so it is cut back into the pieces). ``events``:
+        the entries' events (every entry has one: ``extend`` checked)."""
+        pieces = [event.raw for event in events if event.kind == DATA]
         with self._follow:
             out, spans = self._data.feed(b"".join(pieces))
         if not spans:

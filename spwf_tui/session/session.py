@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from spwf_tui.core.commandline import parse
 from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.core.display import visible
-from spwf_tui.core.events import DATA, INFO, WIND, Event
+from spwf_tui.core.events import DATA, INFO, LATER, WIND, Event
 from spwf_tui.core.explain import Explainer
 from spwf_tui.core.payload import Outgoing, PayloadError, encode
 from spwf_tui.core.rawmode import LineEnds
@@ -557,20 +557,29 @@ class Session:
         else:
             # Nothing waits for a reply (and a command sent now came after these bytes): the
             # state reads only what it reads unsolicited.
+            # The explainer is not asked about the lines it never explains (about half of them)
+            # nor about the WINDs it explains when shown (a quarter).
             winds, labels = self.state.UNSOLICITED_WINDS, self.state.UNSOLICITED_LABELS
+            silent, told, context_winds = (self._explainer.SILENT_KINDS, self._explainer.TOLD_INFO_LABELS,
+                                           self._explainer.CONTEXT_WINDS)
             rows = []
             row = rows.append
             for event in events:
                 kind = event.kind
                 if kind == DATA:
                     row(LogEntry(now, RX, None, event, explain(event)))
-                    continue
-                if kind == WIND:
-                    if event.code in winds:
+                elif kind == WIND:
+                    code = event.code
+                    if code in winds:
                         apply(event, None)
-                elif kind == INFO and event.label in labels:
-                    apply(event, None)
-                row(LogEntry(now, RX, event.text, event, explain(event)))
+                    row(LogEntry(now, RX, event.text, event, LATER if code not in context_winds else explain(event)))
+                elif kind == INFO:
+                    label = event.label
+                    if label in labels:
+                        apply(event, None)
+                    row(LogEntry(now, RX, event.text, event, explain(event) if label in told else None))
+                else:
+                    row(LogEntry(now, RX, event.text, event, None if kind in silent else explain(event)))
         self.entries.extend(rows, received=True, size=size)
         if self.recorder is not None:
             facts = (self.state.firmware, self.state.model)

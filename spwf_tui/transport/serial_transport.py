@@ -332,8 +332,8 @@ class SerialTransport:
         reconnect: after a loss, wait for the same device (or the user's ``reopen``); off, a
             vanished port closes the transport (``run``).
         pace_streams: while the module streams, hand its bytes on in fewer, larger batches
-            (``_StreamPacer``; ``run``, the TUI and many boards in one process). Off for the
-            REPL (not measured there).
+            (``_StreamPacer``; ``run``, the TUI, the interactive REPL and many boards in one
+            process). Off for the plain REPL console (not measured there).
     """
 
     def __init__(self, settings: PortSettings, listener: TransportListener, *, reconnect: bool = True,

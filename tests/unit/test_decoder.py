@@ -274,6 +274,7 @@ def test_noise_then_a_wind_after_many_false_prefixes():
 _framing_cases = st.lists(
     st.one_of(
         st.sampled_from([b"AT-S.OK\r\n", b"AT-S.OK\n", b"AT-S.Reading:9:9\r\n", b"\x00AT-S.Reading:3:3\r\n",
+                         b"AT-S.Reading:8:8\r\n", b"AT-S.Reading:4:4\n", b"AT-S.Reading:2:2\r",
                          b"AT-S.Http Server Status Code:200\r\n", b"AT-S.Var:wifi_ssid=net\r\n", b"  \r\n",
                          b"+WIND:55:Pending Data::0:5:5\r\n", b"\x07+WIND:24:WiFi Up:0:10.0.0.2\r\n",
                          b"AT+S.FSP=/f\r\n", b"AT+S.TLSCERT=ca,5\r\n", b"[12:00:01] -S.OK\r\n", b"\r", b"\n"]),

@@ -207,7 +207,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from spwf_tui.core.decoder import RxDecoder  # noqa: E402
-from spwf_tui.repl.printer import _merged, batch_fragments, batch_text  # noqa: E402
+from spwf_tui.repl.printer import _merged, batch_fragments  # noqa: E402
 from tests.support.fuzz import budget  # noqa: E402
 
 _module_output = st.lists(
@@ -231,7 +231,6 @@ def test_a_batch_prints_exactly_what_entry_by_entry_printing_does(data, hex_view
     one_by_one = to_plain(fragments)
     assert to_plain(batch_fragments(entries, view)) == one_by_one
     assert batch_fragments(entries, view) == _merged(fragments)  # the styles too
-    assert batch_text(entries, view) == one_by_one
 
 
 # -- the plain REPL lets its printer catch up (issue 19, item 3) --------------------------------
