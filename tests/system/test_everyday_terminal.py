@@ -146,7 +146,7 @@ def test_a_bad_payload_source_in_a_pasted_line_sends_nothing(terminal, sim, tmp_
     settle(term, "repl")
     term.paste(f"AT\nAT+S.FSC=/x.txt,@{tmp_path}/missing.txt\n")
     term.wait_for("pasted line 2:")
-    assert "no such file; nothing was sent" in term.screen().replace("\n", "")
+    assert "no such file; nothing was sent" in term.screen(joined=True)
     (tmp_path / "hello.txt").write_bytes(b"hello\r\n")
     term.paste(f"AT+S.FSC=/h.txt,@{tmp_path}/hello.txt\nAT+S.FSP=/h.txt\n")
     term.wait_for("paste: all 2 lines sent")
@@ -255,7 +255,8 @@ def test_a_big_raw_send_shows_progress_and_escape_cancels_it(front_end, terminal
         term.keys("Enter")
         term.wait_for("/1,048,576 bytes")
         term.keys("Escape")
-        screen = term.wait_for("cancelled after").replace("\n", "")
+        term.wait_for("cancelled after")
+        screen = term.screen(joined=True)
         sent = int(screen.split("cancelled after ")[1].split(" of ")[0].replace(",", ""))
         # What was in the pty when the send stopped reaches the slow reader too; then nothing more
         # may come (the quiet half second is what "nothing" means here).

@@ -76,11 +76,14 @@ class Tmux:
 
     # -- what the user sees --------------------------------------------------------------------
 
-    def screen(self, *, styled: bool = False) -> str:
+    def screen(self, *, styled: bool = False, joined: bool = False) -> str:
         """The pane's text; ``styled`` keeps the colours and attributes as escape sequences (so
-        a focus that moves shows even where the text stays the same)."""
+        a focus that moves shows even where the text stays the same); ``joined``: a line the
+        terminal wrapped comes as one, its spaces kept (a plain capture drops the space a row
+        ends with: "nothing was" / "sent", as the temporary path's length decides)."""
         args = ["-S", f"-{self.scrollback}"] if self.scrollback else []
-        return self.run("capture-pane", "-p", "-t", "0", *args, *(["-e"] if styled else []))
+        return self.run("capture-pane", "-p", "-t", "0", *args, *(["-e"] if styled else []),
+                        *(["-J"] if joined else []))
 
     def buffers(self) -> str:
         """tmux's list of paste buffers: empty unless something was copied (or pasted)."""
