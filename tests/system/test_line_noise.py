@@ -9,6 +9,7 @@ import random
 import threading
 import time
 import tracemalloc
+from collections.abc import Iterable
 
 import pytest
 
@@ -53,6 +54,26 @@ def drain_until(session: Session, stop: threading.Event) -> None:
         time.sleep(0.01)
 
 
+def stream_measuring_memory(board: PtyStreamer, session: Session, blocks: Iterable[bytes]) -> tuple[int, int]:
+    """Inject ``blocks`` and wait until the session has read them all: (their bytes, the peak of
+    Python memory over what it was before)."""
+    count = 0
+    tracemalloc.start()
+    try:
+        baseline, _ = tracemalloc.get_traced_memory()
+        for block in blocks:
+            board.inject(block)
+            count += len(block)
+        deadline = time.monotonic() + 60
+        while session.rx_bytes < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert session.rx_bytes == count
+    return count, peak - baseline
+
+
 def test_noise_is_survived_with_bounded_memory_and_recorded_exactly(tmp_path):
     board = PtyStreamer(tmp_path / "ttyNOISE", stream=False, keep_written=False,
                         answer=lambda line: line + b"\r\nAT-S.OK\r\n" if line == b"AT" else b"")
@@ -65,30 +86,15 @@ def test_noise_is_survived_with_bounded_memory_and_recorded_exactly(tmp_path):
     stop = threading.Event()
     drainer = threading.Thread(target=drain_until, args=(session, stop))
     drainer.start()
-    sent = hashlib.sha256()
-    count = 0
     try:
-        tracemalloc.start()
-        baseline, _ = tracemalloc.get_traced_memory()
-        for block in noise_blocks():
-            board.inject(block)
-            sent.update(block)
-            count += len(block)
-        deadline = time.monotonic() + 60
-        while session.rx_bytes < count and time.monotonic() < deadline:
-            time.sleep(0.01)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        assert session.rx_bytes == count
+        count, growth = stream_measuring_memory(board, session, noise_blocks())
         after = session.execute("AT", timeout=5)
         assert after.succeeded, (after.outcome, after.reason)
     finally:
-        tracemalloc.stop()
         stop.set()
         drainer.join()
         session.close()
         board.unplug()
-    growth = peak - baseline
     print(f"\n{count} B of noise; Python memory peak +{growth / 1e6:.1f} MB (limit {PEAK_LIMIT / 1e6:.1f} MB)")
     assert growth < PEAK_LIMIT
     events = read_recording(recording).events
@@ -112,27 +118,13 @@ def test_a_front_end_that_does_not_drain_holds_a_bounded_amount_of_noise(tmp_pat
     session.open()
     session.entries.drain()  # ("opened ..."): from here on nobody drains
     line = bytes(random.Random(3).randrange(0x20, 0x7F) for _ in range(65536))
-    count = 0
+    blocks = [line] * (40 * 1024 * 1024 // len(line)) + [b"\r\nlast line\r\n"]
     try:
-        tracemalloc.start()
-        baseline, _ = tracemalloc.get_traced_memory()
-        for _ in range(40 * 1024 * 1024 // len(line)):
-            board.inject(line)
-            count += len(line)
-        board.inject(b"\r\nlast line\r\n")
-        count += len(b"\r\nlast line\r\n")
-        deadline = time.monotonic() + 60
-        while session.rx_bytes < count and time.monotonic() < deadline:
-            time.sleep(0.01)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        assert session.rx_bytes == count
+        count, growth = stream_measuring_memory(board, session, blocks)
         shown = session.entries.drain()
     finally:
-        tracemalloc.stop()
         session.close()
         board.unplug()
-    growth = peak - baseline
     limit = 2 * RECENT_BYTES + 2 * MAX_BYTES + 4 * 1024 * 1024
     print(f"\n{count} B of noise, not drained; Python memory peak +{growth / 1e6:.1f} MB (limit {limit / 1e6:.1f} MB)")
     assert growth < limit  # holding the noise would take 80 MB (its bytes and their text)
