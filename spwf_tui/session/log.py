@@ -103,7 +103,7 @@ class EntryBuffer:
             # once per an eighth of the bound of input), so the buffer never keeps less than
             # seven eighths of what it may. (A line the decoder still holds was in a read
             # counted before and is not counted again: the bound is kept to within a line and
-            # a read, 68 KiB.)
+            # two reads, under 200 KiB: a read hands on up to 64 KiB.)
             self._bytes = sum(map(entry_size, entries))
             self._uncounted = 0
         # Notes are kept up to max_entries too: a buffer nobody drains stays bounded.

