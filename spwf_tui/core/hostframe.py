@@ -8,11 +8,17 @@ announces a data phase (``TLSCERT=ca,1426``) is followed by exactly that many pa
 
 from __future__ import annotations
 
+from spwf_tui.core.catalog.schema import DATA_PHASE_CEILING
 from spwf_tui.core.commandline import data_phase_length
 from spwf_tui.core.payload import Outgoing
 
 MAX_LINE = 4096
 """Longest line kept whole; the module itself keeps 512 bytes."""
+MAX_PAYLOAD = DATA_PHASE_CEILING
+"""Most payload bytes kept for one command: spwf-tui never sends more in one data phase. A
+recording is hostile input: a line announcing 4,000,000,000 bytes followed by a file's worth
+of them must not be held whole (docs/architecture.md §7); the bytes past this are counted
+through (the framing stays the module's) but not kept."""
 
 
 class HostFramer:
@@ -37,7 +43,9 @@ class HostFramer:
         while pos < size:
             if self._payload_left:
                 take = min(self._payload_left, size - pos)
-                self._payload += data[pos:pos + take]
+                room = MAX_PAYLOAD - len(self._payload)
+                if room > 0:
+                    self._payload += data[pos:pos + min(take, room)]
                 self._payload_left -= take
                 pos += take
                 if not self._payload_left:
