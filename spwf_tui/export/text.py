@@ -32,7 +32,8 @@ def format_text(replayed: Replayed) -> str:
 
 def iter_text(replayed: Replayed) -> Iterator[str]:
     """The text export in pieces of about 64 KiB, while ``replayed.entries`` is being produced."""
-    yield f"# {describe(replayed.recording)}\n"
+    # The header is the recording's (port, versions, host): outside text like every line below.
+    yield f"# {safe(describe(replayed.recording))}\n"
     piece: list[str] = []
     size = 0
     for line in iter_transcript_lines(replayed):

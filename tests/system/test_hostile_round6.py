@@ -1,0 +1,39 @@
+"""Round six of the attacker's sweep, through the CLI as a user runs it: hostile recordings,
+captures and file names must reach the terminal only escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.system.helpers import run_cli
+
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+"""What must never reach a terminal from outside: C0 (but TAB, LF) and C1 controls, ESC
+sequences with them, zero-width and direction marks, line separators, lone surrogates."""
+HOSTILE = "\x1b]52;c;cHduZWQ=\x07\x1b[2J\x9b31m\u202e\u200b\u2028"
+
+
+def _raw(text: str) -> list[str]:
+    return [text[max(0, m.start() - 30):m.end() + 5] for m in RAW.finditer(text.replace("\r\n", "\n"))]
+
+
+def _hostile_header_recording(path):
+    header = {"format": "spwf-tui-recording", "version": 1, "port": f"sim://{HOSTILE}", "settings": {},
+              "tool_version": HOSTILE, "started": HOSTILE, "host": {"os": HOSTILE, "python": HOSTILE}}
+    events = [{"t": 0.5, "dir": "tx", "text": "AT\r"}, {"t": 0.6, "dir": "rx", "text": "AT-S.OK\r\n"}]
+    path.write_text("".join(json.dumps(o) + "\n" for o in [header, *events]), encoding="utf-8")
+
+
+@pytest.mark.parametrize("to", ["text", "markdown"])
+def test_export_shows_a_hostile_header_only_escaped(tmp_path, to):
+    # The text export's first line (port, tool version, start, host) was written unescaped
+    # since its second escaping pass went (round four): OSC 52 reached whoever cats the file.
+    recording = tmp_path / "hostile.jsonl"
+    _hostile_header_recording(recording)
+    done = run_cli("export", "--to", to, str(recording))
+    assert done.returncode == 0, done.stderr
+    assert "AT-S.OK" in done.stdout
+    assert _raw(done.stdout) == [] and _raw(done.stderr) == []
