@@ -39,7 +39,9 @@ def _describe(path: Path) -> str:
 
 
 def _refuse_link(path: Path, what: str) -> None:
-    if path.is_symlink():
+    # os.path.islink, not Path.is_symlink: that raises for a name the system refuses (longer
+    # than 255 bytes), which the open after this reports as one line.
+    if os.path.islink(path):
         raise UnsafeFileError(f"{what} {_describe(path)} is a symbolic link; refusing to write through it "
                               "(remove the link or choose another path)")
 

@@ -274,7 +274,7 @@ def _passphrase(variable: str | None) -> bytes | None:
 def _write(path: str, text: str, force: bool) -> None:
     """The script file: 0600, never through a link, an existing file only with ``--force``."""
     target = Path(path).expanduser()
-    if target.is_dir() and not target.is_symlink():
+    if os.path.isdir(target) and not os.path.islink(target):  # (False for a name too long: the write says so)
         raise UserError(f"--write-script {visible(path)}: is a folder; give the name of a new file in it")
     safefiles.write_new(target, text.encode("utf-8"), force=force, what="--write-script")
 

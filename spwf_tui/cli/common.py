@@ -5,6 +5,7 @@ Each command loads the configuration once (``config.load()``) and hands it to th
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
@@ -37,11 +38,13 @@ def make_recorder(args: argparse.Namespace, cfg: config_file.Config) -> Recorder
     keep_secrets = bool(getattr(args, "record_secrets", False))
     if path is not None:
         target = Path(path).expanduser()
-        if target.is_dir():
+        # os.path's tests, not Path's: those raise for a name the system refuses (longer than 255
+        # bytes); the recorder's open then says what is wrong in one line.
+        if os.path.isdir(target):
             raise UserError(f"--record {path}: is a folder; give the name of a new file in it")
-        if target.exists():
+        if os.path.lexists(target):
             raise UserError(f"--record {path}: the file exists; a recording is one session, give a new name")
-        if not target.parent.is_dir():
+        if not os.path.isdir(target.parent):
             raise UserError(f"--record {path}: no such folder {target.parent}")
         return Recorder(path=target, max_bytes=max_bytes, keep_secrets=keep_secrets)
     return Recorder(directory=settings.directory or data_dir() / "recordings", keep=settings.keep,

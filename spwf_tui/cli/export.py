@@ -67,7 +67,7 @@ def write_pieces(path: Path, pieces: Iterable[str], *, force: bool = False) -> N
         UserError: the file cannot be written, or the recording is damaged (the file we made
             is removed then: half an export is not one).
     """
-    if path.is_dir() and not path.is_symlink():
+    if os.path.isdir(path) and not os.path.islink(path):  # (False for a name too long: the open says so)
         raise UserError(f"-o {visible(str(path))}: cannot write (Is a directory)")
     fd = safefiles.open_new(path, force=force, what="-o")
     regular = stat.S_ISREG(os.fstat(fd).st_mode)

@@ -157,7 +157,7 @@ def _plan_recordings(boards: list[Board], folder: Path) -> None:
         print(f"spwf-tui run: {warning}", file=sys.stderr)
     for board in boards:
         path = folder / f"{recording_name(board.label)}.jsonl"
-        if path.exists() or path.is_symlink():
+        if os.path.lexists(path):  # (Path.exists raises for a name too long)
             raise UserError(f"--record {visible(str(folder))}: {visible(path.name)} exists; a recording is one "
                             "session, give a new folder")
         board.recording = str(path)

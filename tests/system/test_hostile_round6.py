@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -37,3 +38,23 @@ def test_export_shows_a_hostile_header_only_escaped(tmp_path, to):
     assert done.returncode == 0, done.stderr
     assert "AT-S.OK" in done.stdout
     assert _raw(done.stdout) == [] and _raw(done.stderr) == []
+
+
+@pytest.mark.parametrize("args", [
+    ("export", "--to", "text", "{rec}", "-o", "{long}"),
+    ("run", "loop://", "-c", "AT", "--no-record", "--log", "{long}"),
+    ("run", "loop://", "-c", "AT", "--record", "{long}", "--timeout", "0.2"),
+    ("cert", "plan", "--write-script", "{long}", "{ca}"),
+], ids=["export-o", "run-log", "run-record", "cert-write-script"])
+def test_a_file_name_the_system_refuses_is_one_line_not_a_traceback(tmp_path, args):
+    # A name longer than the system's 255 bytes: pathlib's is_dir/is_symlink/exists raise
+    # ENAMETOOLONG (they swallow only "no such file"), and the checks before each open used them.
+    recording = tmp_path / "hostile.jsonl"
+    _hostile_header_recording(recording)
+    long = str(tmp_path / ("x" * 300))
+    ca = Path(__file__).parents[1] / "data" / "seed_ca_cert.pem"
+    done = run_cli(*[a.format(rec=recording, long=long, ca=ca) for a in args], cwd=tmp_path)
+    assert "Traceback" not in done.stderr
+    # (a recording that cannot be made is a warning in the output, and the session goes on)
+    assert "File name too long" in done.stderr + done.stdout
+    assert _raw(done.stderr) == []
