@@ -21,6 +21,11 @@ DONE_ERROR = "error"
 TIMED_OUT = "timeout"
 INTERRUPTED = "interrupted"
 """The port vanished or the module reset before the final reply."""
+MAX_REPLY_BYTES = 8 * 1024 * 1024
+"""Bytes of reply lines one command keeps (``PendingCommand.replies``), as the log view keeps
+(``session.log.MAX_BYTES``): a module that streams without a final line (a hostile one, a flood,
+an FSP of a large file) at a pty's 100 MB/s made the reply list grow by that much until the
+timeout. Past it, lines are counted (``replies_dropped``), not kept; the final line always is."""
 
 _ids = itertools.count(1)
 
@@ -34,7 +39,12 @@ class PendingCommand:
     """``time.monotonic()`` when it was handed to the port (once written, its last byte)."""
     id: int = field(default_factory=lambda: next(_ids))
     replies: list[Event] = field(default_factory=list)
-    """Every non-WIND event that arrived for it, echo included, final line last."""
+    """Every non-WIND event that arrived for it, echo included, final line last; up to
+    ``MAX_REPLY_BYTES`` of them (then the final line only)."""
+    reply_bytes: int = 0
+    """The kept replies' bytes."""
+    replies_dropped: int = 0
+    """Reply lines past ``MAX_REPLY_BYTES``, counted and not kept."""
     outcome: str | None = None
     reason: str = ""
     """For ``timeout`` and ``interrupted``: why, in words."""
@@ -102,7 +112,11 @@ class PendingTracker:
             if event.kind == ECHO:
                 self._skip_to_echoed(event.text)
             command = self._queue[0]
-            command.replies.append(event)
+            if command.reply_bytes < MAX_REPLY_BYTES or event.is_final:
+                command.replies.append(event)
+                command.reply_bytes += len(event.raw)
+            else:
+                command.replies_dropped += 1
             if event.is_final:
                 self._queue.popleft()
                 command._finish(DONE_OK if event.kind == "ok" else DONE_ERROR)

@@ -61,3 +61,24 @@ def test_state_replay_of_a_never_ending_upload_stays_bounded():
         tracemalloc.stop()
     assert state.resets == 0
     assert peak < 24 << 20  # (the 16 MiB kept, the pieces, the session)
+
+
+def test_a_reply_that_never_ends_keeps_a_bounded_part_and_its_final_line():
+    # A module streaming 64 KiB lines for one command (no final line until the end): the command
+    # kept every line until the final one or the timeout (a pty carries 100 MB/s).
+    from spwf_tui.core.decoder import RxDecoder
+    from spwf_tui.session.pending import MAX_REPLY_BYTES, PendingTracker
+
+    tracker = PendingTracker()
+    command = tracker.add("AT+S.FSP=/big", timeout=None)
+    decoder = RxDecoder()
+    line = b"N" * 60_000 + b"\r\n"
+    for _ in range(400):  # 24 MB
+        for event in decoder.feed(line):
+            tracker.attribute(event)
+    for event in decoder.feed(b"AT-S.OK\r\n"):
+        tracker.attribute(event)
+    assert command.succeeded and command.final is not None
+    assert command.reply_bytes <= MAX_REPLY_BYTES + len(line) == 8 * 1024 * 1024 + len(line)
+    assert command.replies_dropped == 400 - (len(command.replies) - 1)
+    assert command.replies_dropped > 200
