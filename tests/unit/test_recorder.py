@@ -16,13 +16,14 @@ from spwf_tui.session.recording import writer as recorder_module
 from spwf_tui.session.recording.writer import Recorder, file_name, prune, sanitise_port
 from spwf_tui.session.recording.reader import RecordingError, parse_recording, read_recording, redacted
 from spwf_tui.session.session import Session
+from spwf_tui.transport.base import Transport
 from spwf_tui.transport.settings import PortSettings
 from tests.support.fuzz import budget
 
 SETTINGS = PortSettings("/dev/ttyUSB0", 921600, rtscts=True)
 
 
-class FakeTransport:
+class FakeTransport(Transport):
     """Takes writes; the test plays the module by calling ``session.data_received``."""
 
     route = None  # the port is where its name says (transport.base.Transport)
