@@ -198,8 +198,8 @@ def _input(source: BinaryIO, name: str, out: TextIO, pending: list[str], decoder
 
 def _looks_utf16(head: bytes) -> bool:
     """UTF-16 without a BOM: ASCII text with a NUL after (LE) or before (BE) every character."""
-    return len(head) >= SNIFF and ((head[1] == 0 and head[3] == 0 and head[0] and head[2])
-                                   or (head[0] == 0 and head[2] == 0 and head[1] and head[3]))
+    return len(head) >= SNIFF and ((head[1] == 0 and head[3] == 0 and head[0] != 0 and head[2] != 0)
+                                   or (head[0] == 0 and head[2] == 0 and head[1] != 0 and head[3] != 0))
 
 
 def _from_utf16(head: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:
