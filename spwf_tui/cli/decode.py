@@ -135,7 +135,7 @@ class _Printer:
 
 
 _LINE_ALONE = object()
-"""Kept with a line explained from itself (``_Printer``): its output holds whatever context."""
+"""Kept with a line explained from itself (``_Printer``): its output is the same in any context."""
 
 
 def _json_line(event: Event, explain: str | None) -> str:

@@ -119,3 +119,25 @@ def test_recordings_print_their_received_bytes_as_defined(recording, capsys):
     for as_json in (True, False):
         assert decode.run(argparse.Namespace(file=str(recording), json=as_json)) == 0
         assert capsys.readouterr().out == defined_output(received, as_json)
+
+
+def test_a_line_explained_from_itself_neither_reads_nor_changes_the_context():
+    # every event of the seed thread (its TLS failure, boots, uploads) and a flood, at every point
+    # of the thread: where explains_line_alone says so, explain() answers as a fresh explainer
+    # does and leaves the context as it was
+    from copy import deepcopy
+
+    from spwf_tui.core.explain import Explainer
+
+    events = [event for event, _ in decode_bytes(SEED + build_block(size=40_000))]
+    alone = [event for event in events if Explainer.explains_line_alone(event)]
+    assert len(alone) > len(events) // 2 and any(e.kind == "wind" for e in alone)
+    assert not any(e.kind in ("echo", "data") or (e.kind == "wind" and e.code == 1) for e in alone)
+    explainer = Explainer()
+    for index, event in enumerate(events):
+        if index % 25 == 0:
+            context = deepcopy(explainer._ctx)
+            for line in alone[:200]:
+                assert explainer.explain(line) == Explainer().explain(line)
+            assert explainer._ctx == context
+        explainer.explain(event)
