@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import time
+from typing import TextIO
 
 from benchmarks.common import MB, bench_env, emit, isolated_dirs
 from benchmarks.flood import Flood
@@ -70,8 +72,9 @@ def _split_lines(path) -> float:
     return time.perf_counter() - start
 
 
-def _floor(flood: Flood, as_json: bool) -> float:
-    """Seconds (wall, like the baseline) of the floor (module docstring) over the whole flood, block by block."""
+def floor(flood: Flood, as_json: bool, sink: TextIO | None = None) -> float:
+    """Seconds (wall, like the baseline) of the floor (module docstring) over the whole flood,
+    block by block, written to ``sink`` (default /dev/null)."""
     from spwf_tui.cli.decode import decode_bytes, _json_line, _text_lines  # (the output's shape)
     from spwf_tui.core.events import DATA
 
@@ -83,15 +86,17 @@ def _floor(flood: Flood, as_json: bool) -> float:
     lines = list(ready)
     encode = json.encoder.encode_basestring_ascii
     escape = codecs.escape_encode
-    with open(os.devnull, "w", encoding="utf-8") as sink:
+    with contextlib.nullcontext(sink) if sink is not None else open(os.devnull, "w", encoding="utf-8") as sink:
         start = time.perf_counter()
         for _ in range(flood.repeats):
             block.splitlines(True)
             shown = list(map(ready.__getitem__, lines))
+            # a payload piece's record as decode writes it (its text twice in JSON: "line" and "text")
             if as_json:
-                shown += [encode(raw.decode("utf-8", "surrogateescape")) for raw in payloads]
+                shown += [f'{{"line": {text}, "kind": "data", "code": null, "text": {text}, "explain": null}}\n'
+                          for text in map(encode, [raw.decode("utf-8", "surrogateescape") for raw in payloads])]
             else:
-                shown += [escape(raw)[0].decode("ascii") for raw in payloads]
+                shown += [f"data        {escape(raw)[0].decode('ascii')}\n" for raw in payloads]
             sink.write("".join(shown))
         return time.perf_counter() - start
 
@@ -108,8 +113,8 @@ def run(megabytes: float) -> dict:
         json_s, json_rss = _cli([*spwf_tui_command(), "decode", str(capture), "--json"], env)
         text_s, text_rss = _cli([*spwf_tui_command(), "decode", str(capture)], env)
         baseline = min(_split_lines(capture) for _ in range(3))
-        floor_json = min(_floor(flood, True) for _ in range(2))
-        floor_text = min(_floor(flood, False) for _ in range(2))
+        floor_json = min(floor(flood, True) for _ in range(2))
+        floor_text = min(floor(flood, False) for _ in range(2))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     size = flood.size / MB

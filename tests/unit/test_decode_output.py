@@ -26,7 +26,7 @@ from benchmarks.flood import build_block
 from spwf_tui.cli import decode
 from spwf_tui.cli.decode import decode_bytes
 from spwf_tui.core.display import visible
-from spwf_tui.core.events import DATA
+from spwf_tui.core.events import DATA, Event
 from spwf_tui.core.present.entries import EXPLANATION_MARK
 from tests.support.fuzz import budget
 
@@ -36,21 +36,23 @@ SEED = (ROOT / "tests" / "data" / "seed-forum-thread.txt").read_bytes()
 
 def defined_output(data: bytes, as_json: bool) -> str:
     """What ``decode`` prints for the module bytes ``data``, one event at a time."""
-    out = []
-    for event, why in decode_bytes(data):
-        if as_json:
-            original = event.text if event.kind == DATA else event.raw_text()
-            record = {"line": original.rstrip("\r\n"), "kind": event.kind, "code": event.code,
-                      "text": event.text, "explain": why}
-            if event.label is not None:
-                record["label"] = event.label
-            out.append(json.dumps(record) + "\n")
-        else:
-            code = "" if event.code is None else str(event.code)
-            out.append(f"{event.kind:<5} {code:>4}  {visible(event.text)}\n")
-            if why:
-                out.append(f"{'':11}  {EXPLANATION_MARK} {visible(why)}\n")
-    return "".join(out)
+    return "".join(defined_output_of(event, why, as_json) for event, why in decode_bytes(data))
+
+
+def defined_output_of(event: Event, why: str | None, as_json: bool) -> str:
+    """What ``decode`` prints for one event with its explanation."""
+    if as_json:
+        original = event.text if event.kind == DATA else event.raw_text()
+        record = {"line": original.rstrip("\r\n"), "kind": event.kind, "code": event.code,
+                  "text": event.text, "explain": why}
+        if event.label is not None:
+            record["label"] = event.label
+        return json.dumps(record) + "\n"
+    code = "" if event.code is None else str(event.code)
+    text = f"{event.kind:<5} {code:>4}  {visible(event.text)}\n"
+    if why:
+        text += f"{'':11}  {EXPLANATION_MARK} {visible(why)}\n"
+    return text
 
 
 def printed(data: bytes, as_json: bool, chunk: int = decode.CHUNK) -> str:
@@ -141,3 +143,21 @@ def test_a_line_explained_from_itself_neither_reads_nor_changes_the_context():
                 assert explainer.explain(line) == Explainer().explain(line)
             assert explainer._ctx == context
         explainer.explain(event)
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_the_benchmarks_floor_writes_decodes_module_lines_and_as_much(as_json):
+    # benchmarks.decodebench's floor: every module line's output exactly as decode prints it
+    # (taken ready from a table), then the payload pieces' text by C codecs alone: about as many
+    # characters as decode writes (a floor that wrote less would flatter the bound)
+    from benchmarks.decodebench import floor
+    from benchmarks.flood import Flood
+
+    flood = Flood(1)
+    out = io.StringIO()
+    floor(flood, as_json, out)
+    written = out.getvalue()
+    events = list(decode_bytes(flood.block))
+    lines = "".join(defined_output_of(event, why, as_json) for event, why in events if event.kind != DATA)
+    assert written.startswith(lines)
+    assert len(written) > 0.9 * len(defined_output(flood.block, as_json))
