@@ -36,6 +36,7 @@ SUITE = {
     "boards": ("benchmarks.boards", ["--boards", "1", "10", "50", "100", "--seconds", "10"],
                ["--boards", "1", "5", "--seconds", "2"]),
     "tuicpu": ("benchmarks.tuicpu", ["--idle-seconds", "20", "--seconds", "20"], ["--idle-seconds", "2", "--seconds", "2"]),
+    "floor": ("benchmarks.floor", ["--megabytes", "20", "--trials", "3"], ["--megabytes", "2", "--trials", "1"]),
     "net": ("benchmarks.netingest", ["--megabytes", "50", "--trials", "3", "--handler-megabytes", "1"],
             ["--megabytes", "2", "--trials", "1", "--handler-megabytes", "0"]),
 }
@@ -134,8 +135,10 @@ def table(r: dict) -> str:
          f"{_fmt(g('keystroke_max_ms'), ' ms', 1)}"),
         ("4 spwf-tui --help", _fmt(g("help_s"), " s", 3), f"miniterm {_fmt(g('miniterm_help_s'), ' s', 3)}",
          _fmt(g("help_ratio"), "×"), f"python -c pass {_fmt(g('python_pass_s'), ' s', 3)}"),
-        ("4 first frame (sim://)", _fmt(g("first_frame_s"), " s", 3), "", "",
-         f"max {_fmt(g('first_frame_max_s'), ' s', 3)}; CPU until then {_fmt(g('first_frame_cpu_s'), ' s', 3)}"),
+        ("4 first frame (sim://)", _fmt(g("first_frame_s"), " s", 3),
+         f"Textual hello {_fmt(g('first_frame_textual_hello_s'), ' s', 3)}", "",
+         f"max {_fmt(g('first_frame_max_s'), ' s', 3)}; CPU until then {_fmt(g('first_frame_cpu_s'), ' s', 3)} "
+         f"(hello: {_fmt(g('first_frame_textual_hello_cpu_s'), ' s', 3)})"),
         ("5 upload 64 KiB FSC", _fmt(g("upload_s"), " s", 4), f"raw {_fmt(g('raw_write_s'), ' s', 4)}",
          _fmt(g("upload_ratio"), "×"), f"{_fmt(g('upload_kbps'), ' kB/s', 0)}, overhead "
          f"{_fmt(g('upload_overhead_ms'), ' ms')}; at 921600 baud that is "
@@ -145,7 +148,8 @@ def table(r: dict) -> str:
         ("6 decode --json", _fmt(g("decode_mbps"), " MB/s"), f"split {_fmt(g('split_lines_mbps'), ' MB/s', 0)}",
          _fmt(g("decode_ratio"), "×", 4), f"text mode {_fmt(g('decode_text_mbps'), ' MB/s')} "
          f"({_fmt(g('decode_text_ratio'), '×', 4)}), "
-         f"peak RSS {_fmt(g('decode_peak_rss_mib'), ' MiB', 0)}, {_fmt(g('decode_megabytes'), ' MB', 0)}"),
+         f"peak RSS {_fmt(g('decode_peak_rss_mib'), ' MiB', 0)}, {_fmt(g('decode_megabytes'), ' MB', 0)}; "
+         f"floor {_fmt(g('decode_floor_json_ratio'), '×')} (--json), {_fmt(g('decode_floor_text_ratio'), '×')} (text)"),
         (f"7 RSS at {_fmt(g('rss_early_mb'), ' MB', 0)} / {_fmt(g('rss_late_mb'), ' MB', 0)}",
          f"{_fmt(g('rss_10mb_mib'), ' MiB', 1)} / {_fmt(g('rss_500mb_mib'), ' MiB', 1)}",
          f"start {_fmt(g('rss_start_mib'), ' MiB', 1)}", "",
@@ -190,6 +194,14 @@ def table(r: dict) -> str:
                    for n, v in (g("boards_runs") or {}).items())
          + f"; idle {_fmt(g('boards_idle_cpu_pct_per_board'), ' %', 3)} CPU/board"),
     ]
+    if g("floor_bare_mbps") is not None:
+        rows.append(("1 floors (CPU ratios)", f"record {_fmt(g('floor_record_cpu_ratio'), '×')}, decode "
+                     f"{_fmt(g('floor_decode_cpu_ratio'), '×')}, both {_fmt(g('floor_record_decode_cpu_ratio'), '×')}",
+                     f"bare loop {_fmt(g('floor_bare_mbps'), ' MB/s')}", "",
+                     "CPU ms/MB: " + ", ".join(f"{work.replace('_', '+')} {_fmt(g(f'floor_{work}_cpu_ms_per_mb'), '', 1)}"
+                                               for work in ("bare", "lines", "record", "decode", "record_decode"))
+                     + f"; least per-line work {_fmt(g('floor_lines_cpu_ratio'), '×')}; wall ratios: record "
+                     f"{_fmt(g('floor_record_ratio'), '×')}, decode {_fmt(g('floor_decode_ratio'), '×')}"))
     stages = [(key[len("stage_"):-len("_ms_per_mb")], value) for key, value in r.items()
               if key.startswith("stage_") and key.endswith("_ms_per_mb")]
     if stages:

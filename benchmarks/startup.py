@@ -5,7 +5,8 @@ baselines, in the same run: ``python -c pass`` (the interpreter alone) and pyser
 ``python -m serial.tools.miniterm --help``. The first frame: ``spwf-tui sim:// --no-record`` on a
 120x40 pseudo-terminal (TERM=xterm-256color); the clock runs from the spawn until the bytes the
 app wrote to the terminal hold its status line (the port and the link state), then the app is
-told to quit with Ctrl+Q. Its CPU time until that frame is reported too (``first_frame_cpu_s``):
+told to quit with Ctrl+Q. Its baseline, the same way: Textual's smallest app
+(``benchmarks/textual_hello.py``, one ``Static``), the framework's own floor. Its CPU time until that frame is reported too (``first_frame_cpu_s``):
 on a shared machine the wall time mostly measures the wait for a CPU. The children may write
 bytecode caches (``__pycache__``), as an installed package has them.
 """
@@ -31,6 +32,9 @@ from benchmarks.common import bench_env, cpu_seconds, emit, isolated_dirs, media
 _ANSI = re.compile(rb"\x1b(?:\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78MDEc])")
 STATUS_WORDS = (b"sim://", b"connected")
 """What the status line says once painted (the port and the link state)."""
+HELLO_COMMAND = [sys.executable, "-m", "benchmarks.textual_hello"]
+HELLO_WORDS = (b"textual-hello-frame",)
+"""``benchmarks.textual_hello.WORD``, not imported: this process need not import Textual."""
 FRAME_TIMEOUT = 20.0
 
 
@@ -46,14 +50,16 @@ def time_process(argv: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def first_frame(env: dict[str, str], size: tuple[int, int] = (120, 40)) -> tuple[float, float]:
-    """Seconds from spawning ``spwf-tui sim://`` on a pty to its status line on the screen, and
-    the CPU seconds the process used until then (a busy machine stretches the first, not the
-    second)."""
+def first_frame(env: dict[str, str], size: tuple[int, int] = (120, 40), argv: list[str] | None = None,
+                words: tuple[bytes, ...] = STATUS_WORDS) -> tuple[float, float]:
+    """Seconds from spawning ``argv`` (``spwf-tui sim://``) on a pty to ``words`` (its status
+    line) on the screen, and the CPU seconds the process used until then (a busy machine
+    stretches the first, not the second)."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
     start = time.perf_counter()
-    proc = subprocess.Popen([*spwf_tui_command(), "sim://", "--no-record"], stdin=slave, stdout=slave,
+    argv = argv or [*spwf_tui_command(), "sim://", "--no-record"]
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave,
                             stderr=slave, env={**env, "TERM": "xterm-256color", "COLUMNS": str(size[0]),
                                                "LINES": str(size[1])},
                             start_new_session=True, close_fds=True)
@@ -74,7 +80,7 @@ def first_frame(env: dict[str, str], size: tuple[int, int] = (120, 40)) -> tuple
                 break
             screen += chunk
             text = _ANSI.sub(b"", screen)
-            if all(word in text for word in STATUS_WORDS):
+            if all(word in text for word in words):
                 elapsed = time.perf_counter() - start
                 cpu = cpu_seconds(proc.pid)
                 break
@@ -115,6 +121,8 @@ def run(repeats: int) -> dict:
     times: dict[str, list[float]] = {name: [] for name in commands}
     frames: list[float] = []
     frames_cpu: list[float] = []
+    hello: list[float] = []
+    hello_cpu: list[float] = []
     try:
         for argv in commands.values():  # warm the page cache and the bytecode caches once
             time_process(argv, env)
@@ -124,6 +132,9 @@ def run(repeats: int) -> dict:
             wall, cpu = first_frame(env)
             frames.append(wall)
             frames_cpu.append(cpu)
+            wall, cpu = first_frame(env, argv=HELLO_COMMAND, words=HELLO_WORDS)
+            hello.append(wall)
+            hello_cpu.append(cpu)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     result = {f"{name}_s": median(values) for name, values in times.items()}
@@ -131,6 +142,8 @@ def run(repeats: int) -> dict:
     result["first_frame_s"] = median(frames)
     result["first_frame_max_s"] = max(frames)
     result["first_frame_cpu_s"] = median(frames_cpu)
+    result["first_frame_textual_hello_s"] = median(hello)
+    result["first_frame_textual_hello_cpu_s"] = median(hello_cpu)
     result["startup_repeats"] = repeats
     return result
 

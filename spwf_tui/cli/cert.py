@@ -24,7 +24,7 @@ from spwf_tui.core.certs import text as cert_format
 from spwf_tui.cli.cert_fetch import FetchFailed, fetch_chain, parse_server
 from spwf_tui.core.certs import loading
 from spwf_tui.core.certs.blob import CERTIFICATE, examine
-from spwf_tui.core.certs.check import AS_PLANNED, CheckResult, check_chain, fails_before_certificates
+from spwf_tui.core.certs.check import AS_PLANNED, AuthUpload, CheckResult, check_chain, fails_before_certificates
 from spwf_tui.core.certs.inspect import inspect, report_as_dict
 from spwf_tui.core.certs.plan import build_plan, plan_as_dict
 from spwf_tui.core.certs.loading import CertificateError
@@ -203,7 +203,7 @@ def _print_text(report: str) -> None:
     sys.stdout.write(visible_lines(report))
 
 
-def _auth(source: str | None) -> bytes | None | object:
+def _auth(source: str | None) -> AuthUpload:
     if source is None:
         return AS_PLANNED
     if source.strip().lower() == "none":

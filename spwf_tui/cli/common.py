@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from spwf_tui import config as config_file
 from spwf_tui.core.rawmode import LineEnds, RawModeError, parse_eol, parse_maps
@@ -15,6 +15,7 @@ from spwf_tui.transport.settings import PortSettings, parse_baud, parse_bytesize
 
 if TYPE_CHECKING:
     from spwf_tui.session.recording.writer import Recorder
+    from spwf_tui.session.text_log import TextLog
 
 
 def make_recorder(args: argparse.Namespace, cfg: config_file.Config) -> Recorder | None:
@@ -32,8 +33,8 @@ def make_recorder(args: argparse.Namespace, cfg: config_file.Config) -> Recorder
     from spwf_tui.locations import data_dir
     from spwf_tui.session.recording.writer import Recorder
 
-    common = {"max_bytes": settings.max_megabytes * 1024 * 1024,
-              "keep_secrets": bool(getattr(args, "record_secrets", False))}
+    max_bytes = settings.max_megabytes * 1024 * 1024
+    keep_secrets = bool(getattr(args, "record_secrets", False))
     if path is not None:
         target = Path(path).expanduser()
         if target.is_dir():
@@ -42,8 +43,9 @@ def make_recorder(args: argparse.Namespace, cfg: config_file.Config) -> Recorder
             raise UserError(f"--record {path}: the file exists; a recording is one session, give a new name")
         if not target.parent.is_dir():
             raise UserError(f"--record {path}: no such folder {target.parent}")
-        return Recorder(path=target, **common)
-    return Recorder(directory=settings.directory or data_dir() / "recordings", keep=settings.keep, **common)
+        return Recorder(path=target, max_bytes=max_bytes, keep_secrets=keep_secrets)
+    return Recorder(directory=settings.directory or data_dir() / "recordings", keep=settings.keep,
+                    max_bytes=max_bytes, keep_secrets=keep_secrets)
 
 
 def port_settings(args: argparse.Namespace, port: str | None, cfg: config_file.Config) -> PortSettings:
@@ -62,7 +64,16 @@ def port_settings(args: argparse.Namespace, port: str | None, cfg: config_file.C
                         coordinator=getattr(args, "coordinator", None))
 
 
-def session_options(args: argparse.Namespace, cfg: config_file.Config) -> dict:
+class SessionOptions(TypedDict):
+    """``Session`` keywords (``session_options``)."""
+
+    recorder: Recorder | None
+    show_secrets: bool
+    follow_speed: bool
+    text_log: TextLog | None
+
+
+def session_options(args: argparse.Namespace, cfg: config_file.Config) -> SessionOptions:
     """The ``Session`` keywords the flags and the config ask for beyond the port: ``recorder``,
     ``show_secrets``, ``follow_speed``, ``text_log`` (``--log``, ``log =``).
 
@@ -75,7 +86,7 @@ def session_options(args: argparse.Namespace, cfg: config_file.Config) -> dict:
             "text_log": make_text_log(args, cfg, show_secrets)}
 
 
-def make_text_log(args: argparse.Namespace, cfg: config_file.Config, show_secrets: bool):
+def make_text_log(args: argparse.Namespace, cfg: config_file.Config, show_secrets: bool) -> TextLog | None:
     """The ``--log`` file (or the config's ``log``), open for appending; None when not asked."""
     path = getattr(args, "log", None) or cfg.log
     if not path:

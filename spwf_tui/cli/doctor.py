@@ -18,7 +18,7 @@ from pathlib import Path
 try:
     import grp
 except ImportError:  # Windows: no device groups (docs/architecture.md §10)
-    grp = None
+    grp = None  # type: ignore[assignment]  # (mypy types the name as the module; None is checked where used)
 
 from spwf_tui import __version__, locations
 from spwf_tui.core.display import visible

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import os
 from importlib import metadata
+from typing import TYPE_CHECKING
 
 from spwf_tui.cli.doctor import Check
+
+if TYPE_CHECKING:
+    from spwf_tui.transport.labgrid_place import PlaceInfo  # (imported when used: labgrid, gRPC)
 
 LAB_HINT = "pip install 'spwf-tui[lab]'"
 
@@ -36,7 +40,7 @@ def lab_checks() -> list[Check]:
     return checks
 
 
-def _place(place) -> Check:
+def _place(place: PlaceInfo) -> Check:
     ports = ", ".join(url or "published when acquired" for url in place.serial_ports)
     if not place.serial_ports:
         return Check("warn", "place", f"labgrid://{place.name}: no serial port (NetworkSerialPort)",

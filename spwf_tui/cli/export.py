@@ -17,6 +17,7 @@ import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from spwf_tui import safefiles
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_pieces(path: Path, pieces, *, force: bool = False) -> None:
+def write_pieces(path: Path, pieces: Iterable[str], *, force: bool = False) -> None:
     """Write the export to ``path`` (0600, no link, no clobber without ``force``).
 
     Raises:

@@ -4,6 +4,7 @@ that open a port (the TUI, ``run``, ``repl``). argparse only: building a parser 
 from __future__ import annotations
 
 import argparse
+from types import FrameType
 
 from spwf_tui.errors import UserError
 
@@ -68,7 +69,7 @@ def end_cleanly_on_sigterm() -> None:
     labgrid place this process acquired is released instead of staying held by nobody."""
     import signal
 
-    def stop(signum, frame) -> None:
+    def stop(signum: int, frame: FrameType | None) -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)

@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import time
+from typing import overload
 
 from spwf_tui import config as config_file
 from spwf_tui.cli.common import port_settings, session_options
@@ -24,11 +25,13 @@ from spwf_tui.cli.script import (
     PORT,
     WAIT,
     Step,
+    StepResult,
     load_steps,
     parse_assignments,
     script_variables,
 )
 from spwf_tui.core.display import visible
+from spwf_tui.core.payload import Outgoing
 from spwf_tui.core.redact import redact_text
 from spwf_tui.errors import UserError
 from spwf_tui.core.events import ECHO, WIND
@@ -134,7 +137,7 @@ def _print_entries(session: Session, as_json: bool) -> None:
     stream.flush()
 
 
-def _print_check(step: Step, ok: bool, result: dict, as_json: bool, show_secrets: bool) -> None:
+def _print_check(step: Step, ok: bool, result: StepResult, as_json: bool, show_secrets: bool) -> None:
     """``# expect /On:.*/: held by AT-S.On:127.0.0.1:0`` in the transcript, so checks show."""
     stream = sys.stderr if as_json else sys.stdout
     seen = result.get("matched") or result.get("event")
@@ -144,7 +147,7 @@ def _print_check(step: Step, ok: bool, result: dict, as_json: bool, show_secrets
     stream.flush()
 
 
-def _run_step(session: Session, step: Step, mark: int, timeout: float | None) -> tuple[bool, dict]:
+def _run_step(session: Session, step: Step, mark: int, timeout: float | None) -> tuple[bool, StepResult]:
     if step.kind in (COMMAND, EXPECT, WAIT) and not _port_ready(session, step, timeout):
         return False, {"step": step.origin, "ok": False,
                        "reason": f"not run: port {session.settings.port} is lost ({session.link_state})"}
@@ -166,27 +169,29 @@ def _run_step(session: Session, step: Step, mark: int, timeout: float | None) ->
 def _port_ready(session: Session, step: Step, timeout: float | None) -> bool:
     """The port is connected, or came back within the step's own time (after a loss)."""
     if step.kind == COMMAND:
+        assert step.outgoing is not None  # a command step carries what it sends (``script``)
         limit = timeout if timeout is not None else timeout_for(step.outgoing.line)
     else:
         limit = step.seconds
     return session.wait_connected(limit)
 
 
-def _run_command(session: Session, step: Step, timeout: float | None) -> tuple[bool, dict]:
+def _run_command(session: Session, step: Step, timeout: float | None) -> tuple[bool, StepResult]:
+    outgoing = step.outgoing
+    assert outgoing is not None  # a command step carries what it sends (``script``)
     try:
-        command = session.send_outgoing(step.outgoing)
+        command = session.send_outgoing(outgoing)
     except PortWriteError as exc:
-        return False, _lost_in_write(step, exc)
+        return False, _lost_in_write(step.origin, outgoing, exc)
     command = session.wait(command, timeout)
-    result = _result(step, command)
+    result = _result(step.origin, outgoing, command)
     if not command.succeeded:
         result["reason"] = _failure(command)
     return command.succeeded, result
 
 
-def _lost_in_write(step: Step, exc: PortWriteError) -> dict:
+def _lost_in_write(origin: str, outgoing: Outgoing, exc: PortWriteError) -> StepResult:
     """The port failed while the step's bytes went out: how far they got, in the user's terms."""
-    outgoing = step.outgoing
     payload = outgoing.payload or b""
     line_bytes = len(outgoing.wire) - len(payload)
     if payload and exc.sent >= line_bytes:
@@ -195,38 +200,47 @@ def _lost_in_write(step: Step, exc: PortWriteError) -> dict:
         where = f"after {exc.sent:,} of the command line's {line_bytes:,} bytes"
     else:
         where = "before the command went out"
-    return {"step": step.origin, "command": outgoing.line, "ok": False, "outcome": INTERRUPTED,
+    return {"step": origin, "command": outgoing.line, "ok": False, "outcome": INTERRUPTED,
             "reason": f"interrupted: port lost {where} ({exc})", "replies": [],
             "payload_bytes": len(payload), "sent_bytes": exc.sent}
 
 
-def _run_wait(session: Session, step: Step, mark: int) -> tuple[bool, dict]:
+def _run_wait(session: Session, step: Step, mark: int) -> tuple[bool, StepResult]:
     event = session.wait_for_event(lambda e: e.kind == WIND and e.code == step.wind, step.seconds, mark)
-    result = {"step": step.origin, "wait": f"WIND:{step.wind}", "ok": event is not None,
+    result: StepResult = {"step": step.origin, "wait": f"WIND:{step.wind}", "ok": event is not None,
               "event": event.text if event else None}
     if event is None:
         result["reason"] = f"no +WIND:{step.wind} within {step.seconds:g} s"
     return event is not None, result
 
 
-def _run_expect(session: Session, step: Step, mark: int) -> tuple[bool, dict]:
+def _run_expect(session: Session, step: Step, mark: int) -> tuple[bool, StepResult]:
     """Echo lines are the host's own words coming back, so they never satisfy an expectation."""
     expectation = step.expect
+    assert expectation is not None  # an expect step carries what it looks for (``script``)
     event = session.wait_for_event(lambda e: e.kind != ECHO and expectation.matches(e.text), step.seconds, mark)
-    result = {"step": step.origin, "expect": expectation.shown, "ok": event is not None,
+    result: StepResult = {"step": step.origin, "expect": expectation.shown, "ok": event is not None,
               "matched": event.text if event else None}
     if event is None:
-        result["reason"] = (f"not seen within {step.seconds:g} s in what the module answered "
-                            "since the previous command was sent")
+        reason = (f"not seen within {step.seconds:g} s in what the module answered "
+                  "since the previous command was sent")
         words = expectation.shown.split()
         if len(words) > 1 and words[-1].replace(".", "", 1).isdigit() and not expectation.shown.startswith(('"', "/")):
-            result["reason"] += (f" (after plain text, {words[-1]} is part of the text; for a timeout "
-                                 f"write expect \"{' '.join(words[:-1])}\" {words[-1]})")
+            reason += (f" (after plain text, {words[-1]} is part of the text; for a timeout "
+                       f"write expect \"{' '.join(words[:-1])}\" {words[-1]})")
+        result["reason"] = reason
     return event is not None, result
 
 
-def _redacted(value):
-    """``value`` (a step result) with every secret in its texts replaced by ``*``."""
+@overload
+def _redacted(value: StepResult) -> StepResult: ...
+@overload
+def _redacted(value: object) -> object: ...
+
+
+def _redacted(value: object) -> object:
+    """``value`` (a step result) with every secret in its texts replaced by ``*`` (texts stay
+    texts, lists lists and dicts dicts: a step result keeps its keys and their types)."""
     if isinstance(value, str):
         return redact_text(value)[0]
     if isinstance(value, list):
@@ -245,13 +259,13 @@ def _failure(command: PendingCommand) -> str:
     return command.reason or command.outcome or "no reply"
 
 
-def _result(step: Step, command: PendingCommand) -> dict:
+def _result(origin: str, outgoing: Outgoing, command: PendingCommand) -> StepResult:
     return {
-        "step": step.origin,
+        "step": origin,
         "command": command.line,
         "ok": command.succeeded,
         "outcome": command.outcome,
         "reason": command.reason or None,
         "replies": [event.text for event in command.replies],
-        "payload_bytes": len(step.outgoing.payload) if step.outgoing.payload else 0,
+        "payload_bytes": len(outgoing.payload) if outgoing.payload else 0,
     }

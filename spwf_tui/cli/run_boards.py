@@ -25,6 +25,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, TextIO
 
 from spwf_tui.cli.script import load_steps, parse_assignments, script_variables
 from spwf_tui.core.display import visible
@@ -45,7 +46,7 @@ class Board:
     label: str
     """The port, made unique (``sim://#2``) when the same port is named twice."""
     recording: str | None = None
-    results: list[dict] = field(default_factory=list)
+    results: list[dict[str, object]] = field(default_factory=list)
     exit_status: int | None = None
     error: str | None = None
     """The child's own one-line complaint (``spwf-tui: ...``) when it could not run."""
@@ -95,7 +96,7 @@ def boards_of(args: argparse.Namespace) -> list[str] | None:
 
     expanded: list[str] = []
     for port in ports:
-        if labgrid_place.is_pattern(port):
+        if is_place_pattern(port):
             expanded += labgrid_place.expand(port, getattr(args, "coordinator", None))
         else:
             expanded.append(port)
@@ -193,10 +194,10 @@ class _Children:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._running: list[subprocess.Popen] = []
+        self._running: list[subprocess.Popen[bytes]] = []
         self.stopping = False
 
-    def add(self, child: subprocess.Popen) -> bool:
+    def add(self, child: subprocess.Popen[bytes]) -> bool:
         """Track ``child``; False when the run is being stopped (the caller ends it)."""
         with self._lock:
             self._running.append(child)
@@ -225,6 +226,7 @@ def _run_board(board: Board, args: argparse.Namespace, assignments: dict[str, st
         return
     if not children.add(child):
         child.terminate()
+    assert child.stdout is not None and child.stderr is not None  # both are pipes (above)
     pump = threading.Thread(target=_pump_transcript, args=(board, child.stderr, output), name=f"log {board.label}")
     pump.start()
     for raw in child.stdout:
@@ -239,7 +241,7 @@ def _run_board(board: Board, args: argparse.Namespace, assignments: dict[str, st
     board.duration = time.monotonic() - started
 
 
-def _pump_transcript(board: Board, stream, output: _Output) -> None:
+def _pump_transcript(board: Board, stream: IO[bytes], output: _Output) -> None:
     for raw in stream:
         line = raw.decode("utf-8", "replace").rstrip("\r\n")
         if line.startswith("spwf-tui: "):
@@ -264,7 +266,7 @@ class _Output:
     def error(self, label: str, line: str) -> None:
         self._write(sys.stderr, label, line)
 
-    def _write(self, stream, label: str, line: str) -> None:
+    def _write(self, stream: TextIO, label: str, line: str) -> None:
         # The child escaped what the module said; the prefix is the user's port name.
         with self._lock:
             stream.write(f"[{visible(label)}] {visible(line)}\n")
@@ -286,7 +288,7 @@ def summary_table(boards: list[Board], steps: int) -> str:
     return "\n".join(["", *lines, verdict])
 
 
-def _as_json(board: Board, steps: int) -> dict:
+def _as_json(board: Board, steps: int) -> dict[str, object]:
     return {"board": board.label, "port": board.port, "ok": board.ok, "steps": steps, "held": board.held,
             "first_failure": board.first_failure(), "duration": round(board.duration, 3),
             "exit_status": board.exit_status, "recording": board.recording, "results": board.results}

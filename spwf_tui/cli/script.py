@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 from spwf_tui.core import authcheck
 from spwf_tui.core.payload import Outgoing, PayloadError, encode, parse_quoted
@@ -93,10 +94,33 @@ class Step:
     """For ``wait`` and ``expect`` (timeout) and ``sleep``."""
     expect: Expectation | None = None
     note: str | None = None
-    port_changes: dict | None = None
+    port_changes: dict[str, object] | None = None
     """For ``port``: ``PortSettings`` field changes."""
     line_action: LineAction | None = None
     """For ``break``, ``dtr`` and ``rts``."""
+
+
+class StepResult(TypedDict, total=False):
+    """What running a step came to: one line of ``run --json`` (which keys depend on the step)."""
+
+    step: str
+    """The step's ``origin``."""
+    ok: bool
+    reason: str | None
+    """Why it failed (for a command, None when it held)."""
+    command: str
+    outcome: str | None
+    replies: list[str]
+    payload_bytes: int
+    sent_bytes: int
+    wait: str
+    event: str | None
+    expect: str
+    matched: str | None
+    note: str | None
+    sleep: float
+    port: str
+    settings: str
 
 
 def load_steps(script: str | None, commands: list[str], read_file: ReadFile,

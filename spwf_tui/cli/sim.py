@@ -7,6 +7,7 @@ import ipaddress
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from spwf_tui import safefiles
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _trace_writer(path: str, keep_secrets: bool):
+def _trace_writer(path: str, keep_secrets: bool) -> Callable[[bytes], None]:
     """Append every byte the host sends to ``path`` (for tests and protocol debugging).
 
     The file is written like every file of the tool (``safefiles``: 0600, never through a link)

@@ -8,9 +8,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from spwf_tui.emulator.commands_sockets import open_client
-from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, find_by_id, parse_uint
 from spwf_tui.emulator.error_codes import (
-    ERR_ILLEGAL_ID,
     ERR_INVALID,
     ERR_IP_NOT_READY,
     ERR_NOT_CONNECTED,
@@ -45,13 +44,7 @@ ACK_SECONDS = CONNECT_TIMEOUT
 
 
 def _conn(module: EmulatedModule, text: str) -> MqttConn:
-    try:
-        conn_id = parse_uint(text, maximum=MAX_CONNECTIONS)
-    except CommandError:
-        raise CommandError(ERR_ILLEGAL_ID) from None
-    conn = module.mqtt.get(conn_id)
-    if conn is None:
-        raise CommandError(ERR_ILLEGAL_ID)
+    conn = find_by_id(text, MAX_CONNECTIONS, module.mqtt.get)
     if conn.closed or conn.sock.remote_closed:
         raise CommandError(ERR_NOT_CONNECTED)
     return conn
@@ -180,21 +173,12 @@ def _mqttpub(module: EmulatedModule, call: Call, reply: Reply) -> None:
 
 def _mqttdisc(module: EmulatedModule, call: Call, reply: Reply) -> None:
     """DISCONNECT and close; ``+WIND:87:MQTT Closed:<id>:0`` follows."""
-    conn = module.mqtt.get(_conn_id(call.arg(0)))
-    if conn is None:
-        raise CommandError(ERR_ILLEGAL_ID)
+    conn = find_by_id(call.arg(0), MAX_CONNECTIONS, module.mqtt.get)
     module.mqtt.remove(conn.conn_id)
     was_open = not conn.closed
     conn.disconnect()
     if was_open:
         module.post_wind(87, conn.conn_id, 0)
-
-
-def _conn_id(text: str) -> int:
-    try:
-        return parse_uint(text, maximum=MAX_CONNECTIONS)
-    except CommandError:
-        raise CommandError(ERR_ILLEGAL_ID) from None
 
 
 def _topic(text: str) -> bytes:

@@ -7,9 +7,8 @@ from __future__ import annotations
 import socket
 from typing import TYPE_CHECKING
 
-from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, find_by_id, parse_uint
 from spwf_tui.emulator.error_codes import (
-    ERR_ILLEGAL_ID,
     ERR_INVALID,
     ERR_IP_NOT_READY,
     ERR_NOT_CONNECTED,
@@ -31,26 +30,12 @@ if TYPE_CHECKING:
 
 
 def _server(module: EmulatedModule, text: str) -> ServerSocket:
-    try:
-        server_id = parse_uint(text, maximum=MAX_SERVERS)
-    except CommandError:
-        raise CommandError(ERR_ILLEGAL_ID) from None
-    server = module.servers.get(server_id)
-    if server is None:
-        raise CommandError(ERR_ILLEGAL_ID)
-    return server
+    return find_by_id(text, MAX_SERVERS, module.servers.get)
 
 
 def _client(module: EmulatedModule, call: Call) -> tuple[ServerSocket, HostSocket]:
     server = _server(module, call.arg(0))
-    try:
-        client_id = parse_uint(call.arg(1), maximum=MAX_CLIENTS)
-    except CommandError:
-        raise CommandError(ERR_ILLEGAL_ID) from None
-    sock = server.client(client_id)
-    if sock is None:
-        raise CommandError(ERR_ILLEGAL_ID)
-    return server, sock
+    return server, find_by_id(call.arg(1), MAX_CLIENTS, server.client)
 
 
 def _sockdon(module: EmulatedModule, call: Call, reply: Reply) -> None:

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 
 from spwf_tui.emulator import tlsverify
 from spwf_tui.emulator.commands_wifi import resolve
-from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, find_by_id, parse_uint
 from spwf_tui.emulator.error_codes import (
-    ERR_ILLEGAL_ID,
     ERR_INVALID,
     ERR_IP_NOT_READY,
     ERR_NOT_CONNECTED,
@@ -41,14 +40,7 @@ _PROTOCOL_CODES = {"t": 0, "u": 1, "s": 2}
 
 def _socket(module: EmulatedModule, text: str) -> HostSocket:
     """The open socket with id ``text``; 76 when there is none."""
-    try:
-        sock_id = parse_uint(text, maximum=SocketTable.MAX_SOCKETS)
-    except CommandError:
-        raise CommandError(ERR_ILLEGAL_ID) from None
-    sock = module.sockets.get(sock_id)
-    if sock is None:
-        raise CommandError(ERR_ILLEGAL_ID)
-    return sock
+    return find_by_id(text, SocketTable.MAX_SOCKETS, module.sockets.get)
 
 
 def _kind(text: str) -> tuple[str, str | None]:

@@ -9,9 +9,8 @@ import time
 from typing import TYPE_CHECKING
 
 from spwf_tui.emulator.commands_sockets import open_client
-from spwf_tui.emulator.dispatch import Call, Handler, parse_uint
+from spwf_tui.emulator.dispatch import Call, Handler, find_by_id, parse_uint
 from spwf_tui.emulator.error_codes import (
-    ERR_ILLEGAL_ID,
     ERR_INVALID,
     ERR_IP_NOT_READY,
     ERR_NOT_CONNECTED,
@@ -40,14 +39,7 @@ CLOSE_STATUS = {0: 1000, 1: 1001}
 
 
 def _conn(module: EmulatedModule, text: str) -> WebSocketConn:
-    try:
-        ws_id = parse_uint(text, maximum=MAX_WEBSOCKETS)
-    except CommandError:
-        raise CommandError(ERR_ILLEGAL_ID) from None
-    conn = module.websockets.get(ws_id)
-    if conn is None:
-        raise CommandError(ERR_ILLEGAL_ID)
-    return conn
+    return find_by_id(text, MAX_WEBSOCKETS, module.websockets.get)
 
 
 def _read_head(raw: socket.socket, channel: TlsChannel | None,

@@ -9,11 +9,12 @@ commands), then ``AT-S.ERROR:120:Not emulated``. Nothing is ever answered OK wit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from spwf_tui.core import catalog, commandline
 from spwf_tui.emulator.replies import CommandError, Reply
 from spwf_tui.emulator.error_codes import (
+    ERR_ILLEGAL_ID,
     ERR_INVALID,
     ERR_MISSING,
     ERR_NOT_EMULATED,
@@ -114,6 +115,23 @@ def parse_uint(text: str, *, maximum: int | None = None) -> int:
     if maximum is not None and value > maximum:
         raise CommandError(ERR_INVALID)
     return value
+
+
+_Found = TypeVar("_Found")
+
+
+def find_by_id(text: str, maximum: int, lookup: Callable[[int], _Found | None]) -> _Found:
+    """What ``lookup`` finds for the id ``text`` (a decimal from 0 to ``maximum``): a socket, a
+    server, a client, a connection. A malformed, out-of-range or unknown id is error 76 (Illegal
+    Socket ID), as the module answers for all of them."""
+    try:
+        found_id = parse_uint(text, maximum=maximum)
+    except CommandError:
+        raise CommandError(ERR_ILLEGAL_ID) from None
+    found = lookup(found_id)
+    if found is None:
+        raise CommandError(ERR_ILLEGAL_ID)
+    return found
 
 
 def _generic_run(module: EmulatedModule, call: Call, reply: Reply) -> None:

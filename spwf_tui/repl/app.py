@@ -25,7 +25,7 @@ from prompt_toolkit.application import get_app, get_app_or_none, in_terminal
 from prompt_toolkit.application.current import get_app_session
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
-from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import Output
 from prompt_toolkit.output.vt100 import Vt100_Output
@@ -118,17 +118,17 @@ class Repl:
         bindings = KeyBindings()
 
         @bindings.add("c-]", eager=True)  # eager: emacs mode also has Ctrl+] <char> (jump to char)
-        def _quit(event) -> None:  # telnet's and miniterm's escape key
+        def _quit(event: KeyPressEvent) -> None:  # telnet's and miniterm's escape key
             event.app.exit(exception=EOFError())
 
         self._partial: Fragments = []
         """The line still arriving (docs/protocol.md §2.9), drawn above the prompt until complete."""
         @bindings.add("f6")
-        def _raw(event) -> None:
+        def _raw(event: KeyPressEvent) -> None:
             event.app.exit(exception=_EnterRaw())
 
         @bindings.add(Keys.BracketedPaste)
-        def _paste(event) -> None:
+        def _paste(event: KeyPressEvent) -> None:
             # Several lines pasted become a queue; one line is typed into the prompt as usual.
             buffer = event.current_buffer
             text = buffer.text[:buffer.cursor_position] + event.data + buffer.text[buffer.cursor_position:]
@@ -204,6 +204,7 @@ class Repl:
                 background, self._background = self._background, None
                 await background
             return
+        outgoing: Outgoing | None
         try:
             outgoing = self.session.prepare(line)
             if outgoing.awaiting_payload is not None:
@@ -306,7 +307,7 @@ class Repl:
 
     async def _write(self, send: Callable[..., Any], *args: Any) -> None:
         try:
-            await self._loop.run_in_executor(self._sender, send, *args)
+            await asyncio.get_running_loop().run_in_executor(self._sender, send, *args)
         except PortWriteError as exc:
             self.show(problem(f"not sent: {exc}"))
 
@@ -443,6 +444,6 @@ class Repl:
             # A flood: what came while this batch was printed is a full slice already, printed
             # next without waiting for more.
             self._scheduled, self._due = True, time.monotonic()
-            self._loop.call_soon(self._drain)
+            asyncio.get_running_loop().call_soon(self._drain)
         elif waiting:
             self._wake()  # what came while this batch was printed, gathered as usual

@@ -17,11 +17,11 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from prompt_toolkit.application import Application
 from prompt_toolkit.formatted_text import FormattedText
-from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.layout import Layout, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
@@ -30,26 +30,30 @@ from prompt_toolkit.styles import Style
 from spwf_tui.core.rawmode import RESERVED_KEY, TOGGLE_KEY, key_bytes, normalize_key, paste_lines
 from spwf_tui.transport.errors import PortError
 
+if TYPE_CHECKING:
+    from spwf_tui.session.session import Session
+
 T = TypeVar("T")
 REFRESH_SECONDS = 0.1
 """How often a job's progress line is redrawn."""
 
 
-def _line_app(text: Callable[[], str], bindings: KeyBindings, style: Style) -> Application:
+def _line_app(text: Callable[[], str], bindings: KeyBindings, style: Style) -> Application[None]:
     control = FormattedTextControl(lambda: FormattedText([("class:keyline", text())]), show_cursor=False)
-    app = Application(layout=Layout(Window(control, height=1)), key_bindings=bindings, style=style,
-                      full_screen=False, erase_when_done=True, refresh_interval=REFRESH_SECONDS)
+    app: Application[None] = Application(
+        layout=Layout(Window(control, height=1)), key_bindings=bindings, style=style,
+        full_screen=False, erase_when_done=True, refresh_interval=REFRESH_SECONDS)
     # Every Application also loads the Emacs editing keys; their Esc-prefixed ones (Esc b, Esc f...)
     # make Esc wait for a second key, and Esc then Tab reached nobody. Only our keys here.
     app._default_bindings = KeyBindings()
     return app
 
 
-async def _until_done(app: Application, work: asyncio.Future[T]) -> T:
+async def _until_done(app: Application[None], work: asyncio.Future[T]) -> T:
     """Show ``app`` until ``work`` ends (or the app is left), then close the app; ``work``'s result."""
     ui = asyncio.ensure_future(app.run_async())
     try:
-        await asyncio.wait([work, ui], return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait((work, ui), return_when=asyncio.FIRST_COMPLETED)
         return await work
     finally:
         while not ui.done():  # the app may not be running yet when the work is already over
@@ -70,11 +74,11 @@ async def run_job(work: Callable[[threading.Event], T], status: Callable[[], str
 
     @bindings.add("escape", eager=True)
     @bindings.add("c-c")
-    def _cancel(event) -> None:
+    def _cancel(event: KeyPressEvent) -> None:
         cancel.set()
 
     @bindings.add(Keys.Any)
-    def _ignore(event) -> None:  # typing during a job sends nothing
+    def _ignore(event: KeyPressEvent) -> None:  # typing during a job sends nothing
         pass
 
     def line() -> str:
@@ -85,7 +89,7 @@ async def run_job(work: Callable[[threading.Event], T], status: Callable[[], str
     return await _until_done(app, work_future)
 
 
-async def run_raw(session, style: Style, status: Callable[[], str], report: Callable[[str], None],
+async def run_raw(session: Session, style: Style, status: Callable[[], str], report: Callable[[str], None],
                   paste_delay_ms: int = 0, sender: ThreadPoolExecutor | None = None) -> None:
     """Raw mode until the user leaves it (Ctrl+] or F6): every key goes to the port as typed.
 
@@ -117,11 +121,11 @@ async def run_raw(session, style: Style, status: Callable[[], str], report: Call
     bindings = KeyBindings()
 
     @bindings.add(Keys.BracketedPaste)
-    def _paste(event) -> None:
+    def _paste(event: KeyPressEvent) -> None:
         sender.submit(send_paste, event.data)
 
     @bindings.add(Keys.Any)
-    def _key(event) -> None:
+    def _key(event: KeyPressEvent) -> None:
         for press in event.key_sequence:
             key = press.key.value if isinstance(press.key, Keys) else press.key
             name = normalize_key(key)

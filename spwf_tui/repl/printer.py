@@ -131,7 +131,7 @@ def _merged(fragments: Fragments) -> Fragments:
     """Runs of fragments with one style joined into one."""
     out: Fragments = []
     run: list[str] = []
-    style = None
+    style = ""  # (no run yet: the first fragment starts one, whatever its style)
     for fragment_style, text in fragments:
         if fragment_style != style and run:
             out.append((style, "".join(run)))

@@ -11,6 +11,7 @@ either way.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.output.vt100 import Vt100_Output
@@ -24,14 +25,15 @@ def terminal_looks(output: Vt100_Output, style: BaseStyle) -> tuple[dict[str, st
     (each one complete: it resets the look before it), and the sequence that resets the look."""
     depth = output.get_default_color_depth()
 
-    def written(act) -> str:
+    def written(act: Callable[[Vt100_Output], object]) -> str:
         text = io.StringIO()
         capture = Vt100_Output(text, lambda: Size(rows=24, columns=80), default_color_depth=depth)
         act(capture)
         capture.flush()
         return text.getvalue()
 
-    starts = {name: written(lambda out, name=name: out.set_attributes(style.get_attrs_for_style_str(f"class:{name}"),
-                                                                       depth))
-              for name in styles.LOOKS}
+    def start(name: str) -> str:
+        return written(lambda out: out.set_attributes(style.get_attrs_for_style_str(f"class:{name}"), depth))
+
+    starts = {name: start(name) for name in styles.LOOKS}
     return starts, written(lambda out: out.reset_attributes())

@@ -9,11 +9,13 @@ that never changes.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from spwf_tui.core.payload import Outgoing
+from spwf_tui.core.rawmode import LineEnds
 from spwf_tui.session.log import EntryBuffer, LogEntry
 from spwf_tui.session.pending import PendingCommand
 from spwf_tui.session.state import ModuleState
@@ -131,6 +133,14 @@ class FrontSession(Protocol):
 
     def send_keys(self, data: bytes) -> None:
         """Raw mode: bytes sent as they are."""
+
+    @property
+    def line_ends(self) -> LineEnds:
+        """``--eol`` and ``--map``: how raw mode turns keys and a paste into bytes."""
+
+    def send_raw(self, data: bytes, label: str, *, progress: Callable[[int, int], None] | None = None,
+                 cancel: threading.Event | None = None) -> int:
+        """``data`` exactly as it is (a file sent raw); returns the bytes that went out."""
 
     def wait(self, command: PendingCommand, timeout: float | None = None) -> PendingCommand: ...
 

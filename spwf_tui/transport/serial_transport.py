@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypedDict
 
 import serial
 
@@ -27,7 +27,10 @@ from spwf_tui.transport.base import Transport
 from spwf_tui.transport.errors import PortError, PortWriteError, describe_open_failure
 from spwf_tui.transport.identity import PortIdentity, identify, locate
 from spwf_tui.transport.settings import PortSettings
-from spwf_tui.transport.urls import open_options, pyserial_url
+from spwf_tui.transport.urls import OpenOptions, open_options, pyserial_url
+
+if TYPE_CHECKING:
+    from spwf_tui.transport.labgrid_place import PlaceLease
 
 CONNECTED = "connected"
 RECONNECTING = "reconnecting"
@@ -93,7 +96,7 @@ def _read_waiting(port: serial.SerialBase, data: bytes) -> bytes:
             if fd is not None:
                 more = os.read(fd, READ_BATCH - size)
             else:
-                waiting = port.in_waiting
+                waiting = _in_waiting(port)
                 more = port.read(min(waiting, READ_BATCH - size)) if waiting else b""
         except BlockingIOError:
             break
@@ -108,6 +111,13 @@ def _read_waiting(port: serial.SerialBase, data: bytes) -> bytes:
     return data if len(pieces) == 1 else b"".join(pieces)
 
 
+def _in_waiting(port: serial.SerialBase) -> int:
+    """Bytes ``port`` holds unread. Every pyserial port class has ``in_waiting``, but the stubs
+    declare it on each class, not on ``SerialBase``, which leaves it to them."""
+    waiting: int = port.in_waiting  # type: ignore[attr-defined]  # (see above)
+    return waiting
+
+
 def _read_block(port: serial.SerialBase) -> bytes:
     """What the port has now, waiting up to its timeout for the first byte (b"" if none came).
 
@@ -118,8 +128,9 @@ def _read_block(port: serial.SerialBase) -> bytes:
     """
     read_available = getattr(port, "read_available", None)
     if read_available is not None:
-        return read_available(READ_BATCH)
-    data = port.read(max(1, port.in_waiting))
+        block: bytes = read_available(READ_BATCH)
+        return block
+    data = port.read(max(1, _in_waiting(port)))
     return _read_waiting(port, data) if data else data
 
 
@@ -236,7 +247,7 @@ class _WriteFailed(Exception):
         self.error = error
 
 
-def _write_native(port: serial.Serial, fd: int, pieces: Iterator[bytes]) -> int:
+def _write_native(port: serial.SerialBase, fd: int, pieces: Iterator[bytes]) -> int:
     """Write every piece of ``pieces`` to ``fd``; returns the bytes written.
 
     After a short write (the kernel's buffer is full: a pty takes ~20 KB, then what the module
@@ -250,6 +261,8 @@ def _write_native(port: serial.Serial, fd: int, pieces: Iterator[bytes]) -> int:
         _WriteFailed: with the count written before the failure; its error is pyserial's
             (``write failed: ...``, ``Write timeout``, port closed), so the note reads as before.
     """
+    # Only a serial.Serial has a native descriptor (``_native_fd``): ``fd`` comes from there.
+    assert isinstance(port, serial.Serial)
     timeout = port.write_timeout  # pyserial's per-write limit, here per stall
     wait_ms = None if timeout is None else max(0, round(timeout * 1000))
     poller = select.poll()
@@ -288,7 +301,7 @@ def _write_native(port: serial.Serial, fd: int, pieces: Iterator[bytes]) -> int:
     return sent
 
 
-def _os_errors() -> tuple[type[BaseException], ...]:
+def _os_errors() -> tuple[type[Exception], ...]:
     """What pyserial lets through when the system refuses a setting: on POSIX ``termios.error``
     (no OSError: a pseudo-terminal refuses parity and 7 bits with it). ``termios`` is only
     looked up, never imported: it does not exist on Windows (docs/architecture.md §10)."""
@@ -297,7 +310,7 @@ def _os_errors() -> tuple[type[BaseException], ...]:
         (termios.error,) if termios is not None else ())
 
 
-def _pyserial_settings(settings: PortSettings) -> dict:
+def _pyserial_settings(settings: PortSettings) -> dict[str, object]:
     return {"baudrate": settings.baudrate, "bytesize": settings.bytesize, "parity": settings.parity,
             "stopbits": settings.stopbits, "rtscts": settings.rtscts, "xonxoff": settings.xonxoff}
 
@@ -307,6 +320,19 @@ def _why(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.errno in (errno.ENOTTY, errno.EINVAL):
         return "not a serial line: a pseudo-terminal or a socket carries no modem lines"
     return str(exc) or type(exc).__name__
+
+
+class _OpenOptions(OpenOptions, total=False):
+    """The keyword arguments a port is opened with (pyserial's names)."""
+
+    baudrate: int
+    bytesize: int
+    parity: str
+    stopbits: float
+    rtscts: bool
+    xonxoff: bool
+    timeout: float
+    exclusive: bool
 
 
 class TransportListener(Protocol):
@@ -356,7 +382,7 @@ class SerialTransport(Transport):
         """The device the port is: what a reconnect must find again (taken at each open)."""
         self.path = settings.port
         """What is open now: the port named, or the new path a USB device was followed to."""
-        self._lease = None
+        self._lease: PlaceLease | None = None
         """For ``labgrid://PLACE``: the place this transport uses (``labgrid_place.PlaceLease``)."""
         self._fd_reader: _FdReader | None = None
         """Reads a native POSIX port (made by ``open``, closed by ``close``)."""
@@ -584,14 +610,17 @@ class SerialTransport(Transport):
         urlhandler.register()
         s = self.settings
         url = pyserial_url(name)
-        options = dict(baudrate=s.baudrate, bytesize=s.bytesize, parity=s.parity, stopbits=s.stopbits,
-                       rtscts=s.rtscts, xonxoff=s.xonxoff, timeout=READ_TIMEOUT, exclusive=True,
-                       **open_options(name))
+        options: _OpenOptions = {
+            "baudrate": s.baudrate, "bytesize": s.bytesize, "parity": s.parity, "stopbits": s.stopbits,
+            "rtscts": s.rtscts, "xonxoff": s.xonxoff, "timeout": READ_TIMEOUT, "exclusive": True,
+            **open_options(name)}
         try:
             if url.lower().startswith(("socket://", "rfc2217://")):
                 from spwf_tui.transport.netports import port_class  # pyserial's rfc2217: only when used
 
-                return port_class(url)(url, **options)  # opens, like serial_for_url
+                port_type = port_class(url)
+                if port_type is not None:
+                    return port_type(url, **options)  # opens, like serial_for_url
             return serial.serial_for_url(url, **options)
         except _os_errors() as exc:
             raise describe_open_failure(name, exc) from None
@@ -617,6 +646,8 @@ class SerialTransport(Transport):
                 fd = _native_fd_for(port, "read") if port is not None and fd_reader is not None else None
             try:
                 if fd is not None:
+                    # fd is only set (above) for an open port when there is a descriptor reader.
+                    assert fd_reader is not None and isinstance(port, serial.Serial)
                     data = fd_reader.read(port, fd)
                 else:
                     data = _read_block(port) if port else b""
@@ -660,7 +691,7 @@ class SerialTransport(Transport):
                 break
             if self.state == CONNECTED:
                 return True  # the user reopened it (``reopen``)
-            if self.state == RECONNECTING and self._reopen_same(identity):
+            if self.state == RECONNECTING and identity is not None and self._reopen_same(identity):
                 return True
         return False
 

@@ -9,6 +9,7 @@ already carries options is left as the user wrote it.
 from __future__ import annotations
 
 import urllib.parse
+from typing import TypedDict
 
 LAB_SCHEME = "labgrid://"
 """A labgrid place (``transport.labgrid_place``, imported only when one is named)."""
@@ -34,7 +35,13 @@ def pyserial_url(port: str) -> str:
     return port
 
 
-def open_options(port: str) -> dict[str, float]:
+class OpenOptions(TypedDict, total=False):
+    """The keyword arguments ``open_options`` may add (typed, so they can be unpacked into a call)."""
+
+    write_timeout: float
+
+
+def open_options(port: str) -> OpenOptions:
     """Extra keyword arguments pyserial accepts for this kind of port."""
     scheme = urllib.parse.urlsplit(port).scheme if "://" in port else ""
     if scheme in ("rfc2217", "socket"):

@@ -12,12 +12,15 @@ import asyncio
 import gc
 import time
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual import on
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -28,7 +31,7 @@ from spwf_tui.core.present.clock import clock_text, utc_text
 from spwf_tui.core.present.status import modem_lines_marks, speed_offer_text
 from spwf_tui.errors import UserError
 from spwf_tui.session.frontend import FrontSession, Playback
-from spwf_tui.session.log import NOTE, TX
+from spwf_tui.session.log import NOTE, TX, LogEntry
 from spwf_tui.session.tx_worker import TxWorker
 from spwf_tui.transport.errors import PortError
 from spwf_tui.transport.modem import DEFAULT_BREAK_MS, DEFAULT_PULSE_MS, parse_line_action
@@ -83,7 +86,7 @@ def steady_collector() -> None:
     gc.set_threshold(*STEADY_GC_THRESHOLD)
 
 
-class SpwfApp(TerminalActions, App):
+class SpwfApp(TerminalActions, App[None]):
     """spwf-tui on one session (live, or a read-only replay)."""
 
     TITLE = "spwf-tui"
@@ -146,7 +149,7 @@ class SpwfApp(TerminalActions, App):
         self._pane = "log"
         self._generation = session.generation
         self._shown_status = ""
-        self._partial_shown = None
+        self._partial_shown: str | None = None
         """The line still arriving as last shown (``Session.partial_line``)."""
         self._last_reply: list[str] = []
         """The lines the module sent since the last command went out (what Ctrl+Y copies)."""
@@ -156,7 +159,7 @@ class SpwfApp(TerminalActions, App):
         self._drain_requested = False
         self._drained_at = 0.0
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[object]:
         return _MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
@@ -324,13 +327,13 @@ class SpwfApp(TerminalActions, App):
             if recording:
                 # The whole path is in the log's "recording to" note; the line names the file while it fits.
                 facts.append((f"● REC {visible(_file_name(str(recording)))}", "● REC"))
-            port = s.port
-            if port is not None:
-                lines = port.lines()
+            controls = s.port
+            if controls is not None:
+                lines = controls.lines()
                 if lines is not None:
                     facts.append((modem_lines_marks(lines),) * 2)
-                if port.speed_offer:
-                    facts.append((speed_offer_text(port.speed_offer, "F7"), f"{port.speed_offer} baud? F7"))
+                if controls.speed_offer:
+                    facts.append((speed_offer_text(controls.speed_offer, "F7"), f"{controls.speed_offer} baud? F7"))
         module_time = s.state.module_time()
         if module_time is not None:  # an unknown clock: the sockets pane's summary says what to do
             facts.append((f"module {clock_text(module_time)}", f"module {utc_text(module_time)}"))
@@ -340,7 +343,7 @@ class SpwfApp(TerminalActions, App):
             facts.append((visible(s.state.model),) * 2)
         return facts
 
-    def _follow_replies(self, entries) -> None:
+    def _follow_replies(self, entries: list[LogEntry]) -> None:
         """Keep the last reply for Ctrl+Y; tell of a command's final reply when the log is hidden."""
         log_hidden = self.one_pane_at_a_time and self._pane != "log"
         for entry in entries:
@@ -358,8 +361,8 @@ class SpwfApp(TerminalActions, App):
                     self.notify(f"reply: {entry.text}  (F2 shows the log)",
                                 severity="error" if kind == "error" else "information")
 
-    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
-               markup: bool = True) -> None:
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
         """Every notification shows its text as it is: escaped (``visible``), never as markup
         (a search term or a file name of ``[/]`` must neither crash nor style anything)."""
         super().notify(visible(message, keep="\n"), title=visible(title), severity=severity, timeout=timeout,
@@ -409,14 +412,16 @@ class SpwfApp(TerminalActions, App):
 
     def _submit_checked(self, typed: str, outgoing: Outgoing) -> None:
         """Queue ``outgoing``, unless it repeats the seed mistake and the user says no."""
+        tx = self._tx
+        assert tx is not None  # (send_line, the only caller, returns first in a replay)
         warning = authcheck.check(outgoing.line, outgoing.payload, self.session.state.ca_file)
         if warning is None:
-            self._tx.submit(outgoing)
+            tx.submit(outgoing)
             return
 
         def answered(send: bool | None) -> None:
             if send:
-                self._tx.submit(outgoing)
+                tx.submit(outgoing)
                 return
             self.session.note(f"not sent: {outgoing.line} (auth as hex text; fix: "
                               f"{authcheck.ski_fix(self.session.state.ca_file)})")
@@ -426,7 +431,7 @@ class SpwfApp(TerminalActions, App):
 
         self.push_screen(ConfirmSend(outgoing.line, warning), answered)
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette (Ctrl+P) lists spwf-tui's actions next to Textual's own."""
         for command in super().get_system_commands(screen):
             if command.title == "Screenshot":  # Textual's saves to ~/Downloads: ours says where
@@ -472,9 +477,13 @@ class SpwfApp(TerminalActions, App):
         yield SystemCommand("List stored TLS objects", "AT+S.TLSCERT=content,1",
                             lambda: self.send_line("AT+S.TLSCERT=content,1"))
         yield SystemCommand("Read the module clock", "AT+S.TIME", lambda: self.send_line("AT+S.TIME"))
+
+        def refresh() -> None:
+            for line in REFRESH_COMMANDS:
+                self.send_line(line)
+
         yield SystemCommand("Refresh what the module state shows (asks the module)",
-                            " and ".join(REFRESH_COMMANDS) + " (R in the sockets pane)",
-                            lambda: [self.send_line(line) for line in REFRESH_COMMANDS])
+                            " and ".join(REFRESH_COMMANDS) + " (R in the sockets pane)", refresh)
         yield SystemCommand("Set the module clock to now", "AT+S.TIME=<host time>",
                             lambda: self.send_line(f"AT+S.TIME={int(time.time())}"))
 
@@ -565,7 +574,7 @@ class SpwfApp(TerminalActions, App):
         focus_now(focusable)
 
     def action_pick_file(self) -> None:
-        def picked(path) -> None:
+        def picked(path: Path | None) -> None:
             if path is not None:
                 self.offer_file(path)
 
@@ -591,16 +600,22 @@ class SpwfApp(TerminalActions, App):
             self.notify("replay is read-only: the port is not changed", severity="warning")
             return
 
-        def chosen(changes: dict | None) -> None:
+        port = self.session.port
+        assert port is not None  # (None only in a replay: read-only)
+
+        def chosen(changes: dict[str, object] | None) -> None:
             if changes:
                 self._change_port(changes)
 
-        self.push_screen(PortDialog(self.session.settings, self.session.port.speed_offer), chosen)
+        self.push_screen(PortDialog(self.session.settings, port.speed_offer), chosen)
 
-    def _change_port(self, changes: dict) -> None:
+    def _change_port(self, changes: dict[str, object]) -> None:
+        port = self.session.port
+        assert port is not None  # (None only in a replay, which changes no port)
+
         def change() -> None:
             try:
-                self.session.port.change(**changes)  # a note says so
+                port.change(**changes)  # a note says so
             except PortError as exc:
                 self.session.note(f"port settings not changed: {exc}")
 
@@ -612,10 +627,12 @@ class SpwfApp(TerminalActions, App):
             self.notify("replay is read-only: no line is driven", severity="warning")
             return
         request = parse_line_action(line, action)
+        port = self.session.port
+        assert port is not None  # (None only in a replay: read-only)
 
         def act() -> None:
             try:
-                self.session.port.act(request)
+                port.act(request)
             except PortError as exc:
                 self.session.note(f"{request.describe()} not sent: {exc}")
 
@@ -698,7 +715,7 @@ class SpwfApp(TerminalActions, App):
             self.screen.set_class(self._pane == pane, f"-show-{pane}")
 
 
-class _MainScreen(Screen):
+class _MainScreen(Screen[object]):
     """The app's first screen: Textual's, with the first focus on the builder's input."""
 
     AUTO_FOCUS = "#builder-input"
@@ -746,7 +763,7 @@ _GROUPS = {"UartLog": "UART log", "SocketTable": "Sockets", "CommandBuilder": "C
            "CertInspector": "Certificate inspector", "KeysHelp": "Help"}
 
 
-def _group_name(node, app) -> str:
+def _group_name(node: DOMNode, app: App[None]) -> str:
     if node is app or node is app.screen:
         return "Everywhere"
     for candidate in (node, *node.ancestors):

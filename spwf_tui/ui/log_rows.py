@@ -168,10 +168,11 @@ def measure(entry: LogEntry, options: ViewOptions, previous_time: float | None) 
     if is_line and options.width > 0 and not options.wrap and not options.show_controls and entry.explain:
         # An explained line (a third of a flood's): its row is not wrapped, and the explanation's
         # rows depend on the explanation alone, which repeats (``_explanation_size``).
+        assert event is not None  # (is_line says so)
         stamp = len(_stamp(entry.time, previous_time, options.timestamps))
         shown = stamp + 2 + cell_len(visible(entry.text)) + (len(CONTINUED_MARK) if event.continued else 0)
-        rows, width = _explanation_size(entry.explain, stamp, options.width)
-        return 1 + rows, max(shown, width)
+        explanation_rows, width = _explanation_size(entry.explain, stamp, options.width)
+        return 1 + explanation_rows, max(shown, width)
     if (options.width > 0 and (options.wrap or entry.explain)) or (entry.explain and not is_line):
         # Wrapping needs the text: only explained entries (errors, WINDs) unless the user asked.
         rows = rows_for(entry, options, previous_time)

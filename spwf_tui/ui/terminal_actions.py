@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spwf_tui.core.display import visible
 from spwf_tui.core.payload import PayloadError, resolve_source
@@ -25,18 +27,36 @@ from spwf_tui.ui.screens.choice import Choice
 from spwf_tui.ui.widgets.command_builder import CommandBuilder
 from spwf_tui.ui.widgets.raw_keys import RawKeys
 
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from spwf_tui.session.frontend import FrontSession
+    from spwf_tui.session.tx_worker import TxWorker
+
+    _Host = App[None]
+    """What the mixin is mixed into, for the type checker: an app (``SpwfApp``)."""
+else:
+    _Host = object
+
 RAW_CLASS = "-raw"
 """Screen class while raw mode is on: the builder is hidden, ``RawKeys`` shown (app.tcss)."""
 COLON_HELP = ":send SOURCE (hex:03, @FILE, \"text\\r\") sends bytes as they are; :raw enters raw mode"
 
 
-class TerminalActions:
+class TerminalActions(_Host):
     """Raw mode, paste queues and raw sends for ``SpwfApp``."""
+
+    if TYPE_CHECKING:  # what ``SpwfApp`` provides (see the module's docstring)
+        session: FrontSession
+        _tx: TxWorker | None
+        paste_delay_ms: int
+
+        def _refresh_status(self) -> None: ...
 
     raw = False
     """True while every key goes to the port as typed."""
     _job_cancel: threading.Event | None = None
-    _job_text = None
+    _job_text: Callable[[], str] | None = None
 
     # -- status -----------------------------------------------------------------------------
 
@@ -67,7 +87,7 @@ class TerminalActions:
     def on_job_progressed(self, _message: JobProgressed) -> None:
         self._refresh_status()
 
-    def _start_job(self, text, work) -> None:
+    def _start_job(self, text: Callable[[], str], work: Callable[[threading.Event], None]) -> None:
         cancel = threading.Event()
         self._job_cancel, self._job_text = cancel, text
         self.run_worker(lambda: work(cancel), thread=True, group="terminal-job", exit_on_error=False)
@@ -112,10 +132,11 @@ class TerminalActions:
     def on_raw_keys_pasted(self, message: RawKeys.Pasted) -> None:
         """A paste in raw mode: bytes as typed, one line at a time, ``paste_delay_ms`` apart."""
         chunks = paste_lines(message.text, self.session.line_ends)
-        if not chunks or self._tx is None:
+        tx = self._tx
+        if not chunks or tx is None:
             return
         if not self.paste_delay_ms or len(chunks) == 1:
-            self._tx.submit_raw(b"".join(chunks))
+            tx.submit_raw(b"".join(chunks))
             return
         if self.job_running:
             self.notify("a paste or send is still running: Esc cancels it", severity="warning")
@@ -128,7 +149,7 @@ class TerminalActions:
                     break
                 if done[0]:
                     time.sleep(self.paste_delay_ms / 1000)
-                self._tx.submit_raw(chunk)
+                tx.submit_raw(chunk)
                 done[0] += 1
                 self.post_message(JobProgressed())
             self.post_message(JobEnded())
@@ -153,8 +174,11 @@ class TerminalActions:
         self._start_paste(queue)
 
     def _start_paste(self, queue: PasteQueue) -> None:
+        def progressed(_queue: PasteQueue) -> None:
+            self.post_message(JobProgressed())
+
         def work(cancel: threading.Event) -> None:
-            queue.run(cancel, lambda _queue: self.post_message(JobProgressed()))
+            queue.run(cancel, progressed)
             self.post_message(JobEnded(queue))
 
         self._start_job(queue.progress_text, work)
@@ -215,10 +239,13 @@ class TerminalActions:
             return
         done = [0]
 
+        def progressed(sent: int, _total: int) -> None:
+            done[0] = sent
+            self.post_message(JobProgressed())
+
         def work(cancel: threading.Event) -> None:
             try:
-                self.session.send_raw(data, label, cancel=cancel, progress=lambda sent, _total: (
-                    done.__setitem__(0, sent), self.post_message(JobProgressed())))
+                self.session.send_raw(data, label, cancel=cancel, progress=progressed)
             except PortError:
                 pass  # the session noted how much went out
             self.post_message(JobEnded())

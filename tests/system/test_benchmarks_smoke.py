@@ -19,7 +19,8 @@ KEYS = ("headless_ingest_mbps", "pyserial_read_mbps", "headless_ingest_ratio", "
         "upload_ratio", "decode_mbps", "rss_10mb_mib", "rss_500mb_mib", "net_socket_ratio", "net_rfc2217_ratio",
         "decode_ratio", "repl_ingest_mbps", "repl_peak_rss_mib", "boards_at_line_rate", "run_one_command_s",
         "export_cast_peak_rss_mib", "export_cast_ratio", "replay_peak_rss_mib", "pem_begin_lines_s",
-        "tui_cpu_line_rate_pct", "tui_cpu_idle_pct")
+        "tui_cpu_line_rate_pct", "tui_cpu_idle_pct", "first_frame_textual_hello_s", "floor_record_cpu_ratio",
+        "floor_decode_cpu_ratio", "floor_lines_cpu_ratio")
 
 
 @pytest.mark.timeout(300)

@@ -17,8 +17,10 @@ from spwf_tui.repl.printer import View, entry_fragments, to_plain
 from spwf_tui.repl.rendered import KEPT_LINES, BatchRenderer
 from tests.support.fuzz import budget
 
-STARTS = {name: f"<{name}>" for name in styles.LOOKS}
-"""Stand-ins for the looks' escape sequences: where each starts can be read back."""
+STARTS = {name: f"\x01{name}\x02" for name in styles.LOOKS}
+"""Stand-ins for the looks' escape sequences: where each starts can be read back. Control
+characters, which no outside text reaches the terminal as (``visible`` escapes them): a module
+line ``<0>`` read as a look started is how a plain ``<name>`` failed."""
 
 _module_output = st.lists(
     st.one_of(st.sampled_from([b"AT-S.OK\r\n", b"+WIND:55:Pending Data::0:5:5\r\n", b"AT-S.Reading:5:5\r\n",
@@ -45,10 +47,10 @@ def _read_back(text: str) -> list[tuple[str, str]]:
     assert text.endswith("<reset>") or text == ""
     style, out = None, []
     for line in text.removesuffix("<reset>").split("\r\n")[:-1]:
-        looks = re.findall(r"<(\w+)>", line)
+        looks = re.findall(r"\x01(\w+)\x02", line)
         if looks:
             style = looks[-1]
-        out.append((style, re.sub(r"<\w+>", "", line)))
+        out.append((style, re.sub(r"\x01\w+\x02", "", line)))
     return out
 
 

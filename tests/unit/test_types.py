@@ -1,6 +1,7 @@
-"""mypy passes on what pyproject.toml's [tool.mypy] names: strict for ``core/``, ``session/``, ``emulator/`` and ``export/``,
-the ``Transport`` protocol, and the check that ``Session`` and ``ReplaySession`` both fit what the
-front ends expect (``session/frontend.py``)."""
+"""mypy passes on what pyproject.toml's [tool.mypy] names: strict for ``core/``, ``session/``,
+``transport/`` (the ``Transport`` protocol too), ``emulator/``, ``export/``, ``ui/``, ``repl/``,
+``cli/`` and the small top-level modules, and the check that ``Session`` and ``ReplaySession`` both fit
+what the front ends expect (``session/frontend.py``)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, TypeAlias
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -43,6 +43,8 @@ class _Planned:
 
 AS_PLANNED: Final = _Planned()
 """``auth`` default: the key id is uploaded as ``cert plan`` does (the CA's own SKI when needed)."""
+AuthUpload: TypeAlias = "bytes | None | _Planned"
+"""What ``check_chain``'s ``auth`` takes: bytes, None or ``AS_PLANNED``."""
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NoReturn
 
 from spwf_tui.core.display import visible
 from spwf_tui.core.hostframe import HostFramer
 from spwf_tui.core.payload import Outgoing
+from spwf_tui.core.rawmode import LineEnds
 from spwf_tui.session.log import EntryBuffer, LogEntry
 from spwf_tui.session.pending import PendingCommand
 from spwf_tui.session.recording.format import CONTROL, LINK_EVENT, NOTE, RX, TIMEOUT_EVENT, TX
@@ -261,7 +262,7 @@ class ReplaySession:
         """Call ``wake()`` (from any thread) whenever new entries are ready."""
         self._listeners.append(wake)
 
-    def send(self, line: str) -> PendingCommand:
+    def send(self, line: str) -> NoReturn:
         """A replay sends nothing."""
         raise ReadOnlySessionError(f"this is a replay of {self.recording.name}: it is read-only, "
                                    f"{line.strip()!r} was not sent")
@@ -270,9 +271,15 @@ class ReplaySession:
         """A replay sends nothing."""
         return self.send(outgoing.line)
 
-    def send_raw(self, data: bytes, label: str) -> None:
+    def send_raw(self, data: bytes, label: str, *, progress: Callable[[int, int], None] | None = None,
+                 cancel: threading.Event | None = None) -> int:
         """A replay sends nothing."""
         self.send(label)
+
+    @property
+    def line_ends(self) -> LineEnds:
+        """The defaults: a replay has no raw mode (the TUI refuses it) and sends nothing."""
+        return LineEnds()
 
     def execute(self, line: str, timeout: float | None = None) -> PendingCommand:
         """A replay sends nothing."""

@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, Static
 from spwf_tui.transport.settings import SETTING_NAMES, PortSettings, SettingsError, as_changes, parse_changes
 
 
-class PortDialog(ModalScreen[dict | None]):
+class PortDialog(ModalScreen[dict[str, object] | None]):
     """Ask for new port settings; dismissed with ``PortSettings`` field changes, or None."""
 
     DEFAULT_CSS = """

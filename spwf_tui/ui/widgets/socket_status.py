@@ -28,7 +28,7 @@ KINDS = {"t": "TCP", "u": "UDP", "s": "TLS"}
 STATES = {"open": "open", "closed by peer": "peer closed"}
 
 
-class SocketTable(DataTable):
+class SocketTable(DataTable[Text]):
     """The sockets table with its keys."""
 
     BINDINGS = [
@@ -107,7 +107,7 @@ class SocketStatus(Vertical):
             width = facts.content_size.width
             if not width or facts.get_content_height(self.content_size, self.app.size, width) != shown_height:
                 facts.refresh(layout=True)
-        rows = [(str(sock.id), f"{sock.id} {visible(KINDS.get(sock.kind, f'TLS {sock.kind}' if sock.kind else '?'))} "
+        rows: list[tuple[str, ...]] = [(str(sock.id), f"{sock.id} {visible(KINDS.get(sock.kind, f'TLS {sock.kind}' if sock.kind else '?'))} "
                  f"{STATES.get(sock.status, sock.status)}\n{visible(f'{sock.peer_ip or sock.host}:{sock.port}')}",
                  str(sock.pending), str(sock.bytes_read), str(sock.bytes_written))
                 for sock in sorted(state.sockets.values(), key=lambda s: s.id)]

@@ -21,7 +21,7 @@ from dataclasses import replace
 from functools import partial
 from itertools import islice
 from operator import itemgetter
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypedDict
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -41,6 +41,9 @@ from spwf_tui.core.present import styles
 from spwf_tui.session.log import RX, LogEntry
 from spwf_tui.ui.focusing import focus_now
 from spwf_tui.ui.log_rows import TIMESTAMP_MODES, Row, ViewOptions, measure, one_cell_each, rows_for
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # (typing's own from Python 3.11)
 
 MAX_ENTRIES = 20_000
 MAX_ROWS = 60_000
@@ -77,11 +80,21 @@ def _look_css(name: str, look: styles.Look) -> str:
     return f"UartLog > .uart-log--{name} {{ {' '.join(rules)} }}" if rules else ""
 
 
+class _OptionChanges(TypedDict, total=False):
+    """``ViewOptions`` fields ``_set_options`` changes."""
+
+    timestamps: str
+    show_controls: bool
+    hex_payloads: bool
+    width: int
+    wrap: bool
+
+
 class _Shown(NamedTuple):
     """One entry in the pane: where its rows start (a row number that only grows) and how many."""
 
     start: int
-    count: int
+    count: int  # type: ignore[assignment]  # (the field shadows tuple.count, which nothing here calls)
     entry: LogEntry
     previous_time: float | None
     """The time of the entry before it, for delta timestamps."""
@@ -119,10 +132,10 @@ class UartLog(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, timestamps: str = "off") -> None:
         # Before the widget's own set-up, which may already report a style update.
-        self._strips: dict[tuple, Strip] = {}
+        self._strips: dict[tuple[int, int, int, Style], Strip] = {}
         self._row_styles: dict[str, Style] = {}
         """Row style name -> Rich style (``_styles_for``), made for ``_row_styles_key``."""
-        self._row_styles_key: tuple = ()
+        self._row_styles_key: tuple[object, ...] = ()
         super().__init__(id=id)
         self._shown: deque[_Shown] = deque()
         self._end = 0
@@ -132,7 +145,7 @@ class UartLog(ScrollView, can_focus=True):
         self._search = ""
         self._last_time: float | None = None
         self._rows_cache: dict[int, list[Row]] = {}
-        self._measured: dict[tuple, tuple[int, int]] = {}
+        self._measured: dict[tuple[str, str, bool, str | None], tuple[int, int]] = {}
         """(text, kind, continued, explanation) -> (rows, width) of received lines."""
         self._base_style: Style | None = None
         self._frame_styles: dict[str, Style] = {}
@@ -451,7 +464,7 @@ class UartLog(ScrollView, can_focus=True):
         elif self.follow:
             self._follow_end(after_layout=True)
 
-    def _set_options(self, **changes) -> None:
+    def _set_options(self, **changes: Unpack[_OptionChanges]) -> None:
         self.options = replace(self.options, **changes)
 
     def watch_options(self) -> None:
