@@ -5,15 +5,27 @@ payloads, noise) written to a file, as a raw UART capture (``cat /dev/ttyUSB0 > 
 it. ``spwf-tui decode FILE --json`` and ``spwf-tui decode FILE`` run as CLI subprocesses with
 their output going to /dev/null (timed from spawn to exit; peak RSS: the child's high-water mark).
 The baseline runs in this process: read the file and loop over ``data.split(b"\\n")``.
+
+The floor (``decode_floor_*``, also in this process): the least work any Python ``decode`` that
+writes this output must do, per block of the flood: split it into lines at once, take every
+module line's finished output from a table (as if every line were a repeat whose output is
+ready: no classifying, explaining or formatting), make each payload piece's text with the C
+codecs alone (``--json``: one decode and the JSON module's C string encoder; text:
+``codecs.escape_encode``, exact only for bytes with no multi-byte UTF-8 character), join and
+write it all to /dev/null. What is left out is Python work per line; what is timed is C.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
+import json
 import os
 import shutil
 import subprocess
 import time
+from typing import TextIO
 
 from benchmarks.common import MB, bench_env, emit, isolated_dirs
 from benchmarks.flood import Flood
@@ -60,6 +72,35 @@ def _split_lines(path) -> float:
     return time.perf_counter() - start
 
 
+def floor(flood: Flood, as_json: bool, sink: TextIO | None = None) -> float:
+    """Seconds (wall, like the baseline) of the floor (module docstring) over the whole flood,
+    block by block, written to ``sink`` (default /dev/null)."""
+    from spwf_tui.cli.decode import decode_bytes, _json_line, _text_lines  # (the output's shape)
+    from spwf_tui.core.events import DATA
+
+    block = flood.block
+    make = _json_line if as_json else _text_lines
+    events = list(decode_bytes(block))
+    payloads = [event.raw for event, _ in events if event.kind == DATA]
+    ready = {index: make(event, why) for index, (event, why) in enumerate(events) if event.kind != DATA}
+    lines = list(ready)
+    encode = json.encoder.encode_basestring_ascii
+    escape = codecs.escape_encode
+    with contextlib.nullcontext(sink) if sink is not None else open(os.devnull, "w", encoding="utf-8") as sink:
+        start = time.perf_counter()
+        for _ in range(flood.repeats):
+            block.splitlines(True)
+            shown = list(map(ready.__getitem__, lines))
+            # a payload piece's record as decode writes it (its text twice in JSON: "line" and "text")
+            if as_json:
+                shown += [f'{{"line": {text}, "kind": "data", "code": null, "text": {text}, "explain": null}}\n'
+                          for text in map(encode, [raw.decode("utf-8", "surrogateescape") for raw in payloads])]
+            else:
+                shown += [f"data        {escape(raw)[0].decode('ascii')}\n" for raw in payloads]
+            sink.write("".join(shown))
+        return time.perf_counter() - start
+
+
 def run(megabytes: float) -> dict:
     tmp, dirs = isolated_dirs()
     env = bench_env(dirs)
@@ -72,6 +113,8 @@ def run(megabytes: float) -> dict:
         json_s, json_rss = _cli([*spwf_tui_command(), "decode", str(capture), "--json"], env)
         text_s, text_rss = _cli([*spwf_tui_command(), "decode", str(capture)], env)
         baseline = min(_split_lines(capture) for _ in range(3))
+        floor_json = min(floor(flood, True) for _ in range(2))
+        floor_text = min(floor(flood, False) for _ in range(2))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     size = flood.size / MB
@@ -82,6 +125,10 @@ def run(megabytes: float) -> dict:
         "decode_ratio": baseline / json_s,
         "decode_text_ratio": baseline / text_s,
         "decode_peak_rss_mib": max(json_rss, text_rss),
+        "decode_floor_json_mbps": size / floor_json,
+        "decode_floor_text_mbps": size / floor_text,
+        "decode_floor_json_ratio": baseline / floor_json,
+        "decode_floor_text_ratio": baseline / floor_text,
         "decode_megabytes": size,
     }
 

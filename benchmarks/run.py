@@ -148,7 +148,8 @@ def table(r: dict) -> str:
         ("6 decode --json", _fmt(g("decode_mbps"), " MB/s"), f"split {_fmt(g('split_lines_mbps'), ' MB/s', 0)}",
          _fmt(g("decode_ratio"), "×", 4), f"text mode {_fmt(g('decode_text_mbps'), ' MB/s')} "
          f"({_fmt(g('decode_text_ratio'), '×', 4)}), "
-         f"peak RSS {_fmt(g('decode_peak_rss_mib'), ' MiB', 0)}, {_fmt(g('decode_megabytes'), ' MB', 0)}"),
+         f"peak RSS {_fmt(g('decode_peak_rss_mib'), ' MiB', 0)}, {_fmt(g('decode_megabytes'), ' MB', 0)}; "
+         f"floor {_fmt(g('decode_floor_json_ratio'), '×')} (--json), {_fmt(g('decode_floor_text_ratio'), '×')} (text)"),
         (f"7 RSS at {_fmt(g('rss_early_mb'), ' MB', 0)} / {_fmt(g('rss_late_mb'), ' MB', 0)}",
          f"{_fmt(g('rss_10mb_mib'), ' MiB', 1)} / {_fmt(g('rss_500mb_mib'), ' MiB', 1)}",
          f"start {_fmt(g('rss_start_mib'), ' MiB', 1)}", "",

@@ -74,31 +74,68 @@ def run(args: argparse.Namespace) -> int:
     name = "stdin" if args.file == "-" else args.file
     decoder = RxDecoder(lenient=True)
     pending: list[str] = []
-    format_event = _json_line if args.json else _text_lines
-    # A line's output depends on its event and its explanation alone: a repeated line prints
-    # the same way, so its output is kept by event object (the decoder hands out one object per
-    # distinct line it has seen recently) with the explanation it was made with (the explainer
-    # follows the TLS context: the same line may be explained differently later). Payload
-    # pieces are never repeated objects: they are not kept.
-    cache: dict[int, tuple[Event, str | None, str]] = {}
-    add = pending.append
+    printer = _Printer(_json_line if args.json else _text_lines)
     with source as stream:
-        for event, explain in decode_stream(_input(stream, name, out, pending, decoder), decoder):
-            if event.kind == DATA:
-                add(format_event(event, explain))
-                continue
-            hit = cache.get(id(event))
-            if hit is not None and hit[0] is event and hit[1] == explain:
-                add(hit[2])
-                continue
-            if len(cache) >= OUTPUT_CACHE:
-                cache.clear()
-            shown = format_event(event, explain)
-            cache[id(event)] = (event, explain, shown)
-            add(shown)
+        # Each piece read is printed as a batch: ``_chunks`` writes what is pending before the
+        # next read, so a live pipe's lines show as they come.
+        for chunk in _input(stream, name, out, pending, decoder):
+            printer.add(decoder.feed(chunk), pending)
+        printer.add(decoder.flush(), pending)
     out.write("".join(pending))
     _warn(name, decoder)
     return 0
+
+
+class _Printer:
+    """Events to their printed lines, in order, each explained after the ones before it.
+
+    A line's output depends on its event and its explanation alone, so a repeated line prints
+    the same way: its output is kept by event object (the decoder hands out one object per
+    distinct line it has seen recently) with the explanation it was made with. Most repeated
+    lines (``AT-S.OK``, WINDs, ``Reading``) are explained from the line alone
+    (``Explainer.explains_line_alone``): for those the explainer is not asked again. Others
+    (echoes, errors) are explained again, as the explainer follows the TLS context, and their
+    kept output used when the explanation is the same. Payload pieces are never repeated
+    objects: they are not kept.
+    """
+
+    def __init__(self, format_event: Callable[[Event, str | None], str]) -> None:
+        self._format = format_event
+        self._explainer = Explainer()
+        self._kept: dict[int, tuple[Event, object, str]] = {}
+
+    def add(self, events: list[Event], pending: list[str]) -> None:
+        """Append the printed lines of ``events`` to ``pending``."""
+        kept = self._kept
+        get = kept.get
+        explain = self._explainer.explain
+        alone = self._explainer.explains_line_alone
+        format_event = self._format
+        add = pending.append
+        for event in events:
+            hit = get(id(event))
+            if hit is not None and hit[0] is event:
+                if hit[1] is _LINE_ALONE:
+                    add(hit[2])
+                    continue
+                explanation = explain(event)
+                if hit[1] == explanation:
+                    add(hit[2])
+                    continue
+            else:
+                explanation = explain(event)
+                if event.kind == DATA:
+                    add(format_event(event, explanation))
+                    continue
+            shown = format_event(event, explanation)
+            if len(kept) >= OUTPUT_CACHE:
+                kept.clear()
+            kept[id(event)] = (event, _LINE_ALONE if alone(event) else explanation, shown)
+            add(shown)
+
+
+_LINE_ALONE = object()
+"""Kept with a line explained from itself (``_Printer``): its output is the same in any context."""
 
 
 def _json_line(event: Event, explain: str | None) -> str:

@@ -101,6 +101,8 @@ class RxDecoder:
         """After a counted payload (lenient mode): (its announced length, where it ended); the
         next line must be the final ``AT-S.OK`` or the count disagrees with the capture."""
         self._in_logged_payload = False
+        self._echo_phases: dict[int, tuple[Event, bool]] = {}
+        """Echo events (by object) and whether each starts a data phase (lenient mode)."""
         self._known: dict[bytes, Event] = {}
         """Line bytes (terminator included) -> their event (``_BLANK`` for a blank line)."""
         self._known_before: dict[bytes, Event] = {}
@@ -308,32 +310,41 @@ class RxDecoder:
         """``_take_run``'s events one by one: blank lines dropped, noise split off, a host
         log's payload rule applied (what ``_take_each`` does per line)."""
         append = events.append
-        lenient = self.lenient
-        if lenient and self._check_count is None and not self._in_logged_payload:
-            # A host log's usual run: no count to check, no payload being logged; only an echo
-            # (which may start a logged payload) needs the per-line rule.
-            for index, item in enumerate(found):
-                if item is _BLANK:
-                    continue
-                if isinstance(item, tuple) or item is None or item.kind == ECHO:
-                    found = found[index:]
-                    break
-                append(item)
-            else:
-                return
-        for item in found:
+        if not self.lenient:
+            for item in found:
+                if isinstance(item, tuple):
+                    noise, item = item
+                    append(noise)
+                if item is not _BLANK:
+                    append(item)  # type: ignore[arg-type]  # (_take_run replaced every None)
+            return
+        position, count = 0, len(found)
+        while position < count:
+            if self._check_count is None and not self._in_logged_payload:
+                # A host log's usual lines (no count to check, no payload being logged) pass as
+                # they are, up to the next echo (which may start a logged payload) or noise;
+                # after it, the same again (a socket read's echo comes every few lines).
+                for position in range(position, count):
+                    item = found[position]
+                    if isinstance(item, tuple) or item is None or item.kind == ECHO:
+                        break
+                    if item is not _BLANK:
+                        append(item)
+                else:
+                    return
+            item = found[position]
+            position += 1
             if isinstance(item, tuple):
                 noise, event = item
-                append(self._lenient_payload(noise) if lenient else noise)
+                append(self._lenient_payload(noise))
             else:
                 assert item is not None, "_take_run replaced every unknown line"
                 event = item
             if event is _BLANK:
                 continue
-            if lenient:
-                event = self._lenient_payload(event)
-                if self._check_count is not None:
-                    self._check_reading(event)
+            event = self._lenient_payload(event)
+            if self._check_count is not None:
+                self._check_reading(event)
             append(event)
 
     def _take_each(self, buf: bytes, pos: int, events: list[Event]) -> int:
@@ -554,7 +565,13 @@ class RxDecoder:
     def _lenient_payload(self, event: Event) -> Event:
         """In a host log, unrecognised lines right after a data-phase command are its payload."""
         if event.kind == ECHO:
-            self._in_logged_payload = data_phase_length(event.text) is not None
+            # An echo comes back as the same object (the known lines): its answer is kept.
+            known = self._echo_phases.get(id(event))
+            if known is None or known[0] is not event:
+                if len(self._echo_phases) >= KNOWN_LINES:
+                    self._echo_phases.clear()
+                known = self._echo_phases[id(event)] = (event, data_phase_length(event.text) is not None)
+            self._in_logged_payload = known[1]
         elif event.kind == OTHER and self._in_logged_payload:
             return Event(DATA, event.raw, event.text)
         else:

@@ -118,6 +118,19 @@ class Explainer:
         self._observe(event)
         return text
 
+    @staticmethod
+    def explains_line_alone(event: Event) -> bool:
+        """``explain(event)`` neither reads nor changes the context: its answer depends on the
+        event alone, and leaving the call out changes nothing after. True for the kinds that
+        get no explanation (``OK``, ``OTHER``, the ``AT-S.`` info lines not looked at) and for
+        what ``line_explanation`` answers (WINDs but 1, ``Reading``, ``Http Server Status
+        Code``); ``decode`` prints a repeated line of these without asking again. The branches
+        of ``explain``, in its order."""
+        kind = event.kind
+        if kind in _SILENT_KINDS or (kind == INFO and event.label not in _TOLD_INFO_LABELS):
+            return True
+        return kind != DATA and (kind == WIND and event.code != 1 or event.label in _LINE_LABELS)
+
     SILENT_KINDS = _SILENT_KINDS
     """Kinds ``explain_or_later`` answers None for whatever came before (they change no context):
     the RX path does not ask about them."""

@@ -299,8 +299,7 @@ class Session:
         payload = outgoing.payload or b""
         recorder = self.recorder
         source = _file_source(outgoing.source)
-        write_pieces = getattr(self._transport, "write_pieces", None)
-        if recorder is None or not recorder.active or write_pieces is None or len(payload) <= TX_FIRST_PIECE:
+        if recorder is None or not recorder.active or len(payload) <= TX_FIRST_PIECE:
             wire = head + payload  # made once: a 1 MiB concatenation costs ~1 ms of page faults
             if recorder is not None:
                 recorder.tx(wire, source=source)
@@ -319,7 +318,7 @@ class Session:
                 yield piece
 
         try:
-            write_pieces(pieces(), len(head) + len(payload))
+            self._transport.write_pieces(pieces(), len(head) + len(payload))
         except PortWriteError:
             if recorded < len(payload):
                 recorder.tx(payload[recorded:] if recorded else head + payload, source=source)
@@ -467,11 +466,8 @@ class Session:
     # -- RX (transport thread) --------------------------------------------------------------
 
     def _hurry_reader(self) -> None:
-        """A reply is awaited: a reader pausing in a stream reads at once (a transport without
-        pauses has no ``hurry``)."""
-        hurry = getattr(self._transport, "hurry", None)
-        if hurry is not None:
-            hurry()
+        """A reply is awaited: a reader pausing in a stream reads at once."""
+        self._transport.hurry()
 
     def awaiting_reply(self) -> bool:
         """True while a command waits for its reply: the transport then hands on what it reads

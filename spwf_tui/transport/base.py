@@ -4,13 +4,20 @@
 ``session.recording.replay.NullTransport``, and tests a recording fake. The incoming side is the
 ``TransportListener`` the transport was made with (``serial_transport``): bytes and link changes
 are pushed to it, never pulled.
+
+A transport subclasses ``Transport`` (a protocol with two plain defaults, ``hurry`` and
+``write_pieces``), so the session calls both without asking whether they are there.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from spwf_tui.transport.errors import PortWriteError
+
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from spwf_tui.transport.settings import PortSettings
 
 
@@ -27,6 +34,23 @@ class Transport(Protocol):
 
     def write(self, data: bytes) -> int:
         """Write all of ``data`` and return the count; raises ``PortWriteError`` with the count that left."""
+
+    def write_pieces(self, pieces: Iterator[bytes], total: int) -> int:
+        """Write what ``pieces`` yields, in order, as one write of ``total`` bytes; returns the
+        count. The plain way: each piece with ``write`` (``SerialTransport`` asks for the next
+        piece while the port drains the one before). Raises ``PortWriteError`` whose ``sent``
+        counts every piece's bytes that left."""
+        sent = 0
+        for piece in pieces:
+            try:
+                sent += self.write(piece)
+            except PortWriteError as exc:
+                raise PortWriteError(str(exc), sent + exc.sent) from exc
+        return sent
+
+    def hurry(self) -> None:
+        """A reply is awaited: a reader pausing in a stream reads at once. Plain: no pauses."""
+        return  # (a body: the default, not an abstract method)
 
     def reopen(self) -> str:
         """Open again after a loss the transport does not recover from by itself; returns the

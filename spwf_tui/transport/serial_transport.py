@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Protocol, TypedDict
 import serial
 
 from spwf_tui.transport import urlhandler
+from spwf_tui.transport.base import Transport
 from spwf_tui.transport.errors import PortError, PortWriteError, describe_open_failure
 from spwf_tui.transport.identity import PortIdentity, identify, locate
 from spwf_tui.transport.settings import PortSettings
@@ -348,7 +349,7 @@ class TransportListener(Protocol):
         ``reason`` says what went wrong and what happens next."""
 
 
-class SerialTransport:
+class SerialTransport(Transport):
     """One open port with a reader thread.
 
     Args:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from spwf_tui.session.session import Session
+from spwf_tui.transport.base import Transport
 from spwf_tui.transport.settings import PortSettings
 from spwf_tui.ui.app import SpwfApp
 from tests.functional.conftest import log_text, wait_until
@@ -53,7 +54,7 @@ async def test_f8_pulses_dtr_and_resets_a_module_wired_to_it(reset_wired_session
         assert "CTS" not in str(app.query_one("#status").render())  # the emulator has no input lines
 
 
-class _AdapterWithLines:
+class _AdapterWithLines(Transport):
     """A port that reports its input lines as a USB adapter does (the real ones: ptys have none)."""
     route = None  # transport.base.Transport: no endpoint other than its name
 

@@ -15,6 +15,7 @@ import serial
 from spwf_tui.core.payload import encode
 from spwf_tui.session.session import Session
 from spwf_tui.session.tx_worker import TxWorker
+from spwf_tui.transport.base import Transport
 from spwf_tui.transport.errors import PortWriteError
 from spwf_tui.transport.serial_transport import CONNECTED, SerialTransport
 from spwf_tui.transport.settings import PortSettings
@@ -95,7 +96,7 @@ def test_concurrent_uploads_from_every_front_end_arrive_whole(tmp_path):
           "concurrent senders, each contiguous in the module's trace")
 
 
-class FailingAfter:
+class FailingAfter(Transport):
     """A transport whose write stops after ``limit`` bytes, as a port unplugged mid-upload does."""
 
     route = None  # the port is where its name says (transport.base.Transport)

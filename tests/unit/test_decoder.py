@@ -352,3 +352,13 @@ def test_a_line_longer_than_the_bound_waiting_for_its_lf_is_cut_as_line_by_line(
         decoder.bulk = bulk
         events = decoder.feed(data) + decoder.flush()
         assert [(len(e.raw), e.continued) for e in events] == [(24, True), (3, False)]
+
+
+def test_a_repeated_data_phase_echo_starts_a_logged_payload_each_time():
+    # a host log: the echo of TLSCERT=ca comes back as the same event object (the known lines);
+    # whether it starts a data phase is kept with it, and an echo without one ends the payload
+    log = b"AT+S.TLSCERT=ca,30\r\nMIIBszCCAVmg\r\nAT+S.STS=ip_ipaddr\r\nAT-S.Var:ip_ipaddr=10.0.0.2\r\nAT-S.OK\r\n"
+    decoder = RxDecoder(lenient=True)
+    events = decoder.feed(log) + decoder.feed(log) + decoder.feed(log) + decoder.flush()
+    assert [e.kind for e in events] == ["echo", "data", "echo", "info", "ok"] * 3
+    assert events[5] is events[10]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.session.session import Session
 from spwf_tui.session.transcript import PartialLines
+from spwf_tui.transport.base import Transport
 from spwf_tui.transport.settings import PortSettings
 
 
-class _Silent:
+class _Silent(Transport):
     route = None  # transport.base.Transport: no endpoint other than its name
     def open(self) -> None: ...
     def write(self, data: bytes) -> int: return len(data)

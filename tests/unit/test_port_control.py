@@ -13,11 +13,12 @@ from spwf_tui.errors import UserError
 from spwf_tui.session.session import Session
 from spwf_tui.transport.errors import PortError
 from spwf_tui.core.present.status import modem_lines_text
+from spwf_tui.transport.base import Transport
 from spwf_tui.transport.modem import LineAction, parse_line_action
 from spwf_tui.transport.settings import PortSettings, SettingsError, as_changes, parse_changes
 
 
-class _Port:
+class _Port(Transport):
     """A transport that records the calls (the real ones are tested on ptys and ser2net)."""
     route = None  # transport.base.Transport: no endpoint other than its name
 

@@ -8,10 +8,11 @@ import threading
 from spwf_tui.core.rawmode import LineEnds
 from spwf_tui.session.recording.writer import Recorder
 from spwf_tui.session.session import RAW_CHUNK, RAW_LABEL, Session
+from spwf_tui.transport.base import Transport
 from spwf_tui.transport.settings import PortSettings
 
 
-class CountingTransport:
+class CountingTransport(Transport):
     """Takes writes like a port would and keeps them."""
 
     route = None  # the port is where its name says (transport.base.Transport)

@@ -16,13 +16,14 @@ from spwf_tui.session.recording import writer as recorder_module
 from spwf_tui.session.recording.writer import Recorder, file_name, prune, sanitise_port
 from spwf_tui.session.recording.reader import RecordingError, parse_recording, read_recording, redacted
 from spwf_tui.session.session import Session
+from spwf_tui.transport.base import Transport
 from spwf_tui.transport.settings import PortSettings
 from tests.support.fuzz import budget
 
 SETTINGS = PortSettings("/dev/ttyUSB0", 921600, rtscts=True)
 
 
-class FakeTransport:
+class FakeTransport(Transport):
     """Takes writes; the test plays the module by calling ``session.data_received``."""
 
     route = None  # the port is where its name says (transport.base.Transport)
@@ -247,3 +248,27 @@ def test_reader_never_raises_on_arbitrary_bytes(data):
         parse_recording(data)
     except RecordingError:
         pass
+
+
+# Bytes that need JSON escapes or are not UTF-8: quotes, backslashes, controls, U+2028, a
+# surrogate's encoding, truncated and overlong sequences, emoji.
+_TRICKY = st.sampled_from([b'"', b"\\", b"\x00", b"\x1f", b"\x7f", b"\r\n", b"\t", b"/", b"\xe2\x80\xa8",
+                           b"\xc3\xa9", b"\xc3", b"\xff", b"\xed\xa0\x80", b"\xc0\xaf", b"\xf0\x9f\x98\x80", b"AT-S.OK"])
+
+
+@settings(max_examples=budget(400), deadline=None)
+@given(data=st.one_of(st.binary(max_size=64), st.lists(_TRICKY, max_size=12).map(b"".join)),
+       offset=st.floats(min_value=0, max_value=1e9, allow_nan=False).map(lambda t: round(t, 6)),
+       direction=st.sampled_from(["rx", "tx"]))
+def test_a_plain_read_is_written_as_json_dumps_writes_its_event(data, offset, direction):
+    """The recorder writes each plain read's line directly (no ``json.dumps``, the RX path's
+    cost): the same bytes as the event ``_data_event`` makes, written by ``_event_line``."""
+    made = {"t": offset, "dir": direction}
+    try:
+        made["text"] = data.decode("utf-8")
+    except UnicodeDecodeError:
+        made["b64"] = base64.b64encode(data).decode("ascii")
+    expected = (json.dumps(made, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    assert recorder_module._data_line(offset, direction, data) == expected
+    assert recorder_module._event_line(made) == expected
+    assert json.loads(expected) == made

@@ -10,10 +10,11 @@ import pytest
 from spwf_tui.errors import UserError
 from spwf_tui.session.session import Session
 from spwf_tui.session.text_log import TextLog
+from spwf_tui.transport.base import Transport
 from spwf_tui.transport.settings import PortSettings
 
 
-class _Echo:
+class _Echo(Transport):
     """A module that echoes each line and answers OK."""
     route = None  # transport.base.Transport: no endpoint other than its name
 

@@ -35,6 +35,7 @@ from spwf_tui.session.recording.format import CONTROL, LINK_EVENT, NOTE, RX, TIM
 from spwf_tui.session.recording.reader import EventLog, Recording, RecordedEvent, RecordingStream
 from spwf_tui.session.session import Session
 from spwf_tui.session.state import ModuleState
+from spwf_tui.transport.base import Transport
 from spwf_tui.transport.errors import PortError
 
 REPLAY = "replay"
@@ -56,7 +57,7 @@ class ReadOnlySessionError(PortError):
     """A replay was asked to send something. A ``PortError``: front ends already show those."""
 
 
-class NullTransport:
+class NullTransport(Transport):
     """A transport with no port behind it: opens, takes writes and closes without doing anything."""
 
     route = None
