@@ -260,7 +260,7 @@ def _failure(command: PendingCommand) -> str:
 
 
 def _result(origin: str, outgoing: Outgoing, command: PendingCommand) -> StepResult:
-    return {
+    result: StepResult = {
         "step": origin,
         "command": command.line,
         "ok": command.succeeded,
@@ -269,3 +269,8 @@ def _result(origin: str, outgoing: Outgoing, command: PendingCommand) -> StepRes
         "replies": [event.text for event in command.replies],
         "payload_bytes": len(outgoing.payload) if outgoing.payload else 0,
     }
+    if command.replies_dropped:
+        # Past pending.MAX_REPLY_BYTES a command keeps only its final line: say how many are not
+        # in "replies" (they are in the transcript and the recording).
+        result["replies_dropped"] = command.replies_dropped
+    return result

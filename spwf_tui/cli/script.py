@@ -111,6 +111,8 @@ class StepResult(TypedDict, total=False):
     command: str
     outcome: str | None
     replies: list[str]
+    replies_dropped: int
+    """Reply lines not in ``replies`` (a reply over 8 MiB keeps its first 8 MiB and its final line)."""
     payload_bytes: int
     sent_bytes: int
     wait: str

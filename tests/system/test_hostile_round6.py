@@ -58,3 +58,48 @@ def test_a_file_name_the_system_refuses_is_one_line_not_a_traceback(tmp_path, ar
     # (a recording that cannot be made is a warning in the output, and the session goes on)
     assert "File name too long" in done.stderr + done.stdout
     assert _raw(done.stderr) == []
+
+
+def test_run_json_says_how_many_reply_lines_it_left_out_of_a_reply_over_the_bound(board):
+    """A module that answers one command with 9 MiB of lines: ``run --json`` keeps the first
+    8 MiB of them and the final line in ``replies`` and counts the rest in ``replies_dropped``;
+    the transcript on stderr still has every line."""
+    import subprocess
+
+    from tests.system.helpers import CLI
+
+    line = b"N" * 1_000
+    count = 9_500  # 9.5 MB of reply lines
+
+    def answer(command: bytes) -> bytes:
+        if command == b"AT+S.STS=big":
+            return command + b"\r\n" + (line + b"\r\n") * count + b"AT-S.OK\r\n"
+        return command + b"\r\nAT-S.OK\r\n"
+
+    pty = board(stream=False, answer=answer)
+    result = subprocess.run([*CLI, "run", str(pty.link), "--no-record", "--json", "--timeout", "120",
+                             "-c", "AT+S.STS=big"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    step = json.loads(result.stdout.splitlines()[0])
+    assert step["ok"] and step["replies"][0] == "AT+S.STS=big" and step["replies"][-1] == "AT-S.OK"
+    kept = step["replies"][1:-1]  # between the echo and the final line
+    assert all(reply == line.decode() for reply in kept)
+    assert 8_000 < len(kept) < count
+    assert step["replies_dropped"] == count - len(kept)
+    # Nothing the module sent is lost: every line is in the transcript (shown or counted).
+    shown = sum(1 for text in result.stderr.splitlines() if text == "< " + line.decode())
+    not_shown = sum(int(n.replace(",", "")) for n in re.findall(r"^# ([\d,]+) lines? not shown", result.stderr, re.M))
+    assert count <= shown + not_shown <= count + 3, (shown, not_shown)
+
+
+def test_run_json_has_no_replies_dropped_for_an_ordinary_reply(board):
+    import subprocess
+
+    from tests.system.helpers import CLI
+
+    pty = board(stream=False, answer=lambda command: command + b"\r\nAT-S.OK\r\n")
+    result = subprocess.run([*CLI, "run", str(pty.link), "--no-record", "--json", "-c", "AT"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    step = json.loads(result.stdout.splitlines()[0])
+    assert step["ok"] and "replies_dropped" not in step
