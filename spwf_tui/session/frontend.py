@@ -44,6 +44,12 @@ class Playback(Protocol):
     def time(self) -> float:
         """Seconds into the recording."""
 
+    @property
+    def reached(self) -> float:
+        """Where the playback is, in seconds into the recording: ``time`` while paused, and while
+        it plays, the time it has reached on its way to the next event (the status line ticks
+        through a silence instead of standing still)."""
+
     def play(self, speed: float | None = None) -> None: ...
 
     def pause(self) -> None: ...

@@ -319,7 +319,7 @@ class SpwfApp(TerminalActions, App[None]):
         playback = s.playback
         if playback is not None:
             state = "end" if playback.at_end else f"playing ×{playback.speed:g}" if playback.playing else "paused"
-            where = f"{state} at {playback.time:.1f}/{playback.recording.duration:.1f} s"
+            where = f"{state} at {playback.reached:.1f}/{playback.recording.duration:.1f} s"
             facts.insert(0, (f"▶ REPLAY {where}", f"REPLAY {where}"))
             facts.append(("? keys: space ▶/⏸  . step  [ ] marks  +/- speed", "? keys"))
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from spwf_tui.session.recording.writer import Recorder
@@ -153,3 +155,43 @@ def test_host_framer_reads_commands_back_from_any_chunking():
         framer = HostFramer()
         got = [o for i in range(0, len(wire), size) for o in framer.feed(wire[i:i + size])]
         assert [(o.line, o.payload) for o in got] == [(o.line, o.payload) for o in sent]
+
+
+def test_the_playback_clock_runs_through_a_silence_and_stops_at_the_next_event():
+    from spwf_tui.session.recording.replay import playback_clock
+
+    assert playback_clock(2.0, 10.0, 0.0, 1.0) == 2.0
+    assert playback_clock(2.0, 10.0, 3.0, 1.0) == 5.0
+    assert playback_clock(2.0, 10.0, 3.0, 2.0) == 8.0  # at twice the speed
+    assert playback_clock(2.0, 10.0, 60.0, 1.0) == 10.0  # never past the event not yet applied
+    assert playback_clock(2.0, 10.0, -1.0, 1.0) == 2.0  # a clock stepped back
+    assert playback_clock(5.0, 3.0, 1.0, 1.0) == 5.0  # a recording whose times go backwards
+
+
+def test_the_status_clock_of_a_replay_moves_while_playing_and_holds_while_paused(tmp_path):
+    """Events at 0 s and 100 s: playing at x1, the clock leaves the first event's time (what the
+    status line showed for the whole silence before) and stays short of the second's; paused,
+    it is the last event's time again."""
+    path = tmp_path / "gap.jsonl"
+    now = [1000.0]
+    session, _ = open_session(Recorder(path=path, monotonic=lambda: now[0]))
+    session.data_received(BOOT)
+    now[0] += 100.0
+    session.data_received(b"+WIND:24:WiFi Up:0:192.168.1.51\r\n")
+    session.close()
+    recording = read_recording(path)
+    replay = ReplaySession(recording)
+    assert replay.reached == replay.time == 0.0
+    replay.step()
+    first = replay.time
+    replay.play(speed=1.0)
+    seen = replay.reached
+    deadline = time.monotonic() + 10
+    while seen <= first and time.monotonic() < deadline:  # the monotonic clock has moved on
+        time.sleep(0.01)
+        seen = replay.reached
+    assert first < seen <= recording.duration
+    replay.pause()
+    assert replay.wait_until_paused(timeout=5)
+    assert replay.reached == replay.time
+    replay.close()

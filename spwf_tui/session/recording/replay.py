@@ -177,6 +177,14 @@ class _ReplayCore(Session):
             self.link_state = REPLAY
 
 
+def playback_clock(recorded: float, next_event: float, elapsed: float, speed: float) -> float:
+    """The recording time reached ``elapsed`` wall seconds after the event at ``recorded``, at
+    ``speed``: never past the next event's time (``next_event``: it is applied when reached) nor
+    before the last one's (a clock stepped back). A silence shortened by ``max_gap`` jumps at
+    its end to the next event's time, as its entries do."""
+    return min(next_event, recorded + max(0.0, elapsed) * speed) if next_event > recorded else recorded
+
+
 class ReplaySession:
     """A recording, replayed read-only, with playback controls; thread-safe.
 
@@ -249,6 +257,15 @@ class ReplaySession:
     def time(self) -> float:
         """Recording time (seconds) of the last event applied."""
         return self._time_at(self.position - 1) if self.position else 0.0
+
+    @property
+    def reached(self) -> float:
+        """``frontend.Playback.reached``: the recording time playback has reached."""
+        wall, recorded = self._anchor  # (the playback thread moves on meanwhile: read each once)
+        position = self.position
+        if self._paused or position >= len(self.recording.events):
+            return self.time
+        return playback_clock(recorded, self._time_at(position), time.monotonic() - wall, self.speed)
 
     @property
     def at_end(self) -> bool:
