@@ -15,8 +15,14 @@ server (``tmux -L spwf-bench-<pid>``), and as the baseline in the same run the T
 (``spwf-tui PTY --no-record``) in the same kind of pane, trials alternating. The clock runs from
 ``go`` until the flood's last line is on the pane's screen (``capture-pane``, every 0.1 s). The
 pane's output also goes through ``pipe-pane`` to ``grep``, which picks out the ``N lines not
-shown`` notes the REPL printed (they scroll away). Peak RSS and CPU are the pane process's own
-(the command is ``exec``-ed, so the pane's process is the REPL or the TUI).
+shown`` notes the REPL printed (they scroll away), and through ``tee`` to a file. Peak RSS and
+CPU are the pane process's own (the command is ``exec``-ed, so the pane's process is the REPL or
+the TUI). The floor (since round six): that file — every byte the REPL wrote to its terminal —
+given to a fresh 120x40 pane by ``cat``, timed from the start of ``cat`` to its end (by then the
+pane has read all but the last pty buffer): how fast tmux alone takes in what the REPL must
+print, in MB/s of the flood (``repl_tmux_floor_mbps``), against the TUI's rate
+(``repl_tmux_floor_ratio``: the most ``repl_tmux_ratio`` could be), and the REPL's output bytes
+per byte received (``repl_tmux_output_bytes_per_byte``).
 
 At line rate (``--line-rate SECONDS``): the same panes while the writer paces the flood at
 921600 baud (92,160 B/s); the process's CPU (all threads) as % of one core over SECONDS from
@@ -116,16 +122,18 @@ READY_WORDS = {"repl": ("Tab completes",), "tui": ("connected",)}
 class TmuxPane:
     """One detached 120x40 pane on a private tmux server, running ``argv`` (``exec``-ed)."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], notes_file: Path) -> None:
+    def __init__(self, argv: list[str], env: dict[str, str], notes_file: Path, keep_output: Path | None = None) -> None:
         self.server = f"spwf-bench-{os.getpid()}-{time.monotonic_ns()}"
         self.env = env
         command = "exec " + " ".join(shlex.quote(word) for word in argv)
         width, height = TMUX_SIZE
         self._tmux("-f", os.devnull, "new-session", "-d", "-s", "bench", "-x", str(width), "-y", str(height), command)
         # The notes scroll away: grep keeps them (C speed, beside tmux; the same for both front ends).
+        # With keep_output, tee also keeps every byte the program wrote to its terminal.
         partial = f"{notes_file}.part"
+        keep = f"tee {shlex.quote(str(keep_output))} | " if keep_output is not None else ""
         self._tmux("pipe-pane", "-O", "-t", "bench",
-                   f"LC_ALL=C grep -aoE '[0-9,]+ lines? not shown' > {shlex.quote(partial)}; "
+                   f"{keep}LC_ALL=C grep -aoE '[0-9,]+ lines? not shown' > {shlex.quote(partial)}; "
                    f"mv {shlex.quote(partial)} {shlex.quote(str(notes_file))}")
         self.notes_file = notes_file
         self.pid = int(self._tmux("display-message", "-p", "-t", "bench", "#{pane_pid}").strip())
@@ -163,12 +171,13 @@ class TmuxPane:
             pass
 
 
-def tmux_trial(front_end: str, pty: Pty, total: int, env: dict[str, str], scratch: Path) -> dict:
+def tmux_trial(front_end: str, pty: Pty, total: int, env: dict[str, str], scratch: Path,
+               keep_output: Path | None = None) -> dict:
     """``front_end`` (``repl`` or ``tui``) on ``pty`` in a tmux pane, until the flood's last line
-    is on its screen."""
+    is on its screen; with ``keep_output``, what it wrote to its terminal is kept there."""
     writer = Writer(pty, total)
     argv = [*spwf_tui_command(), *(["repl"] if front_end == "repl" else []), pty.path, "--no-record"]
-    pane = TmuxPane(argv, env, Path(tempfile.mkdtemp(dir=scratch)) / "notes")
+    pane = TmuxPane(argv, env, Path(tempfile.mkdtemp(dir=scratch)) / "notes", keep_output)
     end = END_MARK.decode()
     try:
         if not pane.wait_for(READY_WORDS[front_end], READY_TIMEOUT):
@@ -195,6 +204,26 @@ def tmux_trial(front_end: str, pty: Pty, total: int, env: dict[str, str], scratc
         raise RuntimeError(f"{front_end} in tmux never showed the flood's last line")
     return {"seconds": elapsed, "mbps": writer.size / elapsed / MB, "peak_rss_mib": peak / 1024,
             "cpu_s_per_mb": cpu / (writer.size / MB), "hidden_lines": hidden}
+
+
+def cat_trial(output: Path, env: dict[str, str]) -> float:
+    """Seconds a 120x40 tmux pane takes to take in ``output`` from ``cat``: the floor of any
+    program that must print those bytes there (``cat`` itself costs next to nothing)."""
+    stamps = output.with_name(output.name + ".times")
+    quoted = shlex.quote(str(output))
+    script = (f"s=$(date +%s.%N); cat {quoted}; e=$(date +%s.%N); echo $s $e > {shlex.quote(str(stamps))}.part; "
+              f"mv {shlex.quote(str(stamps))}.part {shlex.quote(str(stamps))}; exec sleep 600")
+    pane = TmuxPane(["sh", "-c", script], env, output.with_name(output.name + ".notes"))
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not stamps.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not stamps.exists():
+            raise RuntimeError("cat into tmux did not finish")
+        start, end = (float(word) for word in stamps.read_text().split())
+    finally:
+        pane.kill()
+    return end - start
 
 
 LINE_RATE = 92_160.0
@@ -247,14 +276,25 @@ def run_tmux(total: int, trials: int, env: dict[str, str]) -> dict:
     pty = Pty()
     ours: list[dict] = []
     base: list[dict] = []
+    floor: list[dict] = []
     try:
         for _ in range(trials):
-            base.append(tmux_trial("tui", pty, total, env, scratch))
-            ours.append(tmux_trial("repl", pty, total, env, scratch))
+            # Both keep their terminal output (tee beside grep), so both pay for the same pipe.
+            base.append(tmux_trial("tui", pty, total, env, scratch, keep_output=scratch / "tui-terminal-output"))
+            (scratch / "tui-terminal-output").unlink()
+            output = scratch / "repl-terminal-output"
+            ours.append(tmux_trial("repl", pty, total, env, scratch, keep_output=output))
+            # The floor: tmux taking in exactly what the REPL printed, from cat (no REPL work).
+            seconds = cat_trial(output, env)
+            floor.append({"mbps": total / seconds / MB, "bytes_per_byte": output.stat().st_size / total})
+            output.unlink()
     finally:
         pty.close()
         shutil.rmtree(scratch, ignore_errors=True)
     return {
+        "repl_tmux_floor_mbps": median([t["mbps"] for t in floor]),
+        "repl_tmux_floor_ratio": median([t["mbps"] for t in floor]) / median([t["mbps"] for t in base]),
+        "repl_tmux_output_bytes_per_byte": median([t["bytes_per_byte"] for t in floor]),
         "repl_tmux_ingest_mbps": median([t["mbps"] for t in ours]),
         "repl_tmux_peak_rss_mib": max(t["peak_rss_mib"] for t in ours),
         "repl_tmux_hidden_lines": sum(t["hidden_lines"] for t in ours),

@@ -178,7 +178,9 @@ def table(r: dict) -> str:
         ("11 REPL ingest (tmux)", _fmt(g("repl_tmux_ingest_mbps"), " MB/s"), f"TUI in tmux {_fmt(g('tui_tmux_ingest_mbps'), ' MB/s')}",
          _fmt(g("repl_tmux_ratio"), "×"), f"peak RSS {_fmt(g('repl_tmux_peak_rss_mib'), ' MiB', 0)} (TUI "
          f"{_fmt(g('tui_tmux_peak_rss_mib'), ' MiB', 0)}), hidden lines {_fmt(g('repl_tmux_hidden_lines'))}, CPU "
-         f"{_fmt(g('repl_tmux_cpu_s_per_mb'), ' s/MB', 3)} (TUI {_fmt(g('tui_tmux_cpu_s_per_mb'), ' s/MB', 3)})"),
+         f"{_fmt(g('repl_tmux_cpu_s_per_mb'), ' s/MB', 3)} (TUI {_fmt(g('tui_tmux_cpu_s_per_mb'), ' s/MB', 3)}); "
+         f"floor (tmux taking in the REPL's output from cat) {_fmt(g('repl_tmux_floor_mbps'), ' MB/s')} = "
+         f"{_fmt(g('repl_tmux_floor_ratio'), '×')} the TUI, {_fmt(g('repl_tmux_output_bytes_per_byte'), '')} bytes out a byte"),
         ("11 REPL CPU at 921600 (tmux)", _fmt(g("repl_tmux_line_rate_cpu_pct"), " %", 1),
          f"TUI in tmux {_fmt(g('tui_tmux_line_rate_cpu_pct'), ' %', 1)}", "", "% of one core over 15 s"),
         ("9 run PORT -c AT", _fmt(g("run_one_command_s"), " s", 3),
