@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import errno
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -32,7 +31,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.common import ROOT, Pty, bench_env, emit
+from benchmarks.common import ROOT, Pty, bench_env, emit, process_cpu_seconds
 from benchmarks.flood import LINE_RATE, build_block
 
 TICK = 0.01
@@ -83,11 +82,6 @@ def writer_main(fds: list[int], seconds: float, rate: float) -> None:
 
 
 # -- the host side (this process) --------------------------------------------------------------
-
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
 
 def _thread_stats() -> dict[int, tuple[str, float, int]]:
     """Per live thread of this process: (its kind, CPU seconds, context switches) from
@@ -145,12 +139,12 @@ def trial(boards: int, seconds: float) -> dict:
         for session in sessions:
             session.entries.drain()
         # Idle first: the sessions open, the modules silent (what a lab host pays between tests).
-        idle0, idle_cpu0 = _thread_stats(), _cpu()
+        idle0, idle_cpu0 = _thread_stats(), process_cpu_seconds()
         time.sleep(IDLE_SECONDS)
         idle_threads = _by_kind(idle0, _thread_stats(), IDLE_SECONDS, boards)
-        idle_pct = (_cpu() - idle_cpu0) / IDLE_SECONDS * 100
+        idle_pct = (process_cpu_seconds() - idle_cpu0) / IDLE_SECONDS * 100
         threads0 = _thread_stats()
-        cpu0 = _cpu()
+        cpu0 = process_cpu_seconds()
         start = time.perf_counter()
         writer.stdin.write("go\n")
         writer.stdin.flush()
@@ -161,7 +155,7 @@ def trial(boards: int, seconds: float) -> dict:
         while not done.wait(DRAIN_INTERVAL):
             for session in sessions:
                 entries += len(session.entries.drain())
-        streaming_cpu = _cpu() - cpu0
+        streaming_cpu = process_cpu_seconds() - cpu0
         elapsed = time.perf_counter() - start
         threads = _by_kind(threads0, _thread_stats(), elapsed, boards)
         words = report[0].split() if report else []

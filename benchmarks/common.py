@@ -12,7 +12,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import tty
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +105,23 @@ def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds() -> float:
+    """User plus system CPU time of this process so far (all its threads)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def least_time(work: Callable[[], object], trials: int, clock: Callable[[], float] = time.process_time) -> float:
+    """The least ``clock`` time one call of ``work`` took over ``trials`` calls (the least is the
+    one a busy machine disturbed least)."""
+    best = float("inf")
+    for _ in range(trials):
+        start = clock()
+        work()
+        best = min(best, clock() - start)
+    return best
 
 
 def rss_mib() -> float:

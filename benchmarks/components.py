@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import MB, emit
+from benchmarks.common import MB, emit, least_time
 from benchmarks.flood import build_block
 from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.core.events import DATA
@@ -31,15 +31,6 @@ from spwf_tui.transport.settings import PortSettings
 
 PIECE = 64 * 1024
 ROUNDS = 4
-
-
-def _best(run, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.thread_time()
-        run()
-        best = min(best, time.thread_time() - start)
-    return best
 
 
 def measure(repeats: int = 5) -> dict:
@@ -100,7 +91,7 @@ def measure(repeats: int = 5) -> dict:
         for name, run in (("decoder", decoder), ("pending", pending), ("state", state), ("explainer", explainer),
                           ("entries", entries), ("recorder", recorder), ("session", lambda: session(False)),
                           ("session+recorder", lambda: session(True))):
-            stages[name] = _best(run, repeats) * 1000 / (ROUNDS * len(block) / MB)
+            stages[name] = least_time(run, repeats, time.thread_time) * 1000 / (ROUNDS * len(block) / MB)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     result = {f"stage_{name}_ms_per_mb": value for name, value in stages.items()}

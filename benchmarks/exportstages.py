@@ -30,10 +30,9 @@ import argparse
 import json
 import shutil
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.common import MB, isolated_dirs
+from benchmarks.common import MB, isolated_dirs, least_time
 from benchmarks.exportbench import make_recording
 from spwf_tui.core.events import DATA
 from spwf_tui.export import Replayed, stream_export
@@ -52,15 +51,6 @@ _RUN_JOINT = "\\u001b[0m\\u001b[2m"
 
 STAGES = ("read", "replay", "explain_later", "text_payloads", "text_lines", "text", "cast_screen", "cast_json",
           "cast")
-
-
-def _least_cpu(work: Callable[[], object], trials: int) -> float:
-    best = float("inf")
-    for _ in range(trials):
-        start = time.process_time()
-        work()
-        best = min(best, time.process_time() - start)
-    return best
 
 
 def _replayed_entries(path: Path, events: list[RecordedEvent]) -> list[LogEntry]:
@@ -87,8 +77,8 @@ def stages(path: Path, trials: int) -> dict[str, float]:
     """CPU seconds of each stage on the recording ``path`` (see the module docstring)."""
     events = list(RecordingStream(path).events)
     result: dict[str, float] = {}
-    result["read"] = _least_cpu(lambda: sum(1 for _ in RecordingStream(path).events), trials)
-    result["replay"] = _least_cpu(lambda: _replayed_entries(path, events), trials)
+    result["read"] = least_time(lambda: sum(1 for _ in RecordingStream(path).events), trials)
+    result["replay"] = least_time(lambda: _replayed_entries(path, events), trials)
 
     later = []
     for _ in range(trials):
@@ -102,15 +92,15 @@ def stages(path: Path, trials: int) -> dict[str, float]:
     stream = RecordingStream(path)
     payloads = [e for e in entries if e.event is not None and e.event.kind == DATA]
     others = [e for e in entries if e.event is None or e.event.kind != DATA]
-    result["text_payloads"] = _least_cpu(lambda: _drain(iter_text(Replayed(stream, iter(payloads), None))), trials)
-    result["text_lines"] = _least_cpu(lambda: _drain(iter_text(Replayed(stream, iter(others), None))), trials)
-    result["text"] = _least_cpu(lambda: _drain(stream_export(RecordingStream(path), "text")), trials)
+    result["text_payloads"] = least_time(lambda: _drain(iter_text(Replayed(stream, iter(payloads), None))), trials)
+    result["text_lines"] = least_time(lambda: _drain(iter_text(Replayed(stream, iter(others), None))), trials)
+    result["text"] = least_time(lambda: _drain(stream_export(RecordingStream(path), "text")), trials)
 
-    result["cast_screen"] = _least_cpu(lambda: _cast_texts(events), trials)
+    result["cast_screen"] = least_time(lambda: _cast_texts(events), trials)
     texts = _cast_texts(events)
     json_string = cast_export._json_string  # noqa: SLF001
-    result["cast_json"] = _least_cpu(lambda: [json_string(text) for text in texts], trials)
-    result["cast"] = _least_cpu(lambda: _drain(stream_export(RecordingStream(path), "cast")), trials)
+    result["cast_json"] = least_time(lambda: [json_string(text) for text in texts], trials)
+    result["cast"] = least_time(lambda: _drain(stream_export(RecordingStream(path), "cast")), trials)
     return result
 
 

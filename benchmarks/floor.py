@@ -29,7 +29,6 @@ the bound. Standalone:
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import tempfile
 import time
@@ -38,7 +37,7 @@ from pathlib import Path
 
 import serial
 
-from benchmarks.common import MB, Pty, Writer, emit, median
+from benchmarks.common import MB, Pty, Writer, emit, median, process_cpu_seconds
 from spwf_tui.core.decoder import RxDecoder
 from spwf_tui.session.recording.writer import Recorder
 from spwf_tui.transport.settings import PortSettings
@@ -65,7 +64,7 @@ def trial(pty: Pty, total: int, work: str) -> dict:
     port = serial.Serial(pty.path, timeout=0.05)
     try:
         got = 0
-        cpu0 = _cpu()
+        cpu0 = process_cpu_seconds()
         writer.go()
         start = time.perf_counter()
         while got < writer.size:
@@ -77,7 +76,7 @@ def trial(pty: Pty, total: int, work: str) -> dict:
                     handle(data)
             got += len(data)
         elapsed = time.perf_counter() - start
-        cpu = _cpu() - cpu0
+        cpu = process_cpu_seconds() - cpu0
     finally:
         port.close()
         writer.wait()
@@ -93,11 +92,6 @@ _FIRST_BYTES = {b"AT-S.O": 1, b"+WIND:": 2, b"AT-S.R": 3, b"AT-S.E": 4, b"#  ": 
 def _least_line_work(data: bytes) -> list[tuple[int | None, bytes]]:
     known = _FIRST_BYTES.get
     return [(known(line[:6]), line) for line in data.split(b"\n")]
-
-
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def run(total: int, trials: int) -> dict:

@@ -12,7 +12,6 @@ recording is then read back and compared with what was written (bytes lost, exac
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import tempfile
 import threading
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import serial
 
-from benchmarks.common import MB, Pty, Writer, emit, median, recorded_rx
+from benchmarks.common import MB, Pty, Writer, emit, median, process_cpu_seconds, recorded_rx
 from benchmarks.flood import LINE_RATE
 from spwf_tui.session.recording.writer import Recorder
 from spwf_tui.session.session import Session
@@ -59,13 +58,13 @@ def session_trial(pty: Pty, total: int) -> dict:
     entries = 0
     try:
         entries += len(session.entries.drain())
-        cpu0 = _cpu()
+        cpu0 = process_cpu_seconds()
         writer.go()
         start = time.perf_counter()
         while not done.wait(DRAIN_INTERVAL):
             entries += len(session.entries.drain())
         elapsed = time.perf_counter() - start
-        cpu = _cpu() - cpu0
+        cpu = process_cpu_seconds() - cpu0
         entries += len(session.entries.drain())
         dropped = session.entries.dropped
     finally:
@@ -76,11 +75,6 @@ def session_trial(pty: Pty, total: int) -> dict:
     return {"seconds": elapsed, "bytes": writer.size, "mbps": writer.size / elapsed / MB,
             "bytes_lost": writer.size - recorded, "exact": digest == writer.sha256 and recorded == writer.size,
             "entries": entries, "entries_dropped": dropped, "cpu_s": cpu}
-
-
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def run(total: int, trials: int) -> dict:
